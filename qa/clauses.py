@@ -1,0 +1,287 @@
+"""Document → clause tree (pure).
+
+Numbering ranks: ``一、`` (1) → ``（一）``/``(一)`` (2) → ``1.`` (3).  Documents without
+``一、`` sections use unnumbered short lines as section headings (``§1``, ``§2``…);
+unnumbered paragraphs are ``¶1``, ``¶2``… under their parent; the signature block is
+``落款``; an appended official interpretation (``内容解读``) is its own part ``解读/…``.
+Every clause keeps ``char_start``/``char_end`` into the raw file: the raw slice is the
+clause with its sub-clauses, as published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from qa.clean import body_bounds, clean_line, is_chrome_line, is_title_line
+from qa.duties import extract_duties
+from qa.ingest import _BYLINE_RE, line_spans
+from qa.normalize import fullwidth_punct, match_form
+from qa.schema import Clause, Document
+
+MAX_CLAUSE_CHARS = 500
+_CN = "一二三四五六七八九十"
+
+_NUM1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、")
+_NUM2_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
+_NUM3_RE = re.compile(r"^(\d{1,2})[.．、](?!\d)")
+_SIGN_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日|（[^（）]{2,12}）)$")
+_SENT_END_RE = re.compile(r"[。；！？]")
+_SENT_SPLIT_RE = re.compile(r"(?<=[。；！？!?;])")
+
+RANK = {"part": -1, "sign": 0, "section": 0, "num1": 1, "num2": 2, "num3": 3, "para": 4}
+
+
+def cn_number(text: str) -> int:
+    """Value of a Chinese numeral up to 99.
+
+    >>> [cn_number(x) for x in ("三", "十", "十二", "二十一")]
+    [3, 10, 12, 21]
+    """
+    if not text:
+        return 0
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
+    return _CN.index(text) + 1
+
+
+def cn_numeral(n: int) -> str:
+    """Inverse of :func:`cn_number`.
+
+    >>> [cn_numeral(x) for x in (3, 10, 12, 21)]
+    ['三', '十', '十二', '二十一']
+    """
+    if n <= 10:
+        return _CN[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
+
+
+@dataclass
+class Block:
+    """A run of source lines that forms one clause's own text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    marker: str = ""
+    children: list[Block] = field(default_factory=list)
+    short_run: bool = False  # a paragraph made only of short, sentence-less lines so far
+    own_end: int = -1  # end of own text when a long clause was split
+
+
+def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]:
+    """Kind and normalised marker of one cleaned line.
+
+    >>> classify("(二)總體目標。到2025年", True)
+    ('num2', '（二）')
+    >>> classify("12.打造政府效能管理应用。", False)
+    ('num3', '12')
+    >>> classify("主要任务", False)
+    ('section', '')
+    >>> classify("2023年4月10日", True)
+    ('sign', '')
+    """
+    m = match_form(clean)
+    if g := _NUM1_RE.match(m):
+        return "num1", g.group(1)
+    if g := _NUM2_RE.match(m):
+        return "num2", f"（{g.group(1)}）"
+    if g := _NUM3_RE.match(m):
+        return "num3", str(int(g.group(1)))
+    if "解读" in m and len(m) <= 12:
+        return "part", ""
+    if _SIGN_RE.match(m):
+        return "sign", ""
+    short = len(m) <= 30 and not _SENT_END_RE.search(m) and not m.endswith(("：", "，"))
+    is_title = is_title_line(clean) or (title and m.strip("《》") == match_form(title))
+    if short and not has_sections and not is_title and not m.startswith("——"):
+        return "section", ""
+    return "para", ""
+
+
+def _heading(kind: str, text: str) -> str:
+    """Short display heading: the first sentence when short, else a prefix.
+
+    >>> _heading("num2", "（一）指導思想。以習近平新時代中國特色社會主義思想為指導")
+    '（一）指導思想'
+    """
+    if kind in ("section", "part"):
+        return text
+    if kind == "sign":
+        return "落款"
+    first = _SENT_SPLIT_RE.split(text, maxsplit=1)[0].rstrip("。；！？!?;")
+    return first if len(first) <= 40 else first[:24] + "…"
+
+
+def _blocks(doc: Document) -> list[Block]:
+    """Cleaned body lines → blocks, short unnumbered lines merged, lost numerals inferred."""
+    raw = doc.raw
+    spans = line_spans(raw)
+    lines = [raw[s:e] for s, e in spans]
+    first, last = body_bounds(lines)
+    cleaned = []
+    for i in range(first, last):
+        c = clean_line(lines[i])
+        if not c or is_chrome_line(c) or _BYLINE_RE.match(match_form(c)):
+            continue
+        s, e = spans[i]
+        s += len(lines[i]) - len(lines[i].lstrip(" \t\u3000\u00a0"))
+        e -= len(lines[i]) - len(lines[i].rstrip(" \t\u3000\u00a0"))
+        cleaned.append((s, e, fullwidth_punct(c), lines[i]))
+    has_sections = any(_NUM1_RE.match(match_form(c)) for _s, _e, c, _r in cleaned)
+    blocks: list[Block] = []
+    for s, e, c, rawline in cleaned:
+        kind, marker = classify(c, has_sections, doc.title)
+        if kind == "para" and rawline.lstrip(" \u3000").startswith("?") and blocks:
+            # a mojibake heading whose numeral was lost: number it after its previous sibling
+            prev = next((b for b in reversed(blocks) if b.kind in ("num1", "num2")), None)
+            if prev is not None and prev.kind == "num2":
+                kind, marker = "num2", f"（{cn_numeral(cn_number(prev.marker.strip('（）')) + 1)}）"
+        prev = blocks[-1] if blocks else None
+        short = len(c) <= 40 and not _SENT_END_RE.search(c)
+        if prev is not None and kind == prev.kind and kind in ("para", "sign") and (
+            kind == "sign" or (prev.short_run and short)
+        ):
+            prev.end, prev.text = e, prev.text + "\n" + c
+            continue
+        blocks.append(Block(kind, s, e, c, marker, short_run=kind == "para" and short))
+    return blocks
+
+
+def _tree(blocks: list[Block]) -> list[Block]:
+    """Nest blocks by rank; paragraphs and signatures are leaves."""
+    roots: list[Block] = []
+    stack: list[tuple[int, Block]] = []
+    for b in blocks:
+        r = RANK[b.kind]
+        if b.kind == "part":
+            stack = []
+        elif b.kind == "sign":
+            stack = [x for x in stack if x[0] < 0]
+        else:
+            while stack and stack[-1][0] >= r:
+                stack.pop()
+        (stack[-1][1].children if stack else roots).append(b)
+        if b.kind not in ("para", "sign"):
+            stack.append((r, b))
+    return roots
+
+
+def _absorb_lone_paragraphs(nodes: list[Block]) -> None:
+    """A heading-only numbered clause with exactly one paragraph beneath it becomes one clause.
+
+    ``（一）建设数字政府综合应用`` followed by a single paragraph reads as one clause.
+    """
+    for b in nodes:
+        _absorb_lone_paragraphs(b.children)
+        if (
+            b.kind.startswith("num")
+            and len(b.children) == 1
+            and b.children[0].kind == "para"
+            and not b.children[0].children
+            and not _SENT_END_RE.search(b.text)
+        ):
+            child = b.children.pop()
+            b.end, b.text = child.end, b.text + "\n" + child.text
+
+
+def _split_long(doc: Document, b: Block) -> None:
+    """Over-long own text → the clause keeps its first chunk; the rest become ``p2``, ``p3``… children."""
+    own_end = b.children[0].start if b.children else b.end
+    if len(b.text) <= MAX_CLAUSE_CHARS or "\n" in b.text:
+        return
+    raw = doc.raw[b.start : own_end]
+    pieces = [p for p in _SENT_SPLIT_RE.split(raw) if p]
+    chunks: list[tuple[int, int]] = []
+    pos = b.start
+    cur_start, cur_len = pos, 0
+    for p in pieces:
+        if cur_len and cur_len + len(p) > MAX_CLAUSE_CHARS * 0.6:
+            chunks.append((cur_start, pos))
+            cur_start, cur_len = pos, 0
+        pos += len(p)
+        cur_len += len(p)
+    chunks.append((cur_start, pos))
+    if len(chunks) < 2:
+        return
+    b.text = fullwidth_punct(clean_line(doc.raw[chunks[0][0] : chunks[0][1]]))
+    parts = [
+        Block("part_of", s, e, fullwidth_punct(clean_line(doc.raw[s:e])), f"p{i}")
+        for i, (s, e) in enumerate(chunks[1:], start=2)
+    ]
+    b.children[:0] = parts
+    b.own_end = chunks[0][1]
+
+
+def _span_end(b: Block) -> int:
+    return max([b.end] + [_span_end(c) for c in b.children])
+
+
+def clause_id(doc_id: str, path: str) -> str:
+    """Stable id from document id and clause path (survives re-indexing and reordering).
+
+    >>> clause_id("001_a7d205057cfc02ba", "二/（二）/2")
+    'c-8477fe933ddf1b86'
+    """
+    return "c-" + hashlib.sha1(f"{doc_id}|{path}".encode()).hexdigest()[:16]
+
+
+def parse_clauses(doc: Document) -> list[Clause]:
+    """The document's clauses in reading order (parents before their children).
+
+    >>> from qa.ingest import document_from_text
+    >>> d = document_from_text("一、总体要求\\n（一）指导思想。坚持以人民为中心。\\n（二）主要目标。到2025年基本建成。\\n", "x.txt")
+    >>> [(c.path, c.heading) for c in parse_clauses(d)]
+    [('一', '一、总体要求'), ('一/（一）', '（一）指导思想'), ('一/（二）', '（二）主要目标')]
+    """
+    roots = _tree(_blocks(doc))
+    _absorb_lone_paragraphs(roots)
+    out: list[Clause] = []
+    seen: set[str] = set()
+
+    def visit(nodes: list[Block], parent: Clause | None, prefix: str, crumbs: list[str]) -> None:
+        counters = {"para": 0, "section": 0, "sign": 0}
+        for b in nodes:
+            _split_long(doc, b)
+            if b.kind in counters:
+                counters[b.kind] += 1
+                seg = {"para": "¶", "section": "§", "sign": "落款"}[b.kind]
+                seg = seg + str(counters[b.kind]) if b.kind != "sign" or counters["sign"] > 1 else seg
+            elif b.kind == "part":
+                seg = "解读"
+            else:
+                seg = b.marker
+            path = f"{prefix}/{seg}" if prefix else seg
+            base, k = path, 2
+            while path in seen:
+                path, k = f"{base}~{k}", k + 1
+            seen.add(path)
+            heading = _heading(b.kind, b.text.split("\n")[0] if b.kind != "sign" else b.text)
+            if b.kind == "part_of":
+                heading = f"{crumbs[-1]}（续{b.marker[1:]}）" if crumbs else b.marker
+            own_end = b.own_end if b.own_end >= 0 else b.children[0].start if b.children else b.end
+            clause = Clause(
+                id=clause_id(doc.id, path),
+                doc_id=doc.id,
+                source_file=doc.source_file,
+                path=path,
+                level=path.count("/") + 1,
+                heading=heading,
+                title_path=" > ".join([doc.name, *crumbs, heading]),
+                text=b.text,
+                text_sc=match_form(b.text),
+                char_start=b.start,
+                char_end=_span_end(b),
+                parent_id=parent.id if parent else None,
+                duties=extract_duties(b.text),
+                own_end=own_end,
+            )
+            out.append(clause)
+            visit(b.children, clause, path, [*crumbs, heading])
+
+    visit(roots, None, "", [])
+    return out

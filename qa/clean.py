@@ -1,0 +1,235 @@
+"""Cleaners for web-scraped policy text (pure functions, one line at a time).
+
+Three traps of the corpus are handled here: pinyin glosses after characters (``區(qū)``),
+GBK mojibake where the ``（二）``-style headings were (``?。ǘ┛傮w目標``), and site chrome
+(spam banners, navigation, page footers).  Chrome is recognised by *shape* — contact data,
+counters, copyright marks, attachment names, navigation lists, short lines without policy
+vocabulary at the edges of the page — not by the exact strings of the five seed files.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.normalize import match_form
+
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_RE = re.compile(rf"[(（?□]([a-zü]*[{_TONE}][a-zü]*)[)）]")
+
+
+def strip_pinyin(line: str) -> str:
+    """Remove pinyin glosses (a tone-marked syllable in parentheses) after characters.
+
+    Parentheses with anything else in them are left alone.
+
+    >>> strip_pinyin("各市、縣(市、區(qū))人民政府")
+    '各市、縣(市、區)人民政府'
+    >>> strip_pinyin("數據資源系統(IRS)(此件公開發布)")
+    '數據資源系統(IRS)(此件公開發布)'
+    """
+    return _PINYIN_RE.sub(lambda m: "□" if m.group(0)[0] in "?□" else "", line)
+
+
+@lru_cache(maxsize=1)
+def _pua_to_gbk() -> dict[str, bytes]:
+    """Private-use characters that a GBK decoder produced → their two source bytes."""
+    table: dict[str, bytes] = {}
+    for codec in ("gb18030", "gbk"):
+        for a in range(0x81, 0xFF):
+            for b in range(0x40, 0xFF):
+                try:
+                    ch = bytes([a, b]).decode(codec)
+                except UnicodeDecodeError:
+                    continue
+                if len(ch) == 1 and 0xE000 <= ord(ch) <= 0xF8FF:
+                    table.setdefault(ch, bytes([a, b]))
+    # GB18030-2000 mapped A989–A995 to the PUA; Python's codec follows the 2005 table.
+    for i in range(13):
+        table.setdefault(chr(0xE7E7 + i), bytes([0xA9, 0x89 + i]))
+    return table
+
+
+_MOJIBAKE_HINT = re.compile(r"^[\s\u3000]*\?[。ㄒǘㄈㄋù]|[\ue000-\uf8ff]")
+_LOST = "□"
+
+
+def looks_mojibake(line: str) -> bool:
+    """True for lines that were GBK bytes decoded one byte out of step.
+
+    >>> looks_mojibake(" ?。ǘ┛傮w目標。到2025年")
+    True
+    >>> looks_mojibake("  (二)總體目標。到2025年")
+    False
+    """
+    return bool(_MOJIBAKE_HINT.search(line))
+
+
+def recover_mojibake(line: str) -> str:
+    """Re-read a mojibake line as GBK shifted by one byte; lost characters become ``□``.
+
+    The published page lost the first byte of a full-width space, so every later pair was
+    read across a character boundary until an ASCII byte re-synchronised the decoder.
+
+    >>> recover_mojibake(" ?。ǘ\ue46a┛傮w目標。到2025年")
+    '（二）總體目標。到2025年'
+    >>> recover_mojibake(" ?。ㄋ模\ue7ed娀\ue1f4己嗽u價。圍繞")
+    '（四）強化考核評價。圍繞'
+    """
+    body = line.lstrip(" \t\u3000")
+    if body.startswith("?"):
+        body = body[1:]
+    table = _pua_to_gbk()
+    raw = b"\xa1" + b"".join(table.get(ch) or ch.encode("gb18030", errors="replace") for ch in body)
+    text = raw.decode("gb18030", errors="replace").lstrip("\u3000")
+    text = re.sub(r"[\ufffd]+\??|[\ue000-\uf8ff]", _LOST, text)
+    return text
+
+
+def clean_line(line: str) -> str:
+    """Full per-line cleaning for display: mojibake recovery, then pinyin removal.
+
+    >>> clean_line(" ?。ㄈ\ue40c\ue7fdI造良好數字生態(tài)。")
+    '（三）營造良好數字生態。'
+    """
+    if looks_mojibake(line):
+        line = recover_mojibake(line)
+    return strip_pinyin(line).strip(" \t\u3000\u00a0")
+
+
+# --- site chrome -------------------------------------------------------------------------
+
+_CONTACT_RE = re.compile(
+    r"(电话|传真|邮箱|电邮|e-?mail|地址|邮编|联系方式)\s*[：:]|\d{3,4}-\d{7,8}|[\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.",
+    re.I,
+)
+_COUNTER_RE = re.compile(r"(阅读|访问|浏览|点击|阅览)(量|数|次数)?\s*[：:]?\s*\d+\s*次?")
+_COPYRIGHT_RE = re.compile(r"版权所有|copyright|©|icp备|网站标识码|主办单位[：:]", re.I)
+_ATTACH_RE = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)\s*$", re.I)
+_NAV_WORDS_RE = re.compile(r"返回顶部|回到顶部|上一篇|下一篇|打印本页|关闭窗口|分享到|扫一扫|词条|联络我们|联系我们|网站地图")
+_POLICY_VOCAB = re.compile(
+    r"政府|政务|意见|方案|通知|规划|办法|条例|实施|建设|改革|推进|加强|提升|完善|健全|部门|单位|数字|数据|"
+    r"服务|治理|监管|发展|目标|任务|措施|要求|领导|机制|体系|工作|保障|解读|[省市县区]"
+)
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
+def is_chrome_line(line: str) -> bool:
+    """Page furniture anywhere in the text: contact data, counters, copyright, attachments,
+    navigation words.
+
+    >>> is_chrome_line("本文已被阅读 365 次     2023-04-10")
+    True
+    >>> is_chrome_line("邮箱:zjgz1993@126.com")
+    True
+    >>> is_chrome_line("甬政发(2023)16号.pdf")
+    True
+    >>> is_chrome_line("(责任单位:市政务办、市大数据局)")
+    False
+    """
+    s = match_form(line)
+    if not s:
+        return False
+    if len(s) > 80 and _SENTENCE_END.search(s):  # long prose is never furniture
+        return False
+    return bool(
+        _CONTACT_RE.search(line)
+        or _COUNTER_RE.search(s)
+        or _COPYRIGHT_RE.search(s)
+        or _ATTACH_RE.search(s)
+        or (len(s) <= 12 and _NAV_WORDS_RE.search(s))
+        or is_nav_list(s)
+        or len(s) <= 2
+    )
+
+
+def is_nav_list(line: str) -> bool:
+    """A line made only of short items separated by commas: a navigation bar.
+
+    >>> is_nav_list("意見全文,內容解讀,")
+    True
+    >>> is_nav_list("各市、縣人民政府,省政府直屬各單位:")
+    False
+    """
+    s = line.strip()
+    if not re.search(r"[,，|｜/]", s) or _SENTENCE_END.search(s) or s.endswith((":", "：")):
+        return False
+    items = [x for x in re.split(r"[,，|｜/]", s) if x.strip()]
+    return len(items) >= 2 and all(len(x.strip()) <= 6 for x in items)
+
+
+def is_banner_line(line: str) -> bool:
+    """A short line with no policy vocabulary: a banner, breadcrumb or spam title at the page edge.
+
+    >>> is_banner_line("金沙js77999特色(中国)官方网站-2024App Store")
+    True
+    >>> is_banner_line("行业动态")
+    True
+    >>> is_banner_line("浙江省人民政府")
+    False
+    """
+    s = match_form(line)
+    return len(s) <= 40 and not _SENTENCE_END.search(s) and not _POLICY_VOCAB.search(s)
+
+
+_TITLE_RE = re.compile(r"(关于|印发).{2,60}(意见|方案|通知|办法|规划|规定|决定|条例|细则|纲要)》?$|^《[^》]{4,60}》$")
+_SALUTATION_RE = re.compile(r"^各.{2,60}[：:]$")
+
+
+def is_title_line(line: str) -> bool:
+    """A document title line.
+
+    >>> is_title_line("宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知")
+    True
+    >>> is_title_line("《浙江省数字政府系统建设方案》")
+    True
+    """
+    return bool(_TITLE_RE.search(match_form(line)))
+
+
+def starts_document(line: str) -> bool:
+    """Where the policy text begins: a title, a salutation, or a first line of real prose.
+
+    >>> starts_document("各区(县、市)人民政府,市直及部省属驻甬各单位:")
+    True
+    >>> starts_document("政策法规")
+    False
+    """
+    s = match_form(line)
+    return bool(
+        is_title_line(line)
+        or _SALUTATION_RE.search(s)
+        or (len(s) >= 50 and _SENTENCE_END.search(s) and _POLICY_VOCAB.search(s))
+    )
+
+
+def _is_header_furniture(line: str) -> bool:
+    """Short, sentence-less lines above the title: banners, breadcrumbs, section names."""
+    s = match_form(line)
+    return not s or is_chrome_line(line) or (len(s) <= 40 and not _SENTENCE_END.search(s))
+
+
+def body_bounds(lines: list[str]) -> tuple[int, int]:
+    """Index range ``[first, last)`` of the policy body among ``lines``.
+
+    Leading lines before the document starts are dropped when they are banners or
+    furniture; trailing banners and furniture (nav words, contact data) are dropped too.
+
+    >>> body_bounds(["开运体育官网", "", "市政府文件", "关于加强数字政府建设的实施意见", "一、总体要求", "返回顶部"])
+    (3, 5)
+    """
+    n = len(lines)
+    start = next((i for i, line in enumerate(lines) if starts_document(line)), None)
+    if start is not None and all(_is_header_furniture(x) for x in lines[:start]):
+        first = start
+    else:
+        first = 0
+        while first < n and (not lines[first].strip() or is_banner_line(lines[first]) or is_chrome_line(lines[first])):
+            first += 1
+    last = n
+    while last > first:
+        s = lines[last - 1].strip()
+        if s and not (is_chrome_line(s) or is_banner_line(s)):
+            break
+        last -= 1
+    return first, last

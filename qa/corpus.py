@@ -1,0 +1,78 @@
+"""The parsed corpus: documents and their clauses, with the lookups every front end needs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from qa.clauses import parse_clauses
+from qa.errors import InputError
+from qa.ingest import load_corpus
+from qa.schema import Clause, Document
+
+PARSER_VERSION = "clauses-v1"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    documents: tuple[Document, ...]
+    clauses: tuple[Clause, ...]
+
+    @classmethod
+    def from_folder(cls, folder: str | Path) -> Corpus:
+        docs = load_corpus(folder)
+        return cls.from_documents(docs)
+
+    @classmethod
+    def from_documents(cls, docs: list[Document]) -> Corpus:
+        clauses = [c for d in docs for c in parse_clauses(d)]
+        return cls(tuple(docs), tuple(clauses))
+
+    @cached_property
+    def doc_by_id(self) -> dict[str, Document]:
+        return {d.id: d for d in self.documents}
+
+    @cached_property
+    def clause_by_id(self) -> dict[str, Clause]:
+        return {c.id: c for c in self.clauses}
+
+    @cached_property
+    def children(self) -> dict[str | None, list[Clause]]:
+        out: dict[str | None, list[Clause]] = {}
+        for c in self.clauses:
+            out.setdefault(c.parent_id, []).append(c)
+        return out
+
+    def document(self, key: str) -> Document:
+        """A document by id, file name, or unique id prefix (``001``).
+
+        Raises :class:`InputError` listing the known ids when nothing or several match.
+        """
+        if key in self.doc_by_id:
+            return self.doc_by_id[key]
+        found = [d for d in self.documents if d.source_file == key or d.id.startswith(key)]
+        if len(found) == 1:
+            return found[0]
+        known = ", ".join(d.id for d in self.documents)
+        why = "matches several documents" if found else "is not a known document"
+        raise InputError(f"{key!r} {why}; known: {known}")
+
+    def clause_at(self, doc_id: str, path: str) -> Clause | None:
+        return next((c for c in self.clauses if c.doc_id == doc_id and c.path == path), None)
+
+    def clauses_of(self, doc_id: str) -> list[Clause]:
+        return [c for c in self.clauses if c.doc_id == doc_id]
+
+    def is_heading_only(self, c: Clause) -> bool:
+        """A container whose own text is only its heading (``二、全面提升…``): not worth indexing."""
+        return bool(self.children.get(c.id)) and len(c.text) <= 40 and "。" not in c.text
+
+    @cached_property
+    def hash(self) -> str:
+        """Corpus identity: parser version and every file's name and content hash."""
+        h = hashlib.sha256(PARSER_VERSION.encode())
+        for d in sorted(self.documents, key=lambda d: d.source_file):
+            h.update(f"{d.source_file}\0{d.sha256}\n".encode())
+        return h.hexdigest()

@@ -1,0 +1,124 @@
+"""Duty groups: ``（牵头单位：…；责任单位：…；协同单位：…）`` → lead / responsible / cooperating units.
+
+Units are kept as published (original script).  :func:`unit_key` gives a normalised key for
+lookup that is script-insensitive and resolves common aliases (发改委 ↔ 发展改革委), while
+keeping the 省/市 prefix (省发展改革委 and 市发展改革委 are different offices).
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.normalize import match_form
+from qa.schema import Duties
+
+_ROLE_WORDS = {
+    "lead": ("牵头单位", "牽頭單位", "牵头部门", "牽頭部門"),
+    "responsible": ("责任单位", "責任單位", "责任部门", "責任部門"),
+    "cooperating": ("协同单位", "協同單位", "配合单位", "配合單位", "协同部门", "協同部門"),
+}
+_ROLE_OF = {w: role for role, words in _ROLE_WORDS.items() for w in words}
+_LABEL_RE = re.compile("(" + "|".join(sorted(_ROLE_OF, key=len, reverse=True)) + r")\s*[:：]")
+_GROUP_RE = re.compile(r"[（(]\s*((?:" + "|".join(_ROLE_OF) + r")\s*[:：][^（）()]*)[）)]")
+_SPLIT_RE = re.compile(r"[、,，;；]")
+
+
+def find_duty_groups(text: str) -> list[tuple[int, int, str]]:
+    """Spans ``(start, end, inner)`` of every duty parenthesis in ``text``.
+
+    >>> find_duty_groups("推進數據共享。(責任單位:省公安廳)")
+    [(7, 18, '責任單位:省公安廳')]
+    """
+    return [(m.start(), m.end(), m.group(1)) for m in _GROUP_RE.finditer(text)]
+
+
+def parse_duty_group(inner: str) -> Duties:
+    """Split one duty parenthesis into roles; units are separated by 、 or ，.
+
+    A role label may appear twice (two 责任单位 groups): their units are concatenated.
+
+    >>> d = parse_duty_group("牽頭單位:省發展改革委、省政府辦公廳,責任單位:省統計局,各市政府、雄安新區管委會")
+    >>> d.lead
+    ('省發展改革委', '省政府辦公廳')
+    >>> d.responsible
+    ('省統計局', '各市政府', '雄安新區管委會')
+    """
+    roles: dict[str, list[str]] = {"lead": [], "responsible": [], "cooperating": []}
+    labels = list(_LABEL_RE.finditer(inner))
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(inner)
+        role = _ROLE_OF[m.group(1)]
+        for unit in _SPLIT_RE.split(inner[m.end() : end]):
+            unit = unit.strip(" \u3000。.")
+            if unit and unit not in roles[role]:
+                roles[role].append(unit)
+    return Duties(tuple(roles["lead"]), tuple(roles["responsible"]), tuple(roles["cooperating"]))
+
+
+def extract_duties(text: str) -> Duties:
+    """All duty groups of a clause's own text merged into one record.
+
+    >>> extract_duties("完善法人基礎資料庫。(牽頭單位:省市場監管局,責任單位:省人力資源社會保障廳、省醫療保障局)").lead
+    ('省市場監管局',)
+    """
+    lead: list[str] = []
+    resp: list[str] = []
+    coop: list[str] = []
+    for _s, _e, inner in find_duty_groups(text):
+        d = parse_duty_group(inner)
+        for src, dst in ((d.lead, lead), (d.responsible, resp), (d.cooperating, coop)):
+            dst.extend(u for u in src if u not in dst)
+    return Duties(tuple(lead), tuple(resp), tuple(coop))
+
+
+# Aliases → canonical short form (applied on the Simplified form, longest first).
+UNIT_ALIASES: dict[str, str] = {
+    "发展和改革委员会": "发展改革委",
+    "发展改革委员会": "发展改革委",
+    "发改委": "发展改革委",
+    "经济和信息化厅": "经信厅",
+    "经济和信息化局": "经信局",
+    "人力资源和社会保障": "人力资源社会保障",
+    "人力社保": "人力资源社会保障",
+    "大数据发展管理局": "大数据局",
+    "网络安全和信息化委员会办公室": "网信办",
+    "市场监督管理局": "市场监管局",
+    "卫生健康委员会": "卫生健康委",
+    "卫健委": "卫生健康委",
+    "政务服务管理办公室": "政务服务办",
+    "政务办": "政务服务办",
+    "人民政府": "政府",
+}
+_ALIAS_RE = re.compile("|".join(sorted(map(re.escape, UNIT_ALIASES), key=len, reverse=True)))
+
+
+def unit_key(name: str) -> str:
+    """Normalised lookup key of a unit name: Simplified, aliases resolved, prefix kept.
+
+    >>> unit_key("省發展改革委") == unit_key("省发改委")
+    True
+    >>> unit_key("市发改委") == unit_key("省发改委")
+    False
+    """
+    s = match_form(name).strip("（）()")
+    return _ALIAS_RE.sub(lambda m: UNIT_ALIASES[m.group(0)], s)
+
+
+def unit_matches(query: str, unit: str) -> bool:
+    """Does a user's department query name this unit?  A query without 省/市 matches both.
+
+    >>> unit_matches("发改委", "省發展改革委")
+    True
+    >>> unit_matches("市发改委", "省發展改革委")
+    False
+    >>> unit_matches("大数据局", "市大数据局")
+    True
+    """
+    q, u = unit_key(query), unit_key(unit)
+    if not q:
+        return False
+    if q == u:
+        return True
+    if q[0] in "省市县区" and u[:1] in "省市县区" and q[0] != u[0]:
+        return False
+    return q in u or (u[:1] in "省市县区" and q == u[1:])

@@ -1,0 +1,131 @@
+"""Typed records passed between the stages of the pipeline (frozen dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Duties:
+    """Units a clause assigns work to, in published form (original script)."""
+
+    lead: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.lead or self.responsible or self.cooperating)
+
+    def all_units(self) -> tuple[str, ...]:
+        return self.lead + self.responsible + self.cooperating
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file, with metadata read from its text (empty where the text is silent)."""
+
+    id: str
+    source_file: str
+    title: str
+    issuer: str
+    doc_number: str
+    date: str
+    region: str
+    kind: str
+    script: str  # "traditional" | "simplified"
+    raw: str = field(repr=False)
+    clean: str = field(repr=False)
+    source: str = ""  # "来源" line of a reposted article
+    author: str = ""
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        """Display name: the stated title, else issuer · kind · date, else the file name."""
+        if self.title:
+            return self.title
+        parts = [x for x in (self.issuer or self.source, self.kind, self.date) if x]
+        return " · ".join(parts) if parts else self.source_file
+
+    def meta(self) -> dict:
+        """Metadata without the texts (for tables and JSON)."""
+        d = asdict(self)
+        d.pop("raw")
+        d.pop("clean")
+        d["name"] = self.name
+        return d
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A numbered or paragraph unit of a document.
+
+    ``raw[char_start:char_end]`` is the clause with everything beneath it, as published.
+    ``text`` is the clause's own cleaned text (its heading line and own paragraphs),
+    ``text_sc`` the same in Simplified script for matching.
+    """
+
+    id: str
+    doc_id: str
+    source_file: str
+    path: str
+    level: int
+    heading: str
+    title_path: str
+    text: str
+    text_sc: str
+    char_start: int
+    char_end: int
+    parent_id: str | None
+    duties: Duties = Duties()
+    own_end: int = -1  # end of the clause's own lines in raw (before its children)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["duties"] = {
+            "lead": list(self.duties.lead),
+            "responsible": list(self.duties.responsible),
+            "cooperating": list(self.duties.cooperating),
+        }
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> Clause:
+        d = dict(d)
+        du = d.pop("duties", {}) or {}
+        return cls(
+            **d,
+            duties=Duties(
+                tuple(du.get("lead", ())), tuple(du.get("responsible", ())), tuple(du.get("cooperating", ()))
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved clause, its fused score and which retrievers found it (with their ranks)."""
+
+    clause: Clause
+    score: float
+    sources: tuple[str, ...] = ()
+    ranks: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    clause: Clause
+    sentence: str = ""  # the supporting sentence, for highlighting
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    refused: bool
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    latency_ms: float = 0.0
+    generator: str = "extractive"
+    rewritten: str = ""  # the standalone question, when a follow-up was rewritten
+    notes: tuple[str, ...] = ()
