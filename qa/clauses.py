@@ -94,7 +94,7 @@ def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]
         return "num3", str(int(g.group(1)))
     if "解读" in m and len(m) <= 12:
         return "part", ""
-    if _SIGN_RE.match(m):
+    if _SIGN_RE.match(m) or _BYLINE_RE.match(m):
         return "sign", ""
     short = len(m) <= 30 and not _SENT_END_RE.search(m) and not m.endswith(("：", "，"))
     is_title = is_title_line(clean) or (title and m.strip("《》") == match_form(title))
@@ -126,7 +126,7 @@ def _blocks(doc: Document) -> list[Block]:
     cleaned = []
     for i in range(first, last):
         c = clean_line(lines[i])
-        if not c or is_chrome_line(c) or _BYLINE_RE.match(match_form(c)):
+        if not c or is_chrome_line(c):
             continue
         s, e = spans[i]
         s += len(lines[i]) - len(lines[i].lstrip(" \t\u3000\u00a0"))
@@ -143,6 +143,9 @@ def _blocks(doc: Document) -> list[Block]:
                 kind, marker = "num2", f"（{cn_numeral(cn_number(prev.marker.strip('（）')) + 1)}）"
         prev = blocks[-1] if blocks else None
         short = len(c) <= 40 and not _SENT_END_RE.search(c)
+        if prev is not None and kind == "para" and prev.kind == "para" and prev.short_run and "\n" not in prev.text:
+            prev.end, prev.text, prev.short_run = e, prev.text + "\n" + c, short
+            continue
         if prev is not None and kind == prev.kind and kind in ("para", "sign") and (
             kind == "sign" or (prev.short_run and short)
         ):

@@ -196,7 +196,7 @@ def build_index(
     return target
 
 
-@dataclass
+@dataclass(eq=False)  # identity hashing: an Index can key caches
 class Index:
     """A loaded index.  The encoder is created lazily on the first dense query."""
 

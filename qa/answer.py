@@ -1,0 +1,565 @@
+"""Answers from retrieved clauses: extractive by default, with duty answers and honest refusal.
+
+The extractive generator picks *sentences* of the top clauses that answer the question,
+each followed by a ``[n]`` marker pointing to its clause.  Duty questions are answered from
+the structured duty records.  Refusal is decided by evidence, not by a raw cosine: every
+place and year named in the question must be supported by the cited clause, the question's
+content words must be covered (idf-weighted), and a duty question needs a clause that
+actually assigns units.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from qa.duties import unit_key, unit_matches
+from qa.index import Index
+from qa.normalize import detect_script, match_form, to_script
+from qa.query import PROVINCES, Query, analyse, places_in, rewrite_followup
+from qa.retrieve import Filters, check_question, dense_scores, search
+from qa.schema import Answer, Citation, Clause, Document, Hit
+from qa.settings import Settings
+from qa.tokens import tokenize
+
+REFUSAL = "资料中未找到相关规定。"
+_DUTY_PAREN_RE = re.compile(r"[（(](?:牵头单位|责任单位|协同单位|牽頭單位|責任單位|協同單位)[:：][^（）()]*[）)]")
+_ROLE_NAMES = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
+#: Evidence thresholds, calibrated on eval/dev.jsonl (never on test): a clause covering this
+#: share of the question's idf weight answers it; below it, a clause may still answer a
+#: colloquial question when the dense retriever singles it out (top-1 z-score among the
+#: top 50 cosines) and some words are shared.
+MIN_COVERAGE = 0.42
+LOW_COVERAGE = 0.10
+MIN_DENSE_Z = 3.4
+
+
+# --- small pure helpers -------------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a clause; never split inside parentheses, and a duty parenthesis stays
+    with the sentence it follows.
+
+    >>> split_sentences("1.強化食品數位化監管。充分利用重點食品企業關鍵工序。(責任單位:省市場監管局)")
+    ['1.強化食品數位化監管。', '充分利用重點食品企業關鍵工序。(責任單位:省市場監管局)']
+    >>> split_sentences("建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）")
+    ['建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）']
+    """
+    out: list[str] = []
+    depth, cur = 0, []
+    for ch in text:
+        cur.append(ch)
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "。；！？!?;\n":
+            out.append("".join(cur))
+            cur = []
+    out.append("".join(cur))
+    merged: list[str] = []
+    for s in (x.strip() for x in out):
+        if not s:
+            continue
+        if merged and (_DUTY_PAREN_RE.fullmatch(s) or len(s) <= 2):
+            merged[-1] += s
+        else:
+            merged.append(s)
+    return merged
+
+
+def short_name(doc: Document) -> str:
+    """A short readable name of a document.
+
+    >>> from qa.schema import Document
+    >>> short_name(Document("d", "d.txt", "宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知", "", "", "", "", "", "simplified", "", ""))
+    '宁波市加快数字政府建设实施方案'
+    """
+    t = doc.title
+    if not t:
+        return doc.name.replace(" · ", "")
+    if m := re.search(r"(?:关于|關於)印發?(?:发)?(.+?)的(?:通知|通告)$", t):
+        return m.group(1).strip("《》")
+    if m := re.search(r"(?:关于|關於)(.+)$", t):
+        region = doc.region or ""
+        return (region if region and not m.group(1).startswith(region[:2]) else "") + m.group(1)
+    return t
+
+
+def readable_path(clause: Clause) -> str:
+    """Clause path as a reader says it.
+
+    >>> from qa.schema import Clause
+    >>> readable_path(Clause("c", "d", "d.txt", "二/（一）/3", 3, "", "", "", "", 0, 0, None))
+    '第二部分第（一）项第3条'
+    """
+    out = []
+    crumbs = clause.title_path.split(" > ")
+    for i, seg in enumerate(clause.path.split("/")):
+        if seg.startswith("§"):
+            out.append(f"“{crumbs[i + 1] if i + 1 < len(crumbs) else seg}”部分")
+        elif seg.startswith("¶"):
+            out.append(f"第{seg[1:]}段")
+        elif seg.startswith("p") and seg[1:].isdigit():
+            out.append("（续）")
+        elif seg.startswith("（"):
+            out.append(f"第{seg}项")
+        elif seg.isdigit():
+            out.append(f"第{seg}条")
+        elif seg == "解读":
+            out.append("解读部分")
+        elif seg.startswith("落款"):
+            out.append("落款")
+        else:
+            out.append(f"第{seg.split('~')[0]}部分")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """idf of every BM25 token, for weighting question words (rare words matter more)."""
+
+    idf: dict[str, float]
+    unknown: float
+
+    def of(self, tok: str) -> float:
+        return self.idf.get(tok, self.unknown)
+
+
+@lru_cache(maxsize=4)
+def weights(index: Index) -> Weights:
+    """idf weights of an index's BM25 vocabulary (computed once per loaded index)."""
+    sc = index.bm25.scores
+    indptr = np.asarray(sc["indptr"])
+    n = int(sc["num_docs"])
+    idf = {}
+    for tok, tid in index.bm25.vocab_dict.items():
+        df = int(indptr[tid + 1] - indptr[tid]) if tid + 1 < len(indptr) else 0
+        idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return Weights(idf, math.log(1 + (n + 0.5) / 0.5))
+
+
+def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
+    """idf-weighted share of question tokens found in ``text`` (Simplified).
+
+    >>> coverage(["宁波", "5g", "基站"], "到2025年累计建成5G基站4万个", Weights({}, 1.0))
+    0.6666666666666666
+    """
+    if not q_tokens:
+        return 0.0
+    s = match_form(text).lower()
+    total = sum(w.of(t) for t in q_tokens)
+    return sum(w.of(t) for t in q_tokens if t in s) / total if total else 0.0
+
+
+# --- evidence checks ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _doc_places(doc: Document) -> frozenset[str]:
+    own = places_in(doc.region + doc.title + doc.issuer)
+    if own:
+        places = set(own)
+        # a city document also speaks for its province only when it says so in its title
+        return frozenset(places)
+    text = match_form(doc.clean)
+    return frozenset(p for p in places_in(text) if text.count(p) >= 3)
+
+
+def supports_places(q: Query, clause: Clause, doc: Document) -> bool:
+    """Every place the question names is the document's own, or named in the clause."""
+    own = _doc_places(doc)
+    return all(p in own or p in clause.text_sc for p in q.places)
+
+
+def _context_sc(index: Index, clause: Clause) -> str:
+    """The clause with its ancestors' own text (a year in ``到2025年…`` above a list counts)."""
+    parts = [clause.text_sc]
+    pid = clause.parent_id
+    by_id = index.corpus.clause_by_id
+    while pid:
+        parent = by_id[pid]
+        parts.append(parent.text_sc)
+        pid = parent.parent_id
+    return "\n".join(parts)
+
+
+def dense_z(index: Index, question: str, depth: int = 50) -> float:
+    """How far the best dense match stands out: (top-1 − mean) / std over the top ``depth`` cosines.
+
+    e5 cosines bunch high (an unrelated clause scores ~.85), so the raw value says little;
+    the margin over the question's own neighbourhood does.
+    """
+    scores = np.array([s for _i, s in dense_scores(index, question, depth)], dtype=np.float32)
+    if len(scores) < 3 or float(scores.std()) == 0.0:
+        return 0.0
+    return float((scores[0] - scores.mean()) / scores.std())
+
+
+def supports_years(q: Query, context: str) -> bool:
+    """Every year the question names is in the evidence (one of them, for a comparison side)."""
+    if not q.years:
+        return True
+    test = any if q.compare else all
+    return test(y in context for y in q.years)
+
+
+_ASK_UNIT_RE = re.compile(r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|PB|TB|兆|G|倍|天|小时|分钟|次)")
+
+
+def supports_asked_unit(q: Query, context: str) -> bool:
+    """``多少PB`` needs a figure in PB in the evidence."""
+    m = _ASK_UNIT_RE.search(q.sc)
+    if not m:
+        return True
+    unit = m.group(0)[2:]
+    return bool(re.search(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context))
+
+
+# --- the answerer -------------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    hit: Hit
+    rank: int
+    doc: Document
+    context: str
+    cover: float
+
+
+def _q_tokens(index: Index, q: Query) -> list[str]:
+    drop = set(q.places) | {"省", "市"}
+    return [t for t in dict.fromkeys(tokenize(q.sc, index.user_words)) if t not in drop]
+
+
+def _candidates(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[_Candidate]:
+    toks = _q_tokens(index, q)
+    out = []
+    for r, h in enumerate(hits):
+        doc = index.corpus.doc_by_id[h.clause.doc_id]
+        if not supports_places(q, h.clause, doc):
+            continue
+        ctx = _context_sc(index, h.clause)
+        if not supports_years(q, ctx):
+            continue
+        title = match_form(h.clause.title_path)
+        out.append(_Candidate(h, r, doc, ctx, coverage(toks, title + "\n" + h.clause.text_sc, w)))
+    return out
+
+
+def _best_sentences(
+    index: Index, q: Query, cands: list[_Candidate], w: Weights, limit: int, max_clauses: int
+) -> list[tuple[_Candidate, list[str]]]:
+    """Pick the answering sentences: the best-scoring ones, grouped by clause."""
+    all_toks = _q_tokens(index, q)
+    scored = []
+    for c in cands[:6]:
+        title = match_form(c.doc.title or c.doc.name)
+        toks = [t for t in all_toks if t not in title] or all_toks
+        sents = split_sentences(c.hit.clause.text)
+        for j, s in enumerate(sents):
+            sc = coverage(toks, s, w) + 0.35 * c.cover + 0.25 / (1 + c.rank)
+            if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
+                sc -= 0.05
+            scored.append((sc, c.rank, j, c, sents))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    picked: dict[int, tuple[_Candidate, list[int], list[str]]] = {}
+    total = 0
+    best = scored[0][0] if scored else 0
+    for sc, rank, j, c, sents in scored:
+        if sc < best * (0.55 if q.wants_list else 0.8) or total >= limit:
+            break
+        if rank not in picked and len(picked) >= max_clauses:
+            continue
+        entry = picked.setdefault(rank, (c, [], sents))
+        if j in entry[1]:
+            continue
+        entry[1].append(j)
+        total += len(sents[j])
+        if j == 0 and len(sents[j]) <= 24 and j + 1 < len(sents) and j + 1 not in entry[1]:
+            entry[1].append(j + 1)  # a heading sentence needs the sentence that explains it
+            total += len(sents[j + 1])
+    return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _cite(citations: list[Citation], clause: Clause, sentence: str = "") -> int:
+    for c in citations:
+        if c.clause.id == clause.id:
+            return c.n
+    citations.append(Citation(len(citations) + 1, clause, sentence))
+    return len(citations)
+
+
+def _sources_line(citations: list[Citation], index: Index, script: str) -> str:
+    parts = []
+    for c in citations:
+        doc = index.corpus.doc_by_id[c.clause.doc_id]
+        parts.append(f"[{c.n}]《{to_script(short_name(doc), script)}》{readable_path(c.clause)}")
+    return "出处：" + "；".join(parts)
+
+
+def _strip_marker(heading: str) -> str:
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\S+?\)|\d+[.．、])", "", heading)
+
+
+def _answer_duty(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
+    with_duties = [c for c in cands[:5] if c.hit.clause.duties and c.cover >= MIN_COVERAGE]
+    if not with_duties:
+        return None
+    best = max(with_duties, key=lambda c: (c.cover, -c.rank))
+    cl = best.hit.clause
+    citations: list[Citation] = []
+    n = _cite(citations, cl, (_DUTY_PAREN_RE.search(match_form(cl.text)) and cl.heading) or "")
+    task = to_script(_strip_marker(cl.heading), script)
+    roles = [(r, getattr(cl.duties, r)) for r in ("lead", "responsible", "cooperating")]
+    parts = [f"{_ROLE_NAMES[r]}：{to_script('、'.join(us), script)}" for r, us in roles if us]
+    asked_lead = "牵头" in q.sc
+    note = "（该项未列牵头单位）" if asked_lead and not cl.duties.lead else ""
+    text = f"“{task}”的{'；'.join(parts)}{note}[{n}]。"
+    return text, citations
+
+
+def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
+    """Clauses whose duties name the unit of a "what does unit Y do" question, with Y's role."""
+    unit, scope = q.reverse_unit, list(q.places)
+    for p in sorted(q.places, key=len, reverse=True):
+        m = re.match(re.escape(p) + r"(省|市|自治区)?", unit)
+        if not m:
+            continue
+        rest = unit[m.end() :]
+        inner = places_in(rest)
+        if inner and rest.startswith(inner[0]):
+            scope = [x for x in scope if x not in inner]  # 雄安新区管委会 names a place but is a unit
+        else:
+            rest = ("省" if p in PROVINCES else "市") + rest
+        unit = rest
+        break
+    if not unit_key(unit):
+        return []
+    out = []
+    for c in index.corpus.clauses:
+        if not c.duties:
+            continue
+        doc = index.corpus.doc_by_id[c.doc_id]
+        if scope and not all(p in _doc_places(doc) for p in scope):
+            continue
+        for role in ("lead", "responsible", "cooperating"):
+            if any(unit_matches(unit, u) for u in getattr(c.duties, role)):
+                out.append((c, role))
+                break
+    return out
+
+
+def _answer_reverse(index: Index, q: Query, w: Weights, script: str, limit: int) -> tuple[str, list[Citation]] | None:
+    found = _reverse_units(index, q)
+    if not found:
+        return None
+    rest = q.sc.replace(q.reverse_unit, "")
+    toks = [t for t in tokenize(rest, index.user_words) if t not in ("负责", "承担", "任务", "数字政府", "建设", "参与")]
+    scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
+    specific = (bool(toks) and not q.wants_list) or re.search(r"哪项|哪一项|什么工作", q.sc)
+    chosen = scored[:2] if specific else scored[:8]
+    citations: list[Citation] = []
+    lines = []
+    for role in ("lead", "responsible", "cooperating"):
+        items = [c for c, r in chosen if r == role]
+        if not items:
+            continue
+        tasks = []
+        for c in items:
+            n = _cite(citations, c, c.heading)
+            line = to_script(_strip_marker(c.heading), script)
+            if specific and toks:
+                sent = max(split_sentences(_DUTY_PAREN_RE.sub("", c.text)), key=lambda x: coverage(toks, x, w))
+                if _strip_marker(sent).rstrip("。") != _strip_marker(c.heading):
+                    line += "：" + to_script(sent, script)
+            tasks.append(f"{line}[{n}]")
+        lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
+    more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
+    unit = to_script(q.reverse_unit, script)
+    return f"{unit}承担的任务{more}：\n" + "\n".join(lines), citations
+
+
+_META_FIELDS = (
+    (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
+    (re.compile(r"作者|谁写"), "author", "作者"),
+    (re.compile(r"发文机关|哪个机关|哪个部门印发|谁印发|谁发布|发布单位"), "issuer", "发文机关"),
+    (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
+)
+
+
+def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
+    """文号 / date / issuer / author of the document the question is about, cited to the clause stating it."""
+    if not q.meta or not cands:
+        return None
+    field = next(((f, label) for pat, f, label in _META_FIELDS if pat.search(q.sc)), None)
+    if field is None:
+        return None
+    named = re.findall(r"《([^》]+)》", q.sc)
+    for cand in cands[:5]:
+        doc = cand.doc
+        value = getattr(doc, field[0])
+        if not value:
+            continue
+        title = match_form(doc.title)
+        if named and not any(n in title or match_form(short_name(doc)) in n for n in named):
+            continue  # the question asks about another document it names
+        if not named and not (set(q.places) & _doc_places(doc)):
+            continue
+        shown = value
+        if field[0] == "date":
+            y, m, d = value.split("-")
+            shown = f"{int(y)}年{int(m)}月{int(d)}日"
+        probe = match_form(re.split(r"[,，]", shown)[0])
+        cl = next((c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc), None)
+        if cl is None:
+            continue
+        citations: list[Citation] = []
+        n = _cite(citations, cl, shown)
+        return f"《{to_script(short_name(doc), script)}》的{field[1]}：{to_script(shown, script)}[{n}]。", citations
+    return None
+
+
+def _refusal(question: str, hits: list[Hit], started: float, why: str, rewritten: str = "") -> Answer:
+    text = REFUSAL if not why else f"{REFUSAL[:-1]}（{why}）。"
+    script = detect_script(question)
+    return Answer(question, to_script(text, script), True, (), tuple(hits), _ms(started), "extractive", rewritten, (why,))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, script: str, limit: int):
+    picked = _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
+    citations: list[Citation] = []
+    parts = []
+    for c, sents in picked:
+        n = _cite(citations, c.hit.clause, sents[0])
+        body = "".join(to_script(_DUTY_PAREN_RE.sub("", s) if not q.duty else s, script) for s in sents)
+        parts.append(f"{body}[{n}]")
+    return "\n".join(parts), citations
+
+
+def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) -> list[_Candidate]:
+    others = [p for p in q.places if p != place]
+    sub = q.text
+    for p in others:
+        sub = match_form(sub).replace(p, "")
+    sq = replace(analyse(sub), compare=True)
+    hits = search(index, sub, k=10, retriever=settings.retriever)
+    return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.8]
+
+
+def answer(
+    question: str,
+    index: Index,
+    settings: Settings | None = None,
+    history: list[str] | None = None,
+    filters: Filters | None = None,
+) -> Answer:
+    """Answer a question from the index (extractive generator)."""
+    started = time.perf_counter()
+    settings = settings or index.settings
+    question = check_question(question)
+    rewritten = ""
+    if history:
+        standalone = rewrite_followup(question, history[-1])
+        if standalone != question:
+            rewritten = question = standalone
+    script = detect_script(question)
+    q = analyse(question)
+    w = weights(index)
+    hits = search(index, question, k=max(10, settings.top_k), retriever=settings.retriever, filters=filters)
+    limit = settings.max_answer_chars * (2 if q.wants_list else 1)
+
+    unknown_places = [p for p in q.places if not any(p in _doc_places(d) for d in index.corpus.documents)]
+    mentioned = [p for p in unknown_places if any(p in c.text_sc for c in index.corpus.clauses)]
+    if unknown_places and len(mentioned) < len(unknown_places):
+        missing = "、".join(p for p in unknown_places if p not in mentioned)
+        return _refusal(question, hits, started, f"现有文件不涉及{missing}", rewritten)
+
+    result = None
+    if q.reverse_unit:
+        result = _answer_reverse(index, q, w, script, limit)
+    cands = _candidates(index, q, hits, w)
+    if result is None and q.compare and len(q.places) >= 2:
+        citations: list[Citation] = []
+        lines = []
+        for place in q.places:
+            side = _side(index, q, place, w, settings)
+            if not side:
+                lines.append(f"{to_script(place, script)}：{to_script(REFUSAL, script)}")
+                continue
+            picked = _best_sentences(index, analyse(question), side, w, limit // 2, 1)
+            for c, sents in picked:
+                n = _cite(citations, c.hit.clause, sents[0])
+                body = "".join(to_script(_DUTY_PAREN_RE.sub("", s), script) for s in sents)
+                lines.append(f"{to_script(place, script)}：{body}[{n}]")
+        if citations:
+            result = ("\n".join(lines), citations)
+    if result is None and q.meta:
+        result = _answer_meta(index, q, cands, script)
+    if result is None:
+        if not cands:
+            return _refusal(question, hits, started, "", rewritten)
+        best = max(c.cover for c in cands[:5])
+        if best >= MIN_COVERAGE:
+            good = [c for c in cands if c.cover >= MIN_COVERAGE * 0.8]
+        elif best >= LOW_COVERAGE and dense_z(index, question) >= MIN_DENSE_Z:
+            good = [c for c in cands[:3] if c.cover >= LOW_COVERAGE]
+        else:
+            return _refusal(question, hits, started, "", rewritten)
+        if not any(supports_asked_unit(q, c.context) for c in good[:3]):
+            return _refusal(question, hits, started, "", rewritten)
+        if q.duty:
+            result = _answer_duty(index, q, good, script)
+            if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
+                return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
+        if result is None:
+            result = _answer_fact(index, q, good, w, script, limit)
+    text, citations = result
+    if citations:
+        text = f"{text}\n{_sources_line(citations, index, script)}"
+    return Answer(question, text, False, tuple(citations), tuple(hits), _ms(started), "extractive", rewritten)
+
+
+# --- the JSON contract ----------------------------------------------------------------------
+
+
+def clause_json(c: Clause) -> dict:
+    """A clause as the contract shows it: the span of its own text in the raw file."""
+    return {
+        "doc_id": c.doc_id,
+        "clause_id": c.id,
+        "path": c.path,
+        "title_path": c.title_path,
+        "source_file": c.source_file,
+        "char_start": c.char_start,
+        "char_end": c.own_end if c.own_end >= 0 else c.char_end,
+        "text": c.text,
+    }
+
+
+def to_record(ans: Answer, qid: str = "") -> dict:
+    """The answer record every front end shares (see DESIGN.md)."""
+    return {
+        "id": qid,
+        "question": ans.question,
+        "answer": ans.text,
+        "refused": ans.refused,
+        "citations": [{"n": c.n, **clause_json(c.clause), "sentence": c.sentence} for c in ans.citations],
+        "retrieved": [
+            {**clause_json(h.clause), "score": round(h.score, 6), "retrievers": list(h.sources)} for h in ans.hits
+        ],
+        "latency_ms": ans.latency_ms,
+        "generator": ans.generator,
+        "rewritten": ans.rewritten,
+    }

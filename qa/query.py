@@ -1,0 +1,114 @@
+"""Question analysis (pure): intent, places, years, figures, and follow-up rewriting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.normalize import match_form
+
+# Provinces and the larger cities: a general gazetteer, not a list of the corpus's places.
+PROVINCES = ["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门"]
+CITIES = ["石家庄", "唐山", "保定", "廊坊", "邯郸", "邢台", "沧州", "衡水", "承德", "张家口", "秦皇岛", "定州", "辛集", "雄安", "杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水", "义乌", "南京", "苏州", "无锡", "常州", "南通", "徐州", "扬州", "合肥", "福州", "厦门", "泉州", "南昌", "济南", "青岛", "烟台", "郑州", "洛阳", "武汉", "长沙", "广州", "深圳", "珠海", "佛山", "东莞", "海口", "三亚", "成都", "贵阳", "昆明", "西安", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨", "南宁", "呼和浩特", "沈阳", "大连", "长春", "哈尔滨", "太原", "大同"]
+PLACES = tuple(sorted(PROVINCES + CITIES, key=len, reverse=True))
+_PLACE_RE = re.compile("|".join(PLACES))
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个|家|项|分钟|小时|天|PB|TB|G\b)")
+
+_DUTY_RE = re.compile(
+    r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实)|"
+    r"牵头单位|责任单位|协同单位|配合单位|牵头部门|责任部门|主管部门|负责单位|负责部门"
+)
+_REVERSE_RE = re.compile(
+    r"^(?P<unit>.{2,20}?(?:委|厅|局|办|院|室|中心|集团|管委会|政府|部|署))(?:在[^，。？]{0,20})?(?:作为[^，。？]{0,8})?"
+    r"(?:负责|承担|牵头|参与|配合|要做|有)[^，。？]{0,6}?(?:哪些|什么|哪项|哪几项|啥)"
+)
+_LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
+_COMPARE_RE = re.compile(r"分别|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
+_META_RE = re.compile(r"文号|发文字号|印发|发布|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关")
+_FOLLOWUP_HEAD_RE = re.compile(r"^(?:那|那么|还有|另外|再问|如果是)")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # as typed (trimmed)
+    sc: str  # Simplified match form
+    places: tuple[str, ...]
+    years: tuple[str, ...]
+    figures: tuple[str, ...]
+    duty: bool
+    reverse_unit: str
+    wants_list: bool
+    compare: bool
+    meta: bool
+
+
+def places_in(text: str) -> tuple[str, ...]:
+    """Place names in order of appearance (Simplified).
+
+    >>> places_in("浙江和寧波分別提出了什麼目標？")
+    ('浙江', '宁波')
+    """
+    seen: list[str] = []
+    for m in _PLACE_RE.finditer(match_form(text)):
+        if m.group(0) not in seen:
+            seen.append(m.group(0))
+    return tuple(seen)
+
+
+def analyse(question: str) -> Query:
+    """Parse a question into the features the answerer needs.
+
+    >>> q = analyse("河北建立全省宏观经济发展基础数据库的牵头单位是哪些？")
+    >>> (q.places, q.duty, q.wants_list)
+    (('河北',), True, True)
+    >>> analyse("宁波市大数据局负责哪些任务？").reverse_unit
+    '宁波市大数据局'
+    >>> analyse("宁波到2030年要建多少个5G基站？").years
+    ('2030',)
+    """
+    sc = match_form(question)
+    rev = _REVERSE_RE.search(sc)
+    return Query(
+        text=question,
+        sc=sc,
+        places=places_in(sc),
+        years=tuple(dict.fromkeys(_YEAR_RE.findall(sc))),
+        figures=tuple(_FIGURE_RE.findall(sc)),
+        duty=bool(_DUTY_RE.search(sc)) and not rev,
+        reverse_unit=rev.group("unit") if rev else "",
+        wants_list=bool(_LIST_RE.search(sc)),
+        compare=bool(_COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
+        meta=bool(_META_RE.search(sc)),
+    )
+
+
+def rewrite_followup(question: str, previous: str) -> str:
+    """Turn a short follow-up into a standalone question using the previous one.
+
+    A follow-up that names a new place swaps it for the previous question's place;
+    any other short follow-up is read as a refinement of the previous topic.
+
+    >>> rewrite_followup("那河北呢？", "浙江到2025年数字政府建设的目标是什么？")
+    '河北到2025年数字政府建设的目标是什么？'
+    >>> rewrite_followup("牵头单位是谁？", "河北如何推进应急管理数字化？")
+    '河北如何推进应急管理数字化？牵头单位是谁？'
+    >>> rewrite_followup("宁波5G基站建设的目标是什么？", "浙江的目标？")
+    '宁波5G基站建设的目标是什么？'
+    """
+    q = question.strip()
+    sc = match_form(q).rstrip("？?。!！ ")
+    is_followup = bool(_FOLLOWUP_HEAD_RE.match(sc)) or sc.endswith("呢") or len(sc) <= 6
+    if not previous or not is_followup or len(sc) > 20:
+        return q
+    new_places = places_in(q)
+    old_places = places_in(previous)
+    prev = match_form(previous)
+    if new_places and old_places:
+        out = prev.replace(old_places[0], new_places[0])
+        for extra in old_places[1:]:
+            out = out.replace(extra, "")
+        return out
+    if new_places:
+        return new_places[0] + prev
+    return prev.rstrip() + q

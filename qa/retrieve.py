@@ -1,0 +1,144 @@
+"""Sparse (BM25), dense (FAISS) and fused retrieval over an :class:`~qa.index.Index`.
+
+Fusion is weighted reciprocal-rank fusion: scores of different retrievers are not
+comparable (BM25 is unbounded, e5 cosines bunch around .8), ranks are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.errors import InputError
+from qa.index import Index
+from qa.normalize import match_form
+from qa.schema import Clause, Hit
+from qa.tokens import tokenize
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional metadata filters: document ids (or prefixes), region, kind."""
+
+    docs: tuple[str, ...] = ()
+    region: str = ""
+    kind: str = ""
+
+    def predicate(self, index: Index) -> Callable[[Clause], bool] | None:
+        if not (self.docs or self.region or self.kind):
+            return None
+        doc_ok = set()
+        for d in index.corpus.documents:
+            if self.docs and not any(d.id == x or d.id.startswith(x) or d.source_file == x for x in self.docs):
+                continue
+            if self.region and match_form(self.region) not in match_form(d.region + d.name):
+                continue
+            if self.kind and self.kind != d.kind:
+                continue
+            doc_ok.add(d.id)
+        return lambda c: c.doc_id in doc_ok
+
+
+def check_question(question: str) -> str:
+    """Reject empty questions; trim layout; cut very long ones (callers report the cut).
+
+    >>> check_question("  宁波的目标？ ")
+    '宁波的目标？'
+    """
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    q = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    if not q or not any(ch.isalnum() for ch in q):
+        raise InputError("please type a question (it is empty or only punctuation)")
+    return q[:MAX_QUESTION_CHARS]
+
+
+def sparse_scores(index: Index, question: str) -> np.ndarray:
+    """BM25 score of every indexed row for the question."""
+    toks = tokenize(question, index.user_words)
+    vocab = index.bm25.vocab_dict
+    toks = [t for t in toks if t in vocab]
+    if not toks:
+        return np.zeros(len(index.rows), np.float32)
+    return np.asarray(index.bm25.get_scores(toks), dtype=np.float32)
+
+
+def dense_scores(index: Index, question: str, k: int) -> list[tuple[int, float]]:
+    """Top rows by cosine; a row with several vectors (``embed_form=both``) keeps its best."""
+    qv = index.encoder.encode_queries([question])
+    n = index.dense.ntotal
+    scores, ids = index.dense.search(qv, min(n, max(k * 3, k)))
+    best: dict[int, float] = {}
+    for s, i in zip(scores[0], ids[0], strict=True):
+        if i < 0:
+            continue
+        row = int(index.vec_rows[i])
+        if row not in best or s > best[row]:
+            best[row] = float(s)
+    return sorted(best.items(), key=lambda x: -x[1])
+
+
+def rrf(rankings: dict[str, list[int]], k: int = 60, weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
+    """Weighted reciprocal-rank fusion: ``score(d) = Σ w_r / (k + rank_r(d))`` (ranks from 1).
+
+    >>> rrf({"bm25": [3, 1, 2], "dense": [1, 3]}, k=60)[:2]
+    [(1, 0.03252247488101534), (3, 0.03252247488101534)]
+    >>> [i for i, _ in rrf({"bm25": [3, 1, 2], "dense": [1, 3]}, k=60, weights={"bm25": 2, "dense": 1})][:3]
+    [3, 1, 2]
+    """
+    weights = weights or {}
+    scores: dict[int, float] = {}
+    for name, ranked in rankings.items():
+        w = weights.get(name, 1.0)
+        for r, item in enumerate(ranked, start=1):
+            scores[item] = scores.get(item, 0.0) + w / (k + r)
+    return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
+
+
+def _ranked(pairs: Iterable[tuple[int, float]], allowed: Callable[[Clause], bool] | None, rows: list[Clause]) -> list[int]:
+    return [i for i, s in pairs if s > 0 and (allowed is None or allowed(rows[i]))]
+
+
+def search(
+    index: Index,
+    question: str,
+    k: int | None = None,
+    retriever: str | None = None,
+    filters: Filters | None = None,
+    depth: int = 50,
+) -> list[Hit]:
+    """Ranked clauses for a question (``retriever``: ``bm25``, ``dense`` or ``hybrid``)."""
+    st = index.settings
+    question = check_question(question)
+    k = k or st.top_k
+    retriever = retriever or st.retriever
+    allowed = (filters or Filters()).predicate(index)
+    depth = max(depth, k)
+    runs: dict[str, list[int]] = {}
+    raw_scores: dict[str, dict[int, float]] = {}
+    if retriever in ("bm25", "hybrid"):
+        sc = sparse_scores(index, question)
+        order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
+        pairs = [(int(i), float(sc[i])) for i in order]
+        runs["bm25"] = _ranked(pairs, allowed, index.rows)[:depth]
+        raw_scores["bm25"] = dict(pairs)
+    if retriever in ("dense", "hybrid"):
+        pairs = dense_scores(index, question, depth * (4 if allowed else 1))
+        runs["dense"] = _ranked(((i, s + 2.0) for i, s in pairs), allowed, index.rows)[:depth]
+        raw_scores["dense"] = dict(pairs)
+    if retriever not in ("bm25", "dense", "hybrid"):
+        raise InputError(f"unknown retriever {retriever!r}: use bm25, dense or hybrid")
+    if len(runs) == 1:
+        name, ranked = next(iter(runs.items()))
+        fused = [(i, raw_scores[name][i]) for i in ranked]
+    else:
+        fused = rrf(runs, k=st.rrf_k, weights={"bm25": st.w_sparse, "dense": st.w_dense})
+    hits = []
+    for i, score in fused[:k]:
+        ranks = tuple((name, r.index(i) + 1) for name, r in runs.items() if i in r)
+        hits.append(Hit(index.rows[i], float(score), tuple(n for n, _ in ranks), ranks))
+    return hits
