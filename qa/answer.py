@@ -430,7 +430,8 @@ def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -
 def _refusal(question: str, hits: list[Hit], started: float, why: str, rewritten: str = "") -> Answer:
     text = REFUSAL if not why else f"{REFUSAL[:-1]}（{why}）。"
     script = detect_script(question)
-    return Answer(question, to_script(text, script), True, (), tuple(hits), _ms(started), "extractive", rewritten, (why,))
+    notes = (why,) if why else ()
+    return Answer(question, to_script(text, script), True, (), tuple(hits), _ms(started), "extractive", rewritten, notes, "refusal")
 
 
 def _ms(started: float) -> float:
@@ -487,8 +488,10 @@ def answer(
         return _refusal(question, hits, started, f"现有文件不涉及{missing}", rewritten)
 
     result = None
+    mode = "fact"
     if q.reverse_unit:
         result = _answer_reverse(index, q, w, script, limit)
+        mode = "reverse_duty"
     cands = _candidates(index, q, hits, w)
     if result is None and q.compare and len(q.places) >= 2:
         citations: list[Citation] = []
@@ -504,9 +507,9 @@ def answer(
                 body = "".join(to_script(_DUTY_PAREN_RE.sub("", s), script) for s in sents)
                 lines.append(f"{to_script(place, script)}：{body}[{n}]")
         if citations:
-            result = ("\n".join(lines), citations)
+            result, mode = ("\n".join(lines), citations), "compare"
     if result is None and q.meta:
-        result = _answer_meta(index, q, cands, script)
+        result, mode = _answer_meta(index, q, cands, script), "meta"
     if result is None:
         if not cands:
             return _refusal(question, hits, started, "", rewritten)
@@ -520,15 +523,15 @@ def answer(
         if not any(supports_asked_unit(q, c.context) for c in good[:3]):
             return _refusal(question, hits, started, "", rewritten)
         if q.duty:
-            result = _answer_duty(index, q, good, script)
+            result, mode = _answer_duty(index, q, good, script), "duty"
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
         if result is None:
-            result = _answer_fact(index, q, good, w, script, limit)
+            result, mode = _answer_fact(index, q, good, w, script, limit), "fact"
     text, citations = result
     if citations:
         text = f"{text}\n{_sources_line(citations, index, script)}"
-    return Answer(question, text, False, tuple(citations), tuple(hits), _ms(started), "extractive", rewritten)
+    return Answer(question, text, False, tuple(citations), tuple(hits), _ms(started), "extractive", rewritten, (), mode)
 
 
 # --- the JSON contract ----------------------------------------------------------------------
@@ -561,5 +564,6 @@ def to_record(ans: Answer, qid: str = "") -> dict:
         ],
         "latency_ms": ans.latency_ms,
         "generator": ans.generator,
+        "mode": ans.mode,
         "rewritten": ans.rewritten,
     }

@@ -8,9 +8,11 @@ keeping the 省/市 prefix (省发展改革委 and 市发展改革委 are differ
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from qa.normalize import match_form
-from qa.schema import Duties
+from qa.schema import Clause, Duties
 
 _ROLE_WORDS = {
     "lead": ("牵头单位", "牽頭單位", "牵头部门", "牽頭部門"),
@@ -21,6 +23,7 @@ _ROLE_OF = {w: role for role, words in _ROLE_WORDS.items() for w in words}
 _LABEL_RE = re.compile("(" + "|".join(sorted(_ROLE_OF, key=len, reverse=True)) + r")\s*[:：]")
 _GROUP_RE = re.compile(r"[（(]\s*((?:" + "|".join(_ROLE_OF) + r")\s*[:：][^（）()]*)[）)]")
 _SPLIT_RE = re.compile(r"[、,，;；]")
+_ETC_RE = re.compile(r"等(?=(?:省|市|各)?(?:有关|有關|相关|相關|其他|其它)|$)")
 
 
 def find_duty_groups(text: str) -> list[tuple[int, int, str]]:
@@ -42,16 +45,19 @@ def parse_duty_group(inner: str) -> Duties:
     ('省發展改革委', '省政府辦公廳')
     >>> d.responsible
     ('省統計局', '各市政府', '雄安新區管委會')
+    >>> parse_duty_group("责任单位：省政府办公厅、省政务服务管理办公室等有关部门").responsible
+    ('省政府办公厅', '省政务服务管理办公室', '有关部门')
     """
     roles: dict[str, list[str]] = {"lead": [], "responsible": [], "cooperating": []}
     labels = list(_LABEL_RE.finditer(inner))
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(inner)
         role = _ROLE_OF[m.group(1)]
-        for unit in _SPLIT_RE.split(inner[m.end() : end]):
-            unit = unit.strip(" \u3000。.")
-            if unit and unit not in roles[role]:
-                roles[role].append(unit)
+        for piece in _SPLIT_RE.split(inner[m.end() : end]):
+            for unit in _ETC_RE.split(piece.strip(" \u3000。.")):
+                unit = unit.strip(" \u3000。.")
+                if unit and unit not in roles[role]:
+                    roles[role].append(unit)
     return Duties(tuple(roles["lead"]), tuple(roles["responsible"]), tuple(roles["cooperating"]))
 
 
@@ -122,3 +128,49 @@ def unit_matches(query: str, unit: str) -> bool:
     if q[0] in "省市县区" and u[:1] in "省市县区" and q[0] != u[0]:
         return False
     return q in u or (u[:1] in "省市县区" and q == u[1:])
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    """One clause's duty assignment, for tables (published unit names)."""
+
+    doc_id: str
+    clause_id: str
+    path: str
+    task: str
+    lead: tuple[str, ...]
+    responsible: tuple[str, ...]
+    cooperating: tuple[str, ...]
+    role: str = ""  # the queried unit's role in this clause, when looking up by unit
+
+
+def duty_table(clauses: Iterable[Clause], unit: str = "", task: str = "") -> list[DutyRow]:
+    """Clauses with duties, optionally only those naming ``unit`` (alias- and script-insensitive)
+    and/or whose heading or text contains every word of ``task``.
+
+    >>> from qa.schema import Clause, Duties
+    >>> c = Clause("c1", "d", "d.txt", "二/1", 2, "1.強化食品數位化監管", "", "", "强化食品数字化监管", 0, 1, None,
+    ...            Duties(("省市場監管局",), ("省農業農村廳",)))
+    >>> [r.role for r in duty_table([c], unit="省市场监督管理局")]
+    ['lead']
+    >>> duty_table([c], task="药品")
+    []
+    """
+    words = [w for w in re.split(r"[\s,，、]+", match_form(task)) if w]
+    rows = []
+    for c in clauses:
+        if not c.duties:
+            continue
+        if words and not all(w in c.text_sc or w in match_form(c.heading) for w in words):
+            continue
+        role = ""
+        if unit:
+            role = next(
+                (r for r in ("lead", "responsible", "cooperating") if any(unit_matches(unit, u) for u in getattr(c.duties, r))),
+                "",
+            )
+            if not role:
+                continue
+        d = c.duties
+        rows.append(DutyRow(c.doc_id, c.id, c.path, c.heading, d.lead, d.responsible, d.cooperating, role))
+    return rows

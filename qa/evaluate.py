@@ -200,7 +200,7 @@ def _pct(xs: list[float], p: float) -> float | None:
     if not xs:
         return None
     xs = sorted(xs)
-    return round(xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))], 2)
+    return round(xs[min(len(xs) - 1, round(p * (len(xs) - 1)))], 2)
 
 
 def summarise(scored: list[Scored]) -> dict:

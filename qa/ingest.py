@@ -99,9 +99,8 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
                 meta["doc_number"] = line.strip()
             elif "发文字号" in m and (hit := _DOCNO_ORIG.search(line.replace(" ", ""))):
                 meta["doc_number"] = hit.group(0)
-        if not meta["date"]:
-            if (dm := _DATE_RE.match(m)) or (dm := _PAGE_DATE_RE.search(m)):
-                meta["date"] = _iso(*dm.groups())
+        if not meta["date"] and ((dm := _DATE_RE.match(m)) or (dm := _PAGE_DATE_RE.search(m))):
+            meta["date"] = _iso(*dm.groups())
         if not meta["issuer"]:
             if _ISSUER_RE.match(m) and not is_title_line(line):
                 meta["issuer"] = line.strip()

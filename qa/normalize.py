@@ -62,7 +62,7 @@ def detect_script(text: str) -> str:
     if not han:
         return "simplified"
     sc = _t2s().convert("".join(han))
-    changed = sum(1 for a, b in zip(han, sc) if a != b)
+    changed = sum(1 for a, b in zip(han, sc, strict=False) if a != b)
     return "traditional" if changed >= max(1, 0.04 * len(han)) else "simplified"
 
 

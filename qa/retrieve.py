@@ -7,13 +7,14 @@ comparable (BM25 is unbounded, e5 cosines bunch around .8), ranks are.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
 from qa.errors import InputError
 from qa.index import Index
-from qa.normalize import match_form
+from qa.normalize import match_form, to_simplified
 from qa.schema import Clause, Hit
 from qa.tokens import tokenize
 
@@ -138,7 +139,36 @@ def search(
     else:
         fused = rrf(runs, k=st.rrf_k, weights={"bm25": st.w_sparse, "dense": st.w_dense})
     hits = []
-    for i, score in fused[:k]:
+    for i, score in fused[: max(k, RERANK_DEPTH if st.rerank else k)]:
         ranks = tuple((name, r.index(i) + 1) for name, r in runs.items() if i in r)
         hits.append(Hit(index.rows[i], float(score), tuple(n for n, _ in ranks), ranks))
-    return hits
+    if st.rerank:
+        hits = rerank(question, hits)
+    return hits[:k]
+
+
+RERANK_DEPTH = 8
+
+
+@lru_cache(maxsize=1)
+def _reranker():
+    from qa.llm import make_backend
+
+    return make_backend("llm")
+
+
+def rerank(question: str, hits: list[Hit], depth: int = RERANK_DEPTH, scorer=None) -> list[Hit]:
+    """Re-order the first ``depth`` hits by the local LLM's P(是) that the clause answers the question.
+
+    Slow (~2 pairs/s on two cores): opt-in with ``Settings(rerank=True)``.  ``scorer`` is any
+    ``(question, passages) -> scores`` callable (the LLM backend's ``yes_no_scores`` by default).
+    """
+    head, tail = hits[:depth], hits[depth:]
+    if not head:
+        return hits
+    score = scorer or _reranker().yes_no_scores
+    probs = score(question, [to_simplified(h.clause.text) for h in head])
+    order = sorted(range(len(head)), key=lambda j: (-probs[j], j))
+    out = [replace(head[j], score=float(probs[j]), sources=(*head[j].sources, "rerank"),
+                   ranks=(*head[j].ranks, ("rerank", pos + 1))) for pos, j in enumerate(order)]  # fmt: skip
+    return out + tail

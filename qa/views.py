@@ -1,0 +1,483 @@
+"""Pure view functions of the web app: records in, escaped HTML or table rows out.
+
+Everything that comes from a document or a user passes through :func:`esc` before it is
+put into markup, so a clause or a question containing ``<script>`` is shown as text.
+No function here touches the index, the log or gradio; :mod:`qa.ui` wires them up.
+
+Anchors the page relies on (and the browser tests click):
+
+* ``a.cite-ref[href="#cite-<turn>-<n>"]`` — a ``[n]`` marker in an answer;
+* ``div.cite-card#cite-<turn>-<n>`` — its citation card under the answer;
+* ``a.view-clause[data-clause=<clause id>]`` — "在文库中查看", deep link ``?clause=<id>``;
+* ``details.clause#clause-<clause id>`` — a clause in the library tree.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from qa.schema import Answer, Citation, Clause, Document
+
+EXAMPLE_QUESTIONS = (
+    "在宁波开公司能不能全程网上办？",
+    "浙江省数字政府建设到2025年的目标是什么？",
+    "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
+    "省发展改革委负责哪些任务？",
+)
+ROLE_LABELS = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
+DUTY_HEADERS = ["文件", "条款", "任务", "牵头单位", "责任单位", "协同单位", "该部门角色", "条款编号"]
+DOC_HEADERS = ["编号", "文件", "发文机关", "文号", "日期", "地区", "类型", "字体", "条款数"]
+LOG_HEADERS = ["编号", "时间(UTC)", "问题", "改写为", "回答", "拒答", "引用", "耗时(ms)", "生成器", "评价", "意见"]
+TOPIC_HEADERS = ["主题词", "问题数", "例句"]
+UNANSWERED_HEADERS = ["未能回答的问题", "次数", "最近一次(UTC)"]
+_CITE_RE = re.compile(r"\[(\d{1,3})\]")
+_SCRIPT_NAMES = {"traditional": "繁体", "simplified": "简体"}
+
+
+def esc(text: object) -> str:
+    """HTML-escape any text (quotes too, so it is safe inside attributes).
+
+    >>> esc('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    """
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def doc_label(doc: Document) -> str:
+    """A short display name of a document (the library and cards use it).
+
+    >>> from qa.schema import Document
+    >>> doc_label(Document("d", "d.txt", "宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知", "", "", "", "", "", "simplified", "", ""))
+    '宁波市加快数字政府建设实施方案'
+    """
+    from qa.answer import short_name
+
+    return short_name(doc)
+
+
+# --- chat -------------------------------------------------------------------------------------
+
+
+def link_markers(text: str, turn: int) -> str:
+    """Escape answer text and turn every ``[n]`` into a link to citation card ``n`` of this turn.
+
+    >>> link_markers("建成5G基站4万个[1]<b>", 2)
+    '建成5G基站4万个<a class="cite-ref" href="#cite-2-1" data-card="cite-2-1">[1]</a>&lt;b&gt;'
+    """
+    out = []
+    pos = 0
+    for m in _CITE_RE.finditer(text):
+        out.append(esc(text[pos : m.start()]))
+        card = f"cite-{turn}-{m.group(1)}"
+        out.append(f'<a class="cite-ref" href="#{card}" data-card="{card}">[{m.group(1)}]</a>')
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def answer_body_html(text: str, turn: int) -> str:
+    """Answer paragraphs with linked markers; the trailing ``出处：`` line is set apart.
+
+    >>> answer_body_html("目标明确[1]\\n出处：[1]《方案》第二部分", 1)
+    '<p>目标明确<a class="cite-ref" href="#cite-1-1" data-card="cite-1-1">[1]</a></p><p class="sources">出处：<a class="cite-ref" href="#cite-1-1" data-card="cite-1-1">[1]</a>《方案》第二部分</p>'
+    """
+    parts = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        cls = ' class="sources"' if line.startswith(("出处：", "出處：")) else ""
+        parts.append(f"<p{cls}>{link_markers(line, turn)}</p>")
+    return "".join(parts)
+
+
+def highlight(text: str, sentence: str) -> str:
+    """Escape a clause text and mark the supporting sentence in it (when it is found).
+
+    >>> highlight("一、目标。到2025年建成<4万>个。", "到2025年建成<4万>个。")
+    '一、目标。<mark>到2025年建成&lt;4万&gt;个。</mark>'
+    >>> highlight("原文", "不在其中")
+    '原文'
+    """
+    sentence = (sentence or "").strip()
+    start = text.find(sentence) if sentence else -1
+    if start < 0 and sentence:  # the sentence may be in the other script than the clause
+        from qa.normalize import match_form
+
+        mt, ms = match_form(text), match_form(sentence)
+        if len(mt) == len(text) and ms:
+            start = mt.find(ms)
+            sentence = text[start : start + len(ms)] if start >= 0 else sentence
+    if start < 0:
+        return esc(text)
+    end = start + len(sentence)
+    return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+
+
+def citation_card_html(cit: Citation, doc: Document, turn: int) -> str:
+    """One citation card: document, 文号, clause path, the clause text with its sentence marked,
+    and a "view in document" link (a deep link to the library, handled in-page by the app).
+
+    >>> from qa.schema import Document, Clause, Citation
+    >>> d = Document("d1", "d1.txt", "某市方案", "", "甬政发〔2023〕16号", "", "", "", "simplified", "", "")
+    >>> c = Clause("c-1", "d1", "d1.txt", "二/1", 2, "1.建设", "某市方案 > 二、任务 > 1.建设", "1.建设。<script>x</script>", "", 0, 9, None)
+    >>> card = citation_card_html(Citation(1, c, "1.建设。"), d, 3)
+    >>> 'id="cite-3-1"' in card and 'data-clause="c-1"' in card and "<script>" not in card
+    True
+    """
+    from qa.answer import readable_path
+
+    c = cit.clause
+    number = f'<span class="docno">{esc(doc.doc_number)}</span>' if doc.doc_number else ""
+    crumbs = " › ".join(esc(x) for x in c.title_path.split(" > ")[1:])
+    return (
+        f'<div class="cite-card" id="cite-{turn}-{cit.n}" data-clause="{esc(c.id)}">'
+        f'<div class="cite-head"><span class="cite-n">[{cit.n}]</span> '
+        f'<span class="doc-title">《{esc(doc_label(doc))}》</span>{number}</div>'
+        f'<div class="cite-path">{esc(readable_path(c))}（{esc(c.path)}）'
+        f'{" · " + crumbs if crumbs else ""}</div>'
+        f'<div class="cite-text">{highlight(c.text, cit.sentence)}</div>'
+        f'<div class="cite-actions"><a class="view-clause" href="?clause={esc(c.id)}" target="_blank" '
+        f'data-clause="{esc(c.id)}">在文库中查看 →</a></div>'
+        f"</div>"
+    )
+
+
+def user_bubble_html(question: str, rewritten: str = "") -> str:
+    """The user's question, and the standalone form it was read as (for a follow-up).
+
+    >>> user_bubble_html("那河北呢？", "河北的目标是什么？")
+    '<div class="msg user"><div class="bubble">那河北呢？</div><div class="rewritten">按上下文理解为：河北的目标是什么？</div></div>'
+    """
+    note = f'<div class="rewritten">按上下文理解为：{esc(rewritten)}</div>' if rewritten else ""
+    return f'<div class="msg user"><div class="bubble">{esc(question)}</div>{note}</div>'
+
+
+def answer_html(ans: Answer, docs: dict[str, Document], turn: int, qid: int | None = None) -> str:
+    """A finished answer: text with linked ``[n]`` markers and its citation cards, or a refusal
+    styled apart (no cards, a hint what to try instead).
+
+    >>> from qa.schema import Answer
+    >>> "refused" in answer_html(Answer("火星？", "资料中未找到相关规定。", True, (), ()), {}, 1)
+    True
+    """
+    meta = f'<div class="meta">{ans.latency_ms:.0f} ms · {esc(ans.generator)}{f" · #{qid}" if qid else ""}</div>'
+    if ans.refused:
+        return (
+            f'<div class="msg bot refused" data-turn="{turn}"><div class="bubble">'
+            f'<div class="refusal-title">⚠️ 未找到依据</div><p>{esc(ans.text)}</p>'
+            '<p class="hint">现有政策文件中没有可以支持回答的条款。可以换个说法、补充地区或年份，或到“政策文库”查阅原文。</p>'
+            f"</div>{meta}</div>"
+        )
+    cards = "".join(
+        citation_card_html(c, docs[c.clause.doc_id], turn) for c in ans.citations if c.clause.doc_id in docs
+    )
+    return (
+        f'<div class="msg bot answered" data-turn="{turn}"><div class="bubble">{answer_body_html(ans.text, turn)}</div>'
+        f'<div class="cards">{cards}</div>{meta}</div>'
+    )
+
+
+def pending_html(partial: str = "") -> str:
+    """An answer still streaming (plain escaped text, markers linked when complete).
+
+    >>> pending_html("")
+    '<div class="msg bot pending"><div class="bubble"><span class="typing">正在检索政策文件…</span></div></div>'
+    """
+    body = esc(partial).replace("\n", "<br>") if partial else '<span class="typing">正在检索政策文件…</span>'
+    return f'<div class="msg bot pending"><div class="bubble">{body}</div></div>'
+
+
+def error_html(message: str) -> str:
+    """A message shown in the page instead of a traceback.
+
+    >>> error_html("问题不能为空 <b>")
+    '<div class="msg error"><div class="bubble">❌ 问题不能为空 &lt;b&gt;</div></div>'
+    """
+    return f'<div class="msg error"><div class="bubble">❌ {esc(message)}</div></div>'
+
+
+def welcome_html() -> str:
+    """The empty chat page: what the assistant does, and example questions (also clickable buttons)."""
+    items = "".join(f"<li>{esc(q)}</li>" for q in EXAMPLE_QUESTIONS)
+    return (
+        '<div class="welcome"><h3>您好！我是政策问答助手。</h3>'
+        "<p>我只根据已收录的政府政策文件回答，每句话都附有可点击的出处；文件中没有的内容，我会如实告诉您“资料中未找到”。"
+        "支持简体和繁体，可以连续追问（如先问浙江，再问“那河北呢？”）。</p>"
+        f"<p>可以这样问：</p><ul>{items}</ul></div>"
+    )
+
+
+def transcript_html(parts: Sequence[str]) -> str:
+    """The whole conversation (each part already rendered), or the welcome page when empty.
+
+    >>> transcript_html([]).startswith('<div class="chat-log"><div class="welcome">')
+    True
+    """
+    return f'<div class="chat-log">{"".join(parts) if parts else welcome_html()}</div>'
+
+
+# --- library ----------------------------------------------------------------------------------
+
+
+def duty_badges_html(clause: Clause) -> str:
+    """Duty units of a clause as labelled badges (published names).
+
+    >>> from qa.schema import Clause, Duties
+    >>> c = Clause("c", "d", "d.txt", "1", 1, "", "", "", "", 0, 1, None, Duties(("省民政廳",), (), ("<x>",)))
+    >>> duty_badges_html(c)
+    '<div class="duties"><span class="role lead">牵头单位</span><span class="unit">省民政廳</span><span class="role cooperating">协同单位</span><span class="unit">&lt;x&gt;</span></div>'
+    """
+    d = clause.duties
+    if not d:
+        return ""
+    out = []
+    for role in ("lead", "responsible", "cooperating"):
+        units = getattr(d, role)
+        if units:
+            out.append(f'<span class="role {role}">{ROLE_LABELS[role]}</span>')
+            out.extend(f'<span class="unit">{esc(u)}</span>' for u in units)
+    return f'<div class="duties">{"".join(out)}</div>'
+
+
+def doc_meta_html(doc: Document, n_clauses: int) -> str:
+    """A document's metadata as a definition list (empty fields left out)."""
+    fields = [
+        ("标题", doc.title or doc.name),
+        ("发文机关", doc.issuer),
+        ("文号", doc.doc_number),
+        ("日期", doc.date),
+        ("地区", doc.region),
+        ("类型", doc.kind),
+        ("字体", _SCRIPT_NAMES.get(doc.script, doc.script)),
+        ("来源", doc.source),
+        ("作者", doc.author),
+        ("源文件", doc.source_file),
+        ("条款数", str(n_clauses)),
+    ]
+    rows = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in fields if v)
+    return f'<div class="doc-meta"><h3>{esc(doc_label(doc))}</h3><dl>{rows}</dl></div>'
+
+
+def _ancestors(clause_id: str | None, by_id: dict[str, Clause]) -> set[str]:
+    out: set[str] = set()
+    while clause_id and clause_id in by_id:
+        out.add(clause_id)
+        clause_id = by_id[clause_id].parent_id
+    return out
+
+
+def clause_tree_html(
+    doc: Document,
+    clauses: Sequence[Clause],
+    focus: str | None = None,
+    open_levels: int = 1,
+) -> str:
+    """A document's clause tree as nested ``<details>`` (expandable), each with an anchor
+    ``id="clause-<id>"``, its path, text and duties.  Clauses down to ``open_levels`` are
+    open; the ``focus`` clause and its ancestors are open too and the focus is marked.
+
+    >>> from qa.schema import Document, Clause, Duties
+    >>> d = Document("d", "d.txt", "方案", "", "", "", "", "", "simplified", "", "")
+    >>> a = Clause("a", "d", "d.txt", "一", 1, "一、任务", "方案 > 一、任务", "一、任务", "", 0, 9, None)
+    >>> b = Clause("b", "d", "d.txt", "一/1", 2, "1.建设<平台>", "", "1.建设<平台>。", "", 3, 9, "a", Duties(("省大数据局",)))
+    >>> t = clause_tree_html(d, [a, b], focus="b")
+    >>> 'id="clause-b"' in t and 'class="clause focus"' in t and "&lt;平台&gt;" in t
+    True
+    """
+    by_id = {c.id: c for c in clauses}
+    kids: dict[str | None, list[Clause]] = {}
+    for c in clauses:
+        parent = c.parent_id if c.parent_id in by_id else None
+        kids.setdefault(parent, []).append(c)
+    opened = _ancestors(focus, by_id)
+
+    def node(c: Clause, depth: int) -> str:
+        is_open = depth <= open_levels or c.id in opened
+        cls = "clause focus" if c.id == focus else "clause"
+        head = c.heading or c.text[:40]
+        text = c.text if c.text != c.heading else ""
+        children = "".join(node(k, depth + 1) for k in kids.get(c.id, []))
+        badge = ' <span class="has-duties" title="含职责分工">●</span>' if c.duties else ""
+        return (
+            f'<details class="{cls}" id="clause-{esc(c.id)}" data-clause="{esc(c.id)}"{" open" if is_open else ""}>'
+            f'<summary><span class="path">{esc(c.path)}</span> {esc(head)}{badge}'
+            f' <a class="deep-link" href="?clause={esc(c.id)}" title="本条链接">🔗</a></summary>'
+            f'<div class="clause-body">{f"<p>{esc(text)}</p>" if text else ""}{duty_badges_html(c)}{children}</div>'
+            "</details>"
+        )
+
+    body = "".join(node(c, 1) for c in kids.get(None, []))
+    return f'<div class="clause-tree" data-doc="{esc(doc.id)}">{body or "<p>（本文件没有条款）</p>"}</div>'
+
+
+def library_html(doc: Document, clauses: Sequence[Clause], focus: str | None = None) -> str:
+    """Metadata and clause tree of one document."""
+    return doc_meta_html(doc, len(clauses)) + clause_tree_html(doc, clauses, focus)
+
+
+def doc_rows(docs: Iterable[Document], clause_counts: dict[str, int]) -> list[list[str]]:
+    """Rows of the document table (:data:`DOC_HEADERS`).
+
+    >>> from qa.schema import Document
+    >>> doc_rows([Document("d1", "d1.txt", "", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "traditional", "", "")], {"d1": 3})
+    [['d1', '浙江省人民政府实施意见2022-07-30', '浙江省人民政府', '', '2022-07-30', '浙江省', '实施意见', '繁体', '3']]
+    """
+    return [
+        [
+            d.id,
+            doc_label(d),
+            d.issuer or d.source,
+            d.doc_number,
+            d.date,
+            d.region,
+            d.kind,
+            _SCRIPT_NAMES.get(d.script, d.script),
+            str(clause_counts.get(d.id, 0)),
+        ]
+        for d in docs
+    ]
+
+
+# --- duties -----------------------------------------------------------------------------------
+
+
+def duty_rows(rows: Iterable, docs: dict[str, Document]) -> list[list[str]]:
+    """Rows of the duty table (:data:`DUTY_HEADERS`) from :class:`qa.duties.DutyRow` records.
+
+    >>> from qa.duties import DutyRow
+    >>> duty_rows([DutyRow("d", "c1", "二/1", "1.建设", ("省发展改革委",), (), ("省教育厅", "省财政厅"), "lead")], {})
+    [['d', '二/1', '1.建设', '省发展改革委', '', '省教育厅、省财政厅', '牵头单位', 'c1']]
+    """
+    out = []
+    for r in rows:
+        doc = docs.get(r.doc_id)
+        out.append(
+            [
+                doc_label(doc) if doc else r.doc_id,
+                r.path,
+                r.task,
+                "、".join(r.lead),
+                "、".join(r.responsible),
+                "、".join(r.cooperating),
+                ROLE_LABELS.get(r.role, ""),
+                r.clause_id,
+            ]
+        )
+    return out
+
+
+def safe_cell(value: object) -> str:
+    """A cell as text that a spreadsheet will not run as a formula.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("省教育厅")
+    ("'=HYPERLINK(1)", '省教育厅')
+    """
+    s = "" if value is None else str(value)
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
+def export_csv(headers: Sequence[str], rows: Sequence[Sequence[object]], folder: str | Path | None = None,
+               stem: str = "duties") -> Path:
+    """Write a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) and return its path.
+
+    >>> import tempfile
+    >>> p = export_csv(["单位"], [["省教育厅"]], tempfile.mkdtemp())
+    >>> p.read_text(encoding="utf-8-sig").splitlines()
+    ['单位', '省教育厅']
+    """
+    folder = Path(folder or tempfile.mkdtemp(prefix="policyqa-export-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(list(headers))
+        w.writerows([safe_cell(v) for v in row] for row in rows)
+    return path
+
+
+def export_xlsx(headers: Sequence[str], rows: Sequence[Sequence[object]], folder: str | Path | None = None,
+                stem: str = "duties") -> Path:
+    """Write an XLSX workbook (one sheet, header row frozen, every cell text) and return its path.
+
+    >>> import tempfile, openpyxl
+    >>> p = export_xlsx(["单位"], [["=1+1"]], tempfile.mkdtemp())
+    >>> [c.value for c in openpyxl.load_workbook(p).active["A"]]
+    ['单位', "'=1+1"]
+    """
+    from openpyxl import Workbook
+
+    folder = Path(folder or tempfile.mkdtemp(prefix="policyqa-export-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = stem[:31]
+    ws.append(list(headers))
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    ws.freeze_panes = "A2"
+    for col, width in zip("ABCDEFGH", (28, 12, 36, 24, 24, 24, 10, 22), strict=False):
+        ws.column_dimensions[col].width = width
+    wb.save(path)
+    return path
+
+
+# --- question log -----------------------------------------------------------------------------
+
+
+def log_rows(entries: Iterable) -> list[list[str]]:
+    """Rows of the staff log table (:data:`LOG_HEADERS`) from :class:`qa.qlog.LogEntry` records.
+
+    >>> from qa.qlog import LogEntry
+    >>> log_rows([LogEntry(7, "2026-01-01T00:00:00.000Z", "问", "", "答[1]", False, [{"n": 1, "path": "二/1"}], 12.34, "extractive", -1, "不对")])
+    [['7', '2026-01-01 00:00:00', '问', '', '答[1]', '', '[1] 二/1', '12', 'extractive', '👎', '不对']]
+    """
+    out = []
+    for e in entries:
+        cites = "；".join(f"[{c.get('n', '')}] {c.get('path', '')}" for c in e.citations)
+        rating = {1: "👍", -1: "👎"}.get(e.rating, "")
+        out.append(
+            [
+                str(e.id),
+                e.ts[:19].replace("T", " "),
+                e.question,
+                e.rewritten,
+                e.answer,
+                "是" if e.refused else "",
+                cites,
+                f"{e.latency_ms:.0f}",
+                e.generator,
+                rating,
+                e.comment,
+            ]
+        )
+    return out
+
+
+def topic_rows(topics: Iterable) -> list[list[str]]:
+    """Rows of the frequent-topics table (:data:`TOPIC_HEADERS`)."""
+    return [[t.term, str(t.count), t.example] for t in topics]
+
+
+def unanswered_rows(items: Iterable) -> list[list[str]]:
+    """Rows of the unanswered-questions table (:data:`UNANSWERED_HEADERS`)."""
+    return [[u.question, str(u.count), u.last_ts[:19].replace("T", " ")] for u in items]
+
+
+def stats_markdown(stats: dict) -> str:
+    """One line of totals for the staff view.
+
+    >>> stats_markdown({"questions": 3, "refused": 1, "avg_latency_ms": 12.0, "thumbs_up": 1, "thumbs_down": 0})
+    '共 **3** 个问题，未能回答 **1** 个（33%），平均耗时 12 ms，👍 1 / 👎 0'
+    """
+    n = stats["questions"]
+    share = f"（{stats['refused'] * 100 // n}%）" if n else ""
+    return (
+        f"共 **{n}** 个问题，未能回答 **{stats['refused']}** 个{share}，平均耗时 {stats['avg_latency_ms']:.0f} ms，"
+        f"👍 {stats['thumbs_up']} / 👎 {stats['thumbs_down']}"
+    )
