@@ -115,7 +115,10 @@ def _load_st(name: str):
     path = Path(name).expanduser()
     try:
         if path.is_dir() and not (path / "modules.json").exists() and (path / "tokenizer.json").exists():
-            from sentence_transformers.models import StaticEmbedding
+            try:
+                from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+            except ImportError:  # older sentence-transformers
+                from sentence_transformers.models import StaticEmbedding
 
             return SentenceTransformer(modules=[StaticEmbedding.from_model2vec(str(path))], device="cpu")
         return SentenceTransformer(str(path) if path.exists() else name, device="cpu", local_files_only=True)

@@ -267,10 +267,10 @@ class QuestionLog:
 
     def stats(self) -> dict:
         """Totals for the staff view."""
-        total, refused, avg_ms = self._read("SELECT COUNT(*), COALESCE(SUM(refused), 0), AVG(latency_ms) FROM questions")[0]
-        up, down = self._read(
-            "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback"
+        total, refused, avg_ms = self._read(
+            "SELECT COUNT(*), COALESCE(SUM(refused), 0), AVG(latency_ms) FROM questions"
         )[0]
+        up, down = self._read("SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback")[0]
         return {
             "questions": int(total),
             "refused": int(refused),

