@@ -10,6 +10,7 @@ answer is returned instead.
 
 from __future__ import annotations
 
+import atexit
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -73,7 +74,9 @@ def _backend(kind: str, url: str, model: str, key: str, tf_model: str):
     from qa import llm
 
     if kind == "llm":
-        return llm.make_backend("llm")
+        backend = llm.make_backend("llm")
+        atexit.register(backend.close)  # free the model before interpreter teardown
+        return backend
     if kind == "openai":
         if not (url and model):
             raise ConfigError("the openai generator needs POLICYQA_OPENAI_URL and POLICYQA_OPENAI_MODEL")

@@ -992,7 +992,10 @@ def _bench(args: Any) -> dict[str, Any]:
     """Measure assembly, load, first-token latency / decode rate and yes/no pairs per second."""
     import tempfile
 
-    report: dict[str, Any] = {"n_threads": args.threads or _default_threads()}
+    report: dict[str, Any] = {
+        "n_threads": args.threads or _default_threads(),
+        "loadavg_1m_before": round(os.getloadavg()[0], 2),  # other jobs on the machine skew timings
+    }
     if args.assemble:
         with tempfile.TemporaryDirectory(dir=args.tmp_dir) as tmp:
             t0 = time.perf_counter()
@@ -1054,6 +1057,7 @@ def _bench(args: Any) -> dict[str, Any]:
         yes_no_pairs=len(passages), yes_no_passage_chars=150, yes_no_pairs_per_s=round(len(passages) / elapsed, 2)
     )
     backend.close()
+    report["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
     return report
 
 

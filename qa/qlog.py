@@ -240,7 +240,8 @@ class QuestionLog:
     def frequent_topics(self, limit: int = 20, window: int = 5000) -> list[Topic]:
         """Terms used by the most questions (of the latest ``window``), via the BM25 tokenizer.
 
-        A follow-up counts with its rewritten, standalone form.  Single characters are skipped.
+        A follow-up counts with its rewritten, standalone form.  Single characters, numbers and
+        the parts of a longer word of the same question are skipped.
         """
         from qa.tokens import tokenize  # lazy: loads jieba
 
@@ -249,9 +250,9 @@ class QuestionLog:
         rows = self._read("SELECT question, rewritten FROM questions ORDER BY id DESC LIMIT ?", (int(window),))
         for question, rewritten in rows:
             text = rewritten or question
-            for term in dict.fromkeys(tokenize(text)):
-                if len(term) < 2 or term.isdigit():
-                    continue
+            terms = [t for t in dict.fromkeys(tokenize(text)) if len(t) >= 2 and not t.isdigit()]
+            # jieba's search mode also yields the parts of a long word (个人, 所得税 of 个人所得税): keep the whole
+            for term in (t for t in terms if not any(t != u and t in u for u in terms)):
                 counts[term] += 1
                 example.setdefault(term, question)
         return [Topic(t, n, example[t]) for t, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:limit]]

@@ -152,9 +152,13 @@ RERANK_DEPTH = 8
 
 @lru_cache(maxsize=1)
 def _reranker():
+    import atexit
+
     from qa.llm import make_backend
 
-    return make_backend("llm")
+    backend = make_backend("llm")
+    atexit.register(backend.close)
+    return backend
 
 
 def rerank(question: str, hits: list[Hit], depth: int = RERANK_DEPTH, scorer=None) -> list[Hit]:

@@ -17,10 +17,11 @@ shows its own text, anything else a generic message (the traceback goes to the s
 import hmac
 import importlib.util
 import logging
+import queue
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,6 +86,8 @@ CSS = """
 .duties .unit { font-size: 0.85em; margin-right: 6px; }
 .doc-meta dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
 .doc-meta dt { color: #64748b; } .doc-meta dd { margin: 0; }
+.log-entry dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
+.log-entry dt { color: #64748b; } .log-entry dd { margin: 0; }
 """
 
 JS_CHAT = """
@@ -194,9 +197,17 @@ class PolicyApp:
         except Exception:  # the page will show the error when it is used
             log.exception("warm-up failed")
 
-    def ask(self, question: str, history: list[str] | None = None, generator: str | None = None, filters=None):
-        """Answer and log one question; returns ``(answer, log id)``."""
-        from qa.answer import answer
+    def ask(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        generator: str | None = None,
+        filters=None,
+        on_token: Callable[[str], None] | None = None,
+    ):
+        """Answer and log one question; returns ``(answer, log id)``.  ``on_token`` receives the
+        streamed text of an LLM generator (the final answer is the verified one)."""
+        from qa.generate import answer_with
 
         settings = self.settings
         if generator:
@@ -207,7 +218,7 @@ class PolicyApp:
             settings = settings.with_(generator=generator)
         index = self.index
         with self._answer_lock:
-            ans = answer(question, index, settings, history=history or None, filters=filters)
+            ans = answer_with(question, index, settings, history=history or None, filters=filters, on_token=on_token)
         qid = self.log.record_answer(question.strip(), ans)
         return ans, qid
 
@@ -274,13 +285,48 @@ def build_blocks(app: PolicyApp):
                 raise InputError("请输入问题。")
             shown = [*parts, views.user_bubble_html(question), views.pending_html()]
             yield views.transcript_html(shown), parts, history, None, "", ""
-            ans, qid = app.ask(question, history[-3:], generator)
-            user = views.user_bubble_html(question, ans.rewritten)
-            step = max(4, len(ans.text) // STREAM_CHUNKS)
-            for end in range(step, len(ans.text), step):
-                shown = [*parts, user, views.pending_html(ans.text[:end])]
-                yield views.transcript_html(shown), parts, history, None, "", ""
-                time.sleep(STREAM_DELAY)
+            if generator in (None, "", "extractive"):
+                ans, qid = app.ask(question, history[-3:], generator)
+                user = views.user_bubble_html(question, ans.rewritten)
+                # the extractive answer is ready at once; reveal it progressively like a stream
+                step = max(4, len(ans.text) // STREAM_CHUNKS)
+                for end in range(step, len(ans.text), step):
+                    shown = [*parts, user, views.pending_html(ans.text[:end])]
+                    yield views.transcript_html(shown), parts, history, None, "", ""
+                    time.sleep(STREAM_DELAY)
+            else:  # a model generator: show its tokens as they come, then the verified answer
+                tokens: queue.Queue = queue.Queue()
+                result: dict = {}
+
+                def work() -> None:
+                    try:
+                        result["ok"] = app.ask(question, history[-3:], generator, on_token=tokens.put)
+                    except BaseException as e:
+                        result["error"] = e
+                    finally:
+                        tokens.put(None)
+
+                threading.Thread(target=work, name="policyqa-answer", daemon=True).start()
+                text, finished = "", False
+                while not finished:
+                    try:
+                        piece = tokens.get(timeout=0.1)
+                    except queue.Empty:
+                        continue
+                    while piece is not None:
+                        text += piece
+                        try:
+                            piece = tokens.get_nowait()
+                        except queue.Empty:
+                            break
+                    finished = piece is None
+                    if text and not finished:
+                        shown = [*parts, views.user_bubble_html(question), views.pending_html(text)]
+                        yield views.transcript_html(shown), parts, history, None, "", ""
+                if "error" in result:
+                    raise result["error"]
+                ans, qid = result["ok"]
+                user = views.user_bubble_html(question, ans.rewritten)
             done = [*parts, user + views.answer_html(ans, app.docs, turn, qid)]
             history.append(ans.rewritten or question)
             yield views.transcript_html(done), done, history, qid, "", "可以对这个回答点 👍 或 👎，并留下意见。"
@@ -339,7 +385,7 @@ def build_blocks(app: PolicyApp):
             if not table:
                 summary += "（没有找到；可以换个写法，如“发改委”“省大数据局”，或只填任务关键词）"
             return (
-                table,
+                views.duty_page_rows(table),
                 summary,
                 gr.DownloadButton(value=str(csv_path), interactive=True),
                 gr.DownloadButton(value=str(xlsx_path), interactive=True),
@@ -381,6 +427,17 @@ def build_blocks(app: PolicyApp):
             if not isinstance(e, PolicyQAError):
                 log.exception("log view failed")
             return f"❌ {views.esc(user_message(e))}", [], [], []
+
+    def on_log_row(token: str, evt: gr.SelectData):
+        if not staff_ok(app.settings, token):
+            return ""
+        try:
+            row = evt.row_value or []
+            return views.log_entry_html(app.log.get(int(row[0])))
+        except Exception as e:
+            if not isinstance(e, PolicyQAError):
+                log.exception("log row failed")
+            return views.error_html(user_message(e))
 
     # ---- page load (deep links) ----
 
@@ -499,14 +556,15 @@ def build_blocks(app: PolicyApp):
                 lookup = gr.Button("查询", variant="primary", elem_id="lookup")
                 duty_summary = gr.Markdown("", elem_id="duty-summary")
                 duty_table = gr.Dataframe(
-                    headers=views.DUTY_HEADERS,
+                    headers=views.DUTY_PAGE_HEADERS,
+                    datatype=["str", "markdown", "str", "str", "str", "str", "str"],
                     value=[],
                     interactive=False,
                     wrap=True,
                     show_search="filter",
                     elem_id="duty-table",
                     max_height=600,
-                    column_widths=["16%", "7%", "25%", "14%", "14%", "14%", "6%", "4%"],
+                    column_widths=["16%", "9%", "25%", "15%", "15%", "13%", "7%"],
                 )
                 with gr.Row():
                     csv_btn = gr.DownloadButton("导出 CSV", interactive=False, elem_id="export-csv", size="sm")
@@ -540,7 +598,9 @@ def build_blocks(app: PolicyApp):
                     elem_id="log-table",
                     show_search="filter",
                     max_height=500,
+                    column_widths=["5%", "12%", "20%", "5%", "12%", "5%", "6%", "17%", "10%", "5%", "5%"],
                 )
+                log_detail = gr.HTML("", elem_id="log-detail", padding=True)
                 with gr.Row():
                     with gr.Column():
                         gr.Markdown("#### 热门主题")
@@ -578,6 +638,7 @@ def build_blocks(app: PolicyApp):
 
         lib_doc.input(on_doc, lib_doc, lib_tree)
 
+        log_table.select(on_log_row, token, log_detail)
         refresh.click(on_log, token, [log_stats, log_table, topics, unanswered])
         token.submit(on_log, token, [log_stats, log_table, topics, unanswered])
         log_tab.select(on_log, token, [log_stats, log_table, topics, unanswered])

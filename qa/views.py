@@ -32,7 +32,9 @@ EXAMPLE_QUESTIONS = (
 ROLE_LABELS = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
 DUTY_HEADERS = ["文件", "条款", "任务", "牵头单位", "责任单位", "协同单位", "该部门角色", "条款编号"]
 DOC_HEADERS = ["编号", "文件", "发文机关", "文号", "日期", "地区", "类型", "字体", "条款数"]
-LOG_HEADERS = ["编号", "时间(UTC)", "问题", "改写为", "回答", "拒答", "引用", "耗时(ms)", "生成器", "评价", "意见"]
+LOG_HEADERS = ["编号", "时间(UTC)", "问题", "评价", "意见", "拒答", "耗时(ms)", "回答", "改写为", "引用", "生成器"]
+DUTY_PAGE_HEADERS = DUTY_HEADERS[:-1]  # the page links the path to the clause instead of showing its id
+LOG_ANSWER_CHARS = 60
 TOPIC_HEADERS = ["主题词", "问题数", "例句"]
 UNANSWERED_HEADERS = ["未能回答的问题", "次数", "最近一次(UTC)"]
 _CITE_RE = re.compile(r"\[(\d{1,3})\]")
@@ -133,7 +135,7 @@ def citation_card_html(cit: Citation, doc: Document, turn: int) -> str:
 
     c = cit.clause
     number = f'<span class="docno">{esc(doc.doc_number)}</span>' if doc.doc_number else ""
-    crumbs = " › ".join(esc(x) for x in c.title_path.split(" > ")[1:])
+    crumbs = " › ".join(esc(x) for x in c.title_path.split(" > ")[1:-1])  # sections above the clause
     return (
         f'<div class="cite-card" id="cite-{turn}-{cit.n}" data-clause="{esc(c.id)}">'
         f'<div class="cite-head"><span class="cite-n">[{cit.n}]</span> '
@@ -371,6 +373,25 @@ def duty_rows(rows: Iterable, docs: dict[str, Document]) -> list[list[str]]:
     return out
 
 
+def md_text(text: str) -> str:
+    """Text for a markdown cell: markup characters escaped, so it shows as typed.
+
+    >>> print(md_text("二/（一）/1 <b>*x*</b> [y](z)"))
+    二/（一）/1 &lt;b&gt;\\*x\\*&lt;/b&gt; \\[y\\]\\(z\\)
+    """
+    s = esc(text).replace("\\", "\\\\")
+    return re.sub(r"([`*_\[\]()#|!~])", r"\\\1", s)
+
+
+def duty_page_rows(table: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Duty rows for the page (:data:`DUTY_PAGE_HEADERS`): the path links to the clause in the library.
+
+    >>> duty_page_rows([["文件", "二/1", "任务", "甲", "", "", "牵头单位", "c-1"]])
+    [['文件', '[二/1](?clause=c-1)', '任务', '甲', '', '', '牵头单位']]
+    """
+    return [[r[0], f"[{md_text(r[1])}](?clause={esc(r[7])})", *r[2:7]] for r in table]
+
+
 def safe_cell(value: object) -> str:
     """A cell as text that a spreadsheet will not run as a formula.
 
@@ -433,32 +454,57 @@ def export_xlsx(
 
 
 def log_rows(entries: Iterable) -> list[list[str]]:
-    """Rows of the staff log table (:data:`LOG_HEADERS`) from :class:`qa.qlog.LogEntry` records.
+    """Rows of the staff log table (:data:`LOG_HEADERS`) from :class:`qa.qlog.LogEntry` records;
+    long answers are cut (select a row to see it whole).
 
     >>> from qa.qlog import LogEntry
     >>> log_rows([LogEntry(7, "2026-01-01T00:00:00.000Z", "问", "", "答[1]", False, [{"n": 1, "path": "二/1"}], 12.34, "extractive", -1, "不对")])
-    [['7', '2026-01-01 00:00:00', '问', '', '答[1]', '', '[1] 二/1', '12', 'extractive', '👎', '不对']]
+    [['7', '2026-01-01 00:00:00', '问', '👎', '不对', '', '12', '答[1]', '', '[1] 二/1', 'extractive']]
     """
     out = []
     for e in entries:
         cites = "；".join(f"[{c.get('n', '')}] {c.get('path', '')}" for c in e.citations)
-        rating = {1: "👍", -1: "👎"}.get(e.rating, "")
+        answer = e.answer if len(e.answer) <= LOG_ANSWER_CHARS else e.answer[:LOG_ANSWER_CHARS] + "…"
         out.append(
             [
                 str(e.id),
                 e.ts[:19].replace("T", " "),
                 e.question,
-                e.rewritten,
-                e.answer,
-                "是" if e.refused else "",
-                cites,
-                f"{e.latency_ms:.0f}",
-                e.generator,
-                rating,
+                {1: "👍", -1: "👎"}.get(e.rating, ""),
                 e.comment,
+                "是" if e.refused else "",
+                f"{e.latency_ms:.0f}",
+                answer,
+                e.rewritten,
+                cites,
+                e.generator,
             ]
         )
     return out
+
+
+def log_entry_html(e) -> str:
+    """One logged question in full (the staff view shows it when a row is selected).
+
+    >>> from qa.qlog import LogEntry
+    >>> "&lt;b&gt;" in log_entry_html(LogEntry(1, "2026-01-01T00:00:00.000Z", "<b>", "", "答", True, [], 1.0, "extractive"))
+    True
+    """
+    cites = "".join(
+        f'<li>[{esc(c.get("n", ""))}] {esc(c.get("path", ""))} <a href="?clause={esc(c.get("clause_id", ""))}" '
+        f'target="_blank">{esc(c.get("clause_id", ""))}</a></li>'
+        for c in e.citations
+    )
+    rating = {1: "👍", -1: "👎"}.get(e.rating, "（无评价）")
+    rewritten = f"<dt>改写为</dt><dd>{esc(e.rewritten)}</dd>" if e.rewritten else ""
+    return (
+        f'<div class="log-entry"><h4>#{e.id} · {esc(e.ts[:19].replace("T", " "))} UTC · {esc(e.generator)} · '
+        f"{e.latency_ms:.0f} ms{' · 拒答' if e.refused else ''}</h4><dl>"
+        f"<dt>问题</dt><dd>{esc(e.question)}</dd>{rewritten}"
+        f"<dt>回答</dt><dd>{esc(e.answer).replace(chr(10), '<br>')}</dd>"
+        f"<dt>评价</dt><dd>{rating} {esc(e.comment)}</dd></dl>"
+        f"{f'<ul>{cites}</ul>' if cites else ''}</div>"
+    )
 
 
 def topic_rows(topics: Iterable) -> list[list[str]]:
@@ -509,7 +555,7 @@ def api_docs_html(spec: dict) -> str:
     """The API reference page rendered from an OpenAPI schema (served at ``/docs``, works offline).
 
     >>> page = api_docs_html({"info": {"title": "T<", "version": "1"}, "paths": {"/api/x": {"get": {"summary": "X"}}}})
-    >>> "<h1>T&lt; 1</h1>" in page and 'id="get-api-x"' in page
+    >>> "<h1>T&lt; 1</h1>" in page and "id='get-api-x'" in page
     True
     """
     info = spec.get("info", {})

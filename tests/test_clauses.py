@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def test_raw_slices_nest_and_siblings_do_not_overlap(corpus):
                 assert p.own_end <= c.char_start and c.char_end <= p.char_end, c.path
         for siblings in corpus.children.values():
             mine = sorted((s for s in siblings if s.doc_id == doc.id), key=lambda s: s.char_start)
-            for a, b in zip(mine, mine[1:], strict=False):
+            for a, b in itertools.pairwise(mine):
                 assert a.char_end <= b.char_start, (a.path, b.path)
 
 

@@ -38,7 +38,7 @@ def test_rebuild_reuses_cached_embeddings(corpus, index_settings, tmp_path, inde
 def test_corrupt_file_is_detected_with_rebuild_hint(index_settings, tmp_path, index):
     s = _copy(index_settings, tmp_path, "broken")
     (s.index_dir / "dense.faiss").write_bytes(b"junk")
-    with pytest.raises(IndexStateError, match="corrupt.*rebuild"):
+    with pytest.raises(IndexStateError, match=r"corrupt.*rebuild"):
         load_index(s)
     (s.index_dir / "manifest.json").unlink()
     with pytest.raises(IndexStateError, match="no index"):

@@ -1,7 +1,7 @@
 import pytest
 
 from qa.errors import InputError
-from qa.ingest import decode_bytes, document_from_text, load_corpus, load_document
+from qa.ingest import document_from_text, load_corpus, load_document
 
 EXPECTED = {
     # id prefix: (title, issuer, doc number, date, region, kind, script)
@@ -60,7 +60,7 @@ def test_missing_and_unsupported_files(tmp_path):
     (tmp_path / "x.exe").write_bytes(b"MZ")
     with pytest.raises(InputError, match="unsupported format"):
         load_document(tmp_path / "x.exe")
-    with pytest.raises(InputError, match="no .txt or .md"):
+    with pytest.raises(InputError, match=r"no \.txt or \.md"):
         load_corpus(tmp_path)
 
 

@@ -1,0 +1,206 @@
+"""The JSON API beside the page, tested with real HTTP requests against uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest_ui import policy_index, start_server  # noqa: F401
+
+ZJ_GOAL = "浙江省数字政府建设到2025年的目标是什么？"
+NB_5G = "宁波到2025年要建成多少个5G基站？"
+UNANSWERABLE = "个人所得税起征点是多少？"
+CONTRACT_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", "latency_ms"}
+CITATION_KEYS = {"n", "doc_id", "clause_id", "path", "title_path", "source_file", "char_start", "char_end", "text"}
+
+
+@pytest.fixture(scope="module")
+def server(policy_index, tmp_path_factory):  # noqa: F811
+    with start_server(policy_index, tmp_path_factory.mktemp("apilog") / "log.db") as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c
+
+
+def test_health(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["documents"] == 5
+    assert body["clauses"] > 200
+    assert "extractive" in body["generators"]
+
+
+def test_ask_returns_the_contract_record(client, policy_index):  # noqa: F811
+    r = client.post("/api/ask", json={"question": NB_5G, "id": "nb-5g"})
+    assert r.status_code == 200, r.text
+    rec = r.json()
+    assert rec.keys() >= CONTRACT_KEYS
+    assert rec["id"] == "nb-5g"
+    assert rec["refused"] is False
+    assert "4万" in rec["answer"] and "[1]" in rec["answer"]
+    assert len(rec["retrieved"]) >= 10
+    cit = rec["citations"][0]
+    assert cit.keys() >= CITATION_KEYS
+    doc = policy_index.corpus.doc_by_id[cit["doc_id"]]
+    assert cit["source_file"] == doc.source_file
+    # the span points into the file as published
+    assert "5G" in doc.raw[cit["char_start"] : cit["char_end"]]
+    assert isinstance(rec["log_id"], int)
+
+
+def test_ask_refuses_what_the_documents_do_not_say(client):
+    rec = client.post("/api/ask", json={"question": UNANSWERABLE}).json()
+    assert rec["refused"] is True
+    assert rec["citations"] == []
+    assert "未找到" in rec["answer"]
+
+
+def test_followup_is_rewritten_with_history(client):
+    rec = client.post("/api/ask", json={"question": "那河北呢？", "history": [ZJ_GOAL]}).json()
+    assert "河北" in rec["rewritten"]
+    assert rec["refused"] is False
+    assert any(c["doc_id"].startswith("001") for c in rec["citations"])
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"question": "   "}, 400),
+        ({"question": "？？？"}, 400),
+        ({"question": "问" * 2001}, 422),
+        ({}, 422),
+        ({"question": ZJ_GOAL, "generator": "no-such-generator"}, 400),
+    ],
+)
+def test_bad_questions_get_a_message_not_a_traceback(client, body, status):
+    r = client.post("/api/ask", json=body)
+    assert r.status_code == status
+    assert "detail" in r.json()
+    assert "Traceback" not in r.text
+
+
+def test_feedback_round_trip(client, server):
+    log_id = client.post("/api/ask", json={"question": NB_5G}).json()["log_id"]
+    r = client.post("/api/feedback", json={"log_id": log_id, "rating": -1, "comment": "数字不够新"})
+    assert r.status_code == 200 and r.json() == {"ok": True}
+    entry = server.api.state.policyqa.log.get(log_id)
+    assert (entry.rating, entry.comment) == (-1, "数字不够新")
+    assert client.post("/api/feedback", json={"log_id": 10**9, "rating": 1}).status_code == 400
+    assert client.post("/api/feedback", json={"log_id": log_id, "rating": 5}).status_code == 400
+
+
+def test_every_question_is_logged(client, server):
+    log = server.api.state.policyqa.log
+    before = log.count()
+    client.post("/api/ask", json={"question": UNANSWERABLE})
+    assert log.count() == before + 1
+    assert log.recent(1)[0].refused is True
+
+
+def test_duties_by_unit_alias_and_script_insensitive(client):
+    a = client.get("/api/duties", params={"unit": "发改委"}).json()
+    b = client.get("/api/duties", params={"unit": "省發展改革委"}).json()
+    c = client.get("/api/duties", params={"unit": "省发展和改革委员会"}).json()
+    assert a["count"] > 0
+    assert {r["clause_id"] for r in b["rows"]} == {r["clause_id"] for r in c["rows"]}
+    assert {r["clause_id"] for r in b["rows"]} <= {r["clause_id"] for r in a["rows"]}
+    assert all(r["role"] in ("lead", "responsible", "cooperating") for r in a["rows"])
+    city = client.get("/api/duties", params={"unit": "市发改委"}).json()
+    assert not ({r["clause_id"] for r in city["rows"]} & {r["clause_id"] for r in b["rows"]})
+
+
+def test_duties_by_task_and_role(client):
+    rows = client.get("/api/duties", params={"task": "数据库"}).json()["rows"]
+    assert rows and all("数据库" in r["task"] or r["task"] for r in rows)
+    lead = client.get("/api/duties", params={"unit": "发改委", "role": "lead"}).json()["rows"]
+    assert lead and all(r["role"] == "lead" for r in lead)
+    assert client.get("/api/duties", params={"role": "boss"}).status_code == 422
+
+
+def test_docs_lists_the_documents(client):
+    docs = client.get("/api/docs").json()["documents"]
+    assert len(docs) == 5
+    hebei = next(d for d in docs if d["id"].startswith("001"))
+    assert hebei["doc_number"] == "冀政發〔2023〕3號"
+    assert hebei["clauses"] > 10
+    assert "raw" not in hebei and "clean" not in hebei
+
+
+def test_clause_endpoint_and_deep_link(client, policy_index):  # noqa: F811
+    c = next(c for c in policy_index.corpus.clauses if c.duties)
+    body = client.get(f"/api/clauses/{c.id}").json()
+    assert body["clause_id"] == c.id and body["url"] == f"/?clause={c.id}"
+    assert body["duties"]["lead"] == list(c.duties.lead)
+    assert client.get("/api/clauses/c-nope").status_code == 404
+
+
+def test_openapi_and_offline_docs(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/ask", "/api/duties", "/api/docs", "/api/health", "/api/feedback"} <= spec["paths"].keys()
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/api/ask" in page.text and "AskResponse" in page.text
+    assert "<script" not in page.text  # no CDN: works without a network
+
+
+def test_page_is_served_beside_the_api(client):
+    r = client.get("/")
+    assert r.status_code == 200 and "<html" in r.text.lower()
+
+
+def test_concurrent_questions_are_all_answered_and_logged(client, server):
+    log = server.api.state.policyqa.log
+    before = log.count()
+    results: list[int] = []
+
+    def ask(i: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as c:
+            results.append(c.post("/api/ask", json={"question": [NB_5G, ZJ_GOAL, UNANSWERABLE][i % 3]}).status_code)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(9)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200] * 9
+    assert log.count() == before + 9
+    assert log.integrity_check() == "ok"
+
+
+def test_answer_latency_through_the_api(client, capsys):
+    """p50 of 12 answers over HTTP (reported; the bound only catches a gross regression)."""
+    questions = [
+        NB_5G,
+        ZJ_GOAL,
+        UNANSWERABLE,
+        "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
+        "省发展改革委负责哪些任务？",
+        "在宁波开公司能不能全程网上办？",
+        "浙江的“浙里办”有什么作用？",
+        "宁波市大数据局负责哪些任务？",
+        "河北如何推进应急管理数字化？",
+        "甬政发〔2023〕16号是什么文件？",
+        "数字政府建设的安全保障有哪些要求？",
+        "浙江省数字政府系统建设方案的主要任务有哪些？",
+    ]
+    wall = []
+    for q in questions:
+        r = client.post("/api/ask", json={"question": q})
+        assert r.status_code == 200
+        wall.append(r.elapsed.total_seconds() * 1000)
+    p50 = statistics.median(wall)
+    with capsys.disabled():
+        print(f"\n[api latency] n={len(wall)} p50={p50:.0f} ms max={max(wall):.0f} ms")
+    assert p50 < 5000

@@ -1,0 +1,244 @@
+"""End-to-end tests in a real browser: Playwright drives Debian's Chromium against the app
+started on 127.0.0.1 by the test.  Skipped only when /usr/bin/chromium or playwright is missing.
+
+Screenshots of every page are saved under the test session's tmp dir (or ``$POLICYQA_SCREENSHOTS``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest_ui import STAFF_TOKEN, policy_index, start_server  # noqa: F401
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (make browser)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
+
+NB_5G = "宁波到2025年要建成多少个5G基站？"
+ZJ_GOAL = "浙江省数字政府建设到2025年的目标是什么？"
+UNANSWERABLE = "个人所得税起征点是多少？"
+EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">数据共享？'
+TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("POLICYQA_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(policy_index, tmp_path_factory):  # noqa: F811
+    with start_server(policy_index, tmp_path_factory.mktemp("uilog") / "log.db", staff_token=STAFF_TOKEN) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    pg.page_errors = []
+    pg.on("pageerror", lambda e: pg.page_errors.append(str(e)))
+    pg.goto(server.url + "/")
+    pg.wait_for_selector("#chat .chat-log")
+    yield pg
+    context.close()
+
+
+def ask(page, question: str, kind: str = "answered"):
+    """Type a question, send it, and wait for the finished answer bubble of that kind."""
+    n = page.locator(f"#chat .msg.bot.{kind}").count()
+    page.locator("#question textarea, #question input").first.fill(question)
+    page.click("#ask")
+    page.locator(f"#chat .msg.bot.{kind}").nth(n).wait_for()
+    return page.locator(f"#chat .msg.bot.{kind}").nth(n)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_answer_with_citation_that_opens_the_clause(page, shots, policy_index):  # noqa: F811
+    assert page.locator("#chat .welcome").is_visible()
+    assert page.locator("#examples button").count() >= 3
+    page.screenshot(path=str(shots / "01_chat_empty.png"), full_page=True)
+
+    bot = ask(page, NB_5G)
+    assert "4万" in bot.inner_text()
+    ref = bot.locator("a.cite-ref").first
+    card_id = ref.get_attribute("data-card")
+    card = page.locator(f'[id="{card_id}"]')
+    assert card.is_visible()
+    clause_id = card.get_attribute("data-clause")
+    assert clause_id in policy_index.corpus.clause_by_id
+    assert card.locator("mark").count() == 1  # the supporting sentence is highlighted
+    assert "甬政发〔2023〕16号" in card.inner_text()
+    ref.click()
+    page.wait_for_function(f"document.getElementById('{card_id}').classList.contains('flash')")
+    page.screenshot(path=str(shots / "02_chat_answer.png"), full_page=True)
+
+    card.locator("a.view-clause").click()
+    target = page.locator(f'#library details[id="clause-{clause_id}"]')
+    target.wait_for()
+    assert "focus" in target.get_attribute("class")
+    assert target.get_attribute("open") is not None
+    page.wait_for_function(
+        f"""() => {{ const r = document.getElementById('clause-{clause_id}').getBoundingClientRect();
+                   return r.top >= 0 && r.top < window.innerHeight; }}"""
+    )
+    assert page.get_by_role("tab", name="政策文库").get_attribute("aria-selected") == "true"
+    page.screenshot(path=str(shots / "03_library_at_clause.png"))
+    assert page.page_errors == []
+
+
+def test_unanswerable_question_is_refused_visibly(page, shots):
+    bot = ask(page, UNANSWERABLE, kind="refused")
+    assert "资料中未找到" in bot.inner_text()
+    assert bot.locator(".cite-card").count() == 0
+    answered_bg = page.evaluate(
+        "getComputedStyle(document.querySelector('#chat .msg.bot.refused .bubble')).backgroundColor"
+    )
+    assert answered_bg != "rgb(248, 250, 252)"  # not the colour of an answer
+    page.screenshot(path=str(shots / "04_chat_refusal.png"), full_page=True)
+
+
+def test_followup_uses_the_conversation(page, shots):
+    ask(page, ZJ_GOAL)
+    bot = ask(page, "那河北呢？")
+    rewritten = page.locator("#chat .msg.user .rewritten").last
+    assert "河北" in rewritten.inner_text()
+    assert "河北" in bot.inner_text() or "冀" in bot.inner_text()
+    page.screenshot(path=str(shots / "05_chat_followup.png"), full_page=True)
+
+
+def test_injected_markup_is_shown_as_text_and_errors_as_messages(page, shots):
+    page.locator("#question textarea, #question input").first.fill(EVIL)
+    page.click("#ask")
+    page.locator("#chat .msg.bot:not(.pending), #chat .msg.error").first.wait_for()
+    assert "<script>window.__pwned=1</script>" in page.locator("#chat .msg.user .bubble").first.inner_text()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#chat img").count() == 0
+    # an empty question: a message in the page, not a traceback
+    page.locator("#question textarea, #question input").first.fill("   ")
+    page.click("#ask")
+    page.locator("#chat .msg.error").first.wait_for()
+    assert "Traceback" not in page.content()
+    page.screenshot(path=str(shots / "06_chat_injection_and_error.png"), full_page=True)
+
+
+def test_duty_lookup_and_csv_export(page, shots, tmp_path):
+    open_tab(page, "职责查询")
+    page.locator("#unit input, #unit textarea").first.fill("发改委")
+    page.click("#lookup")
+    page.wait_for_function("document.querySelector('#duty-summary').innerText.includes('发改委')")
+    table = page.locator("#duty-table")
+    assert "發展改革委" in table.inner_text() or "发展改革委" in table.inner_text()
+    page.screenshot(path=str(shots / "07_duties.png"), full_page=True)
+
+    with page.expect_download() as info:
+        page.click("#export-csv")
+    path = tmp_path / "duties.csv"
+    info.value.save_as(path)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:6] == ["文件", "条款", "任务", "牵头单位", "责任单位", "协同单位"]
+    assert len(rows) > 5
+    assert all(r[6] in ("牵头单位", "责任单位", "协同单位") for r in rows[1:])
+
+    with page.expect_download() as info:
+        page.click("#export-xlsx")
+    assert info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_feedback_is_found_in_the_staff_log(page, shots):
+    ask(page, NB_5G)
+    page.locator("#comment input, #comment textarea").first.fill("希望写明截止时间")
+    page.click("#thumb-down")
+    page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('已记录')")
+    ask(page, UNANSWERABLE, kind="refused")
+
+    open_tab(page, "问答记录（工作人员）")
+    page.locator("#staff-token input").fill("wrong")
+    page.click("#refresh-log")
+    page.wait_for_function("document.querySelector('#log-stats').innerText.includes('口令')")
+    assert "希望写明截止时间" not in page.locator("#log-table").inner_text()
+
+    page.locator("#staff-token input").fill(STAFF_TOKEN)
+    page.click("#refresh-log")
+    page.wait_for_function("document.querySelector('#log-table').innerText.includes('希望写明截止时间')")
+    log_text = page.locator("#log-table").inner_text()
+    assert "👎" in log_text and NB_5G in log_text
+    assert UNANSWERABLE in page.locator("#unanswered").inner_text()
+    assert "基站" in page.locator("#topics").inner_text()
+    page.locator("#log-table").get_by_text("希望写明截止时间").first.click()
+    page.wait_for_function("document.querySelector('#log-detail').innerText.includes('累计建设5G基站')")
+    page.screenshot(path=str(shots / "08_staff_log.png"), full_page=True)
+
+
+def test_deep_link_opens_library_at_clause(browser, server, shots, policy_index):  # noqa: F811
+    clause = next(c for c in policy_index.corpus.clauses if c.duties and c.level >= 3)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    pg.goto(f"{server.url}/?clause={clause.id}")
+    target = pg.locator(f'#library details[id="clause-{clause.id}"]')
+    target.wait_for()
+    assert "focus" in target.get_attribute("class")
+    assert "牵头单位" in target.inner_text() or "责任单位" in target.inner_text()
+    pg.screenshot(path=str(shots / "09_deep_link.png"))
+    context.close()
+
+
+def test_page_latency(page, capsys):
+    """First answer in a fresh page and p50 over 10 questions through the page (reported)."""
+    questions = [
+        NB_5G,
+        ZJ_GOAL,
+        UNANSWERABLE,
+        "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
+        "省发展改革委负责哪些任务？",
+        "在宁波开公司能不能全程网上办？",
+        "宁波市大数据局负责哪些任务？",
+        "河北如何推进应急管理数字化？",
+        "数字政府建设的安全保障有哪些要求？",
+        "浙江省数字政府系统建设方案的主要任务有哪些？",
+    ]
+    times = []
+    page.click("#clear")
+    for q in questions:
+        n = page.locator("#chat .msg.bot:not(.pending)").count()
+        page.locator("#question textarea, #question input").first.fill(q)
+        t0 = time.perf_counter()
+        page.click("#ask")
+        page.locator("#chat .msg.bot:not(.pending)").nth(n).wait_for()
+        times.append((time.perf_counter() - t0) * 1000)
+        page.click("#clear")  # independent questions, not follow-ups
+        page.locator("#chat .welcome").wait_for()
+    p50 = statistics.median(times)
+    with capsys.disabled():
+        print(f"\n[page latency] first={times[0]:.0f} ms p50={p50:.0f} ms max={max(times):.0f} ms (n={len(times)})")
+    assert p50 < 8000
