@@ -511,9 +511,7 @@ def answer(
     if result is None and q.meta:
         result, mode = _answer_meta(index, q, cands, script), "meta"
     if result is None:
-        if not cands:
-            return _refusal(question, hits, started, "", rewritten)
-        best = max(c.cover for c in cands[:5])
+        best = max((c.cover for c in cands[:5]), default=0.0)
         if best >= MIN_COVERAGE:
             good = [c for c in cands if c.cover >= MIN_COVERAGE * 0.8]
         elif best >= LOW_COVERAGE and dense_z(index, question) >= MIN_DENSE_Z:

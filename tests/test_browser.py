@@ -64,9 +64,15 @@ def page(browser, server):
     pg.page_errors = []
     pg.on("pageerror", lambda e: pg.page_errors.append(str(e)))
     pg.goto(server.url + "/")
-    pg.wait_for_selector("#chat .chat-log")
+    wait_loaded(pg)
     yield pg
     context.close()
+
+
+def wait_loaded(page) -> None:
+    """The page has run its load event (index loaded, deep link applied)."""
+    page.wait_for_selector("#chat .chat-log")
+    page.wait_for_function("(document.querySelector('#page-status')?.innerText || '').includes('已收录')")
 
 
 def ask(page, question: str, kind: str = "answered"):
@@ -194,7 +200,7 @@ def test_feedback_is_found_in_the_staff_log(page, shots):
     assert "👎" in log_text and NB_5G in log_text
     assert UNANSWERABLE in page.locator("#unanswered").inner_text()
     assert "基站" in page.locator("#topics").inner_text()
-    page.locator("#log-table").get_by_text("希望写明截止时间").first.click()
+    page.locator("#log-table >> text=希望写明截止时间 >> visible=true").first.click()  # select the row
     page.wait_for_function("document.querySelector('#log-detail').innerText.includes('累计建设5G基站')")
     page.screenshot(path=str(shots / "08_staff_log.png"), full_page=True)
 

@@ -8,6 +8,7 @@ import http.server
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 import threading
 import types
@@ -206,13 +207,15 @@ def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 
 
 def test_import_qa_llm_loads_no_heavy_library() -> None:
+    # `import qa` must not load llama_cpp, and qa.llm itself adds none of the heavy libraries
+    # (other qa modules are free to import torch).
     code = (
-        "import sys, qa, qa.llm; "
-        "bad = [m for m in ('llama_cpp', 'torch', 'transformers') if m in sys.modules]; "
+        "import sys, qa; before = set(sys.modules); import qa.llm; "
+        "new = set(sys.modules) - before; "
+        "bad = [m for m in ('llama_cpp', 'torch', 'transformers') if m in new] "
+        "+ [m for m in ('llama_cpp',) if m in before]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    import subprocess
-
     root = Path(__file__).resolve().parents[1]
     res = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
