@@ -75,12 +75,21 @@ def wait_loaded(page) -> None:
     page.wait_for_function("(document.querySelector('#page-status')?.innerText || '').includes('已收录')")
 
 
+def wait_idle(page) -> None:
+    """The chat event has completed (gradio's pending/generating markers are gone), so a next
+    click is not overtaken by the end of the previous answer."""
+    page.wait_for_function(
+        "!document.querySelector('#chat .generating, #chat-live .generating, .html-container.pending')"
+    )
+
+
 def ask(page, question: str, kind: str = "answered"):
     """Type a question, send it, and wait for the finished answer bubble of that kind."""
     n = page.locator(f"#chat .msg.bot.{kind}").count()
     page.locator("#question textarea, #question input").first.fill(question)
     page.click("#ask")
     page.locator(f"#chat .msg.bot.{kind}").nth(n).wait_for()
+    wait_idle(page)
     return page.locator(f"#chat .msg.bot.{kind}").nth(n)
 
 
@@ -145,6 +154,7 @@ def test_injected_markup_is_shown_as_text_and_errors_as_messages(page, shots):
     page.locator("#question textarea, #question input").first.fill(EVIL)
     page.click("#ask")
     page.locator("#chat .msg.bot:not(.pending), #chat .msg.error").first.wait_for()
+    wait_idle(page)
     assert "<script>window.__pwned=1</script>" in page.locator("#chat .msg.user .bubble").first.inner_text()
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#chat img").count() == 0
@@ -256,6 +266,7 @@ def test_page_latency(page, capsys):
         first_text.append((time.perf_counter() - t0) * 1000)
         page.locator("#chat .msg.bot:not(.pending)").first.wait_for()
         times.append((time.perf_counter() - t0) * 1000)
+        wait_idle(page)
         assert page.locator("#chat-live .msg").count() == 0  # the finished turn moved to the transcript
         page.click("#clear")  # independent questions, not follow-ups
         page.locator("#chat .welcome").wait_for()
