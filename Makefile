@@ -32,11 +32,14 @@ $(VENV)/.llm: $(VENV)/.installed requirements-llm.txt
 
 llm: $(VENV)/.llm
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and
+# CJK/emoji fonts so the screenshots the tests save are readable.
+BROWSER_PKGS := chromium fonts-wqy-microhei fonts-noto-color-emoji
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PKGS) >/dev/null; \
+	fi
 
 # --- use ----------------------------------------------------------------------------------
 index: $(VENV)/.installed
