@@ -43,7 +43,7 @@ browser:
 
 # --- use ----------------------------------------------------------------------------------
 index: $(VENV)/.installed
-	$(CLI) build --seeds seeds --name $(INDEX)
+	$(CLI) build --seeds seeds --index $(INDEX)
 
 demo: index
 	$(CLI) serve --index $(INDEX) --host $(HOST) --port $(PORT)

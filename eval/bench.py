@@ -165,4 +165,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    from qa.errors import PolicyQAError
+
+    try:
+        main()
+    except PolicyQAError as e:
+        print(f"bench: error: {e}", file=sys.stderr)
+        sys.exit(2)

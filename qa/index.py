@@ -28,7 +28,7 @@ from qa.settings import Settings
 from qa.tokens import TOKENIZER_ID, corpus_terms, tokenize
 
 FORMAT_VERSION = 1
-REBUILD_HINT = "rebuild it with `make index` (or `policyqa build --name {name}`)"
+REBUILD_HINT = "rebuild it with `make index` (or `policyqa build --index {name}`)"
 
 
 def passage_texts(clause: Clause, doc: Document, form: str) -> list[str]:

@@ -66,6 +66,12 @@ def test_search_and_ask(capsys, env):
     assert rc == 2 and "empty" in err
 
 
+def test_build_command_writes_an_index(capsys, monkeypatch, tmp_path, index):
+    monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(tmp_path))
+    rc, _out, err = run(capsys, "build", "--seeds", str(SEEDS), "--index", "fresh", "-q")
+    assert rc == 0 and "295 clauses" in err and (tmp_path / "fresh" / "manifest.json").exists()
+
+
 def test_missing_index_is_a_clear_error(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(tmp_path))
     rc, _out, err = run(capsys, "ask", "数字政府")
