@@ -51,10 +51,10 @@ def check_question(question: str) -> str:
     '宁波的目标？'
     """
     if not isinstance(question, str):
-        raise InputError("the question must be text")
+        raise InputError("问题必须是文字（the question must be text）")
     q = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
     if not q or not any(ch.isalnum() for ch in q):
-        raise InputError("please type a question (it is empty or only punctuation)")
+        raise InputError("请输入问题：内容为空或只有标点（the question is empty）")
     return q[:MAX_QUESTION_CHARS]
 
 
