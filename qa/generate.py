@@ -115,14 +115,16 @@ def answer_with(
             if on_token:
                 on_token(piece)
     except BackendError as e:
-        return replace(base, notes=(*base.notes, f"{settings.generator} failed: {e}; extractive answer shown"))
+        return replace(base, latency_ms=base.latency_ms + _ms(started),
+                       notes=(*base.notes, f"{settings.generator} failed: {e}; extractive answer shown"))  # fmt: skip
     raw = "".join(pieces).strip()
     checked = verify(raw, [c.text for c in clauses])
     kept = [c for c in checked if c.supported]
     script = detect_script(question)
     if not kept:
         why = "; ".join(c.reason for c in checked[:3]) or "empty reply"
-        return replace(base, generator=f"{settings.generator}→extractive", notes=(*base.notes, f"model answer dropped: {why}"))
+        return replace(base, generator=f"{settings.generator}→extractive", latency_ms=base.latency_ms + _ms(started),
+                       notes=(*base.notes, f"model answer dropped: {why}"))  # fmt: skip
     used = sorted({n for c in kept for n in c.cites})
     renumber = {old: new for new, old in enumerate(used, 1)}
     text = "".join(_renumber(c.sentence, renumber) for c in kept)
@@ -130,8 +132,12 @@ def answer_with(
     text = to_script(text, script) + "\n" + _sources_line(list(citations), index, script)
     dropped = [c for c in checked if not c.supported]
     notes = tuple(f"dropped: {c.sentence} ({c.reason})" for c in dropped)
-    latency = base.latency_ms + round((time.perf_counter() - started) * 1000, 2)
+    latency = base.latency_ms + _ms(started)
     return replace(base, text=text, citations=citations, generator=settings.generator, latency_ms=latency, notes=notes)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
 
 
 def _renumber(sentence: str, mapping: dict[int, int]) -> str:

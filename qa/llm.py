@@ -991,6 +991,11 @@ def _median(values: Sequence[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+def _cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def _bench(args: Any) -> dict[str, Any]:
     """Measure assembly, load, first-token latency / decode rate and yes/no pairs per second."""
     import tempfile
@@ -1018,7 +1023,7 @@ def _bench(args: Any) -> dict[str, Any]:
     # Warm-up: touch the mmapped weights once so the first timed run is not paging them in.
     backend.complete([{"role": "user", "content": "你好"}], max_tokens=8)
     text = _bench_text(Path(args.seeds))
-    firsts, rates, prompt_tokens, gen_tokens = [], [], [], []
+    firsts, rates, prompt_tokens, gen_tokens, cpu_use = [], [], [], [], []
     for run in range(args.runs):
         # Each run uses another excerpt and a reset KV cache, so no prompt prefix is reused.
         start = run * 997 % max(1, len(text) - 2000)
@@ -1033,7 +1038,9 @@ def _bench(args: Any) -> dict[str, Any]:
                 break
             context = context[: max(50, int(len(context) * args.prompt_tokens / n) - 5)]
         backend.reset()
+        c0, w0 = _cpu_seconds(), time.perf_counter()
         backend.complete(messages, max_tokens=args.max_tokens)
+        cpu_use.append((_cpu_seconds() - c0) / (time.perf_counter() - w0))
         stats = backend.last_stats
         if stats is None or stats.first_token_s is None:
             raise BackendError("the benchmark generation produced no text")
@@ -1048,16 +1055,21 @@ def _bench(args: Any) -> dict[str, Any]:
         first_token_median_s=round(_median(firsts), 3),
         tokens_per_s=[round(x, 2) for x in rates],
         tokens_per_s_median=round(_median(rates), 2),
+        # CPU seconds used per wall second: about n_threads when nothing else competes for the CPUs.
+        generation_cpu_per_wall=[round(x, 2) for x in cpu_use],
     )
 
     question = "政府数字化改革的主要任务有哪些？"
     passages = [text[i * 150 : i * 150 + 150] for i in range(args.pairs)]
     backend.reset()
-    t0 = time.perf_counter()
+    c0, t0 = _cpu_seconds(), time.perf_counter()
     backend.yes_no_scores(question, passages)
     elapsed = time.perf_counter() - t0
     report.update(
-        yes_no_pairs=len(passages), yes_no_passage_chars=150, yes_no_pairs_per_s=round(len(passages) / elapsed, 2)
+        yes_no_pairs=len(passages),
+        yes_no_passage_chars=150,
+        yes_no_pairs_per_s=round(len(passages) / elapsed, 2),
+        yes_no_cpu_per_wall=round((_cpu_seconds() - c0) / elapsed, 2),
     )
     backend.close()
     report["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
