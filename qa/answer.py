@@ -635,4 +635,5 @@ def to_record(ans: Answer, qid: str = "") -> dict:
         "generator": ans.generator,
         "mode": ans.mode,
         "rewritten": ans.rewritten,
+        "notes": list(ans.notes),
     }

@@ -75,15 +75,25 @@ def support(sentence: str, passage: str) -> tuple[bool, str]:
     return True, ""
 
 
-def verify(text: str, passages: list[str]) -> list[Checked]:
+def verify(text: str, passages: list[str], attribute: bool = False) -> list[Checked]:
     """Check every sentence of a generated answer against the passages it cites (numbered from 1).
+
+    With ``attribute``, a sentence the model left without a marker is credited to the passage
+    that supports it, if one does (then checked like any other); otherwise it is dropped.
 
     >>> [c.supported for c in verify("目标是95%[1]。还要建设月球基地[1]。无出处的话。", ["掌上执法率的目标是95%"])]
     [True, False, False]
+    >>> verify("掌上执法率的目标是95%。", ["掌上执法率的目标是95%"], attribute=True)[0].cites
+    (1,)
     """
     out = []
     for sent in split_generated(text):
         cites = tuple(int(n) for n in _MARK_RE.findall(sent))
+        if not cites and attribute:
+            found = [i for i, p in enumerate(passages, 1) if support(sent, p)[0]]
+            if found:
+                out.append(Checked(f"{sent.rstrip()}[{found[0]}]", (found[0],), True, "attributed"))
+                continue
         if not cites:
             out.append(Checked(sent, (), False, "no citation"))
             continue

@@ -118,7 +118,7 @@ def answer_with(
         return replace(base, latency_ms=base.latency_ms + _ms(started),
                        notes=(*base.notes, f"{settings.generator} failed: {e}; extractive answer shown"))  # fmt: skip
     raw = "".join(pieces).strip()
-    checked = verify(raw, [c.text for c in clauses])
+    checked = verify(raw, [c.text for c in clauses], attribute=True)
     kept = [c for c in checked if c.supported]
     script = detect_script(question)
     if not kept:
