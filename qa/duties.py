@@ -35,6 +35,15 @@ def find_duty_groups(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(1)) for m in _GROUP_RE.finditer(text)]
 
 
+def strip_duty_groups(text: str) -> str:
+    """The text without its duty parentheses.
+
+    >>> strip_duty_groups("推进数据共享。（责任单位：市大数据局）")
+    '推进数据共享。'
+    """
+    return _GROUP_RE.sub("", text)
+
+
 def parse_duty_group(inner: str) -> Duties:
     """Split one duty parenthesis into roles; units are separated by 、 or ，.
 

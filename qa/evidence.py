@@ -1,0 +1,152 @@
+"""Evidence checks for answers (pure functions over an index).
+
+A clause supports an answer when the places and years the question names are in it (or are
+the document's own), when its sentence holds the kind of thing asked for (a figure, a date,
+a place…), and when it covers enough of the question's words, weighted by rarity (idf).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from qa.duties import strip_duty_groups
+from qa.index import Index
+from qa.normalize import match_form
+from qa.query import Query, places_in
+from qa.retrieve import dense_scores
+from qa.schema import Clause, Document
+
+
+@dataclass(frozen=True)
+class Weights:
+    """idf of every BM25 token, for weighting question words (rare words matter more)."""
+
+    idf: dict[str, float]
+    unknown: float
+
+    def of(self, tok: str) -> float:
+        return self.idf.get(tok, self.unknown)
+
+
+@lru_cache(maxsize=4)
+def weights(index: Index) -> Weights:
+    """idf weights of an index's BM25 vocabulary (computed once per loaded index)."""
+    sc = index.bm25.scores
+    indptr = np.asarray(sc["indptr"])
+    n = int(sc["num_docs"])
+    idf = {}
+    for tok, tid in index.bm25.vocab_dict.items():
+        df = int(indptr[tid + 1] - indptr[tid]) if tid + 1 < len(indptr) else 0
+        idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return Weights(idf, math.log(1 + (n + 0.5) / 0.5))
+
+
+def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
+    """idf-weighted share of question tokens found in ``text`` (Simplified).
+
+    >>> coverage(["宁波", "5g", "基站"], "到2025年累计建成5G基站4万个", Weights({}, 1.0))
+    0.6666666666666666
+    """
+    if not q_tokens:
+        return 0.0
+    s = match_form(text).lower()
+    total = sum(w.of(t) for t in q_tokens)
+    return sum(w.of(t) for t in q_tokens if t in s) / total if total else 0.0
+
+
+@lru_cache(maxsize=64)
+def doc_places(doc: Document) -> frozenset[str]:
+    own = places_in(doc.region + doc.title + doc.issuer)
+    if own:
+        places = set(own)
+        # a city document also speaks for its province only when it says so in its title
+        return frozenset(places)
+    text = match_form(doc.clean)
+    return frozenset(p for p in places_in(text) if text.count(p) >= 3)
+
+
+def supports_places(q: Query, clause: Clause, doc: Document) -> bool:
+    """Every place the question names is the document's own, or named in the clause."""
+    own = doc_places(doc)
+    return all(p in own or p in clause.text_sc for p in q.places)
+
+
+def context_of(index: Index, clause: Clause) -> str:
+    """The clause with its ancestors' own text (a year in ``到2025年…`` above a list counts)."""
+    parts = [clause.text_sc]
+    pid = clause.parent_id
+    by_id = index.corpus.clause_by_id
+    while pid:
+        parent = by_id[pid]
+        parts.append(parent.text_sc)
+        pid = parent.parent_id
+    return "\n".join(parts)
+
+
+def dense_z(index: Index, question: str, depth: int = 50) -> float:
+    """How far the best dense match stands out: (top-1 − mean) / std over the top ``depth`` cosines.
+
+    e5 cosines bunch high (an unrelated clause scores ~.85), so the raw value says little;
+    the margin over the question's own neighbourhood does.
+    """
+    scores = np.array([s for _i, s in dense_scores(index, question, depth)], dtype=np.float32)
+    if len(scores) < 3 or float(scores.std()) == 0.0:
+        return 0.0
+    return float((scores[0] - scores.mean()) / scores.std())
+
+
+_NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时)|百分之")
+_TIME_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年")
+_ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
+_COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
+_ROLE_WORD_RE = re.compile(r"局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长")
+
+
+def supports_type(q: Query, sentence: str) -> bool:
+    """Does a sentence contain the kind of thing the question asks for?
+
+    >>> from qa.query import analyse
+    >>> supports_type(analyse("宁波6G网络哪一年建成商用？"), "积极开展6G网络前期工作。")
+    False
+    >>> supports_type(analyse("宁波要建多少个5G基站？"), "到2025年累计建设5G基站超过4万个。")
+    True
+    """
+    s = match_form(sentence)
+    if q.wants == "quantity":
+        return bool(_NUMBER_RE.search(s))
+    if q.wants == "time":
+        return bool(_TIME_RE.search(s))
+    if q.wants == "place":  # a place other than the one the question is already about
+        s = strip_duty_groups(s)  # a unit name like 宁波高新区管委会 is not a location
+        return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))
+    if q.wants == "company":
+        return bool(_COMPANY_RE.search(s))
+    if q.wants == "person":
+        roles = _ROLE_WORD_RE.findall(q.sc)
+        return any(r in s for r in roles)
+    return True
+
+
+def supports_years(q: Query, context: str) -> bool:
+    """Every year the question names is in the evidence (one of them, for a comparison side)."""
+    if not q.years:
+        return True
+    test = any if q.compare else all
+    return test(y in context for y in q.years)
+
+
+_ASK_UNIT_RE = re.compile(r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|PB|TB|兆|G|倍|天|小时|分钟|次)")
+
+
+def supports_asked_unit(q: Query, context: str) -> bool:
+    """``多少PB`` needs a figure in PB in the evidence."""
+    m = _ASK_UNIT_RE.search(q.sc)
+    if not m:
+        return True
+    unit = m.group(0)[2:]
+    return bool(re.search(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context))

@@ -1,0 +1,24 @@
+from qa.evidence import Weights, coverage, supports_asked_unit, supports_type, supports_years
+from qa.query import analyse
+
+
+def test_years_must_be_in_the_evidence():
+    assert supports_years(analyse("宁波到2025年要建多少5G基站？"), "到2025年，累计建设5G基站超过4万个")
+    assert not supports_years(analyse("宁波到2030年要建多少5G基站？"), "到2025年，累计建设5G基站超过4万个")
+    # a comparison side needs only one of the years
+    assert supports_years(analyse("浙江2022年和宁波2023年的目标分别是多少？"), "到2023年，达到30万以上")
+
+
+def test_kind_of_answer():
+    assert not supports_type(analyse("河北省电子政务外网备份中心建在哪个城市？"), "建设省、市两级电子政务外网备份中心。")
+    assert supports_type(analyse("数据要素市场化配置试点选在哪个城市？"), "支持杭州、宁波、温州探索试点。")
+    assert not supports_type(analyse("宁波市大数据局局长是谁？"), "市大数据局负责统筹推进。")
+    assert supports_type(analyse("依托哪家企业建设？"), "由宁波通商集团负责建设。")
+    assert supports_type(analyse("浙里办是什么？"), "任何句子")
+
+
+def test_asked_unit_and_coverage():
+    assert not supports_asked_unit(analyse("政务云存储容量要达到多少PB？"), "建设政务云平台，提升算力。")
+    assert supports_asked_unit(analyse("建成多少个5G基站？"), "累计建设5G基站超过4万个")
+    w = Weights({"宁波": 1.0, "基站": 3.0}, 5.0)
+    assert coverage(["宁波", "基站", "火星"], "宁波基站", w) == 4.0 / 9.0
