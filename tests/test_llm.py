@@ -544,3 +544,16 @@ def test_llamacpp_yes_no_score_ranks_relevant_passage(
     assert 0.0 <= bad < good <= 1.0
     # The cached prefix is reused but the score does not depend on the call order.
     assert llama_backend.yes_no_score(question, relevant) == pytest.approx(good, abs=0.02)
+
+
+def test_default_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYQA_LLM_THREADS", "3")
+    assert llm._default_threads() == 3
+    assert llm.LlamaCppBackend().n_threads == 3
+    monkeypatch.setenv("POLICYQA_LLM_THREADS", "zero")
+    with pytest.raises(ConfigError):
+        llm._default_threads()
+    monkeypatch.delenv("POLICYQA_LLM_THREADS")
+    for cpus, expected in [(1, 1), (2, 1), (4, 3), (16, 8)]:
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
+        assert llm._default_threads() == expected
