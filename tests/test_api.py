@@ -180,7 +180,7 @@ def test_concurrent_questions_are_all_answered_and_logged(client, server):
 
 
 def test_answer_latency_through_the_api(client, capsys):
-    """p50 of 12 answers over HTTP (reported; the bound only catches a gross regression)."""
+    """Twelve kinds of question over HTTP all answer; their p50 latency is reported."""
     questions = [
         NB_5G,
         ZJ_GOAL,
@@ -203,4 +203,4 @@ def test_answer_latency_through_the_api(client, capsys):
     p50 = statistics.median(wall)
     with capsys.disabled():
         print(f"\n[api latency] n={len(wall)} p50={p50:.0f} ms max={max(wall):.0f} ms")
-    assert p50 < 5000
+    # no time bound here: speed targets live in `make bench`; this only reports what the page took
