@@ -286,7 +286,7 @@ def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int) -> str:
     return f"{head}：{body}" if body else head
 
 
-def _answer_reverse(index: Index, q: Query, w: Weights, script: str, limit: int) -> tuple[str, list[Citation]] | None:
+def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[str, list[Citation]] | None:
     found = _reverse_units(index, q)
     if not found:
         return None
@@ -433,7 +433,7 @@ def answer(
     result = None
     mode = "fact"
     if q.reverse_unit:
-        result = _answer_reverse(index, q, w, script, limit)
+        result = _answer_reverse(index, q, w, script)
         mode = "reverse_duty"
     cands = _candidates(index, q, hits, w)
     if result is None and q.compare and len(q.places) >= 2:
