@@ -313,6 +313,8 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
 
 
 _META_FIELDS = (
+    (re.compile(r"主送|发给|印发给|下发给|发送给|发至"), "addressees", "主送单位"),
+    (re.compile(r"依据|根据哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
     (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
     (re.compile(r"作者|谁写"), "author", "作者"),
     (re.compile(r"发文机关|哪个机关|哪个部门印发|谁印发|谁发布|发布单位"), "issuer", "发文机关"),
@@ -355,7 +357,7 @@ def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -
         if field[0] == "date":
             y, m, d = value.split("-")
             shown = f"{int(y)}年{int(m)}月{int(d)}日"
-        probe = match_form(re.split(r"[,，]", shown)[0])
+        probe = match_form(re.split(r"[,，、]", shown)[0])
         cl = next((c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc), None)
         if cl is None:
             continue

@@ -173,7 +173,7 @@ def is_banner_line(line: str) -> bool:
 
 
 _TITLE_RE = re.compile(r"(关于|印发).{2,60}(意见|方案|通知|办法|规划|规定|决定|条例|细则|纲要)》?$|^《[^》]{4,60}》$")
-_SALUTATION_RE = re.compile(r"^各.{2,60}[：:]$")
+SALUTATION_RE = re.compile(r"^各.{2,60}[：:]$")
 
 
 def is_title_line(line: str) -> bool:
@@ -198,7 +198,7 @@ def starts_document(line: str) -> bool:
     s = match_form(line)
     return bool(
         is_title_line(line)
-        or _SALUTATION_RE.search(s)
+        or SALUTATION_RE.search(s)
         or (len(s) >= 50 and _SENTENCE_END.search(s) and _POLICY_VOCAB.search(s))
     )
 

@@ -9,7 +9,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from qa.clean import body_bounds, clean_line, is_chrome_line, is_title_line
+from qa.clean import SALUTATION_RE, body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.errors import InputError
 from qa.normalize import detect_script, match_form
 from qa.schema import Document
@@ -71,6 +71,8 @@ _PAGE_DATE_RE = re.compile(r"(?:时间|日期|发布时间|印发日期)\s*[：:
 _ISSUER_RE = re.compile(r"^[\u4e00-\u9fff]{2,24}(人民政府|委员会|办公厅|办公室|政府)$")
 _ISSUER_FIELD_RE = re.compile(r"(?:印发机关|发文机关|发布机关)\s*[：:]\s*([\u4e00-\u9fff]{2,30})")
 _REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市))")
+_BASIS_RE = re.compile(r"^(?:为|为了)?(?:深入)?(?:贯彻|根据|依据|落实)")
+_CITED_RE = re.compile(r"《([^《》]{4,60})》")
 _SELF_KIND_RE = re.compile(r"(?:提出|制定)(?:如下|以下|本)(实施意见|意见|实施方案|方案)")
 _BYLINE_RE = re.compile(r"^(来源|作者|编辑|责任编辑|原标题)\s*[：:]\s*(.+)$")
 
@@ -89,7 +91,9 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
     >>> (m["title"], m["doc_number"], m["issuer"], m["date"], m["region"], m["kind"])
     ('宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知', '甬政发〔2023〕16号', '宁波市人民政府', '2023-04-10', '宁波市', '方案')
     """
-    meta = dict.fromkeys(("title", "issuer", "doc_number", "date", "region", "kind", "source", "author"), "")
+    meta = dict.fromkeys(
+        ("title", "issuer", "doc_number", "date", "region", "kind", "source", "author", "addressees", "basis"), ""
+    )
     forms = [(line, match_form(line)) for line in lines]
     for line, m in forms:
         if not meta["title"] and is_title_line(line):
@@ -106,6 +110,10 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
                 meta["issuer"] = line.strip()
             elif im := _ISSUER_FIELD_RE.search(m):
                 meta["issuer"] = im.group(1)
+        if not meta["addressees"] and SALUTATION_RE.match(m):
+            meta["addressees"] = line.strip().rstrip(":：")
+        if not meta["basis"] and _BASIS_RE.search(m) and (titles := _CITED_RE.findall(line)):
+            meta["basis"] = "、".join(f"《{t}》" for t in dict.fromkeys(titles))
         if bm := _BYLINE_RE.match(m):
             key = "source" if bm.group(1) in ("来源",) else "author" if bm.group(1) == "作者" else ""
             if key and not meta[key]:

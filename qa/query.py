@@ -28,7 +28,10 @@ _REVERSE_RE = re.compile(
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
 _COMPARE_RE = re.compile(r"分别|各是|各有|各自|两地|两边|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
 # metadata questions ask about a document itself: a field word and a word naming the document
-_META_FIELD_RE = re.compile(r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给")
+_META_FIELD_RE = re.compile(
+    r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
+    r"依据|根据哪|上位文件"
+)
 _META_DOC_RE = re.compile(r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文")
 
 # what kind of answer the question wants; the answer sentence must contain one

@@ -36,6 +36,8 @@ class Document:
     raw: str = field(repr=False)
     clean: str = field(repr=False)
     source: str = ""  # "来源" line of a reposted article
+    addressees: str = ""  # 主送: the salutation line (各市、县人民政府…)
+    basis: str = ""  # higher-level documents the preamble says it implements (《…》、《…》)
     author: str = ""
     sha256: str = ""
 

@@ -64,6 +64,10 @@ def test_comparison_answers_each_side_with_its_own_citation(index):
 def test_metadata_question(index):
     a, t = ask(index, "河北省加强数字政府建设的实施意见是什么时候印发的？")
     assert "2023年4月12日" in t and a.citations
+    a, t = ask(index, "宁波市加快数字政府建设实施方案是依据哪些上位文件制定的？")
+    assert a.mode == "meta" and "数字中国建设整体布局规划" in t
+    a, t = ask(index, "陈畴镛那篇评论文章是哪天发表的？")  # the article states no date
+    assert a.refused
 
 
 @pytest.mark.parametrize(

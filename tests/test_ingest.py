@@ -19,6 +19,8 @@ def test_metadata_of_every_seed(corpus):
         assert (d.title, d.issuer, d.doc_number, d.date, d.region, d.kind, d.script) == expected, prefix
     assert corpus.document("003").author.startswith("陈畴镛")
     assert corpus.document("002").source == "中共浙江省委全面深化改革委员会"
+    assert corpus.document("004").addressees == "各区(县、市)人民政府,市直及部省属驻甬各单位"
+    assert corpus.document("004").basis.count("《") == 3 and corpus.document("003").basis == ""
 
 
 def test_raw_text_is_the_file_exactly(corpus):
