@@ -137,7 +137,8 @@ def search(
         name, ranked = next(iter(runs.items()))
         fused = [(i, raw_scores[name][i]) for i in ranked]
     else:
-        fused = rrf(runs, k=st.rrf_k, weights={"bm25": st.w_sparse, "dense": st.w_dense})
+        boost = 1.0 + ADAPTIVE_DENSE * unknown_share(index, question)
+        fused = rrf(runs, k=st.rrf_k, weights={"bm25": st.w_sparse, "dense": st.w_dense * boost})
     hits = []
     for i, score in fused[: max(k, RERANK_DEPTH if st.rerank else k)]:
         ranks = tuple((name, r.index(i) + 1) for name, r in runs.items() if i in r)
@@ -148,6 +149,20 @@ def search(
 
 
 RERANK_DEPTH = 8
+
+#: The dense retriever's weight grows with the share of question words the corpus never uses
+#: (colloquial phrasing: 关掉公司, 手机信号…), where BM25 has little to go on.  Chosen on
+#: dev + dev2: recall@5 0.894 → 0.913 overall, 0.75 → 0.86 on colloquial questions.
+ADAPTIVE_DENSE = 2.0
+
+
+def unknown_share(index: Index, question: str) -> float:
+    """Share of the question's BM25 tokens that are not in the corpus vocabulary."""
+    toks = tokenize(question, index.user_words)
+    if not toks:
+        return 0.0
+    vocab = index.bm25.vocab_dict
+    return sum(t not in vocab for t in toks) / len(toks)
 
 
 @lru_cache(maxsize=1)
