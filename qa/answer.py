@@ -210,7 +210,7 @@ def _cite(citations: list[Citation], clause: Clause, sentence: str = "") -> int:
     return len(citations)
 
 
-def _sources_line(citations: list[Citation], index: Index, script: str) -> str:
+def sources_line(citations: list[Citation], index: Index, script: str) -> str:
     parts = []
     for c in citations:
         doc = index.corpus.doc_by_id[c.clause.doc_id]
@@ -371,10 +371,10 @@ def _refusal(question: str, hits: list[Hit], started: float, why: str, rewritten
     text = REFUSAL if not why else f"{REFUSAL[:-1]}（{why}）。"
     script = detect_script(question)
     notes = (why,) if why else ()
-    return Answer(question, to_script(text, script), True, (), tuple(hits), _ms(started), "extractive", rewritten, notes, "refusal")
+    return Answer(question, to_script(text, script), True, (), tuple(hits), elapsed_ms(started), "extractive", rewritten, notes, "refusal")
 
 
-def _ms(started: float) -> float:
+def elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
@@ -475,8 +475,8 @@ def answer(
             return _refusal(question, hits, started, "", rewritten)
     text, citations = result
     if citations:
-        text = f"{text}\n{_sources_line(citations, index, script)}"
-    return Answer(question, text, False, tuple(citations), tuple(hits), _ms(started), "extractive", rewritten, (), mode)
+        text = f"{text}\n{sources_line(citations, index, script)}"
+    return Answer(question, text, False, tuple(citations), tuple(hits), elapsed_ms(started), "extractive", rewritten, (), mode)
 
 
 # --- the JSON contract ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from qa.clean import body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.duties import extract_duties
-from qa.ingest import _BYLINE_RE, line_spans
+from qa.ingest import BYLINE_RE, line_spans
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
 
@@ -94,7 +94,7 @@ def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]
         return "num3", str(int(g.group(1)))
     if "解读" in m and len(m) <= 12:
         return "part", ""
-    if _SIGN_RE.match(m) or _BYLINE_RE.match(m):
+    if _SIGN_RE.match(m) or BYLINE_RE.match(m):
         return "sign", ""
     short = len(m) <= 30 and not _SENT_END_RE.search(m) and not m.endswith(("：", "，"))
     is_title = is_title_line(clean) or (title and m.strip("《》") == match_form(title))

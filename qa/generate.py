@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
-from qa.answer import _sources_line, answer
+from qa.answer import answer, elapsed_ms, sources_line
 from qa.cite import verify
 from qa.errors import BackendError, ConfigError
 from qa.index import Index
@@ -115,7 +115,7 @@ def answer_with(
             if on_token:
                 on_token(piece)
     except BackendError as e:
-        return replace(base, latency_ms=base.latency_ms + _ms(started),
+        return replace(base, latency_ms=base.latency_ms + elapsed_ms(started),
                        notes=(*base.notes, f"{settings.generator} failed: {e}; extractive answer shown"))  # fmt: skip
     raw = "".join(pieces).strip()
     checked = verify(raw, [c.text for c in clauses], attribute=True)
@@ -123,21 +123,17 @@ def answer_with(
     script = detect_script(question)
     if not kept:
         why = "; ".join(c.reason for c in checked[:3]) or "empty reply"
-        return replace(base, generator=f"{settings.generator}→extractive", latency_ms=base.latency_ms + _ms(started),
+        return replace(base, generator=f"{settings.generator}→extractive", latency_ms=base.latency_ms + elapsed_ms(started),
                        notes=(*base.notes, f"model answer dropped: {why}"))  # fmt: skip
     used = sorted({n for c in kept for n in c.cites})
     renumber = {old: new for new, old in enumerate(used, 1)}
     text = "".join(_renumber(c.sentence, renumber) for c in kept)
     citations = tuple(Citation(renumber[n], clauses[n - 1]) for n in used)
-    text = to_script(text, script) + "\n" + _sources_line(list(citations), index, script)
+    text = to_script(text, script) + "\n" + sources_line(list(citations), index, script)
     dropped = [c for c in checked if not c.supported]
     notes = tuple(f"dropped: {c.sentence} ({c.reason})" for c in dropped)
-    latency = base.latency_ms + _ms(started)
+    latency = base.latency_ms + elapsed_ms(started)
     return replace(base, text=text, citations=citations, generator=settings.generator, latency_ms=latency, notes=notes)
-
-
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
 
 
 def _renumber(sentence: str, mapping: dict[int, int]) -> str:

@@ -74,7 +74,7 @@ _REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市))")
 _BASIS_RE = re.compile(r"^(?:为|为了)?(?:深入)?(?:贯彻|根据|依据|落实)")
 _CITED_RE = re.compile(r"《([^《》]{4,60})》")
 _SELF_KIND_RE = re.compile(r"(?:提出|制定)(?:如下|以下|本)(实施意见|意见|实施方案|方案)")
-_BYLINE_RE = re.compile(r"^(来源|作者|编辑|责任编辑|原标题)\s*[：:]\s*(.+)$")
+BYLINE_RE = re.compile(r"^(来源|作者|编辑|责任编辑|原标题)\s*[：:]\s*(.+)$")
 
 KINDS = ("实施意见", "方案", "评论", "解读", "通知", "办法", "规划")
 
@@ -114,7 +114,7 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
             meta["addressees"] = line.strip().rstrip(":：")
         if not meta["basis"] and _BASIS_RE.search(m) and (titles := _CITED_RE.findall(line)):
             meta["basis"] = "、".join(f"《{t}》" for t in dict.fromkeys(titles))
-        if bm := _BYLINE_RE.match(m):
+        if bm := BYLINE_RE.match(m):
             key = "source" if bm.group(1) in ("来源",) else "author" if bm.group(1) == "作者" else ""
             if key and not meta[key]:
                 meta[key] = line.split(":", 1)[-1].split("：", 1)[-1].strip()
