@@ -9,9 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from qa.corpus import Corpus
 from qa.settings import Settings
+
+# Property tests check behaviour, not speed: no per-example deadline (a shared, loaded machine
+# can take over 200 ms for one example, e.g. when OpenCC or jieba loads its dictionary).
+hypothesis_settings.register_profile("policyqa", deadline=None)
+hypothesis_settings.load_profile("policyqa")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
