@@ -76,8 +76,6 @@ _CITED_RE = re.compile(r"《([^《》]{4,60})》")
 _SELF_KIND_RE = re.compile(r"(?:提出|制定)(?:如下|以下|本)(实施意见|意见|实施方案|方案)")
 BYLINE_RE = re.compile(r"^(来源|作者|编辑|责任编辑|原标题)\s*[：:]\s*(.+)$")
 
-KINDS = ("实施意见", "方案", "评论", "解读", "通知", "办法", "规划")
-
 
 def _iso(y: str, m: str, d: str) -> str:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"

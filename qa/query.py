@@ -1,4 +1,4 @@
-"""Question analysis (pure): intent, places, years, figures, and follow-up rewriting."""
+"""Question analysis (pure): intent, places, years, the kind of answer asked for, and follow-up rewriting."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ CITIES = ["石家庄", "唐山", "保定", "廊坊", "邯郸", "邢台", "沧州
 PLACES = tuple(sorted(PROVINCES + CITIES, key=len, reverse=True))
 _PLACE_RE = re.compile("|".join(PLACES))
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
-_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|个|家|项|分钟|小时|天|PB|TB|G\b)")
 
 _DUTY_RE = re.compile(
     r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实)|"
@@ -63,7 +62,6 @@ class Query:
     sc: str  # Simplified match form
     places: tuple[str, ...]
     years: tuple[str, ...]
-    figures: tuple[str, ...]
     duty: bool
     reverse_unit: str
     wants_list: bool
@@ -103,7 +101,6 @@ def analyse(question: str) -> Query:
         sc=sc,
         places=places_in(sc),
         years=tuple(dict.fromkeys(_YEAR_RE.findall(sc))),
-        figures=tuple(_FIGURE_RE.findall(sc)),
         duty=bool(_DUTY_RE.search(sc)) and not rev,
         reverse_unit=(rev.group("unit") or rev.group("unit2")) if rev else "",
         wants_list=bool(_LIST_RE.search(sc)),

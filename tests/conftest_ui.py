@@ -21,6 +21,24 @@ import pytest
 from qa.settings import Settings
 
 STAFF_TOKEN = "staff-test-token"
+ZJ_GOAL = "浙江省数字政府建设到2025年的目标是什么？"
+NB_5G = "宁波到2025年要建成多少个5G基站？"
+UNANSWERABLE = "个人所得税起征点是多少？"
+# one of each kind of question, for the latency figures the API and page tests report
+LATENCY_QUESTIONS = [
+    NB_5G,
+    ZJ_GOAL,
+    UNANSWERABLE,
+    "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
+    "省发展改革委负责哪些任务？",
+    "在宁波开公司能不能全程网上办？",
+    "浙江的“浙里办”有什么作用？",
+    "宁波市大数据局负责哪些任务？",
+    "河北如何推进应急管理数字化？",
+    "甬政发〔2023〕16号是什么文件？",
+    "数字政府建设的安全保障有哪些要求？",
+    "浙江省数字政府系统建设方案的主要任务有哪些？",
+]
 
 
 @pytest.fixture(scope="session")

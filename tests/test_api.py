@@ -11,11 +11,8 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest_ui import policy_index, start_server  # noqa: F401
+from conftest_ui import LATENCY_QUESTIONS, NB_5G, UNANSWERABLE, ZJ_GOAL, policy_index, start_server  # noqa: F401
 
-ZJ_GOAL = "浙江省数字政府建设到2025年的目标是什么？"
-NB_5G = "宁波到2025年要建成多少个5G基站？"
-UNANSWERABLE = "个人所得税起征点是多少？"
 CONTRACT_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", "latency_ms"}
 CITATION_KEYS = {"n", "doc_id", "clause_id", "path", "title_path", "source_file", "char_start", "char_end", "text"}
 
@@ -181,20 +178,7 @@ def test_concurrent_questions_are_all_answered_and_logged(client, server):
 
 def test_answer_latency_through_the_api(client, capsys):
     """Twelve kinds of question over HTTP all answer; their p50 latency is reported."""
-    questions = [
-        NB_5G,
-        ZJ_GOAL,
-        UNANSWERABLE,
-        "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
-        "省发展改革委负责哪些任务？",
-        "在宁波开公司能不能全程网上办？",
-        "浙江的“浙里办”有什么作用？",
-        "宁波市大数据局负责哪些任务？",
-        "河北如何推进应急管理数字化？",
-        "甬政发〔2023〕16号是什么文件？",
-        "数字政府建设的安全保障有哪些要求？",
-        "浙江省数字政府系统建设方案的主要任务有哪些？",
-    ]
+    questions = LATENCY_QUESTIONS
     wall = []
     for q in questions:
         r = client.post("/api/ask", json={"question": q})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest_ui import STAFF_TOKEN, policy_index, start_server  # noqa: F401
+from conftest_ui import LATENCY_QUESTIONS, NB_5G, STAFF_TOKEN, UNANSWERABLE, ZJ_GOAL, policy_index, start_server  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -25,9 +25,6 @@ pytestmark = [
 ]
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
 
-NB_5G = "宁波到2025年要建成多少个5G基站？"
-ZJ_GOAL = "浙江省数字政府建设到2025年的目标是什么？"
-UNANSWERABLE = "个人所得税起征点是多少？"
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">数据共享？'
 TIMEOUT = 30_000
 
@@ -238,18 +235,8 @@ def test_deep_link_opens_library_at_clause(browser, server, shots, policy_index)
 
 def test_page_latency(page, capsys):
     """First answer in a fresh page and p50 over 10 questions through the page (reported)."""
-    questions = [
-        NB_5G,
-        ZJ_GOAL,
-        UNANSWERABLE,
-        "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
-        "省发展改革委负责哪些任务？",
-        "在宁波开公司能不能全程网上办？",
-        "宁波市大数据局负责哪些任务？",
-        "河北如何推进应急管理数字化？",
-        "数字政府建设的安全保障有哪些要求？",
-        "浙江省数字政府系统建设方案的主要任务有哪些？",
-    ]
+    # the page test skips two of the API questions to stay quick
+    questions = [q for q in LATENCY_QUESTIONS if "浙里办" not in q and "甬政发" not in q]
     first_text, times = [], []
     page.click("#clear")
     page.locator("#chat .welcome").wait_for()
