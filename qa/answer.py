@@ -30,7 +30,7 @@ from qa.evidence import (
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
 from qa.query import PROVINCES, Query, analyse, places_in, rewrite_followup
-from qa.retrieve import Filters, check_question, search
+from qa.retrieve import Filters, check_question, cut_notice, printable, search
 from qa.schema import Answer, Citation, Clause, Document, Hit
 from qa.settings import Settings
 from qa.tokens import tokenize
@@ -211,11 +211,22 @@ def _cite(citations: list[Citation], clause: Clause, sentence: str = "") -> int:
 
 
 def sources_line(citations: list[Citation], index: Index, script: str) -> str:
-    parts = []
+    """The 出处 line: short document name and readable clause path per citation (with the PDF
+    page where there is one), then a notice for every cited document retired or to be retired."""
+    from qa.library import status_text, today
+
+    parts, retired = [], []
+    on = today()
     for c in citations:
         doc = index.corpus.doc_by_id[c.clause.doc_id]
-        parts.append(f"[{c.n}]《{to_script(short_name(doc), script)}》{readable_path(c.clause)}")
-    return "出处：" + "；".join(parts)
+        page = f"（第{c.clause.page}页）" if c.clause.page else ""
+        parts.append(f"[{c.n}]《{to_script(short_name(doc), script)}》{readable_path(c.clause)}{page}")
+        if doc.status != "in_force" and doc not in retired:  # also a retirement announced for later
+            retired.append(doc)
+    line = "出处：" + "；".join(parts)
+    for doc in retired:
+        line += "\n" + to_script(f"注意：{status_text(replace(doc, title=short_name(doc)), on)}，请以现行文件为准。", script)
+    return line
 
 
 def _strip_marker(heading: str) -> str:
@@ -404,6 +415,9 @@ def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) ->
     return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.6]
 
 
+_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def answer(
     question: str,
     index: Index,
@@ -411,11 +425,28 @@ def answer(
     history: list[str] | None = None,
     filters: Filters | None = None,
 ) -> Answer:
-    """Answer a question from the index (extractive generator)."""
+    """Answer a question from the index (extractive generator).
+
+    A question longer than :data:`~qa.retrieve.MAX_QUESTION_CHARS` is answered from its start
+    and the answer says so in ``notes``: notes that start with ⚠️ are for the user.
+    """
+    ans = _answer(question, index, settings, history, filters)
+    notice = cut_notice(question)
+    return replace(ans, notes=(notice, *ans.notes)) if notice else ans
+
+
+def _answer(
+    question: str,
+    index: Index,
+    settings: Settings | None,
+    history: list[str] | None,
+    filters: Filters | None,
+) -> Answer:
     started = time.perf_counter()
     settings = settings or index.settings
     question = check_question(question)
     rewritten = ""
+    history = [h for h in (printable(x) for x in history or () if isinstance(x, str)) if h.strip()]
     if history:
         standalone = rewrite_followup(question, history[-1])
         if standalone != question:
@@ -431,6 +462,9 @@ def answer(
     if unknown_places and len(mentioned) < len(unknown_places):
         missing = "、".join(p for p in unknown_places if p not in mentioned)
         return _refusal(question, hits, started, f"现有文件不涉及{missing}", rewritten)
+    vocab = index.bm25.vocab_dict
+    if not any(t in vocab and not t.isdigit() and (len(t) > 1 or _HAN_RE.match(t)) for t in tokenize(q.sc, index.user_words)):
+        return _refusal(question, hits, started, "", rewritten)  # no word of the documents: code, SQL, 吗？, 🙂 …
 
     result = None
     mode = "fact"
@@ -493,6 +527,7 @@ def clause_json(c: Clause) -> dict:
         "char_start": c.char_start,
         "char_end": c.own_end if c.own_end >= 0 else c.char_end,
         "text": c.text,
+        **({"page": c.page} if c.page else {}),
     }
 
 

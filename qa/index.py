@@ -8,6 +8,7 @@ that says how to rebuild, never silently wrong results.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from qa.schema import Clause, Document
 from qa.settings import Settings
 from qa.tokens import TOKENIZER_ID, corpus_terms, tokenize
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: generations, document lifecycle fields, history
 REBUILD_HINT = "rebuild it with `make index` (or `policyqa build --index {name}`)"
 
 
@@ -135,10 +136,93 @@ def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
     return index
 
 
+def _generation_dirs(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.gen-*"))
+
+
+def _swap_in(target: Path, generation: Path) -> None:
+    """Point ``target`` at ``generation`` in one atomic step and delete what it pointed to before.
+
+    ``index/<name>`` is a symbolic link to a hidden generation folder; replacing a link is atomic,
+    so a reader (or a crash) sees the old index or the new one, never a mix and never nothing.
+    """
+    link = target.with_name(f".{target.name}.link.{os.getpid()}")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(generation.name, link)
+    old: Path | None = None
+    if target.is_symlink():
+        old = target.parent / os.readlink(target)
+    elif target.exists():  # an index written by PolicyQA before generations: one non-atomic step
+        old = target.with_name(f".{target.name}.legacy.{os.getpid()}")
+        os.replace(target, old)
+    os.replace(link, target)
+    if old is not None and old.resolve() != generation.resolve():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def sweep_generations(target: Path) -> list[Path]:
+    """Remove generation folders left behind by interrupted builds (call under the library lock)."""
+    live = target.resolve() if target.is_symlink() else None
+    gone = [g for g in _generation_dirs(target) if g.resolve() != live]
+    for g in gone:
+        shutil.rmtree(g, ignore_errors=True)
+    return gone
+
+
+def passage_plan(corpus: Corpus, rows: list[Clause], form: str) -> tuple[list[str], list[int]]:
+    """Every text to embed, and the row each belongs to (rows with ``form=both`` have two)."""
+    texts, vec_rows = [], []
+    for i, c in enumerate(rows):
+        for t in passage_texts(c, corpus.doc_by_id[c.doc_id], form):
+            texts.append(t)
+            vec_rows.append(i)
+    return texts, vec_rows
+
+
+def stored_vectors(index: Index) -> dict[str, np.ndarray]:
+    """The vectors of a loaded index, keyed like :class:`EmbeddingCache` (by passage text).
+
+    An incremental update reuses them, so only new clauses are embedded even without the cache.
+    """
+    import faiss
+
+    dense = index.dense
+    n = dense.ntotal
+    if not n:
+        return {}
+    try:
+        if isinstance(dense, faiss.IndexIVF):
+            dense.make_direct_map()
+        vecs = dense.reconstruct_n(0, n)
+    except RuntimeError:  # an index type that cannot give its vectors back: embed again
+        return {}
+    texts, _rows = passage_plan(index.corpus, index.rows, index.manifest.get("embed_form", "both"))
+    if len(texts) != n:
+        return {}
+    return {EmbeddingCache.key(t): v for t, v in zip(texts, vecs, strict=True)}
+
+
 def build_index(
-    corpus: Corpus, settings: Settings, encoder: Encoder | None = None, *, _fail_after_write: bool = False
+    corpus: Corpus,
+    settings: Settings,
+    encoder: Encoder | None = None,
+    *,
+    reuse: dict[str, np.ndarray] | None = None,
+    seeds_hash: str | None = None,
+    history: list[dict] | None = None,
+    archive_from: Path | None = None,
+    extra_files: dict[str, str] | None = None,
+    _fail_after_write: bool = False,
 ) -> Path:
-    """Write ``settings.index_dir`` atomically and return it."""
+    """Write a new generation of ``settings.index_dir`` and swap it in atomically; return the path.
+
+    ``reuse`` maps passage keys to vectors already computed (an incremental update passes the
+    current index's); the rest come from the embedding cache or the encoder.  ``seeds_hash`` is
+    the identity of the seed folder the library was imported from (default: this corpus).
+    ``history`` is the library's event log and ``archive_from`` the current generation, whose
+    ``versions/`` (earlier texts of updated or removed documents) are carried over.
+    """
     import bm25s
     import faiss
 
@@ -149,7 +233,7 @@ def build_index(
     rows = [c for c in corpus.clauses if not corpus.is_heading_only(c)]
     user_words = tuple(corpus_terms(c.text for c in rows))
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{settings.index_name}.", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.gen-{time.time_ns()}-", dir=target.parent))
     try:
         with (tmp / "clauses.jsonl").open("w", encoding="utf-8") as f:
             for c in corpus.clauses:
@@ -158,22 +242,32 @@ def build_index(
             json.dumps([{**d.meta(), "raw": d.raw, "clean": d.clean} for d in corpus.documents], ensure_ascii=False), encoding="utf-8"
         )
         (tmp / "rows.json").write_text(json.dumps([c.id for c in rows]), encoding="utf-8")
+        with (tmp / "history.jsonl").open("w", encoding="utf-8") as f:
+            for event in history or ():
+                f.write(json.dumps(event, ensure_ascii=False) + "\n")
+        if archive_from is not None and (archive_from / "versions").is_dir():
+            shutil.copytree(archive_from / "versions", tmp / "versions", copy_function=os.link)
+        for rel, text in (extra_files or {}).items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_text(text, encoding="utf-8")
 
+        t_sparse = time.perf_counter()
         tokens = [tokenize(sparse_text(c), user_words) or ["∅"] for c in rows]
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
         bm25.index(tokens, show_progress=False)
         bm25.save(str(tmp / "bm25"), show_progress=False)
+        t_sparse = time.perf_counter() - t_sparse
 
-        texts, vec_rows = [], []
-        for i, c in enumerate(rows):
-            for t in passage_texts(c, corpus.doc_by_id[c.doc_id], settings.embed_form):
-                texts.append(t)
-                vec_rows.append(i)
+        texts, vec_rows = passage_plan(corpus, rows, settings.embed_form)
         cache = EmbeddingCache(settings.cache_dir / "embeddings", encoder.id)
+        if reuse:
+            cache.vectors.update({k: v for k, v in reuse.items() if k not in cache.vectors})
         vectors, embedded = cache.embed(encoder, texts, settings.progress)
+        t_dense = time.perf_counter()
         index = make_faiss(vectors, settings.dense_index, settings.hnsw_threshold)
         faiss.write_index(index, str(tmp / "dense.faiss"))
         np.save(tmp / "vec_rows.npy", np.asarray(vec_rows, dtype=np.int32))
+        t_dense = time.perf_counter() - t_dense
 
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -183,31 +277,56 @@ def build_index(
             "dense_index": type(index).__name__,
             "tokenizer": {"id": TOKENIZER_ID, "user_words": list(user_words)},
             "corpus_hash": corpus.hash,
+            "seeds_hash": seeds_hash if seeds_hash is not None else corpus.hash,
             "documents": len(corpus.documents),
             "clause_count": len(corpus.clauses),
             "indexed_clauses": len(rows),
             "vectors": len(vectors),
             "embedded_now": embedded,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.perf_counter() - t0, 2),
+            "build_seconds": round(time.perf_counter() - t0, 3),
+            "sparse_seconds": round(t_sparse, 3),
+            "dense_seconds": round(t_dense, 3),
         }
         manifest["files"] = {
             str(p.relative_to(tmp)): _sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_atomic(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         if _fail_after_write:  # test hook: simulate a crash before the swap
             raise RuntimeError("simulated crash before the index swap")
-        old = None
-        if target.exists():
-            old = target.with_name(f".{settings.index_name}.old.{os.getpid()}")
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        _fsync_tree(tmp)
+        _swap_in(target, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a small text file so that a crash leaves the old content or the new, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush a new generation to disk before it is swapped in (a power cut must not expose half of it)."""
+    for p in folder.rglob("*"):
+        if p.is_file():
+            with p.open("rb") as f:
+                os.fsync(f.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass(eq=False)  # identity hashing: an Index can key caches
@@ -234,14 +353,29 @@ class Index:
     def user_words(self) -> tuple[str, ...]:
         return tuple(self.manifest["tokenizer"]["user_words"])
 
+    @property
+    def generation(self) -> str:
+        """The generation folder this index was loaded from (changes with every add/update/remove)."""
+        return self.dir.name
 
-def load_index(settings: Settings, encoder: Encoder | None = None, check_corpus: bool = True) -> Index:
-    """Load ``settings.index_dir`` after checking its manifest and file checksums."""
-    import bm25s
-    import faiss
+    def history(self) -> list[dict]:
+        """The library's events, oldest first (see :mod:`qa.library`)."""
+        p = self.dir / "history.jsonl"
+        if not p.exists():
+            return []
+        return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    d = settings.index_dir
-    hint = REBUILD_HINT.format(name=settings.index_name)
+
+def read_documents(d: Path) -> list[Document]:
+    """The documents stored in an index folder (after their checksum is verified by the caller)."""
+    fields = {f.name for f in dataclasses.fields(Document)}
+    return [
+        Document(**{k: v for k, v in x.items() if k in fields})
+        for x in json.loads((d / "documents.json").read_text(encoding="utf-8"))
+    ]
+
+
+def read_manifest(d: Path, hint: str) -> dict:
     mpath = d / "manifest.json"
     if not mpath.exists():
         raise IndexStateError(f"no index at {d}: {hint}")
@@ -251,21 +385,79 @@ def load_index(settings: Settings, encoder: Encoder | None = None, check_corpus:
         raise IndexStateError(f"index manifest {mpath} is unreadable ({e}): {hint}") from e
     if manifest.get("format_version") != FORMAT_VERSION or manifest.get("parser") != PARSER_VERSION:
         raise IndexStateError(f"index {d} was built by another version of PolicyQA: {hint}")
+    return manifest
+
+
+def verify_files(d: Path, manifest: dict, hint: str, only: tuple[str, ...] = ()) -> None:
+    """Check the manifest's sha256 of every file (or of ``only`` those)."""
     for name, digest in manifest.get("files", {}).items():
+        if only and name not in only:
+            continue
         p = d / name
         if not p.exists() or _sha256_file(p) != digest:
             raise IndexStateError(f"index file {p} is missing or corrupt (checksum mismatch): {hint}")
+
+
+def load_corpus_only(settings: Settings) -> Corpus:
+    """The library's documents and clauses, without loading the retrieval structures (for listings)."""
+    hint = REBUILD_HINT.format(name=settings.index_name)
+    d = settings.index_dir.resolve()
+    manifest = read_manifest(d, hint)
+    verify_files(d, manifest, hint, only=("documents.json", "clauses.jsonl"))
+    clauses = [Clause.from_json(json.loads(line)) for line in (d / "clauses.jsonl").open(encoding="utf-8")]
+    return Corpus(tuple(read_documents(d)), tuple(clauses))
+
+
+def load_index(settings: Settings, encoder: Encoder | None = None, check_corpus: bool = True) -> Index:
+    """Load ``settings.index_dir`` after checking its manifest and file checksums.
+
+    The folder is resolved once (it is a link to the current generation), so an update swapped
+    in while this runs does not mix two generations; if that generation is deleted under us,
+    the load starts again on the new one.
+    """
+    for attempt in range(3):
+        try:
+            return _load_generation(settings, encoder, check_corpus)
+        except _GenerationGone:
+            if attempt == 2:
+                raise IndexStateError(f"index {settings.index_dir} kept changing while being loaded; try again") from None
+    raise AssertionError("unreachable")
+
+
+class _GenerationGone(Exception):
+    pass
+
+
+def _load_generation(settings: Settings, encoder: Encoder | None, check_corpus: bool) -> Index:
+    hint = REBUILD_HINT.format(name=settings.index_name)
+    d = settings.index_dir.resolve()
+    try:
+        return _read_generation(d, settings, encoder, check_corpus, hint)
+    except (OSError, RuntimeError, IndexStateError) as e:
+        # swapped out and deleted while we read it: start again on the new generation
+        if d.name.startswith(f".{settings.index_name}.gen-") and (
+            not d.exists() or settings.index_dir.resolve() != d
+        ):
+            raise _GenerationGone from None
+        if isinstance(e, IndexStateError):
+            raise
+        raise IndexStateError(f"index {settings.index_dir} cannot be read ({e}): {hint}") from e
+
+
+def _read_generation(d: Path, settings: Settings, encoder: Encoder | None, check_corpus: bool, hint: str) -> Index:
+    import bm25s
+    import faiss
+
+    manifest = read_manifest(d, hint)
+    verify_files(d, manifest, hint)
     enc_spec = manifest["encoder"]["spec"]
     if encoder is not None and encoder.id != manifest["encoder"]["id"]:
-        raise IndexStateError(
-            f"index {d} was built with encoder {manifest['encoder']['id']}, not {encoder.id}: {hint}"
-        )
+        raise IndexStateError(f"index {d} was built with encoder {manifest['encoder']['id']}, not {encoder.id}: {hint}")
     if encoder is None and settings.encoder != enc_spec:
-        raise IndexStateError(f"index {d} was built with encoder {enc_spec!r}, settings ask for {settings.encoder!r}: {hint}")
-    docs = [
-        Document(**{k: v for k, v in x.items() if k != "name"})
-        for x in json.loads((d / "documents.json").read_text(encoding="utf-8"))
-    ]
+        raise IndexStateError(
+            f"index {d} was built with encoder {enc_spec!r}, settings ask for {settings.encoder!r}: {hint}"
+        )
+    docs = read_documents(d)
     clauses = [Clause.from_json(json.loads(line)) for line in (d / "clauses.jsonl").open(encoding="utf-8")]
     corpus = Corpus(tuple(docs), tuple(clauses))
     if check_corpus and settings.seeds_dir.is_dir():
@@ -273,8 +465,10 @@ def load_index(settings: Settings, encoder: Encoder | None = None, check_corpus:
             current = Corpus.from_folder(settings.seeds_dir).hash
         except InputError:
             current = None
-        if current is not None and current != manifest["corpus_hash"]:
-            raise IndexStateError(f"the documents in {settings.seeds_dir} changed since index {d} was built: {hint}")
+        if current is not None and current != manifest.get("seeds_hash"):
+            raise IndexStateError(
+                f"the documents in {settings.seeds_dir} changed since index {settings.index_dir} was built: {hint}"
+            )
     by_id = corpus.clause_by_id
     rows = [by_id[i] for i in json.loads((d / "rows.json").read_text(encoding="utf-8"))]
     bm25 = bm25s.BM25.load(str(d / "bm25"))

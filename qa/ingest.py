@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from qa.clean import SALUTATION_RE, body_bounds, clean_line, is_chrome_line, is_title_line
@@ -157,21 +158,33 @@ def document_from_text(raw: str, source_file: str) -> Document:
 
 
 def load_document(path: str | Path) -> Document:
-    """Read one file (``.txt``/``.md``) into a :class:`Document`."""
+    """Read one file (txt, md, html, docx or pdf: see :mod:`qa.formats`) into a :class:`Document`.
+
+    For a non-text format ``raw`` is the extracted text: clause spans and citations point into
+    it, and a PDF's page starts are kept in ``pages``.
+    """
+    from qa.formats import SUPPORTED_SUFFIXES, extract_file
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"no such file: {path}")
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(f"{path.name}: unsupported format {path.suffix or '(none)'}; use .txt or .md")
-    return document_from_text(read_text(path), path.name)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputError(
+            f"{path.name}: unsupported format {path.suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    extracted = extract_file(path)
+    doc = document_from_text(extracted.text, path.name)
+    return replace(doc, format=extracted.format, pages=extracted.pages)
 
 
 def load_corpus(folder: str | Path) -> list[Document]:
-    """Every text document in ``folder``, sorted by file name."""
+    """Every document in ``folder`` (any supported format), sorted by file name."""
+    from qa.formats import SUPPORTED_SUFFIXES
+
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"corpus folder not found: {folder}")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in TEXT_SUFFIXES and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file())
     if not files:
-        raise InputError(f"no .txt or .md documents in {folder}")
+        raise InputError(f"no documents ({', '.join(SUPPORTED_SUFFIXES)}) in {folder}")
     return [load_document(p) for p in files]

@@ -56,6 +56,16 @@ MAX_COMMENT = 1000
 _RATINGS = {1: 1, -1: -1, "up": 1, "down": -1, "👍": 1, "👎": -1}
 
 
+def _text(s: str, limit: int = MAX_TEXT) -> str:
+    """Cut to ``limit`` characters; lone surrogates (from JSON ``\\ud800``) become ``?`` so SQLite
+    can store the text.
+
+    >>> _text("宁波\\ud8005G")
+    '宁波?5G'
+    """
+    return s[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
 
@@ -156,13 +166,13 @@ class QuestionLog:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 _now(),
-                question[:MAX_TEXT],
-                rewritten[:MAX_TEXT],
-                answer[:MAX_TEXT],
+                _text(question),
+                _text(rewritten),
+                _text(answer),
                 int(bool(refused)),
                 cites,
                 float(latency_ms),
-                generator,
+                _text(generator),
             ),
         )
 
@@ -189,7 +199,7 @@ class QuestionLog:
             qid = int(question_id)
         except (TypeError, ValueError):
             raise InputError(f"unknown question id {question_id!r}") from None
-        comment = (comment or "").strip()[:MAX_COMMENT]
+        comment = _text((comment or "").strip(), MAX_COMMENT)
         try:
             self._write(
                 "INSERT INTO feedback (question_id, ts, rating, comment) VALUES (?, ?, ?, ?)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -19,24 +20,32 @@ from qa.schema import Clause, Hit
 from qa.tokens import tokenize
 
 MAX_QUESTION_CHARS = 2000
+#: Characters of a question the dense encoder sees: e5 reads at most 512 tokens, and a long
+#: question's encoding costs seconds under the answer lock (a 2000-character one ~1.5 s a call).
+DENSE_QUERY_CHARS = 256
+CUT_NOTICE = "⚠️ 问题过长，只按前{n}个字回答（the question was cut to its first {n} characters）。"
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Optional metadata filters: document ids (or prefixes), region, kind."""
+    """Optional metadata filters: document ids (or prefixes), region, kind, only documents in force."""
 
     docs: tuple[str, ...] = ()
     region: str = ""
     kind: str = ""
+    in_force: bool = False
 
     def predicate(self, index: Index) -> Callable[[Clause], bool] | None:
-        if not (self.docs or self.region or self.kind):
+        if not (self.docs or self.region or self.kind or self.in_force):
             return None
         doc_ok = set()
+        on = date.today().isoformat()
         for d in index.corpus.documents:
+            if self.in_force and d.effective_status(on) != "in_force":
+                continue
             if self.docs and not any(d.id == x or d.id.startswith(x) or d.source_file == x for x in self.docs):
                 continue
-            if self.region and match_form(self.region) not in match_form(d.region + d.name):
+            if self.region and match_form(printable(self.region)) not in match_form(d.region + d.name):
                 continue
             if self.kind and self.kind != d.kind:
                 continue
@@ -52,10 +61,31 @@ def check_question(question: str) -> str:
     """
     if not isinstance(question, str):
         raise InputError("问题必须是文字（the question must be text）")
-    q = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    q = printable(question).strip()
     if not q or not any(ch.isalnum() for ch in q):
         raise InputError("请输入问题：内容为空或只有标点（the question is empty）")
     return q[:MAX_QUESTION_CHARS]
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters and lone surrogates (no encoder or database takes
+    those); line breaks and tabs stay.
+
+    >>> printable("宁波\\x00\\ud8005G\\n")
+    '宁波5G\\n'
+    """
+    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+
+
+def cut_notice(question: object) -> str:
+    """The notice for a question :func:`check_question` cuts (``""`` when it is not cut).
+
+    >>> cut_notice("问" * 2001).startswith("⚠️ 问题过长"), cut_notice("问" * 2000)
+    (True, '')
+    """
+    if isinstance(question, str) and len(printable(question).strip()) > MAX_QUESTION_CHARS:
+        return CUT_NOTICE.format(n=MAX_QUESTION_CHARS)
+    return ""
 
 
 def sparse_scores(index: Index, question: str) -> np.ndarray:
@@ -70,7 +100,7 @@ def sparse_scores(index: Index, question: str) -> np.ndarray:
 
 def dense_scores(index: Index, question: str, k: int) -> list[tuple[int, float]]:
     """Top rows by cosine; a row with several vectors (``embed_form=both``) keeps its best."""
-    qv = index.encoder.encode_queries([question])
+    qv = index.encoder.encode_queries([question[:DENSE_QUERY_CHARS]])
     n = index.dense.ntotal
     scores, ids = index.dense.search(qv, min(n, max(k * 3, k)))
     best: dict[int, float] = {}

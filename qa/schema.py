@@ -39,7 +39,43 @@ class Document:
     addressees: str = ""  # 主送: the salutation line (各市、县人民政府…)
     basis: str = ""  # higher-level documents the preamble says it implements (《…》、《…》)
     author: str = ""
-    sha256: str = ""
+    sha256: str = ""  # of the text as read (raw), so the same text in another encoding is a duplicate
+    # --- the living library (see qa/library.py) ---
+    format: str = "txt"  # txt | md | html | docx | pdf: raw is the text extracted from it
+    pages: tuple[int, ...] = ()  # PDFs: offset in raw where each page starts
+    version: int = 1
+    status: str = "in_force"  # in_force | superseded | expired
+    status_date: str = ""  # ISO date the status took (or takes) effect
+    superseded_by: str = ""  # document id of the replacement
+    origin: str = "seeds"  # seeds | added (through `policyqa add` or the upload page)
+    added_at: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.pages, tuple):  # read back from JSON as a list
+            object.__setattr__(self, "pages", tuple(self.pages))
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page of ``raw[offset]`` for PDFs, else None.
+
+        >>> Document("d", "d.pdf", "", "", "", "", "", "", "simplified", "", "", pages=(0, 120, 260)).page_of(130)
+        2
+        """
+        if not self.pages:
+            return None
+        import bisect
+
+        return bisect.bisect_right(self.pages, offset)
+
+    def effective_status(self, today: str) -> str:
+        """The status on ``today`` (ISO date): a document set to expire on a later date is still in force.
+
+        >>> d = Document("d", "d.txt", "", "", "", "", "", "", "simplified", "", "", status="expired", status_date="2030-01-01")
+        >>> d.effective_status("2026-11-22"), d.effective_status("2030-01-01")
+        ('in_force', 'expired')
+        """
+        if self.status != "in_force" and self.status_date and self.status_date > today:
+            return "in_force"
+        return self.status
 
     @property
     def name(self) -> str:
@@ -81,6 +117,7 @@ class Clause:
     parent_id: str | None
     duties: Duties = Duties()
     own_end: int = -1  # end of the clause's own lines in raw (before its children)
+    page: int | None = None  # PDFs: the page the clause starts on
 
     def to_json(self) -> dict:
         d = asdict(self)

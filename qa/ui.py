@@ -14,6 +14,8 @@ Every handler turns errors into a message in the page: a :class:`~qa.errors.Poli
 shows its own text, anything else a generic message (the traceback goes to the server log).
 """
 
+import contextlib
+import dataclasses
 import hmac
 import importlib.util
 import logging
@@ -28,7 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from qa import views
-from qa.errors import InputError, PolicyQAError
+from qa.errors import AccessDenied, InputError, PolicyQAError
 from qa.qlog import QuestionLog
 from qa.settings import Settings
 
@@ -40,6 +42,8 @@ _ROLE_OF_LABEL = {"牵头单位": "lead", "责任单位": "responsible", "协同
 ALL_DOCS = "全部文件"
 STREAM_CHUNKS = 8  # an extractive answer is revealed in about this many steps
 STREAM_DELAY = 0.01  # seconds between steps
+#: How often (seconds) a request checks whether the library changed on disk.
+RELOAD_CHECK_S = 1.0
 INTERNAL_ERROR = "系统出现内部错误，请稍后再试；问题已记录在服务器日志中。"
 
 CSS = """
@@ -57,6 +61,7 @@ CSS = """
 .chat-log .hint { font-size: 0.9em; color: #9a3412; }
 .chat-log .msg.error .bubble { background: #fef2f2; border: 1px solid #ef4444; color: #991b1b; }
 .chat-log .rewritten { font-size: 0.85em; color: #475569; margin-top: 3px; }
+.chat-log .notice { font-size: 0.85em; color: #9a3412; margin-top: 3px; }
 .chat-log .sources { font-size: 0.85em; color: #475569; }
 .chat-log .meta { font-size: 0.75em; color: #94a3b8; margin-top: 2px; }
 .chat-log a.cite-ref { color: #1d4ed8; font-weight: 600; text-decoration: none; cursor: pointer; }
@@ -89,6 +94,7 @@ CSS = """
 .duties .unit { font-size: 0.85em; margin-right: 6px; }
 .doc-meta dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
 .doc-meta dt { color: #64748b; } .doc-meta dd { margin: 0; }
+.doc-status.retired { font-size: .8em; color: #b91c1c; border: 1px solid #fca5a5; border-radius: 4px; padding: 1px 6px; margin-left: 8px; }
 .log-entry dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
 .log-entry dt { color: #64748b; } .log-entry dd { margin: 0; }
 """
@@ -170,6 +176,7 @@ class PolicyApp:
         self._answer_lock = threading.Lock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="policyqa-export-"))
         self.started = time.time()
+        self._checked = time.monotonic()
 
     @property
     def index(self):
@@ -179,7 +186,51 @@ class PolicyApp:
                     from qa.index import load_index
 
                     self._index = load_index(self.settings)
+        elif time.monotonic() - self._checked > RELOAD_CHECK_S:
+            self._checked = time.monotonic()
+            self._reload_if_changed()
         return self._index
+
+    def _reload_if_changed(self) -> None:
+        """Pick up a generation written by ``policyqa add/update/remove`` (or another server).
+
+        Requests keep using the loaded index until the new one is fully loaded; the encoder
+        (the slow part) is shared.  A failed load keeps the old index and is logged.
+        """
+        current = self._index
+        target = self.settings.index_dir
+        if current is None or current.settings.index_dir != target or not target.is_symlink():
+            return
+        try:
+            if target.resolve() == current.dir:
+                return
+        except OSError:
+            return
+        with self._load_lock:
+            if self._index is not current:
+                return
+            from qa.index import load_index
+
+            try:
+                self._index = load_index(self.settings, encoder=current._encoder)
+                log.info("library changed: loaded %s", self._index.generation)
+            except Exception:
+                log.exception("could not load the changed library; still serving %s", current.generation)
+
+    def change_library(self, token: str | None, change: Callable[[Settings], object]):
+        """Run one library change for staff and load the result at once.
+
+        Needs the staff token, and a configured one: with no token set, nobody can change the
+        library through the web (the CLI still can).
+        """
+        if not self.settings.staff_token:
+            raise InputError("上传和修改文库已关闭：服务器未设置工作人员口令（POLICYQA_STAFF_TOKEN）")
+        if not staff_ok(self.settings, token):
+            raise AccessDenied("工作人员口令不正确，不能修改文库")
+        result = change(self.settings)
+        self._checked = 0.0
+        _ = self.index
+        return result
 
     @property
     def log(self) -> QuestionLog:
@@ -438,6 +489,70 @@ def build_blocks(app: PolicyApp):
         except Exception as e:
             return views.error_html(user_message(e))
 
+    def on_doc_history(doc_id: str):
+        if not doc_id:
+            return []
+        try:
+            from qa.library import versions_of
+
+            return views.history_rows(versions_of(app.index, doc_id))
+        except Exception:
+            return []
+
+    def library_view(doc_id: str | None, message: str):
+        """Everything the library tab shows after a change: message, file list, tree, tables."""
+        choices = library_choices()
+        ids = [v for _label, v in choices]
+        doc_id = doc_id if doc_id in ids else (ids[0] if ids else None)
+        return (
+            message,
+            gr.Dropdown(choices=choices, value=doc_id),
+            on_doc(doc_id) if doc_id else "",
+            views.doc_rows(app.index.corpus.documents, app.clause_counts()),
+            on_doc_history(doc_id) if doc_id else [],
+        )
+
+    def lib_error(message: str) -> tuple:
+        return (f"❌ {views.esc(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip())
+
+    def run_change(token: str, doc_id: str | None, change) -> tuple:
+        try:
+            changes = app.change_library(token, change)
+        except Exception as e:
+            if not isinstance(e, PolicyQAError):
+                log.exception("library change failed")
+            return lib_error(user_message(e))
+        changes = changes if isinstance(changes, list) else [changes]
+        lines = [views.change_line(c) for c in changes]
+        focus = next((c.doc_id for c in changes if c.action in ("add", "update", "status")), doc_id)
+        return library_view(focus, "\n".join(f"- {x}" for x in lines))
+
+    def on_lib_add(token: str, files):
+        from qa.library import add_documents
+
+        paths = [getattr(f, "name", f) for f in (files or [])]
+        if not paths:
+            return lib_error("请先选择要上传的文件")
+        return run_change(token, None, lambda st: add_documents(paths, st, encoder=app.index.encoder))
+
+    def on_lib_update(token: str, doc_id: str, files):
+        from qa.library import update_document
+
+        paths = [getattr(f, "name", f) for f in (files or [])]
+        if len(paths) != 1 or not doc_id:
+            return lib_error("请在上方选择一个文件，并只上传它的一个新版本")
+        return run_change(token, doc_id, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder))
+
+    def on_lib_status(token: str, doc_id: str, status: str, on: str):
+        from qa.library import set_status
+
+        return run_change(token, doc_id, lambda st: set_status(doc_id or "", status, st, on=(on or "").strip(), encoder=app.index.encoder))
+
+    def on_lib_remove(token: str, doc_id: str):
+        from qa.library import remove_document
+
+        return run_change(token, None, lambda st: remove_document(doc_id or "", st, encoder=app.index.encoder))
+
     # ---- handlers: staff log ----
 
     def on_log(token: str):
@@ -609,6 +724,34 @@ def build_blocks(app: PolicyApp):
                     doc_table = gr.Dataframe(
                         headers=views.DOC_HEADERS, value=[], interactive=False, wrap=True, elem_id="doc-table"
                     )
+                with gr.Accordion("版本记录", open=False):
+                    lib_history = gr.Dataframe(
+                        headers=views.HISTORY_HEADERS, value=[], interactive=False, wrap=True, elem_id="lib-history"
+                    )
+                with gr.Accordion("管理文库（工作人员）", open=False, elem_id="lib-admin"):
+                    if not app.settings.staff_token:
+                        gr.Markdown("上传和修改已关闭：服务器未设置工作人员口令（环境变量 `POLICYQA_STAFF_TOKEN`）。")
+                    lib_token = gr.Textbox(label="工作人员口令", type="password", elem_id="lib-token")
+                    lib_files = gr.File(
+                        label="上传文件（txt、md、html、docx、pdf）",
+                        file_count="multiple",
+                        file_types=[".txt", ".md", ".html", ".htm", ".docx", ".pdf"],
+                        elem_id="lib-files",
+                    )
+                    with gr.Row():
+                        lib_add = gr.Button("新增到文库", variant="primary", elem_id="lib-add")
+                        lib_update = gr.Button("作为所选文件的新版本", elem_id="lib-update")
+                    with gr.Row():
+                        lib_status = gr.Dropdown(
+                            [("现行有效", "in_force"), ("已被替代", "superseded"), ("已废止", "expired")],
+                            value="expired",
+                            label="状态",
+                            elem_id="lib-status",
+                        )
+                        lib_date = gr.Textbox(label="生效日期（YYYY-MM-DD，可留空）", elem_id="lib-status-date")
+                        lib_set_status = gr.Button("设置所选文件的状态", elem_id="lib-set-status")
+                        lib_remove = gr.Button("移除所选文件", variant="stop", elem_id="lib-remove")
+                    lib_msg = gr.Markdown("", elem_id="lib-msg")
             # 问答记录
             with gr.Tab("问答记录（工作人员）", id=TAB_LOG, elem_id="tab-log") as log_tab:
                 with gr.Row():
@@ -669,7 +812,12 @@ def build_blocks(app: PolicyApp):
         task.submit(on_duties, duty_inputs, duty_outputs)
         role.change(on_duties, duty_inputs, duty_outputs)
 
-        lib_doc.input(on_doc, lib_doc, lib_tree)
+        lib_doc.input(on_doc, lib_doc, lib_tree).then(on_doc_history, lib_doc, lib_history)
+        lib_outputs = [lib_msg, lib_doc, lib_tree, doc_table, lib_history]
+        lib_add.click(on_lib_add, [lib_token, lib_files], lib_outputs)
+        lib_update.click(on_lib_update, [lib_token, lib_doc, lib_files], lib_outputs)
+        lib_set_status.click(on_lib_status, [lib_token, lib_doc, lib_status, lib_date], lib_outputs)
+        lib_remove.click(on_lib_remove, [lib_token, lib_doc], lib_outputs)
 
         log_table.select(on_log_row, token, log_detail)
         refresh.click(on_log, token, [log_stats, log_table, topics, unanswered])
@@ -782,6 +930,43 @@ class DutiesResponse(BaseModel):
     rows: list[DutyOut]
 
 
+class StatusRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: str = Field(description="in_force, superseded or expired", pattern="^(in_force|superseded|expired)$")
+    date: str = Field("", description="when it takes effect, YYYY-MM-DD (may be in the future)", max_length=10)
+    superseded_by: str = Field("", description="the replacing document's id", max_length=100)
+
+
+#: The largest file the upload endpoint accepts.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def _uploaded(files) -> Iterator[list[Path]]:
+    """Save uploaded files under their own base names in a private temporary folder."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="policyqa-upload-"))
+    try:
+        paths = []
+        for f in files:
+            name = Path((f.filename or "upload").replace("\\", "/")).name or "upload"
+            if name in (".", ".."):
+                name = "upload"
+            dest = folder / name
+            size = 0
+            with dest.open("wb") as out:
+                while chunk := f.file.read(1 << 20):
+                    size += len(chunk)
+                    if size > MAX_UPLOAD_BYTES:
+                        raise InputError(f"{name}: larger than {MAX_UPLOAD_BYTES >> 20} MB")
+                    out.write(chunk)
+            paths.append(dest)
+        yield paths
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def create_app(settings: Settings, index=None, *, warm: bool = False):
     """The FastAPI app: JSON API under ``/api``, offline API docs at ``/docs``, the page at ``/``.
 
@@ -793,7 +978,8 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         threading.Thread(target=app.warm_up, name="policyqa-warm-up", daemon=True).start()
 
     import gradio as gr
-    from fastapi import FastAPI, HTTPException, Query
+    from fastapi import FastAPI, Header, HTTPException, Query, UploadFile
+    from fastapi.exceptions import RequestValidationError
     from fastapi.requests import Request
     from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -812,9 +998,20 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     )
     api.state.policyqa = app
 
+    @api.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, exc: RequestValidationError):
+        # what is wrong and where, without echoing the input (it may be 2 MB, or hold a lone
+        # surrogate that no JSON encoder can write)
+        errors = [{"type": e.get("type"), "loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
     @api.exception_handler(InputError)
     async def _input_error(_request: Request, exc: InputError):
         return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @api.exception_handler(AccessDenied)
+    async def _denied(_request: Request, exc: AccessDenied):
+        return JSONResponse({"detail": str(exc)}, status_code=403)
 
     @api.exception_handler(PolicyQAError)
     async def _our_error(_request: Request, exc: PolicyQAError):
@@ -876,6 +1073,52 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
                 for d in app.index.corpus.documents
             ]
         }
+
+    @api.get("/api/library", tags=["library"], summary="The library: every document's version and status")
+    def api_library():
+        from qa.library import library_rows
+
+        return {"generation": app.index.generation, "documents": library_rows(app.index)}
+
+    @api.get("/api/library/{doc_id}/history", tags=["library"], summary="A document's versions and status changes")
+    def api_history(doc_id: str):
+        from qa.library import versions_of
+
+        return {"doc_id": doc_id, "events": versions_of(app.index, doc_id)}
+
+    staff_header = Header("", alias="X-Staff-Token", description="the staff token (POLICYQA_STAFF_TOKEN)")
+
+    @api.post("/api/library", tags=["library"], summary="Staff: add documents (txt, md, html, docx, pdf)")
+    def api_add(files: list[UploadFile], token: str = staff_header):
+        from qa.library import add_documents
+
+        with _uploaded(files) as paths:
+            changes = app.change_library(token, lambda st: add_documents(paths, st, encoder=app.index.encoder))
+        return {"changes": [dataclasses.asdict(c) for c in changes], "generation": app.index.generation}
+
+    @api.put("/api/library/{doc_id}", tags=["library"], summary="Staff: upload a new version of a document")
+    def api_update(doc_id: str, file: UploadFile, token: str = staff_header):
+        from qa.library import update_document
+
+        with _uploaded([file]) as paths:
+            change = app.change_library(token, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder))
+        return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
+
+    @api.post("/api/library/{doc_id}/status", tags=["library"], summary="Staff: mark a document in force, superseded or expired")
+    def api_status(doc_id: str, req: StatusRequest, token: str = staff_header):
+        from qa.library import set_status
+
+        change = app.change_library(
+            token, lambda st: set_status(doc_id, req.status, st, on=req.date, superseded_by=req.superseded_by, encoder=app.index.encoder)
+        )
+        return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
+
+    @api.delete("/api/library/{doc_id}", tags=["library"], summary="Staff: take a document out of the library")
+    def api_remove(doc_id: str, token: str = staff_header):
+        from qa.library import remove_document
+
+        change = app.change_library(token, lambda st: remove_document(doc_id, st, encoder=app.index.encoder))
+        return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
 
     @api.get("/api/clauses/{clause_id}", tags=["documents"], summary="One clause, its duties and its page link")
     def api_clause(clause_id: str):

@@ -31,7 +31,9 @@ EXAMPLE_QUESTIONS = (
 )
 ROLE_LABELS = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
 DUTY_HEADERS = ["文件", "条款", "任务", "牵头单位", "责任单位", "协同单位", "该部门角色", "条款编号"]
-DOC_HEADERS = ["编号", "文件", "发文机关", "文号", "日期", "地区", "类型", "字体", "条款数"]
+DOC_HEADERS = ["编号", "文件", "发文机关", "文号", "日期", "地区", "类型", "字体", "格式", "版本", "状态", "条款数"]
+HISTORY_HEADERS = ["时间", "操作", "版本", "格式", "状态", "名称", "内容摘要 (sha256)"]
+_ACTIONS = {"import": "导入", "add": "新增", "update": "更新", "remove": "移除", "status": "状态变更"}
 LOG_HEADERS = ["编号", "时间(UTC)", "问题", "评价", "意见", "拒答", "耗时(ms)", "回答", "改写为", "引用", "生成器"]
 DUTY_PAGE_HEADERS = DUTY_HEADERS[:-1]  # the page links the path to the clause instead of showing its id
 LOG_ANSWER_CHARS = 60
@@ -168,6 +170,7 @@ def answer_html(ans: Answer, docs: dict[str, Document], turn: int, qid: int | No
     True
     """
     meta = f'<div class="meta">{ans.latency_ms:.0f} ms · {esc(ans.generator)}{f" · #{qid}" if qid else ""}</div>'
+    meta = "".join(f'<div class="notice">{esc(n)}</div>' for n in ans.notes if n.startswith("⚠️")) + meta
     if ans.refused:
         return (
             f'<div class="msg bot refused" data-turn="{turn}"><div class="bubble">'
@@ -271,10 +274,76 @@ def doc_meta_html(doc: Document, n_clauses: int) -> str:
         ("来源", doc.source),
         ("作者", doc.author),
         ("源文件", doc.source_file),
+        ("格式", doc.format if doc.format not in ("txt", "md") else ""),
+        ("版本", f"第{doc.version}版" + (f"（{doc.added_at[:10]}）" if doc.added_at else "")),
+        ("状态", status_label(doc)),
         ("条款数", str(n_clauses)),
     ]
     rows = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in fields if v)
-    return f'<div class="doc-meta"><h3>{esc(doc_label(doc))}</h3><dl>{rows}</dl></div>'
+    retired = doc.effective_status(_today()) != "in_force"
+    badge = f' <span class="doc-status retired">{esc(status_label(doc))}</span>' if retired else ""
+    return f'<div class="doc-meta"><h3>{esc(doc_label(doc))}{badge}</h3><dl>{rows}</dl></div>'
+
+
+def _today() -> str:
+    from qa.library import today
+
+    return today()
+
+
+def status_label(doc: Document) -> str:
+    """The status a reader sees: 现行有效, or the retirement sentence with its date.
+
+    >>> from qa.schema import Document
+    >>> status_label(Document("d", "d.txt", "方案", "", "", "", "", "", "simplified", "", "", status="expired", status_date="2025-06-30"))
+    '已于2025-06-30废止'
+    """
+    from qa.library import STATUS_LABELS, status_text
+
+    if doc.status == "in_force":
+        return STATUS_LABELS["in_force"]
+    name = doc.name if doc.name.startswith("《") else f"《{doc.name}》"
+    return status_text(doc, _today()).removeprefix(name)
+
+
+def change_line(change) -> str:
+    """One line (Markdown, escaped) about a library change.
+
+    >>> from qa.library import Change
+    >>> change_line(Change("add", "hz", 1, "杭州市方案", 42, 40, 1.5))
+    '✅ 新增 hz（第1版）杭州市方案：42 条条款，新嵌入 40 条，用时 1.5 秒'
+    """
+    if change.action == "skip":
+        return f"⚠️ 未改动：{esc(change.message)}"
+    what = _ACTIONS.get(change.action, change.action)
+    head = f"✅ {what} {esc(change.doc_id)}（第{change.version}版）{esc(change.title)}"
+    if change.action in ("add", "update"):
+        return f"{head}：{change.clauses} 条条款，新嵌入 {change.embedded} 条，用时 {change.seconds} 秒"
+    return f"{head}" + (f"：{esc(change.message)}" if change.message else "")
+
+
+def history_rows(events: Iterable[dict]) -> list[list[str]]:
+    """Rows of a document's version history (:data:`HISTORY_HEADERS`), newest first.
+
+    >>> history_rows([{"at": "2026-11-22T10:00:00+0000", "action": "update", "version": 2, "format": "pdf",
+    ...                "status": "in_force", "title": "方案", "sha256": "ab" * 32}])
+    [['2026-11-22 10:00', '更新', 'v2', 'pdf', '现行有效', '方案', 'abababababab']]
+    """
+    from qa.library import STATUS_LABELS
+
+    return [
+        [
+            e.get("at", "")[:16].replace("T", " "),
+            _ACTIONS.get(e.get("action", ""), e.get("action", "")),
+            f"v{e.get('version', '')}",
+            e.get("format", ""),
+            STATUS_LABELS.get(e.get("status", ""), e.get("status", ""))
+            + (f" {e['status_date']}" if e.get("status_date") else ""),
+            e.get("title", ""),
+            e.get("sha256", "")[:12],
+        ]
+        for e in reversed(list(events))
+    ]
 
 
 def _ancestors(clause_id: str | None, by_id: dict[str, Clause]) -> set[str]:
@@ -339,7 +408,7 @@ def doc_rows(docs: Iterable[Document], clause_counts: dict[str, int]) -> list[li
 
     >>> from qa.schema import Document
     >>> doc_rows([Document("d1", "d1.txt", "", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "traditional", "", "")], {"d1": 3})
-    [['d1', '浙江省人民政府实施意见2022-07-30', '浙江省人民政府', '', '2022-07-30', '浙江省', '实施意见', '繁体', '3']]
+    [['d1', '浙江省人民政府实施意见2022-07-30', '浙江省人民政府', '', '2022-07-30', '浙江省', '实施意见', '繁体', 'txt', 'v1', '现行有效', '3']]
     """
     return [
         [
@@ -351,6 +420,9 @@ def doc_rows(docs: Iterable[Document], clause_counts: dict[str, int]) -> list[li
             d.region,
             d.kind,
             _SCRIPT_NAMES.get(d.script, d.script),
+            d.format,
+            f"v{d.version}",
+            status_label(d),
             str(clause_counts.get(d.id, 0)),
         ]
         for d in docs

@@ -48,6 +48,28 @@ def policy_index(index):
     return index
 
 
+HZ_DOC = """杭州市人民政府办公厅关于推进公共数据开放的实施意见
+一、工作目标
+到2026年，全市开放公共数据集不少于3000个，建成统一的公共数据开放平台。
+二、主要任务
+（一）建设公共数据开放平台。依托城市大脑建设市级公共数据开放平台。（牵头单位：市数据资源局；责任单位：市财政局）
+杭州市人民政府办公厅
+2024年3月15日
+"""
+HZ_QUESTION = "杭州到2026年要开放多少个公共数据集？"
+
+
+def private_library(index, folder: Path):
+    """A library of its own (imported from seeds/ into ``folder``), for tests that change it:
+    the session index must stay as it is for every other test."""
+    from qa.index import load_index
+    from qa.library import import_seeds
+
+    settings = index.settings.with_(index_root=folder)
+    import_seeds(settings, encoder=index.encoder)
+    return load_index(settings, encoder=index.encoder)
+
+
 @dataclass
 class LiveServer:
     url: str

@@ -11,7 +11,18 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest_ui import LATENCY_QUESTIONS, NB_5G, UNANSWERABLE, ZJ_GOAL, policy_index, start_server  # noqa: F401
+from conftest_ui import (  # noqa: F401
+    HZ_DOC,
+    HZ_QUESTION,
+    LATENCY_QUESTIONS,
+    NB_5G,
+    STAFF_TOKEN,
+    UNANSWERABLE,
+    ZJ_GOAL,
+    policy_index,
+    private_library,
+    start_server,
+)
 
 CONTRACT_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", "latency_ms"}
 CITATION_KEYS = {"n", "doc_id", "clause_id", "path", "title_path", "source_file", "char_start", "char_end", "text"}
@@ -188,3 +199,67 @@ def test_answer_latency_through_the_api(client, capsys):
     with capsys.disabled():
         print(f"\n[api latency] n={len(wall)} p50={p50:.0f} ms max={max(wall):.0f} ms")
     # no time bound here: speed targets live in `make bench`; this only reports what the page took
+
+
+# --- the library endpoints (on a library of their own: these tests change it) ---------------
+
+
+@pytest.fixture(scope="module")
+def library_client(policy_index, tmp_path_factory):  # noqa: F811
+    lib = private_library(policy_index, tmp_path_factory.mktemp("apilib"))
+    log_db = tmp_path_factory.mktemp("apiliblog") / "log.db"
+    with start_server(lib, log_db, staff_token=STAFF_TOKEN) as live, httpx.Client(base_url=live.url, timeout=120) as c:
+        yield c
+
+
+def test_library_changes_need_the_staff_token(library_client):
+    files = {"files": ("杭州.txt", HZ_DOC.encode(), "text/plain")}
+    for headers in ({}, {"X-Staff-Token": "wrong"}):
+        r = library_client.post("/api/library", files=files, headers=headers)
+        assert r.status_code == 403 and "口令" in r.json()["detail"]
+        assert library_client.delete("/api/library/004", headers=headers).status_code == 403
+    assert len(library_client.get("/api/library").json()["documents"]) == 5
+
+
+def test_uploaded_document_is_answerable_at_once(library_client):
+    before = library_client.get("/api/library").json()["generation"]
+    assert library_client.post("/api/ask", json={"question": HZ_QUESTION}).json()["refused"]
+    r = library_client.post(
+        "/api/library",
+        files={"files": ("../../杭州公共数据开放.txt", HZ_DOC.encode("gb18030"), "text/plain")},
+        headers={"X-Staff-Token": STAFF_TOKEN},
+    )
+    assert r.status_code == 200, r.text
+    [change] = r.json()["changes"]
+    assert change["action"] == "add" and change["doc_id"] == "杭州公共数据开放"  # the path part is dropped
+    assert r.json()["generation"] != before
+    body = library_client.post("/api/ask", json={"question": HZ_QUESTION}).json()
+    assert not body["refused"] and "3000" in body["answer"]
+    assert body["citations"][0]["doc_id"] == "杭州公共数据开放"
+
+    again = library_client.post("/api/library", files={"files": ("copy.txt", HZ_DOC.encode(), "text/plain")},
+                                headers={"X-Staff-Token": STAFF_TOKEN})  # fmt: skip
+    assert again.json()["changes"][0]["action"] == "skip"
+
+    r = library_client.post("/api/library/杭州公共数据开放/status", json={"status": "expired", "date": "2025-01-31"},
+                            headers={"X-Staff-Token": STAFF_TOKEN})  # fmt: skip
+    assert r.status_code == 200
+    assert "已于2025-01-31废止" in library_client.post("/api/ask", json={"question": HZ_QUESTION}).json()["answer"]
+    history = library_client.get("/api/library/杭州公共数据开放/history").json()["events"]
+    assert [e["action"] for e in history] == ["add", "status"]
+
+    r = library_client.delete("/api/library/杭州公共数据开放", headers={"X-Staff-Token": STAFF_TOKEN})
+    assert r.status_code == 200
+    assert library_client.post("/api/ask", json={"question": HZ_QUESTION}).json()["refused"]
+
+
+def test_bad_uploads_get_a_message(library_client):
+    token = {"X-Staff-Token": STAFF_TOKEN}
+    r = library_client.post("/api/library", files={"files": ("x.exe", b"MZ\x00\x00", "application/octet-stream")}, headers=token)
+    assert r.status_code == 400 and "unsupported format" in r.json()["detail"]
+    r = library_client.post("/api/library", files={"files": ("x.txt", b"\x00\x01\x02" * 100, "text/plain")}, headers=token)
+    assert r.status_code == 400 and "binary" in r.json()["detail"]
+    r = library_client.post("/api/library/004/status", json={"status": "gone"}, headers=token)
+    assert r.status_code == 422
+    assert library_client.delete("/api/library/nope", headers=token).status_code == 400
+    assert len(library_client.get("/api/library").json()["documents"]) == 5

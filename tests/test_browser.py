@@ -16,7 +16,18 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest_ui import LATENCY_QUESTIONS, NB_5G, STAFF_TOKEN, UNANSWERABLE, ZJ_GOAL, policy_index, start_server  # noqa: F401
+from conftest_ui import (  # noqa: F401
+    HZ_DOC,
+    HZ_QUESTION,
+    LATENCY_QUESTIONS,
+    NB_5G,
+    STAFF_TOKEN,
+    UNANSWERABLE,
+    ZJ_GOAL,
+    policy_index,
+    private_library,
+    start_server,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -231,6 +242,47 @@ def test_deep_link_opens_library_at_clause(browser, server, shots, policy_index)
     assert "牵头单位" in target.inner_text() or "责任单位" in target.inner_text()
     pg.screenshot(path=str(shots / "09_deep_link.png"))
     context.close()
+
+
+def test_staff_upload_makes_a_document_answerable(browser, policy_index, shots, tmp_path_factory):  # noqa: F811
+    lib = private_library(policy_index, tmp_path_factory.mktemp("uilib"))
+    upload = tmp_path_factory.mktemp("upload") / "杭州公共数据开放.txt"
+    upload.write_text(HZ_DOC, encoding="utf-8")
+    with start_server(lib, tmp_path_factory.mktemp("uiliblog") / "log.db", staff_token=STAFF_TOKEN) as live:
+        context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT)
+        pg.goto(live.url + "/?tab=library")
+        wait_loaded(pg)
+        pg.get_by_text("管理文库（工作人员）").click()
+        pg.locator("#lib-files input[type=file]").set_input_files(str(upload))
+        pg.locator("#lib-token input").fill("wrong")  # a password box is an input
+        pg.click("#lib-add")
+        pg.wait_for_function("document.querySelector('#lib-msg').innerText.includes('口令')")
+        pg.locator("#lib-token input").fill(STAFF_TOKEN)
+        started = time.perf_counter()
+        pg.click("#lib-add")
+        pg.wait_for_function("document.querySelector('#lib-msg').innerText.includes('新增')", timeout=120_000)
+        added_s = time.perf_counter() - started
+        assert "杭州市人民政府办公厅" in pg.locator("#library").inner_text()  # the tree shows the new document
+        pg.screenshot(path=str(shots / "11_library_upload.png"), full_page=True)
+
+        pg.click("#tab-chat-button")
+        bot = ask(pg, HZ_QUESTION)
+        assert "3000" in bot.inner_text()
+        print(f"\nupload to answerable through the page: {added_s:.1f} s")
+
+        open_tab(pg, "政策文库")
+        pg.locator("#lib-status input").fill("已废止")
+        pg.keyboard.press("Enter")
+        pg.locator("#lib-status-date textarea, #lib-status-date input").first.fill("2025-06-30")
+        pg.click("#lib-set-status")
+        pg.wait_for_function("document.querySelector('#lib-msg').innerText.includes('废止')")
+        assert "已于2025-06-30废止" in pg.locator("#library .doc-meta").inner_text()
+        pg.get_by_text("版本记录").click()
+        assert "状态变更" in pg.locator("#lib-history").inner_text()
+        pg.screenshot(path=str(shots / "12_library_status.png"), full_page=True)
+        context.close()
 
 
 def test_page_latency(page, capsys):

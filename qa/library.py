@@ -1,0 +1,414 @@
+"""The living policy library: add, update, retire and re-import documents without a full rebuild.
+
+Every change writes a new generation of ``index/<name>/`` (see :func:`qa.index.build_index`):
+unchanged clauses keep their vectors (read back from the current FAISS index), only the new
+document's clauses are embedded, BM25 is re-indexed (milliseconds at this size), and the new
+generation is swapped in with one atomic rename.  A crash at any point leaves the previous
+generation, and so the library, exactly as it was.  One change runs at a time (a lock file);
+readers never wait: they keep the generation they loaded until they reload.
+
+The library's memory lives in the generation too: each document's version and status, the
+event history (``history.jsonl``) and the earlier texts of updated or removed documents
+(``versions/<doc>/v<n>.txt``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from qa.clauses import parse_clauses
+from qa.corpus import Corpus
+from qa.encoders import Encoder
+from qa.errors import IndexStateError, InputError
+from qa.index import (
+    FORMAT_VERSION,
+    Index,
+    build_index,
+    load_index,
+    read_documents,
+    read_manifest,
+    stored_vectors,
+    sweep_generations,
+    verify_files,
+)
+from qa.ingest import load_corpus, load_document
+from qa.schema import Document
+from qa.settings import Settings
+
+STATUSES = ("in_force", "superseded", "expired")
+STATUS_LABELS = {"in_force": "现行有效", "superseded": "已被替代", "expired": "已废止"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one library operation did (printed by the CLI, shown by the upload page)."""
+
+    action: str  # add | update | remove | status | skip | import
+    doc_id: str
+    version: int = 0
+    title: str = ""
+    clauses: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+@contextlib.contextmanager
+def library_lock(settings: Settings, wait_s: float = 120.0) -> Iterator[None]:
+    """Hold the library's write lock: one add/update/remove/build at a time, across processes.
+
+    The lock is an ``flock`` on ``index/.<name>.lock``: the kernel drops it when the holder dies,
+    so a killed update never leaves the library locked.
+    """
+    settings.index_root.mkdir(parents=True, exist_ok=True)
+    path = settings.index_root / f".{settings.index_name}.lock"
+    with path.open("a+") as f:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise InputError(
+                        f"another change to library {settings.index_name!r} is still running; try again later"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def doc_id_for(path: Path, sha256: str, taken: set[str]) -> str:
+    """A document id from the file name, made unique with the content hash when needed.
+
+    >>> doc_id_for(Path("杭州市数字政府方案.pdf"), "ab12cd34ef", set())
+    '杭州市数字政府方案'
+    >>> doc_id_for(Path("方案 (1).docx"), "ab12cd34ef", {"方案_1"})
+    '方案_1_ab12cd34'
+    """
+    stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", path.stem).strip("_") or "doc"
+    stem = stem[:60]
+    return stem if stem not in taken else f"{stem}_{sha256[:8]}"
+
+
+def _removed_ids(history: list[dict]) -> set[str]:
+    last: dict[str, str] = {}
+    for e in history:
+        if e.get("doc_id"):
+            last[e["doc_id"]] = e.get("action", "")
+    return {d for d, a in last.items() if a == "remove"}
+
+
+def _event(action: str, doc: Document, **extra) -> dict:
+    return {
+        "at": now(),
+        "action": action,
+        "doc_id": doc.id,
+        "version": doc.version,
+        "title": doc.name,
+        "source_file": doc.source_file,
+        "format": doc.format,
+        "sha256": doc.sha256,
+        "status": doc.status,
+        **{k: v for k, v in extra.items() if v not in (None, "")},
+    }
+
+
+def _archive_name(doc: Document) -> str:
+    return f"versions/{doc.id}/v{doc.version}.txt"
+
+
+def _load_current(settings: Settings, encoder: Encoder | None) -> Index:
+    try:
+        return load_index(settings, encoder=encoder, check_corpus=False)
+    except IndexStateError as e:
+        raise IndexStateError(f"cannot change the library: {e}") from e
+
+
+def _commit(
+    settings: Settings,
+    index: Index,
+    docs: list[Document],
+    fresh: dict[str, Document],
+    events: list[dict],
+    archive: list[Document] = (),
+    encoder: Encoder | None = None,
+) -> tuple[dict, Corpus]:
+    """Write the next generation: ``docs`` in library order, re-parsing only those in ``fresh``."""
+    sweep_generations(settings.index_dir)  # what an interrupted change left behind
+    keep = {d.id for d in docs} - set(fresh)
+    clauses = [c for c in index.corpus.clauses if c.doc_id in keep]
+    for d in fresh.values():
+        clauses.extend(parse_clauses(d))
+    corpus = Corpus.assemble(docs, clauses)
+    extra = {_archive_name(d): d.raw for d in archive}
+    build_index(
+        corpus,
+        settings.with_(encoder=index.manifest["encoder"]["spec"], embed_form=index.manifest.get("embed_form")),
+        encoder or index._encoder,
+        reuse=stored_vectors(index),
+        seeds_hash=index.manifest.get("seeds_hash"),
+        history=[*index.history(), *events],
+        archive_from=index.dir,
+        extra_files=extra,
+    )
+    return json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8")), corpus
+
+
+def _duplicate_of(doc: Document, index: Index) -> str:
+    for d in index.corpus.documents:
+        if d.sha256 == doc.sha256:
+            return f"the same text as document {d.id} (version {d.version})"
+    for e in index.history():
+        if e.get("sha256") == doc.sha256:
+            return f"the same text as version {e.get('version')} of document {e.get('doc_id')} ({e.get('action')} {e.get('at', '')[:10]})"
+    return ""
+
+
+def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder | None = None) -> list[Change]:
+    """Add files (txt, md, html, docx, pdf) to the library in one new generation.
+
+    A file whose text is already in the library (or was, as an earlier version) is skipped
+    and reported.  Every file is read and parsed before anything is written: one bad file
+    fails the whole call and the library is unchanged.
+    """
+    if not paths:
+        raise InputError("name at least one file to add")
+    t0 = time.perf_counter()
+    with library_lock(settings):
+        index = _load_current(settings, encoder)
+        taken = {d.id for d in index.corpus.documents} | {e.get("doc_id", "") for e in index.history()}
+        docs = list(index.corpus.documents)
+        fresh: dict[str, Document] = {}
+        changes, events = [], []
+        for p in paths:
+            doc = load_document(p)
+            why = _duplicate_of(doc, index) or next(
+                (f"the same text as {f.source_file}, given earlier in this call" for f in fresh.values() if f.sha256 == doc.sha256), ""
+            )
+            if why:
+                changes.append(Change("skip", "", title=doc.name, message=f"{Path(p).name}: not added, {why}"))
+                continue
+            doc = replace(doc, id=doc_id_for(Path(p), doc.sha256, taken), origin="added", added_at=now())
+            taken.add(doc.id)
+            fresh[doc.id] = doc
+            docs.append(doc)
+            events.append(_event("add", doc))
+        if not fresh:
+            return changes
+        manifest, corpus = _commit(settings, index, docs, fresh, events, encoder=encoder)
+    seconds = time.perf_counter() - t0
+    for d in fresh.values():
+        n = len(corpus.clauses_of(d.id))
+        changes.append(Change("add", d.id, d.version, d.name, n, manifest["embedded_now"], round(seconds, 2)))
+    return changes
+
+
+def update_document(key: str, path: str | Path, settings: Settings, encoder: Encoder | None = None) -> Change:
+    """Replace a document's text with a new version; the old text is kept in the history."""
+    t0 = time.perf_counter()
+    with library_lock(settings):
+        index = _load_current(settings, encoder)
+        old = index.corpus.document(key)
+        new = load_document(path)
+        if new.sha256 == old.sha256:
+            return Change("skip", old.id, old.version, old.name, message=f"{Path(path).name}: the same text as version {old.version} of {old.id}; nothing to update")
+        new = replace(new, id=old.id, version=old.version + 1, origin=old.origin, added_at=now())
+        docs = [new if d.id == old.id else d for d in index.corpus.documents]
+        event = _event("update", new, previous_sha256=old.sha256, archived=_archive_name(old))
+        manifest, corpus = _commit(settings, index, docs, {new.id: new}, [event], archive=[old], encoder=encoder)
+    n = len(corpus.clauses_of(new.id))
+    return Change("update", new.id, new.version, new.name, n, manifest["embedded_now"], round(time.perf_counter() - t0, 2))
+
+
+def remove_document(key: str, settings: Settings, encoder: Encoder | None = None) -> Change:
+    """Take a document out of the library (its clauses leave the index; its text stays in the history)."""
+    t0 = time.perf_counter()
+    with library_lock(settings):
+        index = _load_current(settings, encoder)
+        old = index.corpus.document(key)
+        if len(index.corpus.documents) == 1:
+            raise InputError(f"{old.id} is the library's only document; add another before removing it")
+        docs = [d for d in index.corpus.documents if d.id != old.id]
+        event = _event("remove", old, archived=_archive_name(old))
+        _commit(settings, index, docs, {}, [event], archive=[old], encoder=encoder)
+    return Change("remove", old.id, old.version, old.name, seconds=round(time.perf_counter() - t0, 2))
+
+
+def set_status(
+    key: str, status: str, settings: Settings, *, on: str = "", superseded_by: str = "", encoder: Encoder | None = None
+) -> Change:
+    """Mark a document in force, superseded (by another document) or expired, from a date."""
+    if status not in STATUSES:
+        raise InputError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if on and not _ISO_DATE.match(on):
+        raise InputError(f"dates are written YYYY-MM-DD, not {on!r}")
+    if on:
+        try:
+            date.fromisoformat(on)
+        except ValueError:
+            raise InputError(f"{on!r} is not a calendar date") from None
+    with library_lock(settings):
+        index = _load_current(settings, encoder)
+        doc = index.corpus.document(key)
+        by = ""
+        if superseded_by:
+            if status != "superseded":
+                raise InputError("--by names the replacing document; use it with the status superseded")
+            by = index.corpus.document(superseded_by).id
+            if by == doc.id:
+                raise InputError("a document cannot supersede itself")
+        new = replace(doc, status=status, status_date=on if status != "in_force" else "", superseded_by=by)
+        docs = [new if d.id == doc.id else d for d in index.corpus.documents]
+        _commit(settings, index, docs, {}, [_event("status", new, status_date=new.status_date, superseded_by=by)], encoder=encoder)
+    return Change("status", doc.id, doc.version, doc.name, message=status_text(new, today()))
+
+
+def status_text(doc: Document, on: str) -> str:
+    """A reader's sentence about a document's status.
+
+    >>> d = Document("d", "d.txt", "宁波市方案", "", "", "", "", "", "simplified", "", "", status="expired", status_date="2025-06-30")
+    >>> status_text(d, "2026-01-01")
+    '《宁波市方案》已于2025-06-30废止'
+    >>> status_text(d, "2025-01-01")
+    '《宁波市方案》将于2025-06-30废止'
+    """
+    name = doc.name if doc.name.startswith("《") else f"《{doc.name}》"
+    if doc.status == "in_force":
+        return f"{name}现行有效"
+    verb = "废止" if doc.status == "expired" else "被替代"
+    when = f"{'将' if doc.status_date and doc.status_date > on else '已'}于{doc.status_date}" if doc.status_date else "已"
+    by = f"（由{doc.superseded_by}替代）" if doc.superseded_by else ""
+    return f"{name}{when}{verb}{by}"
+
+
+# --- importing the seed folder (``policyqa build``) --------------------------------------------
+
+
+def _previous_library(settings: Settings) -> tuple[list[Document], list[dict], Path | None]:
+    """The documents and history of the current index, read even when its vectors are unusable.
+
+    Only ``documents.json`` and ``history.jsonl`` must be intact (their checksums are checked):
+    a rebuild can repair a corrupt FAISS or BM25 file without losing added documents.
+    """
+    d = settings.index_dir
+    if not (d / "manifest.json").exists():
+        return [], [], None
+    hint = f"restore it from a backup, or run `policyqa build --fresh --index {settings.index_name}` to start again from {settings.seeds_dir}/ only (documents added since are dropped)"
+    try:
+        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexStateError(f"the library's manifest {d / 'manifest.json'} is unreadable ({e}): {hint}") from e
+    if manifest.get("format_version", 0) < FORMAT_VERSION:  # before the library existed: all from seeds
+        return [], [], None
+    read_manifest(d.resolve(), hint)
+    verify_files(d.resolve(), manifest, f"the library's documents cannot be read back: {hint}", only=("documents.json", "history.jsonl"))
+    history = [json.loads(x) for x in (d / "history.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    return read_documents(d.resolve()), history, d.resolve()
+
+
+def import_seeds(
+    settings: Settings, *, fresh: bool = False, encoder: Encoder | None = None, _fail_after_write: bool = False
+) -> tuple[Path, list[Change]]:
+    """Build the index from the seed folder, keeping what the library did since.
+
+    Documents added through the library stay; seed documents updated, retired or given a
+    status through it keep that state; seed files that are new or changed are (re-)imported.
+    ``fresh`` starts from the seed folder alone.
+    """
+    with library_lock(settings):
+        seeds = load_corpus(settings.seeds_dir)
+        seeds_hash = Corpus.from_documents(seeds).hash
+        prev_docs, history, prev_dir = ([], [], None) if fresh else _previous_library(settings)
+        prev = {d.id: d for d in prev_docs}
+        removed = _removed_ids(history)
+        docs, events, changes = [], [], []
+        for s in seeds:
+            p = prev.get(s.id)
+            if p is not None and p.origin == "added":
+                changes.append(Change("skip", s.id, title=s.name, message=f"{s.source_file}: the library already holds a document added as {s.id}; it is kept"))
+                continue
+            if s.id in removed:
+                changes.append(Change("skip", s.id, title=s.name, message=f"{s.source_file}: removed from the library earlier; not re-imported"))
+                continue
+            if p is not None and (p.version > 1 or p.sha256 == s.sha256):
+                docs.append(replace(p, format=s.format) if p.version == 1 else p)
+                continue
+            imported = replace(s, added_at=now(), status=p.status if p else "in_force",
+                               status_date=p.status_date if p else "", superseded_by=p.superseded_by if p else "")  # fmt: skip
+            docs.append(imported)
+            events.append(_event("import", imported))
+            changes.append(Change("import", s.id, 1, s.name))
+        docs.extend(d for d in prev_docs if d.origin == "added")
+        clauses = [c for d in docs for c in parse_clauses(d)]
+        corpus = Corpus.assemble(docs, clauses)
+        if prev_dir is None:
+            sweep_generations(settings.index_dir)
+        path = build_index(corpus, settings, encoder, seeds_hash=seeds_hash, history=[*history, *events],
+                           archive_from=prev_dir, _fail_after_write=_fail_after_write)  # fmt: skip
+        sweep_generations(settings.index_dir)
+    return path, changes
+
+
+def library_rows(index: Index, on: str | None = None) -> list[dict]:
+    """One row per document: id, name, format, version, status (as of ``on``), dates, clause count."""
+    on = on or today()
+    counts: dict[str, int] = {}
+    for c in index.corpus.clauses:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    return [
+        {
+            "id": d.id,
+            "name": d.name,
+            "format": d.format,
+            "version": d.version,
+            "status": d.effective_status(on),
+            "status_label": STATUS_LABELS[d.effective_status(on)],
+            "status_date": d.status_date,
+            "superseded_by": d.superseded_by,
+            "origin": d.origin,
+            "added_at": d.added_at,
+            "clauses": counts.get(d.id, 0),
+            "sha256": d.sha256,
+        }
+        for d in index.corpus.documents
+    ]
+
+
+def versions_of(index: Index, key: str) -> list[dict]:
+    """A document's history, oldest first, with the archived text's path where one is kept."""
+    try:
+        doc_id = index.corpus.document(key).id
+    except InputError:
+        doc_id = key  # a removed document: only its history remains
+    events = [e for e in index.history() if e.get("doc_id") == doc_id]
+    if not events:
+        raise InputError(f"{key!r} has no history in this library")
+    return events
+
+
+def archived_text(index: Index, doc_id: str, version: int) -> str:
+    """The text of an earlier version kept in ``versions/``."""
+    p = index.dir / "versions" / doc_id / f"v{int(version)}.txt"
+    if not p.resolve().is_relative_to((index.dir / "versions").resolve()) or not p.is_file():
+        raise InputError(f"no archived text for {doc_id} version {version}")
+    return p.read_text(encoding="utf-8")
