@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 7860
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install index serve llm browser lint bench bench-llm eval clean
+.PHONY: demo test install index serve llm browser lint bench bench-llm eval clean load
 
 # --- installation -------------------------------------------------------------------------
 # torch is installed first and pinned: 2.13.0 is a CPU wheel on this machine's disk; an
@@ -62,6 +62,12 @@ test: $(VENV)/.installed $(VENV)/.llm browser
 
 bench: index
 	$(PY) -m eval.bench
+	$(PY) -m eval.bench_library
+	$(PY) -m eval.load
+
+# 50 simulated users for 60 s against `policyqa serve` on 127.0.0.1 (report: eval/reports/load.md)
+load: index
+	$(PY) -m eval.load
 
 bench-llm: $(VENV)/.llm
 	$(PY) -m qa.llm bench

@@ -29,7 +29,7 @@ from qa.evidence import (
 )
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
-from qa.query import PROVINCES, Query, analyse, places_in, rewrite_followup
+from qa.query import FILLER, PROVINCES, Query, analyse, places_in, rewrite_followup
 from qa.retrieve import Filters, check_question, cut_notice, printable, search
 from qa.schema import Answer, Citation, Clause, Document, Hit
 from qa.settings import Settings
@@ -143,8 +143,10 @@ class _Candidate:
 
 
 def _q_tokens(index: Index, q: Query) -> list[str]:
-    drop = set(q.places) | {"省", "市"}
-    return [t for t in dict.fromkeys(tokenize(q.sc, index.user_words)) if t not in drop]
+    drop = set(q.places) | {"省", "市"} | FILLER
+    # a lone letter (jieba splits Cyrillic, Greek… into letters) is noise, not a content word
+    toks = dict.fromkeys(tokenize(q.sc, index.user_words))
+    return [t for t in toks if t not in drop and (len(t) > 1 or _HAN_RE.match(t) or t.isdigit())]
 
 
 def _candidates(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[_Candidate]:

@@ -17,7 +17,7 @@ import numpy as np
 from qa.duties import strip_duty_groups
 from qa.index import Index
 from qa.normalize import match_form
-from qa.query import Query, places_in
+from qa.query import COLLOQUIAL, Query, places_in
 from qa.retrieve import dense_scores
 from qa.schema import Clause, Document
 
@@ -47,16 +47,20 @@ def weights(index: Index) -> Weights:
 
 
 def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
-    """idf-weighted share of question tokens found in ``text`` (Simplified).
+    """idf-weighted share of question tokens found in ``text`` (Simplified); an everyday word
+    counts as found when the text uses its official term (:data:`qa.query.COLLOQUIAL`).
 
     >>> coverage(["宁波", "5g", "基站"], "到2025年累计建成5G基站4万个", Weights({}, 1.0))
     0.6666666666666666
+    >>> coverage(["手机", "办事"], "推广掌上办事", Weights({}, 1.0))
+    1.0
     """
     if not q_tokens:
         return 0.0
     s = match_form(text).lower()
     total = sum(w.of(t) for t in q_tokens)
-    return sum(w.of(t) for t in q_tokens if t in s) / total if total else 0.0
+    found = sum(w.of(t) for t in q_tokens if t in s or any(a in s for a in COLLOQUIAL.get(t, ())))
+    return found / total if total else 0.0
 
 
 @lru_cache(maxsize=64)

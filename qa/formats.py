@@ -13,8 +13,9 @@ same text saved as ``.txt``.  Clause character spans index into :attr:`Extracted
 - ``.docx``: body paragraphs and tables in document order; Word auto-numbering (``一、``,
   ``（一）``, ``1.``…, kept in ``numbering.xml``, not in the text) is rendered into the line.
 - ``.pdf``: text layer per page; running headers/footers and page numbers removed; lines the
-  layout wrapped are joined back into paragraphs (also across page breaks); page start
-  offsets in :attr:`Extracted.pages`.
+  layout wrapped are joined back into paragraphs (also across page breaks) using the line
+  geometry pypdf's layout mode computes (its internal API, pinned pypdf version; plain text
+  with width estimates when it is unavailable); page start offsets in :attr:`Extracted.pages`.
 
 Tables (HTML and DOCX) become one line for the header row, cells joined by ``｜``, then one
 line per body row where every cell carries its header name, pairs joined by ``；``::
@@ -28,11 +29,14 @@ Every failure is an :class:`~qa.errors.InputError` naming the file; no library t
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import itertools
+import logging
 import math
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -136,7 +140,7 @@ _WS_RE = re.compile(r"\s+")
 _ZERO_WIDTH_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _MARKER_RE = re.compile(
     r"^(?:[一二三四五六七八九十百]{1,3}、|[（(][一二三四五六七八九十百]{1,3}[）)]|\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[）)]"
-    r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节條条款部分]|[\u2460-\u2473])"
+    r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节節条條]|[\u2460-\u2473])"
 )
 
 
@@ -243,7 +247,8 @@ def sniff_charset(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes, name: str = "<html>") -> str:
-    """Decode an HTML page: a BOM, else the declared charset, else UTF-8 → GB18030.
+    """Decode an HTML page: a BOM, else the declared charset, else UTF-8 → GB18030; a page
+    with a few undecodable bytes (at most one character in 500 lost) keeps them as U+FFFD.
 
     >>> decode_html('<meta charset="gbk"><p>數字政府</p>'.encode("gb18030"))
     '<meta charset="gbk"><p>數字政府</p>'
@@ -260,13 +265,25 @@ def decode_html(data: bytes, name: str = "<html>") -> str:
             return data.decode(codec)
         except UnicodeDecodeError:
             pass  # the declaration lies (a re-saved page): detect instead
-    return decode_bytes(data, name)
+    try:
+        return decode_bytes(data, name)
+    except InputError:
+        if b"\x00" in data[:4096]:
+            raise
+        # a web page with a few broken bytes: keep it when nearly all of it decodes
+        for lenient in dict.fromkeys(c for c in (codec, "utf-8", "gb18030") if c and not c.startswith("utf-16")):
+            text = data.decode(lenient, errors="replace")
+            if text.count("\ufffd") <= max(8, len(text) // 500):
+                return text
+        raise
 
 
 _DROP_TAGS = frozenset(
-    {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template", "svg",
-     "button", "select", "input", "textarea", "object", "embed", "canvas", "map", "head", "link", "meta"}
+    {"script", "style", "noscript", "iframe", "template", "svg", "button", "select", "input", "textarea", "object",
+     "embed", "canvas", "map", "head", "link", "meta"}
 )  # fmt: skip
+# page regions dropped unless they hold half the page (ASP.NET sites wrap the whole page in a <form>)
+_REGION_TAGS = frozenset({"nav", "header", "footer", "aside", "form"})
 _CHROME_WORDS = ("breadcrumb", "crumb", "sidebar", "footer", "share", "menu", "navbar", "navigation", "copyright")
 _CHROME_TOKENS = frozenset({"nav", "side", "foot", "bread", "topbar", "toolbar"})
 _BLOCK_TAGS = frozenset(
@@ -624,22 +641,19 @@ def html_text(text: str, name: str = "<html>") -> str:
     body = root.find("body")
     if body is None:
         body = root
-    # drop comments and processing instructions (keeping their tails), chrome tags and hidden elements
+    # drop comments and processing instructions (keeping their tails), scripts, styles, hidden elements
     for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or _is_hidden(el):
-            if el.tag == "header" and any(a.tag in ("article", "main") for a in el.iterancestors()):
-                continue  # an article's own header holds its title
-            if el.getparent() is not None:
-                el.drop_tree()
-    total = _content_weights(body).get(body, 0.0)
+        if (not isinstance(el.tag, str) or el.tag in _DROP_TAGS or _is_hidden(el)) and el.getparent() is not None:
+            el.drop_tree()
+    # then page regions and chrome named by class/id, unless one holds half the page's text
+    weights = _content_weights(body)
+    total = weights.get(body, 0.0)
     for el in list(body.iter()):
-        if (
-            isinstance(el.tag, str)
-            and el is not body
-            and el.getparent() is not None
-            and _is_chrome_attr(el)
-            and _weight(el.text_content()) < 0.5 * total
-        ):
+        if el is body or el.getparent() is None or weights.get(el, 0.0) >= 0.5 * total:
+            continue
+        if el.tag == "header" and any(a.tag in ("article", "main") for a in el.iterancestors()):
+            continue  # an article's own header holds its title
+        if el.tag in _REGION_TAGS or _is_chrome_attr(el):
             el.drop_tree()
     weights = _content_weights(body)
     if weights.get(body, 0.0) <= 0:
@@ -1051,6 +1065,7 @@ _PAGENO_RE = re.compile(
     re.I,
 )
 _SENT_FINAL = tuple("。！？；：!?;:")
+_UNBREAKABLE_RE = re.compile(r"[\x21-\x7e“”‘’]*")  # a Latin word, number or URL the layout moved down whole
 _EDGE = 3  # lines at the top and the bottom of a page that may be a running header/footer
 
 
@@ -1065,13 +1080,16 @@ def is_page_number(line: str) -> bool:
 
 @dataclass
 class _PdfLine:
-    """One rendered line of a PDF page, with its geometry in points (em when only text is known)."""
+    """One rendered line of a PDF page, with its geometry in points (``measured``) or, when only
+    the text is known, an estimate in em from its characters."""
 
     text: str
     left: float = 0.0  # x of the first character
     right: float = 0.0  # x after the last character
     size: float = 1.0  # font height
     page: int = 0
+    measured: bool = True
+    y: float = 0.0  # baseline height on the page (measured lines only)
 
 
 def _furniture_key(line: str) -> str:
@@ -1128,20 +1146,40 @@ def _latin(ch: str) -> bool:
 
 
 class _Geometry:
-    """Page geometry the joiner needs: each page's left edge and the document's full line width."""
+    """What the joiner needs to know of the layout: each page's left edge and the width of a
+    full line (at least 60% of the page width)."""
 
-    def __init__(self, lines: list[_PdfLine], n_pages: int) -> None:
+    def __init__(self, lines: list[_PdfLine], page_width: float = 0.0) -> None:
         lefts: dict[int, float] = {}
         for x in lines:
             lefts[x.page] = min(lefts.get(x.page, x.left), x.left)
         self.left = lefts
-        widths = sorted((x.right - lefts[x.page] for x in lines), reverse=True)
-        k = max(2, math.ceil(0.05 * len(widths)))
-        self.width = widths[min(k, len(widths)) - 1] if widths else 0.0
+        self.widths = {
+            True: self._full_width([x for x in lines if x.measured], 0.6 * page_width),
+            False: self._full_width([x for x in lines if not x.measured], 15.0),
+        }
 
-    def full(self, x: _PdfLine) -> bool:
-        """(Nearly) full width: ends within three characters of the right margin."""
-        return x.right - self.left[x.page] >= self.width - 3 * x.size
+    def _full_width(self, lines: list[_PdfLine], floor: float) -> float:
+        """The right margin: the most common line end among long lines (wrapped lines end there,
+        justified or not), else the median of the widest tenth of the lines."""
+        ends = sorted(((x.right - self.left[x.page], x.size) for x in lines), reverse=True)
+        if not ends:
+            return floor
+        unit = 0.5 * sorted(size for _e, size in ends)[len(ends) // 2] or 1.0
+        bins = Counter(round(e / unit) for e, _s in ends if e >= floor)
+        if bins:
+            best, count = max(bins.items(), key=lambda kv: (kv[1], kv[0]))
+            if count >= 3:
+                return max(floor, max(e for e, _s in ends if round(e / unit) == best))
+        top = ends[: max(2, math.ceil(0.1 * len(ends)))]
+        return max(floor, top[len(top) // 2][0])
+
+    def full(self, x: _PdfLine, after: str = "") -> bool:
+        """(Nearly) full width: starts near the left margin (at most a first-line indent in) and
+        ends within three characters of the right margin, or within the Latin word that opens
+        the line ``after`` (word wrap); a right-aligned line is not full."""
+        slack = 3 + 0.6 * len(_UNBREAKABLE_RE.match(after).group(0))
+        return self.indent(x) <= 4 and x.right - self.left[x.page] >= self.widths[x.measured] - slack * x.size
 
     def indent(self, x: _PdfLine) -> float:
         """Indentation in characters."""
@@ -1149,57 +1187,81 @@ class _Geometry:
 
     def centred(self, x: _PdfLine) -> bool:
         gap_left = x.left - self.left[x.page]
-        gap_right = self.width - (x.right - self.left[x.page])
+        gap_right = self.widths[x.measured] - (x.right - self.left[x.page])
         return gap_left > 2.5 * x.size and gap_right > -x.size and abs(gap_left - gap_right) < 2 * x.size
 
 
-def _indent_informative(lines: list[_PdfLine], geo: _Geometry) -> bool:
-    """Do paragraphs start indented here (first-line indentation, as in official documents)?
-
-    True when lines after a short line are mostly indented and lines after a full line that
-    does not end a sentence are mostly flush.
-    """
-    pairs = list(itertools.pairwise(lines))
-    after_short = [geo.indent(b) >= 1.5 for a, b in pairs if not geo.full(a)]
-    after_cont = [geo.indent(b) < 1.5 for a, b in pairs if geo.full(a) and not a.text.endswith(_SENT_FINAL)]
-    return (
-        len(after_short) >= 3
-        and sum(after_short) >= 0.6 * len(after_short)
-        and (not after_cont or sum(after_cont) >= 0.7 * len(after_cont))
-    )
+def _gap(a: _PdfLine, b: _PdfLine) -> float | None:
+    """Distance between two consecutive lines of one page, in line heights (``None`` when unknown)."""
+    if a.page != b.page or not (a.measured and b.measured) or abs(a.size - b.size) > 0.15 * max(a.size, b.size):
+        return None
+    return (a.y - b.y) / max(a.size, b.size)
 
 
-def _continues(a: _PdfLine, b: _PdfLine, geo: _Geometry, by_indent: bool) -> bool:
+class _Signals:
+    """Which layout cue marks a new paragraph in this document: first-line indentation,
+    extra space between paragraphs, or neither (then punctuation decides)."""
+
+    def __init__(self, lines: list[_PdfLine], geo: _Geometry) -> None:
+        pairs = list(itertools.pairwise(lines))
+        ends = [(a, b) for a, b in pairs if not geo.full(a)]  # a short line ends its paragraph
+        conts = [(a, b) for a, b in pairs if geo.full(a) and not a.text.endswith(_SENT_FINAL)]  # wrapped
+        self.by_indent = self._separates(
+            [geo.indent(b) >= 1.5 for _a, b in ends], [geo.indent(b) < 1.5 for _a, b in conts]
+        )
+        gaps = sorted(g for a, b in pairs if (g := _gap(a, b)) is not None and g > 0)
+        self.pitch = gaps[len(gaps) // 4] if gaps else 0.0  # the line distance inside paragraphs
+        self.by_spacing = self.pitch > 0 and self._separates(
+            [g > 1.2 * self.pitch for a, b in ends if (g := _gap(a, b)) is not None],
+            [g <= 1.1 * self.pitch for a, b in conts if (g := _gap(a, b)) is not None],
+        )
+
+    @staticmethod
+    def _separates(after_end: list[bool], after_wrap: list[bool]) -> bool:
+        """A cue is informative when it is mostly there after paragraph ends and mostly absent
+        after wrapped lines."""
+        return (
+            len(after_end) >= 3
+            and sum(after_end) >= 0.6 * len(after_end)
+            and (not after_wrap or sum(after_wrap) >= 0.7 * len(after_wrap))
+        )
+
+
+def _continues(a: _PdfLine, b: _PdfLine, geo: _Geometry, cues: _Signals) -> bool:
     """Does line ``b`` continue the paragraph of line ``a`` (a line the layout wrapped)?"""
-    if not geo.full(a) or abs(a.size - b.size) > 0.15 * max(a.size, b.size) or _MARKER_RE.match(b.text):
+    if not geo.full(a, b.text) or abs(a.size - b.size) > 0.15 * max(a.size, b.size) or _MARKER_RE.match(b.text):
         return False
-    if by_indent and not geo.centred(b):
+    if cues.by_indent and not geo.centred(b):
         return geo.indent(b) < 1.5
+    if cues.by_spacing and (gap := _gap(a, b)) is not None:
+        return gap <= 1.1 * cues.pitch
     return not a.text.endswith(_SENT_FINAL)
 
 
-def join_wrapped(lines: list[_PdfLine], n_pages: int) -> tuple[str, tuple[int, ...]]:
+def join_wrapped(lines: list[_PdfLine], n_pages: int, page_width: float = 0.0) -> tuple[str, tuple[int, ...]]:
     """Join lines the layout wrapped back into paragraphs; also returns each page's start offset.
 
     A line continues into the next (also across a page break) when it is (nearly) full width,
     both have the same font size and the next does not start with a clause marker (一、 （一）
-    1. (1) 第一条…); then, where paragraphs start indented, an indented next line starts a new
-    paragraph and a flush one goes on; otherwise a line ending in 。！？；： ends its paragraph.
-    Short lines (titles, 文号, dates, signatures) stay lines of their own.
+    1. (1) 第一条…).  Then the document's own paragraph cue decides: where paragraphs start
+    indented (公文 style), an indented next line starts a new paragraph and a flush one goes on;
+    where paragraphs are set apart by extra space, a next line at the normal line distance goes
+    on; otherwise (and across a page break without indentation) a line ending in 。！？；： ends
+    its paragraph.  Short lines (titles, 文号, dates, signatures) stay lines of their own.
 
     >>> rows = [_PdfLine("为深入贯彻落实《国务院关于加强数字政府建设的指导意见》精神，加快推进", 24, 451, 12),
     ...         _PdfLine("我市数字政府建设，特制定本方案。", 0, 192, 12), _PdfLine("一、总体要求", 24, 96, 12, 1)]
-    >>> join_wrapped(rows, 2)
+    >>> join_wrapped(rows, 2, page_width=595)
     ('为深入贯彻落实《国务院关于加强数字政府建设的指导意见》精神，加快推进我市数字政府建设，特制定本方案。\\n一、总体要求', (0, 51))
     """
-    geo = _Geometry(lines, n_pages)
-    by_indent = _indent_informative(lines, geo)
+    geo = _Geometry(lines, page_width)
+    cues = _Signals(lines, geo)
     out: list[str] = []
     pages = [0] * n_pages
     seen_page = -1
     pos = 0
     for i, line in enumerate(lines):
-        if i and _continues(lines[i - 1], line, geo, by_indent):
+        if i and _continues(lines[i - 1], line, geo, cues):
             sep = " " if _latin(lines[i - 1].text[-1:]) and _latin(line.text[:1]) else ""
         else:
             sep = "\n" if out else ""
@@ -1258,7 +1320,8 @@ def _geometric_lines(page, page_no: int) -> list[_PdfLine] | None:
         body = re.sub(r"[ \t\u00a0\u3000]+", " ", _fix_text(text).replace("\n", " ")).strip()
         if body:
             left = parts[0]["tx"] + (len(text) - len(text.lstrip())) * 0.5 * size
-            lines.append(_PdfLine(body, left, max(g["displaced_tx"] for g in parts), size, page_no))
+            right = max(g["displaced_tx"] for g in parts)
+            lines.append(_PdfLine(body, left, right, size, page_no, y=parts[0]["ty"] * parts[0]["flip_sort"]))
     return lines
 
 
@@ -1268,7 +1331,7 @@ def _plain_lines(page, page_no: int) -> list[_PdfLine]:
     for raw in _fix_text(page.extract_text() or "").splitlines():
         body = re.sub(r"[ \t\u00a0\u3000]+", " ", raw).strip()
         if body:
-            lines.append(_PdfLine(body, 0.0, display_width(body), 1.0, page_no))
+            lines.append(_PdfLine(body, 0.0, display_width(body), 1.0, page_no, measured=False))
     return lines
 
 
@@ -1284,10 +1347,30 @@ def _page_lines(page, page_no: int) -> list[_PdfLine]:
     return geometric
 
 
+@contextlib.contextmanager
+def _quiet_pypdf():
+    """pypdf logs the damage it works around ("EOF marker not found", odd font encodings):
+    keep that off the user's terminal while extracting; real failures still raise."""
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        log.setLevel(level)
+
+
 def pdf_extract(data: bytes, name: str = "<pdf>") -> Extracted:
     """Text of a PDF's text layer with page furniture removed and wrapped lines re-joined."""
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError(f"{name}: not a PDF file (no %PDF header); is it corrupt?")
+    with _quiet_pypdf():
+        return _pdf_extract(data, name)
+
+
+def _pdf_extract(data: bytes, name: str) -> Extracted:
     import pypdf
     import pypdf.errors
 
@@ -1323,5 +1406,10 @@ def pdf_extract(data: bytes, name: str = "<pdf>") -> Extracted:
         raise InputError(
             f"{name}: the PDF has {n_pages} page(s) but no text layer; it looks scanned and needs OCR first"
         )
-    text, pages = join_wrapped(lines, n_pages)
+    try:
+        widths = sorted(float(reader.pages[i].mediabox.width) for i in range(n_pages))
+        page_width = widths[len(widths) // 2]
+    except Exception:
+        page_width = 0.0
+    text, pages = join_wrapped(lines, n_pages, page_width)
     return Extracted(text, "pdf", pages)

@@ -178,17 +178,26 @@ def _duplicate_of(doc: Document, index: Index) -> str:
     for d in index.corpus.documents:
         if d.sha256 == doc.sha256:
             return f"the same text as document {d.id} (version {d.version})"
-    for e in index.history():
-        if e.get("sha256") == doc.sha256:
-            return f"the same text as version {e.get('version')} of document {e.get('doc_id')} ({e.get('action')} {e.get('at', '')[:10]})"
     return ""
+
+
+def _removed_with(doc: Document, index: Index) -> tuple[str, int] | None:
+    """``(id, last version)`` of a removed document that had this text: adding it again restores it."""
+    removed = _removed_ids(index.history())
+    last = None
+    for e in index.history():
+        if e.get("doc_id") in removed and e.get("sha256") == doc.sha256:
+            last = e["doc_id"]
+    if last is None:
+        return None
+    return last, max(int(e.get("version", 1)) for e in index.history() if e.get("doc_id") == last)
 
 
 def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder | None = None) -> list[Change]:
     """Add files (txt, md, html, docx, pdf) to the library in one new generation.
 
-    A file whose text is already in the library (or was, as an earlier version) is skipped
-    and reported.  Every file is read and parsed before anything is written: one bad file
+    A file whose text is already in the library is skipped and reported; the text of a
+    removed document brings that document back under its old id (as its next version).  Every file is read and parsed before anything is written: one bad file
     fails the whole call and the library is unchanged.
     """
     if not paths:
@@ -208,11 +217,16 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
             if why:
                 changes.append(Change("skip", "", title=doc.name, message=f"{Path(p).name}: not added, {why}"))
                 continue
-            doc = replace(doc, id=doc_id_for(Path(p), doc.sha256, taken), origin="added", added_at=now())
+            restored = _removed_with(doc, index)
+            if restored and restored[0] not in fresh:
+                doc = replace(doc, id=restored[0], version=restored[1] + 1, origin="added", added_at=now())
+            else:
+                restored = None
+                doc = replace(doc, id=doc_id_for(Path(p), doc.sha256, taken), origin="added", added_at=now())
             taken.add(doc.id)
             fresh[doc.id] = doc
             docs.append(doc)
-            events.append(_event("add", doc))
+            events.append(_event("add", doc, note=f"restores removed document {doc.id}" if restored else ""))
         if not fresh:
             return changes
         manifest, corpus = _commit(settings, index, docs, fresh, events, encoder=encoder)

@@ -16,6 +16,7 @@ import numpy as np
 from qa.errors import InputError
 from qa.index import Index
 from qa.normalize import match_form, to_simplified
+from qa.query import expand_colloquial
 from qa.schema import Clause, Hit
 from qa.tokens import tokenize
 
@@ -152,7 +153,7 @@ def search(
     runs: dict[str, list[int]] = {}
     raw_scores: dict[str, dict[int, float]] = {}
     if retriever in ("bm25", "hybrid"):
-        sc = sparse_scores(index, question)
+        sc = sparse_scores(index, f"{question} {expand_colloquial(match_form(question))}")
         order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
         pairs = [(int(i), float(sc[i])) for i in order]
         runs["bm25"] = _ranked(pairs, allowed, index.rows)[:depth]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -263,3 +264,20 @@ def test_bad_uploads_get_a_message(library_client):
     assert r.status_code == 422
     assert library_client.delete("/api/library/nope", headers=token).status_code == 400
     assert len(library_client.get("/api/library").json()["documents"]) == 5
+
+
+def test_server_picks_up_a_change_made_from_the_command_line(policy_index, tmp_path):  # noqa: F811
+    from qa.library import add_documents
+
+    lib = private_library(policy_index, tmp_path / "lib")
+    with start_server(lib, tmp_path / "log.db") as live, httpx.Client(base_url=live.url, timeout=60) as c:
+        assert c.post("/api/ask", json={"question": HZ_QUESTION}).json()["refused"]
+        doc = tmp_path / "杭州.txt"
+        doc.write_text(HZ_DOC, encoding="utf-8")
+        add_documents([doc], lib.settings, encoder=policy_index.encoder)  # what `policyqa add` does
+        time.sleep(1.2)  # the server looks for a new generation at most once a second
+        body = c.post("/api/ask", json={"question": HZ_QUESTION}).json()
+        assert not body["refused"] and "3000" in body["answer"]
+        # without a staff token configured, the web cannot change the library at all
+        r = c.delete("/api/library/杭州", headers={"X-Staff-Token": ""})
+        assert r.status_code == 400 and "POLICYQA_STAFF_TOKEN" in r.json()["detail"]

@@ -307,3 +307,38 @@ def test_cli_lifecycle(four, index, tmp_path, capsys, monkeypatch):
     assert main(["remove", doc_id]) == 2 and "not a known document" in capsys.readouterr().err
     assert main(["status", "002", "expired", "--date", "2025-13-45"]) == 2
     assert main(["add", str(tmp_path / "missing.pdf")]) == 2 and "no such file" in capsys.readouterr().err
+
+
+def test_adding_a_removed_document_again_restores_it(four, index):
+    remove_document("002", four, encoder=index.encoder)
+    [ch] = add_documents([next(four.seeds_dir.glob("002_*.txt"))], four, encoder=index.encoder)
+    assert ch.action == "add" and ch.doc_id == "002_a19ad79aa91d0f4c" and ch.version == 2
+    idx = load_index(four, encoder=index.encoder)
+    assert [e["action"] for e in versions_of(idx, "002")] == ["import", "remove", "add"]
+    assert idx.corpus.document("002").origin == "added"
+
+
+def test_a_pdf_in_the_library_is_cited_with_its_page(four, index, tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_formats import pdf_bytes
+
+    from qa.answer import to_record
+    from qa.ingest import document_from_text
+    from qa.normalize import match_form
+
+    raw = (index.settings.seeds_dir / "004_fc0c221cca52bb2d.txt").read_text(encoding="utf-8")
+    lines = document_from_text(raw, "004.txt").clean.splitlines()
+    pdf = tmp_path / "宁波市加快数字政府建设实施方案.pdf"
+    pdf.write_bytes(pdf_bytes(lines, header="宁波市人民政府文件"))
+    [ch] = add_documents([pdf], four, encoder=index.encoder)
+    idx = load_index(four, encoder=index.encoder, check_corpus=False)
+    doc = idx.corpus.document(ch.doc_id)
+    assert doc.format == "pdf" and len(doc.pages) > 3 and ch.clauses == 80
+    a = answer("宁波到2025年要建成多少个5G基站？", idx)
+    [cite] = [c for c in a.citations if c.clause.doc_id == ch.doc_id]
+    page = cite.clause.page
+    assert page and page > 1 and f"（第{page}页）" in a.text
+    assert to_record(a)["citations"][0]["page"] == page
+    # the span points into the extracted text kept in the library
+    published = doc.raw[cite.clause.char_start : cite.clause.own_end]
+    assert match_form(published).startswith(match_form(cite.clause.heading[:6])) and "4万个" in published
