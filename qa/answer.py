@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 
+from qa.clean import SALUTATION_RE
 from qa.duties import strip_duty_groups, unit_key, unit_matches
 from qa.evidence import (
     Weights,
@@ -29,7 +30,7 @@ from qa.evidence import (
 )
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
-from qa.query import FILLER, PROVINCES, Query, analyse, places_in, rewrite_followup
+from qa.query import FILLER, META_FIELD_RE, PROVINCES, Query, analyse, places_in, rewrite_followup
 from qa.retrieve import Filters, check_question, cut_notice, printable, search
 from qa.schema import Answer, Citation, Clause, Document, Hit
 from qa.settings import Settings
@@ -140,6 +141,32 @@ class _Candidate:
     doc: Document
     context: str
     cover: float
+
+
+_TRANSMITTAL_RE = re.compile(r"[^。\n]*(?:印发给你们|现将[^。\n]*印发|请认真(?:贯彻执行|组织实施|抓好落实))[^。\n]*。?")
+
+
+def is_front_or_back_matter(c: Clause) -> bool:
+    """The signature block, or an opening paragraph that only addresses and transmits
+    (“各区（县、市）人民政府…：现将《…》印发给你们，请认真贯彻执行。”): not evidence for answers.
+    An opening paragraph that also says something (the preamble's 根据《…》) is kept.
+
+    >>> from qa.schema import Clause
+    >>> is_front_or_back_matter(Clause("c", "d", "d.txt", "¶2", 1, "", "", "现将《宁波市加快数字政府建设实施方案》印发给你们，请认真贯彻执行。", "", 0, 1, None))
+    True
+    >>> is_front_or_back_matter(Clause("c", "d", "d.txt", "¶1", 1, "", "", "各市人民政府：\\n根据《国务院关于加强数字政府建设的指导意见》，结合我省实际，提出如下实施意见。", "", 0, 1, None))
+    False
+    """
+    if c.path.startswith("落款"):
+        return True
+    if c.level != 1 or not c.path.startswith("¶"):
+        return False
+    sc = match_form(c.text)
+    lines = [x for x in sc.splitlines() if not SALUTATION_RE.match(x.strip())]
+    if len(lines) == len(sc.splitlines()) and not _TRANSMITTAL_RE.search(sc):
+        return False
+    said = [x for x in _TRANSMITTAL_RE.sub("", "\n".join(lines)).splitlines() if re.search(r"[。，；]", x)]
+    return len("".join(said)) < 30
 
 
 def _q_tokens(index: Index, q: Query) -> list[str]:
@@ -342,6 +369,25 @@ def _names_document(sc: str, doc: Document) -> bool:
     return any(m and len(m) >= 3 and m in sc for m in marks)
 
 
+_META_WORDS_RE = re.compile(
+    META_FIELD_RE.pattern + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的"
+)
+
+
+def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
+    """Does a question that names a document and a field word (“…方案…什么时候…”) ask about
+    the document's content rather than its metadata?  It does when, after the words naming
+    documents (titles, issuers, 文号) and the field words, two or more corpus words remain
+    (“…要求数字政府综合应用在什么时候上线运行” → 综合、应用、上线、运行)."""
+    names = "".join(
+        match_form(f"{d.title}{short_name(d)}{d.issuer}{d.source}{d.author}{d.doc_number}{d.region}")
+        for d in index.corpus.documents
+    )
+    rest = _META_WORDS_RE.sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
+    toks = [t for t in _q_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
+    return len(toks) >= 2
+
+
 def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
     """文号 / date / issuer / author of the document the question is about, cited to the clause stating it."""
     if not q.meta or not cands:
@@ -492,12 +538,14 @@ def _answer(
     if result is None and q.meta:
         result, mode = _answer_meta(index, q, cands, script), "meta"
         if result == ("", []):
-            return _refusal(question, hits, started, "文件未写明", rewritten)
+            if not asks_about_content(index, q, w):
+                return _refusal(question, hits, started, "文件未写明", rewritten)
+            result = None  # “…方案要求…什么时候上线运行”: the content says when, not the metadata
     if result is None:
         best = max((c.cover for c in cands[:5]), default=0.0)
         if not cands or (best < OFF_TOPIC_COVERAGE and dense_z(index, question) < OFF_TOPIC_Z):
             return _refusal(question, hits, started, "", rewritten)
-        substantive = [c for c in cands if not c.hit.clause.path.startswith("落款")]
+        substantive = [c for c in cands if not is_front_or_back_matter(c.hit.clause)]
         good = [c for c in substantive if c.cover >= MIN_COVERAGE * 0.8] or substantive[:3]
         if not any(supports_asked_unit(q, c.context) for c in good[:3]):
             return _refusal(question, hits, started, "", rewritten)

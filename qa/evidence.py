@@ -105,6 +105,7 @@ def dense_z(index: Index, question: str, depth: int = 50) -> float:
 
 
 _NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时)|百分之")
+_MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|[一二两三四五六七八九十百千万亿]+元")
 _TIME_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年")
 _ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
@@ -119,8 +120,12 @@ def supports_type(q: Query, sentence: str) -> bool:
     False
     >>> supports_type(analyse("宁波要建多少个5G基站？"), "到2025年累计建设5G基站超过4万个。")
     True
+    >>> supports_type(analyse("数字政府综合应用的总投资预算是多少？"), "建设民意收集一个码、指标管理一本账。")
+    False
     """
     s = match_form(sentence)
+    if q.wants == "money":  # an amount of money, not just any figure
+        return bool(_MONEY_RE.search(s))
     if q.wants == "quantity":
         return bool(_NUMBER_RE.search(s))
     if q.wants == "time":

@@ -27,7 +27,7 @@ _REVERSE_RE = re.compile(
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
 _COMPARE_RE = re.compile(r"分别|各是|各有|各自|两地|两边|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
 # metadata questions ask about a document itself: a field word and a word naming the document
-_META_FIELD_RE = re.compile(
+META_FIELD_RE = re.compile(
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
     r"依据|根据哪|上位文件"
 )
@@ -35,6 +35,11 @@ _META_DOC_RE = re.compile(r"《[^》]+》|文件|意见|方案|通知|文章|评
 
 # what kind of answer the question wants; the answer sentence must contain one
 ANSWER_TYPES = {
+    "money": re.compile(
+        r"多少(?:钱|资金|经费|预算|投资|元|万元|亿元)|多少亿|"
+        r"(?:资金|经费|预算|投资|投入|补贴|补助|奖补|奖励|贷款|额度|工资|收费|费用)[^，。？?]{0,8}(?:多少|几)|"
+        r"多少[^，。？?]{0,6}(?:资金|经费|预算|投资|投入|补贴|补助)"
+    ),
     "quantity": re.compile(r"多少|(?<!哪)几(?:个|项|家|所|条|类|级|成|倍|万|亿)|比例|比率|占比|百分之"),
     "time": re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|几月|几号|时间表|截止"),
     "place": re.compile(r"哪个(?:城市|区|县|市|省|地区|园区)|哪座城市|选址|建在哪"),
@@ -48,6 +53,8 @@ def answer_type(sc: str) -> str:
 
     >>> [answer_type(x) for x in ("宁波要建多少个5G基站？", "6G网络哪一年建成？", "备份中心建在哪个城市？", "是什么？")]
     ['quantity', 'time', 'place', '']
+    >>> answer_type("每年投入多少亿元财政资金？"), answer_type("补贴标准是多少？")
+    ('money', 'money')
     """
     for kind, pat in ANSWER_TYPES.items():
         if pat.search(sc):
@@ -150,7 +157,7 @@ class Query:
     wants_list: bool
     compare: bool
     meta: bool
-    wants: str = ""  # answer type: quantity | time | place | company | person | ""
+    wants: str = ""  # answer type: money | quantity | time | place | company | person | ""
 
 
 def places_in(text: str) -> tuple[str, ...]:
@@ -188,7 +195,7 @@ def analyse(question: str) -> Query:
         reverse_unit=(rev.group("unit") or rev.group("unit2")) if rev else "",
         wants_list=bool(_LIST_RE.search(sc)),
         compare=bool(_COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
-        meta=bool(_META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
+        meta=bool(META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
         wants=answer_type(sc),
     )
 
