@@ -388,6 +388,22 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
     return len(toks) >= 2
 
 
+def _named_document(index: Index, q: Query) -> Document | None:
+    """The one document a question names by its author, source or short title, if exactly one."""
+    named = [d for d in index.corpus.documents if _names_document(q.sc, d)]
+    if len(named) != 1 or not set(q.places) <= doc_places(named[0]):
+        return None  # none, several, or the question also asks about another place
+    return named[0]
+
+
+def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
+    """The retrieved list of an answer built by its own look-ups (a unit's duties, each side of a
+    comparison, a document's metadata): the clauses it used first, then the search hits."""
+    used = [Hit(c.clause, 1.0, ("answer",), (("answer", c.n),)) for c in citations]
+    seen = {h.clause.id for h in used}
+    return [*used, *(h for h in hits if h.clause.id not in seen)]
+
+
 def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
     """文号 / date / issuer / author of the document the question is about, cited to the clause stating it."""
     if not q.meta or not cands:
@@ -502,6 +518,10 @@ def _answer(
     script = detect_script(question)
     q = analyse(question)
     w = weights(index)
+    if filters is None and not q.compare and (named := _named_document(index, q)):
+        filters = Filters(docs=(named.id,))  # “据陈畴镛文章，…”: search that document
+        for mark in (named.author[:3], named.source):  # words naming it are not evidence
+            q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)
     hits = search(index, question, k=max(10, settings.top_k), retriever=settings.retriever, filters=filters)
     limit = settings.max_answer_chars * (2 if q.wants_list else 1)
 
@@ -560,6 +580,8 @@ def _answer(
     text, citations = result
     if citations:
         text = f"{text}\n{sources_line(citations, index, script)}"
+    if mode in ("reverse_duty", "compare", "meta"):
+        hits = _evidence_first(citations, hits)
     return Answer(question, text, False, tuple(citations), tuple(hits), elapsed_ms(started), "extractive", rewritten, (), mode)
 
 
