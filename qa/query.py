@@ -20,10 +20,12 @@ _DUTY_RE = re.compile(
 )
 _UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公司|政府|部|署|社|行|关)"
 _REVERSE_RE = re.compile(
-    r"^(?P<unit>.{2,20}?" + _UNIT_TAIL + r")[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|推进|落实|开展|要做|做|是)"
+    r"^(?P<unit>.{2,20}?" + _UNIT_TAIL + r")(?:[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|推进|落实|开展|要做|做)"
+    r"|[^，。？、]{0,6}?(?:职责|任务|分工|工作)是)"
     r"[^，。？]{0,6}?(?:哪些|什么|哪项|哪几项|啥)"
     r"|^(?P<unit2>.{2,20}?" + _UNIT_TAIL + r")[^，。？]{0,20}?(?:是|为|作为)哪些.{0,10}?(?:牵头|责任|协同|配合)单位"
 )
+_UNIT_MORE_RE = re.compile(r"[^在对和与及的中，。？、\s]{1,8}?" + _UNIT_TAIL + r"(?=负责|承担|牵头|参与|配合|作为|是|在|的)")
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
 _COMPARE_RE = re.compile(r"分别|各是|各有|各自|两地|两边|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
 # metadata questions ask about a document itself: a field word and a word naming the document
@@ -193,18 +195,23 @@ def analyse(question: str) -> Query:
     (('河北',), True, True)
     >>> analyse("宁波市大数据局负责哪些任务？").reverse_unit
     '宁波市大数据局'
+    >>> analyse("宁波市委机要保密局参与哪项工作？").reverse_unit, analyse("宁波政府规章入库要求是什么？").reverse_unit
+    ('宁波市委机要保密局', '')
     >>> analyse("宁波到2030年要建多少个5G基站？").years
     ('2030',)
     """
     sc = match_form(question)
     rev = _REVERSE_RE.search(sc)
+    unit = (rev.group("unit") or rev.group("unit2")) if rev else ""
+    if unit and (more := _UNIT_MORE_RE.match(sc[len(unit) :])):
+        unit += more.group(0)  # 宁波市委 + 机要保密局: the longest unit name, not its first tail
     return Query(
         text=question,
         sc=sc,
         places=places_in(sc),
         years=tuple(dict.fromkeys(_YEAR_RE.findall(sc))),
         duty=bool(_DUTY_RE.search(sc)) and not rev,
-        reverse_unit=(rev.group("unit") or rev.group("unit2")) if rev else "",
+        reverse_unit=unit,
         wants_list=bool(_LIST_RE.search(sc)),
         compare=bool(_COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
         meta=bool(META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
