@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 
+from qa.cite import is_instruction
 from qa.clean import SALUTATION_RE
 from qa.duties import strip_duty_groups, unit_key, unit_matches
 from qa.evidence import (
@@ -203,8 +204,8 @@ def _best_sentences(
         toks = [t for t in all_toks if t not in title] or all_toks
         sents = split_sentences(c.hit.clause.text)
         for j, s in enumerate(sents):
-            if not supports_type(q, s):
-                continue
+            if is_instruction(s) or not supports_type(q, s):
+                continue  # an instruction planted in a document is not an answer
             own = coverage(toks, s, w)
             if q.wants and own < TYPED_SENTENCE_COVERAGE:
                 continue  # a figure/date/place sentence must also be about what the question asks

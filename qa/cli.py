@@ -213,6 +213,9 @@ def cmd_ask(args) -> int:
     print(ans.text)
     if ans.rewritten:
         print(f"（按“{ans.rewritten}”回答）")
+    for note in ans.notes:
+        if note.startswith("⚠️"):
+            print(note, file=sys.stderr)
     print(f"\n— {ans.generator}, {ans.latency_ms:.0f} ms{'，未找到依据' if ans.refused else ''}", file=sys.stderr)
     return 0
 

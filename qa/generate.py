@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from qa.answer import answer, elapsed_ms, sources_line
-from qa.cite import verify
+from qa.cite import verify, without_instructions
 from qa.errors import BackendError, ConfigError
 from qa.index import Index
 from qa.normalize import detect_script, to_script
@@ -61,7 +61,9 @@ def passages_for(ans: Answer) -> list[Clause]:
 
 def build_messages(question: str, clauses: list[Clause]) -> list[dict[str, str]]:
     """System prompt, worked examples, then the numbered passages and the question (as data)."""
-    lines = [f"[{i}] {to_script(c.text, 'simplified')[:MAX_PASSAGE_CHARS]}" for i, c in enumerate(clauses, 1)]
+    # document text is data: instruction-like sentences in it (prompt injection) are not shown
+    lines = [f"[{i}] {to_script(without_instructions(c.text), 'simplified')[:MAX_PASSAGE_CHARS]}"
+             for i, c in enumerate(clauses, 1)]  # fmt: skip
     msgs = [{"role": "system", "content": SYSTEM_PROMPT}]
     for user, assistant in EXAMPLES:
         msgs += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
@@ -133,7 +135,8 @@ def answer_with(
     dropped = [c for c in checked if not c.supported]
     notes = tuple(f"dropped: {c.sentence} ({c.reason})" for c in dropped)
     latency = base.latency_ms + elapsed_ms(started)
-    return replace(base, text=text, citations=citations, generator=settings.generator, latency_ms=latency, notes=notes)
+    return replace(base, text=text, citations=citations, generator=settings.generator, latency_ms=latency,
+                   notes=(*base.notes, *notes))  # fmt: skip
 
 
 def _renumber(sentence: str, mapping: dict[int, int]) -> str:

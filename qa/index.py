@@ -383,6 +383,8 @@ def read_manifest(d: Path, hint: str) -> dict:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise IndexStateError(f"index manifest {mpath} is unreadable ({e}): {hint}") from e
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+        raise IndexStateError(f"index manifest {mpath} is not a PolicyQA manifest: {hint}")
     if manifest.get("format_version") != FORMAT_VERSION or manifest.get("parser") != PARSER_VERSION:
         raise IndexStateError(f"index {d} was built by another version of PolicyQA: {hint}")
     return manifest

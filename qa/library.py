@@ -332,6 +332,8 @@ def _previous_library(settings: Settings) -> tuple[list[Document], list[dict], P
         manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise IndexStateError(f"the library's manifest {d / 'manifest.json'} is unreadable ({e}): {hint}") from e
+    if not isinstance(manifest, dict):
+        raise IndexStateError(f"the library's manifest {d / 'manifest.json'} is not a PolicyQA manifest: {hint}")
     if manifest.get("format_version", 0) < FORMAT_VERSION:  # before the library existed: all from seeds
         return [], [], None
     read_manifest(d.resolve(), hint)

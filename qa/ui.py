@@ -142,14 +142,17 @@ def available_generators() -> list[str]:
 
 
 def staff_ok(settings: Settings, token: str | None) -> bool:
-    """Staff views are open when no token is configured, else need the exact token.
+    """Staff views and actions need the configured token; with none configured they are closed.
 
     >>> staff_ok(Settings(staff_token=""), None), staff_ok(Settings(staff_token="s3"), "s3"), staff_ok(Settings(staff_token="s3"), "x")
-    (True, True, False)
+    (False, True, False)
     """
     if not settings.staff_token:
-        return True
+        return False
     return hmac.compare_digest((token or "").encode(), settings.staff_token.encode())
+
+
+STAFF_CLOSED = "工作人员功能已关闭：服务器未设置工作人员口令（环境变量 POLICYQA_STAFF_TOKEN）"
 
 
 def user_message(exc: BaseException) -> str:
@@ -217,16 +220,20 @@ class PolicyApp:
             except Exception:
                 log.exception("could not load the changed library; still serving %s", current.generation)
 
+    def require_staff(self, token: str | None) -> None:
+        """Raise unless ``token`` is the configured staff token (and one is configured)."""
+        if not self.settings.staff_token:
+            raise InputError(STAFF_CLOSED)
+        if not staff_ok(self.settings, token):
+            raise AccessDenied("工作人员口令不正确")
+
     def change_library(self, token: str | None, change: Callable[[Settings], object]):
         """Run one library change for staff and load the result at once.
 
         Needs the staff token, and a configured one: with no token set, nobody can change the
         library through the web (the CLI still can).
         """
-        if not self.settings.staff_token:
-            raise InputError("上传和修改文库已关闭：服务器未设置工作人员口令（POLICYQA_STAFF_TOKEN）")
-        if not staff_ok(self.settings, token):
-            raise AccessDenied("工作人员口令不正确，不能修改文库")
+        self.require_staff(token)
         result = change(self.settings)
         self._checked = 0.0
         _ = self.index
@@ -556,6 +563,8 @@ def build_blocks(app: PolicyApp):
     # ---- handlers: staff log ----
 
     def on_log(token: str):
+        if not app.settings.staff_token:
+            return f"🔒 {STAFF_CLOSED}。", [], [], []
         if not staff_ok(app.settings, token):
             return "🔒 请输入正确的工作人员口令。", [], [], []
         try:
@@ -1092,6 +1101,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     def api_add(files: list[UploadFile], token: str = staff_header):
         from qa.library import add_documents
 
+        app.require_staff(token)  # before anything is written to disk
         with _uploaded(files) as paths:
             changes = app.change_library(token, lambda st: add_documents(paths, st, encoder=app.index.encoder))
         return {"changes": [dataclasses.asdict(c) for c in changes], "generation": app.index.generation}
@@ -1100,6 +1110,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     def api_update(doc_id: str, file: UploadFile, token: str = staff_header):
         from qa.library import update_document
 
+        app.require_staff(token)
         with _uploaded([file]) as paths:
             change = app.change_library(token, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder))
         return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}

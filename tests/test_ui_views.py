@@ -281,7 +281,7 @@ def test_export_folders_are_pruned(tmp_path):
 
 
 def test_staff_token_check():
-    assert ui.staff_ok(Settings(), "")
+    assert not ui.staff_ok(Settings(), "") and not ui.staff_ok(Settings(), None)  # no token set: closed
     s = Settings(staff_token="s3cret")
     assert ui.staff_ok(s, "s3cret")
     assert not ui.staff_ok(s, "") and not ui.staff_ok(s, None) and not ui.staff_ok(s, "s3cre")
