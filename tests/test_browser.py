@@ -252,8 +252,9 @@ def test_staff_upload_makes_a_document_answerable(browser, policy_index, shots, 
         context = browser.new_context(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
         pg = context.new_page()
         pg.set_default_timeout(TIMEOUT)
-        pg.goto(live.url + "/?tab=library")
+        pg.goto(live.url + "/")
         wait_loaded(pg)
+        pg.click("#tab-library-button")
         pg.get_by_text("管理文库（工作人员）").click()
         pg.locator("#lib-files input[type=file]").set_input_files(str(upload))
         pg.locator("#lib-token input").fill("wrong")  # a password box is an input
