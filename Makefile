@@ -58,6 +58,7 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed $(VENV)/.llm browser
 	$(VENV)/bin/ruff check qa tests eval
+	$(VENV)/bin/ruff format --check qa tests eval
 	$(PY) -m pytest -q
 
 bench: index

@@ -114,11 +114,17 @@ def main() -> None:
                        "p50_ms": round(pct(bl, 50), 1), "p95_ms": round(pct(bl, 95), 1)}  # fmt: skip
         del corpus_tokens, bm
         # dense: normalised mixtures of real clause vectors
-        vecs = base_vecs[picks[:, 0]] + base_vecs[picks[:, 1]] * 0.7 + rng.normal(0, 0.02, (n, base_vecs.shape[1])).astype(np.float32)
+        vecs = (
+            base_vecs[picks[:, 0]]
+            + base_vecs[picks[:, 1]] * 0.7
+            + rng.normal(0, 0.02, (n, base_vecs.shape[1])).astype(np.float32)
+        )
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         vecs = vecs.astype(np.float32)
         exact_ids = None
-        kinds = ("flat", "hnsw", "ivf") if n <= 200_000 else ("flat", "ivf")  # HNSW build grows super-linearly (33 s at 100k): skipped at 1M
+        kinds = (
+            ("flat", "hnsw", "ivf") if n <= 200_000 else ("flat", "ivf")
+        )  # HNSW build grows super-linearly (33 s at 100k): skipped at 1M
         for kind in kinds:
             before = rss_mb()
             idx, st = timed(make_faiss, vecs, kind, 0)

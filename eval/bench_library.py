@@ -97,7 +97,9 @@ def main() -> None:
         shutil.copytree(ROOT / "seeds", seeds5)
         rebuilds = []
         for r in range(max(1, args.repeat - 1)):
-            full = Settings(seeds_dir=seeds5, index_root=work / f"full{r}", cache_dir=work / f"cache-full-{r}", progress=False)
+            full = Settings(
+                seeds_dir=seeds5, index_root=work / f"full{r}", cache_dir=work / f"cache-full-{r}", progress=False
+            )
             t = time.perf_counter()
             import_seeds(full, encoder=encoder)
             rebuilds.append(time.perf_counter() - t)

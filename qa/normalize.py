@@ -36,6 +36,7 @@ TW_TERMS: dict[str, str] = {
 
 _TW_RE = re.compile("|".join(sorted(map(re.escape, TW_TERMS), key=len, reverse=True)))
 
+
 @lru_cache(maxsize=1)
 def _t2s():
     import opencc  # lazy: only needed when text is converted
@@ -154,4 +155,3 @@ def match_form(text: str) -> str:
     '（责任单位：省公安厅）'
     """
     return to_simplified(fullwidth_punct(squash_spaces(text)))
-

@@ -114,7 +114,9 @@ def dense_scores(index: Index, question: str, k: int) -> list[tuple[int, float]]
     return sorted(best.items(), key=lambda x: -x[1])
 
 
-def rrf(rankings: dict[str, list[int]], k: int = 60, weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
+def rrf(
+    rankings: dict[str, list[int]], k: int = 60, weights: dict[str, float] | None = None
+) -> list[tuple[int, float]]:
     """Weighted reciprocal-rank fusion: ``score(d) = Σ w_r / (k + rank_r(d))`` (ranks from 1).
 
     >>> rrf({"bm25": [3, 1, 2], "dense": [1, 3]}, k=60)[:2]
@@ -131,7 +133,9 @@ def rrf(rankings: dict[str, list[int]], k: int = 60, weights: dict[str, float] |
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))
 
 
-def _ranked(pairs: Iterable[tuple[int, float]], allowed: Callable[[Clause], bool] | None, rows: list[Clause]) -> list[int]:
+def _ranked(
+    pairs: Iterable[tuple[int, float]], allowed: Callable[[Clause], bool] | None, rows: list[Clause]
+) -> list[int]:
     return [i for i, s in pairs if s > 0 and (allowed is None or allowed(rows[i]))]
 
 

@@ -506,6 +506,10 @@ def build_blocks(app: PolicyApp):
         except Exception:
             return []
 
+    def collection_line() -> str:
+        corpus = app.index.corpus
+        return f"已收录 {len(corpus.documents)} 份政策文件、{len(corpus.clauses)} 条条款。"
+
     def library_view(doc_id: str | None, message: str):
         """Everything the library tab shows after a change: message, file list, tree, tables."""
         choices = library_choices()
@@ -517,10 +521,11 @@ def build_blocks(app: PolicyApp):
             on_doc(doc_id) if doc_id else "",
             views.doc_rows(app.index.corpus.documents, app.clause_counts()),
             on_doc_history(doc_id) if doc_id else [],
+            collection_line(),
         )
 
     def lib_error(message: str) -> tuple:
-        return (f"❌ {views.esc(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        return (f"❌ {views.esc(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
 
     def run_change(token: str, doc_id: str | None, change) -> tuple:
         try:
@@ -553,7 +558,11 @@ def build_blocks(app: PolicyApp):
     def on_lib_status(token: str, doc_id: str, status: str, on: str):
         from qa.library import set_status
 
-        return run_change(token, doc_id, lambda st: set_status(doc_id or "", status, st, on=(on or "").strip(), encoder=app.index.encoder))
+        return run_change(
+            token,
+            doc_id,
+            lambda st: set_status(doc_id or "", status, st, on=(on or "").strip(), encoder=app.index.encoder),
+        )
 
     def on_lib_remove(token: str, doc_id: str):
         from qa.library import remove_document
@@ -598,8 +607,7 @@ def build_blocks(app: PolicyApp):
         choices = library_choices()
         first = choices[0][1] if choices else None
         try:
-            corpus = app.index.corpus
-            status = f"已收录 {len(corpus.documents)} 份政策文件、{len(corpus.clauses)} 条条款。"
+            status = collection_line()
             if params.get("clause"):
                 c = app.clause(params["clause"])
                 return (
@@ -822,7 +830,7 @@ def build_blocks(app: PolicyApp):
         role.change(on_duties, duty_inputs, duty_outputs)
 
         lib_doc.input(on_doc, lib_doc, lib_tree).then(on_doc_history, lib_doc, lib_history)
-        lib_outputs = [lib_msg, lib_doc, lib_tree, doc_table, lib_history]
+        lib_outputs = [lib_msg, lib_doc, lib_tree, doc_table, lib_history, status]
         lib_add.click(on_lib_add, [lib_token, lib_files], lib_outputs)
         lib_update.click(on_lib_update, [lib_token, lib_doc, lib_files], lib_outputs)
         lib_set_status.click(on_lib_status, [lib_token, lib_doc, lib_status, lib_date], lib_outputs)
@@ -1112,15 +1120,24 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
 
         app.require_staff(token)
         with _uploaded([file]) as paths:
-            change = app.change_library(token, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder))
+            change = app.change_library(
+                token, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder)
+            )
         return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
 
-    @api.post("/api/library/{doc_id}/status", tags=["library"], summary="Staff: mark a document in force, superseded or expired")
+    @api.post(
+        "/api/library/{doc_id}/status",
+        tags=["library"],
+        summary="Staff: mark a document in force, superseded or expired",
+    )
     def api_status(doc_id: str, req: StatusRequest, token: str = staff_header):
         from qa.library import set_status
 
         change = app.change_library(
-            token, lambda st: set_status(doc_id, req.status, st, on=req.date, superseded_by=req.superseded_by, encoder=app.index.encoder)
+            token,
+            lambda st: set_status(
+                doc_id, req.status, st, on=req.date, superseded_by=req.superseded_by, encoder=app.index.encoder
+            ),
         )
         return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
 

@@ -39,4 +39,3 @@ def index(corpus, index_settings):
 
     build_index(corpus, index_settings)
     return load_index(index_settings)
-

@@ -19,8 +19,12 @@ def tree_lines(clauses: list[Clause]) -> list[str]:
     out = []
     for c in clauses:
         d = c.duties
-        duty = " | ".join(f"{k}={'、'.join(v)}" for k, v in (("牵头", d.lead), ("责任", d.responsible), ("协同", d.cooperating)) if v)
-        out.append(f"{'  ' * (c.level - 1)}{c.path}\t{c.heading}\t{c.char_start}:{c.own_end}:{c.char_end}\t{duty}".rstrip())
+        duty = " | ".join(
+            f"{k}={'、'.join(v)}" for k, v in (("牵头", d.lead), ("责任", d.responsible), ("协同", d.cooperating)) if v
+        )
+        out.append(
+            f"{'  ' * (c.level - 1)}{c.path}\t{c.heading}\t{c.char_start}:{c.own_end}:{c.char_end}\t{duty}".rstrip()
+        )
     return out
 
 

@@ -80,8 +80,11 @@ def test_unanswerable_questions_are_refused_without_citations(index, q):
     assert a.refused and not a.citations and a.text.startswith(REFUSAL[:-1])
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: an off-topic question phrased like a citizen question (申请…) "
-                   "shares words with the corpus and is not told apart from colloquial questions by lexical evidence")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: an off-topic question phrased like a citizen question (申请…) "
+    "shares words with the corpus and is not told apart from colloquial questions by lexical evidence",
+)
 def test_off_topic_citizen_question_is_refused(index):
     assert answer("如何申请个人所得税退税？", index).refused
 
@@ -124,5 +127,7 @@ def test_helpers():
 
     c = Clause("c", "d", "d.txt", "§2/（二）/3", 3, "", "x > 主要任务 > （二） > 3.", "", "", 0, 0, None)
     assert readable_path(c) == "“主要任务”部分第（二）项第3条"
-    d = Document("d", "d.txt", "河北省人民政府關於加強數字政府建設的實施意見", "", "", "", "河北省", "", "traditional", "", "")
+    d = Document(
+        "d", "d.txt", "河北省人民政府關於加強數字政府建設的實施意見", "", "", "", "河北省", "", "traditional", "", ""
+    )
     assert short_name(d) == "河北省加強數字政府建設的實施意見"

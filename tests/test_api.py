@@ -256,9 +256,13 @@ def test_uploaded_document_is_answerable_at_once(library_client):
 
 def test_bad_uploads_get_a_message(library_client):
     token = {"X-Staff-Token": STAFF_TOKEN}
-    r = library_client.post("/api/library", files={"files": ("x.exe", b"MZ\x00\x00", "application/octet-stream")}, headers=token)
+    r = library_client.post(
+        "/api/library", files={"files": ("x.exe", b"MZ\x00\x00", "application/octet-stream")}, headers=token
+    )
     assert r.status_code == 400 and "unsupported format" in r.json()["detail"]
-    r = library_client.post("/api/library", files={"files": ("x.txt", b"\x00\x01\x02" * 100, "text/plain")}, headers=token)
+    r = library_client.post(
+        "/api/library", files={"files": ("x.txt", b"\x00\x01\x02" * 100, "text/plain")}, headers=token
+    )
     assert r.status_code == 400 and "binary" in r.json()["detail"]
     r = library_client.post("/api/library/004/status", json={"status": "gone"}, headers=token)
     assert r.status_code == 422

@@ -266,6 +266,7 @@ def test_staff_upload_makes_a_document_answerable(browser, policy_index, shots, 
         pg.wait_for_function("document.querySelector('#lib-msg').innerText.includes('新增')", timeout=120_000)
         added_s = time.perf_counter() - started
         assert "杭州市人民政府办公厅" in pg.locator("#library").inner_text()  # the tree shows the new document
+        assert "已收录 6 份政策文件" in pg.locator("#page-status").inner_text()
         pg.screenshot(path=str(shots / "11_library_upload.png"), full_page=True)
 
         pg.click("#tab-chat-button")

@@ -2,7 +2,9 @@ from qa.cite import split_generated, support, verify
 
 
 def test_supported_sentence_passes():
-    ok, why = support("宁波到2025年累计建成5G基站4万个[1]", "到2025年，累计建成5G基站4万个以上，实现重点区域5G网络全覆盖。")
+    ok, why = support(
+        "宁波到2025年累计建成5G基站4万个[1]", "到2025年，累计建成5G基站4万个以上，实现重点区域5G网络全覆盖。"
+    )
     assert ok, why
 
 

@@ -42,7 +42,9 @@ def test_ids_are_stable_and_unique(corpus):
     c = corpus.clause_at("001_a7d205057cfc02ba", "二/（一）/1")
     assert c.id == clause_id("001_a7d205057cfc02ba", "二/（一）/1")
     assert c.heading == "1.建立全省巨觀經濟發展基礎資料庫"
-    assert c.title_path.endswith("二、全面提升政府數位化履職效能 > （一）強化經濟運行大數據監測分析，提升經濟調節能力 > 1.建立全省巨觀經濟發展基礎資料庫")
+    assert c.title_path.endswith(
+        "二、全面提升政府數位化履職效能 > （一）強化經濟運行大數據監測分析，提升經濟調節能力 > 1.建立全省巨觀經濟發展基礎資料庫"
+    )
 
 
 def test_mojibake_headings_of_000_are_clauses_in_sequence(corpus):
@@ -55,7 +57,9 @@ def test_mojibake_headings_of_000_are_clauses_in_sequence(corpus):
 
 def test_counts_by_level(corpus):
     # clauses per document by depth (1 = 一、/§/¶ at top, 2 = （一）, 3 = 1./¶ below)
-    counts = {d.id[:3]: [sum(c.level == k for c in corpus.clauses_of(d.id)) for k in (1, 2, 3, 4)] for d in corpus.documents}
+    counts = {
+        d.id[:3]: [sum(c.level == k for c in corpus.clauses_of(d.id)) for k in (1, 2, 3, 4)] for d in corpus.documents
+    }
     assert counts == {"000": [9, 24, 42, 0], "001": [12, 29, 41, 2], "002": [7, 12, 12, 0],
                       "003": [7, 18, 0, 0], "004": [12, 35, 33, 0]}  # fmt: skip
 
@@ -87,7 +91,8 @@ def test_every_duty_group_lands_on_a_clause(corpus):
 def test_small_document_in_both_numbering_styles():
     doc = document_from_text(
         "某市人民政府关于推进数字政府建设的实施意见\n一、总体要求\n(一)指导思想。坚持以人民为中心。\n"
-        "(二)主要目标。\n1.到2025年，基本建成。\n2.到2035年，全面建成。\n二、保障措施\n加强组织领导。\n", "t.txt"
+        "(二)主要目标。\n1.到2025年，基本建成。\n2.到2035年，全面建成。\n二、保障措施\n加强组织领导。\n",
+        "t.txt",
     )
     got = [(c.path, c.heading) for c in parse_clauses(doc)]
     assert got == [("¶1", "某市人民政府关于推进数字政府建设的实施意见"), ("一", "一、总体要求"), ("一/（一）", "（一）指导思想"),
@@ -97,8 +102,26 @@ def test_small_document_in_both_numbering_styles():
     assert parse_clauses(doc)[-1].text == "二、保障措施\n加强组织领导。"
 
 
-_PIECES = st.sampled_from(["\n一、", "\n二、", "\n（一）", "\n(二)", "\n1.", "\n2.", "数字政府", "建设。", "，", "\n",
-                           " ?。ǘ", "(qū)", "（牵头单位：省发改委，责任单位：省公安厅）", "主要任务", "返回顶部", "　"])
+_PIECES = st.sampled_from(
+    [
+        "\n一、",
+        "\n二、",
+        "\n（一）",
+        "\n(二)",
+        "\n1.",
+        "\n2.",
+        "数字政府",
+        "建设。",
+        "，",
+        "\n",
+        " ?。ǘ",
+        "(qū)",
+        "（牵头单位：省发改委，责任单位：省公安厅）",
+        "主要任务",
+        "返回顶部",
+        "　",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None)

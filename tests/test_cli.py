@@ -79,5 +79,7 @@ def test_missing_index_is_a_clear_error(capsys, monkeypatch, tmp_path):
 
 
 def test_python_dash_m_entry_point():
-    p = subprocess.run([sys.executable, "-m", "qa", "docs", "--seeds", str(SEEDS)], capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(
+        [sys.executable, "-m", "qa", "docs", "--seeds", str(SEEDS)], capture_output=True, text=True, cwd=ROOT
+    )
     assert p.returncode == 0 and "河北" in p.stdout

@@ -23,7 +23,10 @@ def test_roles_kept_distinct_in_both_scripts():
 def test_two_responsible_groups_in_one_parenthesis_are_merged():
     d = parse_duty_group("责任单位：市发改委、市统计局；责任单位：市大数据局")
     assert d.responsible == ("市发改委", "市统计局", "市大数据局")
-    assert extract_duties("推进。（责任单位：市公安局）另推进。（责任单位：市司法局）").responsible == ("市公安局", "市司法局")
+    assert extract_duties("推进。（责任单位：市公安局）另推进。（责任单位：市司法局）").responsible == (
+        "市公安局",
+        "市司法局",
+    )
 
 
 def test_real_clause_duties(corpus):

@@ -8,10 +8,18 @@ from qa.evaluate import Question, read_questions, resolve_gold, score_record, su
 
 def test_read_questions_validation(tmp_path):
     p = tmp_path / "q.jsonl"
-    p.write_text('{"id": "a", "question": "宁波5G基站多少？"}\n\n{"id": "b", "question": "x", "facts": [["1"], "2"]}\n', encoding="utf-8")
+    p.write_text(
+        '{"id": "a", "question": "宁波5G基站多少？"}\n\n{"id": "b", "question": "x", "facts": [["1"], "2"]}\n',
+        encoding="utf-8",
+    )
     qs = read_questions(p)
     assert [q.id for q in qs] == ["a", "b"] and qs[1].facts == (("1",), ("2",))
-    for bad, msg in [('{"id": "a"}', "needs"), ("not json", "not valid JSON"), ('{"id":"a","question":"x"}\n' * 2, "duplicate"), ("", "no questions")]:
+    for bad, msg in [
+        ('{"id": "a"}', "needs"),
+        ("not json", "not valid JSON"),
+        ('{"id":"a","question":"x"}\n' * 2, "duplicate"),
+        ("", "no questions"),
+    ]:
         p.write_text(bad, encoding="utf-8")
         with pytest.raises(InputError, match=msg):
             read_questions(p)
@@ -20,7 +28,16 @@ def test_read_questions_validation(tmp_path):
 
 
 def test_gold_resolves_by_evidence(corpus):
-    ids = resolve_gold(corpus, [{"source_file": "001_a7d205057cfc02ba.txt", "path": "wrong/path", "evidence": "構建多源合一的巨觀經濟發展基礎資料庫"}])
+    ids = resolve_gold(
+        corpus,
+        [
+            {
+                "source_file": "001_a7d205057cfc02ba.txt",
+                "path": "wrong/path",
+                "evidence": "構建多源合一的巨觀經濟發展基礎資料庫",
+            }
+        ],
+    )
     assert [corpus.clause_by_id[i].path for i in ids] == ["二/（一）/1"]
     assert resolve_gold(corpus, [{"source_file": "nope.txt", "evidence": "x"}]) == []
 
@@ -36,7 +53,14 @@ def test_metrics_on_hand_computed_cases(corpus):
     q2 = Question("2", "?", "unanswerable", False)
     q3 = Question("3", "?", "fact", True, ({"evidence": "丁"},), (("x",),))
     s1 = score_record(q1, _rec(["g"], [("n", "甲"), ("g", "乙丙")], answer="到2025年建成4万个[1]"), ["g"], corpus)
-    assert (s1.recall5, s1.rr10, s1.window, s1.cite_precision, s1.cite_recall, s1.facts) == (1.0, 0.5, True, 1.0, 1.0, [True, True])
+    assert (s1.recall5, s1.rr10, s1.window, s1.cite_precision, s1.cite_recall, s1.facts) == (
+        1.0,
+        0.5,
+        True,
+        1.0,
+        1.0,
+        [True, True],
+    )
     s2 = score_record(q2, _rec([], [], refused=True), [], corpus)  # correct refusal
     s3 = score_record(q3, None, ["h"], corpus)  # missing record: scored as a miss
     m = summarise([s1, s2, s3])

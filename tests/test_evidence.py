@@ -10,7 +10,9 @@ def test_years_must_be_in_the_evidence():
 
 
 def test_kind_of_answer():
-    assert not supports_type(analyse("河北省电子政务外网备份中心建在哪个城市？"), "建设省、市两级电子政务外网备份中心。")
+    assert not supports_type(
+        analyse("河北省电子政务外网备份中心建在哪个城市？"), "建设省、市两级电子政务外网备份中心。"
+    )
     assert supports_type(analyse("数据要素市场化配置试点选在哪个城市？"), "支持杭州、宁波、温州探索试点。")
     assert not supports_type(analyse("宁波市大数据局局长是谁？"), "市大数据局负责统筹推进。")
     assert supports_type(analyse("依托哪家企业建设？"), "由宁波通商集团负责建设。")

@@ -163,7 +163,9 @@ def test_doc_rows():
     rows = views.doc_rows([doc()], {"d1": 4})
     assert rows == [["d1", "宁波市加快数字政府建设实施方案", "宁波市人民政府", "甬政发〔2023〕16号", "2023-04-10",
                      "宁波市", "方案", "简体", "txt", "v1", "现行有效", "4"]]  # fmt: skip
-    retired = views.doc_rows([replace(doc(), status="superseded", status_date="2024-01-01", version=3, format="pdf")], {})
+    retired = views.doc_rows(
+        [replace(doc(), status="superseded", status_date="2024-01-01", version=3, format="pdf")], {}
+    )
     assert retired[0][8:11] == ["pdf", "v3", "已于2024-01-01被替代"]
 
 
