@@ -39,3 +39,20 @@ def index(corpus, index_settings):
 
     build_index(corpus, index_settings)
     return load_index(index_settings)
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    """Run ``policyqa`` in-process: exit code, stdout, stderr."""
+    from qa.cli import main
+
+    rc = main(list(argv))
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+@pytest.fixture
+def env(monkeypatch, index_settings, index):
+    """``policyqa`` commands see the session index and the seeds."""
+    monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(index_settings.index_root))
+    monkeypatch.setenv("POLICYQA_SEEDS", str(SEEDS))
+    monkeypatch.setenv("POLICYQA_PROGRESS", "0")

@@ -25,14 +25,13 @@ from hypothesis import strategies as st
 
 from qa.answer import answer, split_sentences, to_record
 from qa.clauses import parse_clauses
-from qa.cli import main
 from qa.errors import InputError
 from qa.index import load_index
 from qa.ingest import document_from_text
 from qa.normalize import detect_script, match_form
 from qa.qlog import QuestionLog
 from qa.retrieve import DENSE_QUERY_CHARS, MAX_QUESTION_CHARS, Filters
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, run_cli
 from tests.conftest_ui import (
     LATENCY_QUESTIONS,
     NB_5G,
@@ -220,44 +219,31 @@ def test_answer_to_any_question_is_consistent(index, tmp_path, question):
 # --- the CLI -----------------------------------------------------------------------------------
 
 
-def run(capsys, *argv):
-    rc = main(list(argv))
-    out = capsys.readouterr()
-    return rc, out.out, out.err
-
-
-@pytest.fixture
-def env(monkeypatch, index_settings, index):
-    monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(index_settings.index_root))
-    monkeypatch.setenv("POLICYQA_SEEDS", str(SEEDS))
-    monkeypatch.setenv("POLICYQA_PROGRESS", "0")
-
-
 @pytest.mark.parametrize("question", ["？？？", "\x00\x01", "🙂🙂", "\udcff\udcfe"])  # the last: undecodable argv bytes
 def test_cli_bad_question_exits_2_with_a_message(capsys, env, question):
-    rc, out, err = run(capsys, "ask", question)
+    rc, out, err = run_cli(capsys, "ask", question)
     assert rc == 2 and "policyqa: error:" in err and "empty" in err and out == ""
 
 
 @pytest.mark.parametrize("question", [NOISY["SQL tail"], NOISY["HTML around"], NOISY["emoji"]])
 def test_cli_answers_questions_with_payloads(capsys, env, question):
-    rc, out, _err = run(capsys, "ask", question, "--json")
+    rc, out, _err = run_cli(capsys, "ask", question, "--json")
     assert rc == 0 and "4万" in json.loads(out)["answer"]
 
 
 def test_cli_long_question_is_answered_with_the_notice(capsys, env):
-    rc, out, _err = run(capsys, "ask", LONG, "--json")
+    rc, out, _err = run_cli(capsys, "ask", LONG, "--json")
     rec = json.loads(out)
     assert rc == 0 and rec["notes"][0].startswith("⚠️") and "4万" in rec["answer"]
 
 
 def test_cli_long_question_notice_in_text_mode(capsys, env):
-    rc, out, err = run(capsys, "ask", LONG)
+    rc, out, err = run_cli(capsys, "ask", LONG)
     assert rc == 0 and "问题过长" in out + err
 
 
 def test_cli_undecodable_unit_gets_a_message(capsys):
-    rc, _out, err = run(capsys, "duties", "--unit", "\udcff\udcfe", "--seeds", str(SEEDS))
+    rc, _out, err = run_cli(capsys, "duties", "--unit", "\udcff\udcfe", "--seeds", str(SEEDS))
     assert rc == 2 and "policyqa: error:" in err
 
 
@@ -278,7 +264,7 @@ QUESTION_FILES = {
 def test_cli_eval_with_a_malformed_questions_file(capsys, env, tmp_path, content, msg):
     path = tmp_path / "q.jsonl"
     path.write_bytes(content)
-    rc, _out, err = run(capsys, "eval", "--questions", str(path), "--reports", str(tmp_path / "reports"), "-q")
+    rc, _out, err = run_cli(capsys, "eval", "--questions", str(path), "--reports", str(tmp_path / "reports"), "-q")
     assert rc == 2 and msg in err and "Traceback" not in err
     assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())
 
@@ -312,13 +298,13 @@ def test_cli_with_a_broken_index_names_the_rebuild_command(capsys, index_copy, n
         path.unlink()
     else:
         path.write_bytes(content)
-    rc, out, err = run(capsys, "ask", NB_5G, "--index", "copy")
+    rc, out, err = run_cli(capsys, "ask", NB_5G, "--index", "copy")
     assert rc == 2 and msg in err and "policyqa build --index copy" in err and out == ""
 
 
 def test_cli_with_a_manifest_that_is_a_list(capsys, index_copy):
     (index_copy.index_dir / "manifest.json").write_text("[]")
-    rc, _out, err = run(capsys, "ask", NB_5G, "--index", "copy")
+    rc, _out, err = run_cli(capsys, "ask", NB_5G, "--index", "copy")
     assert rc == 2 and "policyqa build" in err
 
 
@@ -328,11 +314,11 @@ def test_a_seed_replaced_by_binary_junk(capsys, index_copy, tmp_path, monkeypatc
     junk = sorted(seeds.glob("*.txt"))[2]
     junk.write_bytes(os.urandom(2048) + b"\x00" * 16)
     monkeypatch.setenv("POLICYQA_SEEDS", str(seeds))
-    rc, _out, err = run(capsys, "docs")
+    rc, _out, err = run_cli(capsys, "docs")
     assert rc == 2 and junk.name in err and "binary" in err
-    rc, _out, err = run(capsys, "build", "--index", "copy", "-q")
+    rc, _out, err = run_cli(capsys, "build", "--index", "copy", "-q")
     assert rc == 2 and junk.name in err
-    rc, out, _err = run(capsys, "ask", NB_5G, "--index", "copy")  # the index built before still answers
+    rc, out, _err = run_cli(capsys, "ask", NB_5G, "--index", "copy")  # the index built before still answers
     assert rc == 0 and "4万" in out
     assert load_index(index_copy).manifest["clause_count"] == 295
 
