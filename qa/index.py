@@ -276,6 +276,7 @@ def build_index(
             "encoder": {"id": encoder.id, "dim": int(encoder.dim), "spec": settings.encoder},
             "embed_form": settings.embed_form,
             "dense_index": type(index).__name__,
+            "dense_index_setting": settings.dense_index,
             "tokenizer": {"id": TOKENIZER_ID, "user_words": list(user_words)},
             "corpus_hash": corpus.hash,
             "seeds_hash": seeds_hash if seeds_hash is not None else corpus.hash,

@@ -163,7 +163,11 @@ def _commit(
     extra = {_archive_name(d): d.raw for d in archive}
     build_index(
         corpus,
-        settings.with_(encoder=index.manifest["encoder"]["spec"], embed_form=index.manifest.get("embed_form")),
+        settings.with_(  # the library keeps the choices it was built with
+            encoder=index.manifest["encoder"]["spec"],
+            embed_form=index.manifest.get("embed_form"),
+            dense_index=index.manifest.get("dense_index_setting"),
+        ),
         encoder or index._encoder,
         reuse=stored_vectors(index),
         seeds_hash=index.manifest.get("seeds_hash"),
@@ -197,8 +201,9 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
     """Add files (txt, md, html, docx, pdf) to the library in one new generation.
 
     A file whose text is already in the library is skipped and reported; the text of a
-    removed document brings that document back under its old id (as its next version).  Every file is read and parsed before anything is written: one bad file
-    fails the whole call and the library is unchanged.
+    removed document brings that document back under its old id (as its next version).
+    Every file is read and parsed before anything is written: one bad file fails the whole
+    call and the library is unchanged.
     """
     if not paths:
         raise InputError("name at least one file to add")
