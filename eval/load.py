@@ -43,6 +43,12 @@ import httpx
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shown(path: str) -> str:
+    """A path as the report shows it: relative to the repository when it is inside it."""
+    p = Path(path).resolve()
+    return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(path)
 LOOPBACK = "127.0.0.1"
 
 
@@ -394,7 +400,7 @@ def run(args: argparse.Namespace) -> dict:
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "planned_s": args.duration,
         "index": args.index,
-        "questions": args.questions,
+        "questions": _shown(args.questions),
         "cpus": os.cpu_count(),
     }
     out = Path(args.out)
