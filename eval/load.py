@@ -49,6 +49,8 @@ def _shown(path: str) -> str:
     """A path as the report shows it: relative to the repository when it is inside it."""
     p = Path(path).resolve()
     return str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(path)
+
+
 LOOPBACK = "127.0.0.1"
 
 
