@@ -35,6 +35,31 @@ def find_duty_groups(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(1)) for m in _GROUP_RE.finditer(text)]
 
 
+_CELL_LABEL_RE = re.compile(r"^[^：:；;]{1,12}[:：]")
+
+
+def duty_rows_of_table(text: str) -> list[str]:
+    """Duty cells of table rows (a division-of-labour table as :mod:`qa.formats` writes it,
+    each cell as ``header：value`` separated by ``；``), as duty-group texts.
+
+    >>> duty_rows_of_table("序号：1；任务：建设平台；牵头单位：市数据资源局；责任单位：市财政局、市经信局")
+    ['牵头单位：市数据资源局；责任单位：市财政局、市经信局']
+    >>> duty_rows_of_table("推进数据共享（责任单位：市大数据局）")
+    []
+    """
+    out = []
+    for line in text.splitlines():
+        if _GROUP_RE.search(line) or ("；" not in line and ";" not in line):
+            continue  # duty parentheses are read by find_duty_groups; a row has several cells
+        cells = [c.strip() for c in re.split(r"[；;]", line)]
+        if not all(_CELL_LABEL_RE.match(c) for c in cells if c):
+            continue
+        duty = [c for c in cells if _LABEL_RE.match(c)]
+        if duty:
+            out.append("；".join(duty))
+    return out
+
+
 def strip_duty_groups(text: str) -> str:
     """The text without its duty parentheses.
 
@@ -79,7 +104,7 @@ def extract_duties(text: str) -> Duties:
     lead: list[str] = []
     resp: list[str] = []
     coop: list[str] = []
-    for _s, _e, inner in find_duty_groups(text):
+    for inner in [g for _s, _e, g in find_duty_groups(text)] + duty_rows_of_table(text):
         d = parse_duty_group(inner)
         for src, dst in ((d.lead, lead), (d.responsible, resp), (d.cooperating, coop)):
             dst.extend(u for u in src if u not in dst)

@@ -52,3 +52,11 @@ def test_duty_table_both_directions(corpus):
     rows = duty_table(corpus.clauses, task="超算中心")
     assert len(rows) == 1 and "市大数据局" in rows[0].responsible
     assert duty_table(corpus.clauses, unit="不存在的局") == []
+
+
+def test_duties_from_the_rows_of_a_division_of_labour_table():
+    row = "序号：2；任务：建立开放清单；牵头单位：市数据资源局；协同单位：市司法局、市财政局；完成时限：2024年底"
+    d = extract_duties(row)
+    assert d.lead == ("市数据资源局",) and d.cooperating == ("市司法局", "市财政局") and not d.responsible
+    assert not extract_duties("时间：2024年；地点：杭州")  # cells, but no duty columns
+    assert not extract_duties("牵头单位要加强统筹；各部门抓好落实")  # prose, not cells

@@ -342,3 +342,31 @@ def test_a_pdf_in_the_library_is_cited_with_its_page(four, index, tmp_path):
     # the span points into the extracted text kept in the library
     published = doc.raw[cite.clause.char_start : cite.clause.own_end]
     assert match_form(published).startswith(match_form(cite.clause.heading[:6])) and "4万个" in published
+
+
+def test_a_duty_table_in_a_word_file_feeds_the_duty_lookup(four, index, tmp_path):
+    import docx
+
+    from qa.duties import duty_table
+
+    d = docx.Document()
+    for line in ("杭州市公共数据开放重点任务分工方案", "一、重点任务", "各项任务分工如下。"):
+        d.add_paragraph(line)
+    table = d.add_table(rows=3, cols=4)
+    for r, cells in enumerate(
+        (
+            ("序号", "任务", "牵头单位", "责任单位"),
+            ("1", "建设公共数据开放平台", "市数据资源局", "市财政局、市经信局"),
+            ("2", "推进交通出行数据开放", "市交通运输局", "市公安局"),
+        )
+    ):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    path = tmp_path / "杭州分工方案.docx"
+    d.save(path)
+    [ch] = add_documents([path], four, encoder=index.encoder)
+    idx = load_index(four, encoder=index.encoder, check_corpus=False)
+    rows = duty_table(idx.corpus.clauses_of(ch.doc_id), unit="市交通运输局")
+    assert [r.role for r in rows] == ["lead"] and "交通出行" in rows[0].task + idx.corpus.clause_by_id[
+        rows[0].clause_id
+    ].text
