@@ -16,7 +16,7 @@ import numpy as np
 from qa.errors import InputError
 from qa.index import Index
 from qa.normalize import match_form, to_simplified
-from qa.query import expand_colloquial
+from qa.query import META_FIELD_RE, expand_colloquial
 from qa.schema import Clause, Hit
 from qa.tokens import tokenize
 
@@ -174,6 +174,9 @@ def search(
     else:
         boost = 1.0 + ADAPTIVE_DENSE * unknown_share(index, question)
         fused = rrf(runs, k=st.rrf_k, weights={"bm25": st.w_sparse, "dense": st.w_dense * boost})
+    if not META_FIELD_RE.search(match_form(question)):
+        # a signature block (issuer, date, author) answers only questions about the document itself
+        fused = sorted(fused, key=lambda x: index.rows[x[0]].path.startswith("落款"))
     hits = []
     for i, score in fused[: max(k, RERANK_DEPTH if st.rerank else k)]:
         ranks = tuple((name, r.index(i) + 1) for name, r in runs.items() if i in r)
