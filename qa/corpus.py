@@ -85,8 +85,12 @@ class Corpus:
 
     @cached_property
     def hash(self) -> str:
-        """Corpus identity: parser version and every file's name and content hash."""
-        h = hashlib.sha256(PARSER_VERSION.encode())
-        for d in sorted(self.documents, key=lambda d: d.source_file):
-            h.update(f"{d.source_file}\0{d.sha256}\n".encode())
-        return h.hexdigest()
+        return documents_hash(self.documents)
+
+
+def documents_hash(docs) -> str:
+    """Corpus identity: parser version and every file's name and content hash (no parsing needed)."""
+    h = hashlib.sha256(PARSER_VERSION.encode())
+    for d in sorted(docs, key=lambda d: d.source_file):
+        h.update(f"{d.source_file}\0{d.sha256}\n".encode())
+    return h.hexdigest()

@@ -28,7 +28,6 @@ Every failure is an :class:`~qa.errors.InputError` naming the file; no library t
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import io
 import itertools
@@ -45,6 +44,7 @@ from pathlib import Path
 from qa.clean import is_title_line
 from qa.errors import InputError
 from qa.ingest import decode_bytes
+from qa.schema import page_of  # noqa: F401  (part of this module's API)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 _FORMAT_OF = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
@@ -113,19 +113,6 @@ def extract_file(path: str | Path) -> Extracted:
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from e
     return extract_bytes(data, path.name)
-
-
-def page_of(pages: tuple[int, ...], offset: int) -> int | None:
-    """1-based page holding character ``offset`` of the text; ``None`` when there are no pages.
-
-    >>> page_of((0, 120, 260), 130)
-    2
-    >>> page_of((0, 120, 260), 0), page_of((0, 120, 260), 9999), page_of((), 5)
-    (1, 3, None)
-    """
-    if not pages:
-        return None
-    return max(1, bisect.bisect_right(pages, offset))
 
 
 def _short(e: Exception) -> str:

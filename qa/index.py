@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.corpus import PARSER_VERSION, Corpus
+from qa.corpus import PARSER_VERSION, Corpus, documents_hash
 from qa.encoders import Encoder, make_encoder
 from qa.errors import IndexStateError, InputError
+from qa.ingest import load_corpus
 from qa.normalize import match_form, to_simplified
 from qa.schema import Clause, Document
 from qa.settings import Settings
@@ -342,6 +343,7 @@ class Index:
     vec_rows: np.ndarray
     settings: Settings
     _encoder: Encoder | None = field(default=None, repr=False)
+    _history: list[dict] | None = field(default=None, repr=False)
 
     @property
     def encoder(self) -> Encoder:
@@ -359,11 +361,18 @@ class Index:
         return self.dir.name
 
     def history(self) -> list[dict]:
-        """The library's events, oldest first (see :mod:`qa.library`)."""
-        p = self.dir / "history.jsonl"
-        if not p.exists():
-            return []
-        return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+        """The library's events, oldest first (see :mod:`qa.library`); read once per loaded index."""
+        if self._history is None:
+            self._history = read_history(self.dir)
+        return self._history
+
+
+def read_history(d: Path) -> list[dict]:
+    """The events in ``d/history.jsonl`` (none for an index written before the library existed)."""
+    p = d / "history.jsonl"
+    if not p.exists():
+        return []
+    return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def read_documents(d: Path) -> list[Document]:
@@ -464,7 +473,7 @@ def _read_generation(d: Path, settings: Settings, encoder: Encoder | None, check
     corpus = Corpus(tuple(docs), tuple(clauses))
     if check_corpus and settings.seeds_dir.is_dir():
         try:
-            current = Corpus.from_folder(settings.seeds_dir).hash
+            current = documents_hash(load_corpus(settings.seeds_dir))  # read, not parsed
         except InputError:
             current = None
         if current is not None and current != manifest.get("seeds_hash"):

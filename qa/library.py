@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from qa.clauses import parse_clauses
-from qa.corpus import Corpus
+from qa.corpus import Corpus, documents_hash
 from qa.encoders import Encoder
 from qa.errors import IndexStateError, InputError
 from qa.index import (
@@ -34,6 +34,7 @@ from qa.index import (
     build_index,
     load_index,
     read_documents,
+    read_history,
     read_manifest,
     stored_vectors,
     sweep_generations,
@@ -185,16 +186,13 @@ def _duplicate_of(doc: Document, index: Index) -> str:
     return ""
 
 
-def _removed_with(doc: Document, index: Index) -> tuple[str, int] | None:
+def _removed_with(doc: Document, history: list[dict]) -> tuple[str, int] | None:
     """``(id, last version)`` of a removed document that had this text: adding it again restores it."""
-    removed = _removed_ids(index.history())
-    last = None
-    for e in index.history():
-        if e.get("doc_id") in removed and e.get("sha256") == doc.sha256:
-            last = e["doc_id"]
-    if last is None:
+    removed = _removed_ids(history)
+    same = [e["doc_id"] for e in history if e.get("doc_id") in removed and e.get("sha256") == doc.sha256]
+    if not same:
         return None
-    return last, max(int(e.get("version", 1)) for e in index.history() if e.get("doc_id") == last)
+    return same[-1], max(int(e.get("version", 1)) for e in history if e.get("doc_id") == same[-1])
 
 
 def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder | None = None) -> list[Change]:
@@ -227,7 +225,7 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
             if why:
                 changes.append(Change("skip", "", title=doc.name, message=f"{Path(p).name}: not added, {why}"))
                 continue
-            restored = _removed_with(doc, index)
+            restored = _removed_with(doc, index.history())
             if restored and restored[0] not in fresh:
                 doc = replace(doc, id=restored[0], version=restored[1] + 1, origin="added", added_at=now())
             else:
@@ -332,14 +330,17 @@ def status_text(doc: Document, on: str) -> str:
     '《宁波市方案》将于2025-06-30废止'
     """
     name = doc.name if doc.name.startswith("《") else f"《{doc.name}》"
+    return name + status_phrase(doc, on)
+
+
+def status_phrase(doc: Document, on: str) -> str:
+    """What a status says after the document's name: 现行有效, 已于…废止, 将于…被替代…"""
     if doc.status == "in_force":
-        return f"{name}现行有效"
+        return STATUS_LABELS["in_force"]
     verb = "废止" if doc.status == "expired" else "被替代"
-    when = (
-        f"{'将' if doc.status_date and doc.status_date > on else '已'}于{doc.status_date}" if doc.status_date else "已"
-    )
+    when = f"{'将' if doc.status_date > on else '已'}于{doc.status_date}" if doc.status_date else "已"
     by = f"（由{doc.superseded_by}替代）" if doc.superseded_by else ""
-    return f"{name}{when}{verb}{by}"
+    return f"{when}{verb}{by}"
 
 
 # --- importing the seed folder (``policyqa build``) --------------------------------------------
@@ -351,27 +352,29 @@ def _previous_library(settings: Settings) -> tuple[list[Document], list[dict], P
     Only ``documents.json`` and ``history.jsonl`` must be intact (their checksums are checked):
     a rebuild can repair a corrupt FAISS or BM25 file without losing added documents.
     """
-    d = settings.index_dir
+    d = settings.index_dir.resolve()
     if not (d / "manifest.json").exists():
         return [], [], None
     hint = f"restore it from a backup, or run `policyqa build --fresh --index {settings.index_name}` to start again from {settings.seeds_dir}/ only (documents added since are dropped)"
     try:
-        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise IndexStateError(f"the library's manifest {d / 'manifest.json'} is unreadable ({e}): {hint}") from e
-    if not isinstance(manifest, dict):
-        raise IndexStateError(f"the library's manifest {d / 'manifest.json'} is not a PolicyQA manifest: {hint}")
-    if manifest.get("format_version", 0) < FORMAT_VERSION:  # before the library existed: all from seeds
-        return [], [], None
-    read_manifest(d.resolve(), hint)
+        manifest = read_manifest(d, hint)
+    except IndexStateError:
+        if _format_version(d) < FORMAT_VERSION:  # written before the library existed: all from seeds
+            return [], [], None
+        raise
     verify_files(
-        d.resolve(),
-        manifest,
-        f"the library's documents cannot be read back: {hint}",
-        only=("documents.json", "history.jsonl"),
+        d, manifest, f"the library's documents cannot be read back: {hint}", only=("documents.json", "history.jsonl")
     )
-    history = [json.loads(x) for x in (d / "history.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    return read_documents(d.resolve()), history, d.resolve()
+    return read_documents(d), read_history(d), d
+
+
+def _format_version(d: Path) -> int:
+    """The format version a manifest states (0 when it states none or cannot be read)."""
+    try:
+        version = json.loads((d / "manifest.json").read_text(encoding="utf-8")).get("format_version", 0)
+    except (OSError, ValueError, AttributeError):
+        return FORMAT_VERSION  # unreadable: not an old index, a broken one
+    return version if isinstance(version, int) else FORMAT_VERSION
 
 
 def import_seeds(
@@ -385,7 +388,7 @@ def import_seeds(
     """
     with library_lock(settings):
         seeds = load_corpus(settings.seeds_dir)
-        seeds_hash = Corpus.from_documents(seeds).hash
+        seeds_hash = documents_hash(seeds)
         prev_docs, history, prev_dir = ([], [], None) if fresh else _previous_library(settings)
         prev = {d.id: d for d in prev_docs}
         removed = _removed_ids(history)
@@ -413,7 +416,7 @@ def import_seeds(
                 )
                 continue
             if p is not None and (p.version > 1 or p.sha256 == s.sha256):
-                docs.append(replace(p, format=s.format) if p.version == 1 else p)
+                docs.append(p)  # unchanged, or given a new version through the library
                 continue
             imported = replace(s, added_at=now(), status=p.status if p else "in_force",
                                status_date=p.status_date if p else "", superseded_by=p.superseded_by if p else "")  # fmt: skip

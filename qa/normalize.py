@@ -77,14 +77,15 @@ def to_simplified(text: str) -> str:
     """
     if not text:
         return text
-    text = _TW_RE.sub(lambda m: TW_TERMS[m.group(0)], _no_surrogates(text))
+    text = _TW_RE.sub(lambda m: TW_TERMS[m.group(0)], no_surrogates(text))
     return _t2s().convert(text)
 
 
-def _no_surrogates(text: str) -> str:
-    """Lone surrogates (undecodable bytes of a command line) become ``?``: OpenCC needs UTF-8.
+def no_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable bytes of a command line, ``\\ud800`` in JSON) become ``?``:
+    OpenCC and SQLite need UTF-8.
 
-    >>> _no_surrogates("宁波" + chr(0xDCFF))
+    >>> no_surrogates("宁波" + chr(0xDCFF))
     '宁波?'
     """
     return text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
@@ -96,7 +97,7 @@ def to_traditional(text: str) -> str:
     >>> to_traditional("数字政府")
     '數字政府'
     """
-    return _s2t().convert(_no_surrogates(text)) if text else text
+    return _s2t().convert(no_surrogates(text)) if text else text
 
 
 def to_script(text: str, script: str) -> str:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.errors import InputError
+from qa.normalize import no_surrogates
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -63,7 +64,7 @@ def _text(s: str, limit: int = MAX_TEXT) -> str:
     >>> _text("宁波\\ud8005G")
     '宁波?5G'
     """
-    return s[:limit].encode("utf-8", "replace").decode("utf-8")
+    return no_surrogates(s[:limit])
 
 
 def _now() -> str:

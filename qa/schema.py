@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 
 
@@ -18,6 +19,20 @@ class Duties:
 
     def all_units(self) -> tuple[str, ...]:
         return self.lead + self.responsible + self.cooperating
+
+
+def page_of(pages: tuple[int, ...], offset: int) -> int | None:
+    """1-based page holding character ``offset`` of a text whose pages start at ``pages``;
+    ``None`` when there are no pages.
+
+    >>> page_of((0, 120, 260), 130)
+    2
+    >>> page_of((0, 120, 260), 0), page_of((0, 120, 260), 9999), page_of((), 5)
+    (1, 3, None)
+    """
+    if not pages:
+        return None
+    return max(1, bisect.bisect_right(pages, offset))
 
 
 @dataclass(frozen=True)
@@ -55,16 +70,8 @@ class Document:
             object.__setattr__(self, "pages", tuple(self.pages))
 
     def page_of(self, offset: int) -> int | None:
-        """1-based page of ``raw[offset]`` for PDFs, else None.
-
-        >>> Document("d", "d.pdf", "", "", "", "", "", "", "simplified", "", "", pages=(0, 120, 260)).page_of(130)
-        2
-        """
-        if not self.pages:
-            return None
-        import bisect
-
-        return bisect.bisect_right(self.pages, offset)
+        """1-based page of ``raw[offset]`` for PDFs, else None (see :func:`page_of`)."""
+        return page_of(self.pages, offset)
 
     def effective_status(self, today: str) -> str:
         """The status on ``today`` (ISO date): a document set to expire on a later date is still in force.

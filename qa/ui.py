@@ -503,7 +503,7 @@ def build_blocks(app: PolicyApp):
             from qa.library import versions_of
 
             return views.history_rows(versions_of(app.index, doc_id))
-        except Exception:
+        except PolicyQAError:  # e.g. a document without history
             return []
 
     def collection_line() -> str:
@@ -747,7 +747,7 @@ def build_blocks(app: PolicyApp):
                     )
                 with gr.Accordion("管理文库（工作人员）", open=False, elem_id="lib-admin"):
                     if not app.settings.staff_token:
-                        gr.Markdown("上传和修改已关闭：服务器未设置工作人员口令（环境变量 `POLICYQA_STAFF_TOKEN`）。")
+                        gr.Markdown(f"{STAFF_CLOSED}。")
                     lib_token = gr.Textbox(label="工作人员口令", type="password", elem_id="lib-token")
                     lib_files = gr.File(
                         label="上传文件（txt、md、html、docx、pdf）",

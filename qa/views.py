@@ -298,12 +298,9 @@ def status_label(doc: Document) -> str:
     >>> status_label(Document("d", "d.txt", "方案", "", "", "", "", "", "simplified", "", "", status="expired", status_date="2025-06-30"))
     '已于2025-06-30废止'
     """
-    from qa.library import STATUS_LABELS, status_text
+    from qa.library import status_phrase
 
-    if doc.status == "in_force":
-        return STATUS_LABELS["in_force"]
-    name = doc.name if doc.name.startswith("《") else f"《{doc.name}》"
-    return status_text(doc, _today()).removeprefix(name)
+    return status_phrase(doc, _today())
 
 
 def change_line(change) -> str:
