@@ -332,11 +332,29 @@ def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int) -> str:
     return f"{head}：{body}" if body else head
 
 
+def _asked_role(sc: str) -> str:
+    """The role a "what does unit Y do" question asks about, if it names one.
+
+    >>> _asked_role("牵头打造什么应用？"), _asked_role("作为责任单位要推进哪些工作？"), _asked_role("参与哪项工作？")
+    ('lead', 'responsible', '')
+    """
+    if "牵头" in sc and not re.search(r"牵头或|或牵头|牵头和|和牵头", sc):
+        return "lead"
+    if "责任单位" in sc:
+        return "responsible"
+    if re.search(r"协同|配合", sc):
+        return "cooperating"
+    return ""
+
+
 def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[str, list[Citation]] | None:
     found = _reverse_units(index, q)
     if not found:
         return None
     rest = q.sc.replace(q.reverse_unit, "")
+    asked = _asked_role(rest)
+    if asked and any(r == asked for _c, r in found):
+        found = [(c, r) for c, r in found if r == asked]  # “…牵头哪项应用”: the tasks it leads
     toks = [
         t for t in tokenize(rest, index.user_words) if t not in ("负责", "承担", "任务", "数字政府", "建设", "参与")
     ]
