@@ -110,6 +110,51 @@ _TIME_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年
 _ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
 _ROLE_WORD_RE = re.compile(r"局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长")
+# a named institution (浙江大学, 之江实验室), not the generic 高校 / 科研院所 / 成立联合实验室
+_INSTITUTION_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院|医院|研究院|研究所|实验室)")
+_LEAD_VERB_RE = re.compile(r"^(?:依托|成立|建设|建立|组建|设立|推动|支持|联合|加强|打造|培育|与|和|及|由|在)+")
+_GENERIC_NAME_RE = re.compile(r"^(?:高等|知名|重点|省内|国内|相关|有关|专业|科研|研究|高校|企业|省|市|县)+$")
+_RANK_RE = re.compile(r"[副正]?(?:国|部|省|厅|局|处|科|市|县)级|(?:主要|分管)(?:负责同志|领导|负责人)|[副正]职")
+_NAME_ASK_RE = re.compile(r"姓名|叫什么名字|名字")
+# the common surnames: jieba tags some policy words as names (建立健全/nr), a name starts with one of these
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+    "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞"
+    "颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻"
+    "祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇"
+    "栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+
+
+def _names_person(sentence: str) -> bool:
+    """Does a sentence name a person (jieba's part-of-speech tag ``nr``)?
+
+    >>> _names_person("浙江省委书记袁家军担任组长"), _names_person("由省政府领导任组长")
+    (True, False)
+    """
+    import jieba.posseg  # loaded on first use: only questions asking for a name need it
+
+    return any(
+        flag.startswith("nr") and 2 <= len(w) <= 3 and w[0] in _SURNAMES for w, flag in jieba.posseg.cut(sentence)
+    )
+
+
+def _names_institution(sentence: str, question: str) -> bool:
+    """Does a sentence name an institution other than the one the question is about?
+
+    >>> q = "联合实验室设在哪所高校？"
+    >>> _names_institution("依托浙江大学建设", q), _names_institution("依托省内知名企业和科研院所，成立河北省数字政府联合实验室", q)
+    (True, False)
+    """
+    for m in _INSTITUTION_RE.finditer(sentence):
+        name = _LEAD_VERB_RE.sub("", m.group(0))
+        prefix = re.sub(r"(?:大学|学院|医院|研究院|研究所|实验室)$", "", name)
+        if not prefix or _GENERIC_NAME_RE.match(prefix):
+            continue
+        if any(name[i : i + 4] in question for i in range(len(name) - 3)):
+            continue  # the institution the question asks about, not an answer
+        return True
+    return False
 
 
 def supports_type(q: Query, sentence: str) -> bool:
@@ -135,7 +180,13 @@ def supports_type(q: Query, sentence: str) -> bool:
         return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))
     if q.wants == "company":
         return bool(_COMPANY_RE.search(s))
+    if q.wants == "institution":
+        return _names_institution(s, q.sc)
+    if q.wants == "rank":
+        return bool(_RANK_RE.search(s))
     if q.wants == "person":
+        if _NAME_ASK_RE.search(q.sc):
+            return _names_person(s)  # 姓名: the sentence must name someone, not just the post
         roles = _ROLE_WORD_RE.findall(q.sc)
         return any(r in s for r in roles)
     return True
@@ -149,13 +200,23 @@ def supports_years(q: Query, context: str) -> bool:
     return test(y in context for y in q.years)
 
 
-_ASK_UNIT_RE = re.compile(r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|PB|TB|兆|G|倍|天|小时|分钟|次)")
+_ASK_UNIT_RE = re.compile(
+    r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
+)
 
 
 def supports_asked_unit(q: Query, context: str) -> bool:
-    """``多少PB`` needs a figure in PB in the evidence."""
+    """``多少PB`` needs a figure in PB in the evidence.
+
+    >>> from qa.query import analyse
+    >>> supports_asked_unit(analyse("超算中心的算力规模是多少PFlops？"), "2023年，人工智能超算中心全面投用。")
+    False
+    >>> supports_asked_unit(analyse("算力要达到多少PFlops？"), "新增算力200 PFLOPS。")
+    True
+    """
     m = _ASK_UNIT_RE.search(q.sc)
     if not m:
         return True
     unit = m.group(0)[2:]
-    return bool(re.search(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context))
+    flags = re.IGNORECASE if unit.isascii() else 0
+    return bool(re.search(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context, flags))

@@ -157,8 +157,10 @@ ANSWER_TYPES = {
     "time": re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|几月|几号|时间表|截止"),
     "place": re.compile(r"哪个(?:城市|区|县|市|省|地区|园区)|哪座城市|选址|建在哪"),
     "company": re.compile(r"哪家(?:企业|公司|单位|银行|机构)|哪个(?:企业|公司|集团)"),
+    "institution": re.compile(r"哪(?:所|家|个)(?:高校|大学|学校|院校|医院|科研院所|研究院|研究所|实验室)"),
+    "rank": re.compile(r"什么级别|哪个级别|哪一级|什么职级|什么层级"),
     "person": re.compile(
-        r"(?:局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长)(?:是谁|是哪位|叫什么)|(?:是谁|哪位).{0,6}(?:局长|厅长|主任|书记|省长|市长|负责人)|姓名"
+        r"(?:局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长)(?:是谁|是哪位|叫什么)|(?:是谁|哪位).{0,6}(?:局长|厅长|主任|书记|省长|市长|负责人)|姓名|叫什么名字"
     ),
 }
 
@@ -352,7 +354,7 @@ class Query:
     wants_list: bool
     compare: bool
     meta: bool
-    wants: str = ""  # answer type: money | quantity | time | place | company | person | ""
+    wants: str = ""  # answer type: money | quantity | time | place | company | institution | rank | person | ""
 
 
 def places_in(text: str) -> tuple[str, ...]:
