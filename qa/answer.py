@@ -28,6 +28,7 @@ from qa.evidence import (
     supports_type,
     supports_years,
     weights,
+    year_part,
 )
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
@@ -204,12 +205,17 @@ def _best_sentences(
     for c in cands[:6]:
         title = match_form(c.doc.title or c.doc.name)
         toks = [t for t in all_toks if t not in title] or all_toks
+        # what the question is about: not the year it names (到 2025 年), which many sentences share
+        topic = toks if q.compare else [t for t in toks if len(t) > 1 and not t.isdigit()] or toks
         sents = split_sentences(c.hit.clause.text)
         for j, s in enumerate(sents):
-            if is_instruction(s) or not supports_type(q, s):
+            if is_instruction(s):
                 continue  # an instruction planted in a document is not an answer
-            own = coverage(toks, s, w)
-            if q.wants and own < TYPED_SENTENCE_COVERAGE:
+            part = s if q.compare else year_part(q, s)
+            if part is None or not supports_type(q, part):
+                continue  # about other years, or without the kind of thing asked for
+            own = coverage(toks, part, w)
+            if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:
                 continue  # a figure/date/place sentence must also be about what the question asks
             sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank)
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone

@@ -200,6 +200,38 @@ def supports_years(q: Query, context: str) -> bool:
     return test(y in context for y in q.years)
 
 
+_SENT_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
+
+
+def year_part(q: Query, sentence: str) -> str | None:
+    """The part of a sentence that speaks about the year(s) a question asks about.
+
+    A sentence that gives targets for several years (“2023年，智安小区达到92%；2025年，视频
+    监控覆盖率达到100%”) answers a 2025 question only with its 2025 part (plus any lead-in
+    before the first year). ``None`` when the sentence names years but none asked for.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("宁波智安小区到2025年要达到多少比例？")
+    >>> year_part(q, "2023年，“智安小区”全市达到92%以上；2025年，视频监控覆盖率达到100%。")
+    '2025年，视频监控覆盖率达到100%。'
+    >>> year_part(q, "2023年，“智安小区”全市达到92%以上。") is None
+    True
+    >>> year_part(q, "建设智安小区。")
+    '建设智安小区。'
+    """
+    marks = list(_SENT_YEAR_RE.finditer(sentence))
+    if not q.years or not marks:
+        return sentence
+    asked = [i for i, m in enumerate(marks) if m.group(0) in q.years]
+    if not asked:
+        return None
+    parts = [sentence[: marks[0].start()]]
+    for i in asked:
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(sentence)
+        parts.append(sentence[marks[i].start() : end])
+    return "".join(parts)
+
+
 _ASK_UNIT_RE = re.compile(
     r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
 )
