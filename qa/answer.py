@@ -52,6 +52,8 @@ OFF_TOPIC_Z = 2.2
 #: dev + dev2: no precision gain, fewer facts).
 SECOND_SENTENCE = 0.8
 TYPED_SENTENCE_COVERAGE = 0.3
+#: A sentence of an over-long answer keeps at least this many characters around its best phrase.
+MIN_CROP = 75
 
 
 # --- small pure helpers -------------------------------------------------------------------
@@ -87,6 +89,56 @@ def split_sentences(text: str) -> list[str]:
         else:
             merged.append(s)
     return merged
+
+
+def _phrases(sentence: str) -> list[str]:
+    """A sentence cut after each top-level comma or colon (never inside parentheses)."""
+    out, cur, depth = [], [], 0
+    for ch in sentence:
+        cur.append(ch)
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "，,：:":
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return out
+
+
+def crop(sentence: str, toks: list[str], w: Weights, budget: int, q: Query | None = None) -> str:
+    """The part of a long sentence around the phrase that best matches the question, within
+    ``budget`` characters, marked with … where cut.
+
+    >>> s = "聚焦疫情防控、科技创新等12个方面重大任务，强化经济调节、市场监管等五大职能，建设数字政府综合应用，健全工作运行机制，实现政府履职整体跃升。"
+    >>> crop(s, ["重大任务", "职能"], Weights({}, 1.0), 40)
+    '聚焦疫情防控、科技创新等12个方面重大任务，强化经济调节、市场监管等五大职能，…'
+    >>> crop("建设数字政府。", ["数字政府"], Weights({}, 1.0), 50)
+    '建设数字政府。'
+    """
+    if len(sentence) <= budget:
+        return sentence
+    parts = _phrases(sentence)
+    scores = [sum(w.of(t) for t in toks if t in match_form(p).lower()) for p in parts]
+    if q is not None and q.wants:  # the phrase holding the figure/date/place asked for
+        scores = [x + (w.unknown if supports_type(q, p) else 0.0) for x, p in zip(scores, parts, strict=True)]
+    lo = hi = max(range(len(parts)), key=lambda i: (scores[i], -i))
+    size = len(parts[lo])
+    while True:
+        options = [(scores[i], i == hi + 1, i) for i in (lo - 1, hi + 1) if 0 <= i < len(parts)]
+        options = [o for o in options if size + len(parts[o[2]]) <= budget]
+        if not options:
+            break
+        i = max(options)[2]
+        size += len(parts[i])
+        lo, hi = min(lo, i), max(hi, i)
+    text = "".join(parts[lo : hi + 1])
+    if len(text) > budget:  # one phrase longer than the budget
+        text = text[: budget - 1]
+        hi = -1
+    return ("…" if lo > 0 else "") + text + ("…" if hi != len(parts) - 1 else "")
 
 
 def short_name(doc: Document) -> str:
@@ -503,11 +555,24 @@ def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, sc
         return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
     citations: list[Citation] = []
     parts = []
+    budget = _crop_budget(picked, limit)
+    toks = _q_tokens(index, q)
     for c, sents in picked:
         n = _cite(citations, c.hit.clause, sents[0])
-        body = "".join(to_script(strip_duty_groups(s) if not q.duty else s, script) for s in sents)
+        body = "".join(
+            to_script(crop(strip_duty_groups(s) if not q.duty else s, toks, w, budget, q), script) for s in sents
+        )
         parts.append(f"{body}[{n}]")
     return "\n".join(parts), citations
+
+
+def _crop_budget(picked: list[tuple[_Candidate, list[str]]], limit: int) -> int:
+    """Characters each picked sentence may keep so that the answer stays near ``limit``
+    (no cropping when it already fits)."""
+    sents = [s for _c, ss in picked for s in ss]
+    if sum(len(s) for s in sents) <= limit:
+        return 10**6
+    return max(MIN_CROP, limit // max(1, len(sents)))
 
 
 def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) -> list[_Candidate]:
@@ -595,9 +660,11 @@ def _answer(
                 lines.append(f"{to_script(place, script)}：{to_script(REFUSAL, script)}")
                 continue
             picked = _best_sentences(index, analyse(question), side, w, limit // 2, 1)
+            budget = _crop_budget(picked, limit // 2)
+            toks = _q_tokens(index, analyse(question))
             for c, sents in picked:
                 n = _cite(citations, c.hit.clause, sents[0])
-                body = "".join(to_script(strip_duty_groups(s), script) for s in sents)
+                body = "".join(to_script(crop(strip_duty_groups(s), toks, w, budget, q), script) for s in sents)
                 lines.append(f"{to_script(place, script)}：{body}[{n}]")
         if citations:
             result, mode = ("\n".join(lines), citations), "compare"
