@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from qa.cite import is_instruction
 from qa.clean import SALUTATION_RE
@@ -473,6 +474,37 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
     return len(toks) >= 2
 
 
+_QUOTES_RE = re.compile(r"[“”\"'‘’「」『』\s]")
+
+
+@lru_cache(maxsize=4)
+def _corpus_titles(index: Index) -> tuple[str, tuple[frozenset[str], ...]]:
+    """All document text (quotes dropped) and the word set of each document's titles."""
+    text = "\n".join(_QUOTES_RE.sub("", match_form(d.clean)) for d in index.corpus.documents)
+    words = tuple(
+        frozenset(tokenize(match_form(f"{d.title}{short_name(d)}{d.name}{d.issuer}"), index.user_words))
+        for d in index.corpus.documents
+    )
+    return text, words
+
+
+def unknown_titles(index: Index, q: Query) -> list[str]:
+    """Titles in 《》 that are neither a document of the library (in full or in other words)
+    nor mentioned by one: “《浙江省数字政府建设“十五五”规划》提出了哪些目标？” cannot be answered
+    from the library, while a document the library cites (国务院《指导意见》) is known."""
+    text, words = _corpus_titles(index)
+    out = []
+    for title in re.findall(r"《([^》]{4,60})》", q.sc):
+        t = _QUOTES_RE.sub("", title)
+        if t in text:
+            continue
+        toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or _HAN_RE.match(x)} - FILLER
+        if any(toks <= ws for ws in words):
+            continue  # the library's own document, named in other words
+        out.append(title)
+    return out
+
+
 def _named_document(index: Index, q: Query) -> Document | None:
     """The one document a question names by its author, source or short title, if exactly one."""
     named = [d for d in index.corpus.documents if _names_document(q.sc, d)]
@@ -639,6 +671,9 @@ def _answer(
     if unknown_places and len(mentioned) < len(unknown_places):
         missing = "、".join(p for p in unknown_places if p not in mentioned)
         return _refusal(question, hits, started, f"现有文件不涉及{missing}", rewritten)
+    if missing_docs := unknown_titles(index, q):
+        why = f"文库中没有《{'》《'.join(missing_docs)}》"
+        return _refusal(question, hits, started, why, rewritten)
     vocab = index.bm25.vocab_dict
     if not any(
         t in vocab and not t.isdigit() and (len(t) > 1 or _HAN_RE.match(t)) for t in tokenize(q.sc, index.user_words)

@@ -115,6 +115,7 @@ _INSTITUTION_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院|医院|研
 _LEAD_VERB_RE = re.compile(r"^(?:依托|成立|建设|建立|组建|设立|推动|支持|联合|加强|打造|培育|与|和|及|由|在)+")
 _GENERIC_NAME_RE = re.compile(r"^(?:高等|知名|重点|省内|国内|相关|有关|专业|科研|研究|高校|企业|省|市|县)+$")
 _RANK_RE = re.compile(r"[副正]?(?:国|部|省|厅|局|处|科|市|县)级|(?:主要|分管)(?:负责同志|领导|负责人)|[副正]职")
+_HOLDER_RE = re.compile(r"领导|负责同志|负责人|" + _ROLE_WORD_RE.pattern)
 _NAME_ASK_RE = re.compile(r"姓名|叫什么名字|名字")
 # the common surnames: jieba tags some policy words as names (建立健全/nr), a name starts with one of these
 _SURNAMES = set(
@@ -188,7 +189,9 @@ def supports_type(q: Query, sentence: str) -> bool:
         if _NAME_ASK_RE.search(q.sc):
             return _names_person(s)  # 姓名: the sentence must name someone, not just the post
         roles = _ROLE_WORD_RE.findall(q.sc)
-        return any(r in s for r in roles)
+        if roles:  # 组长是谁: the sentence names the post
+            return any(r in s for r in roles)
+        return bool(_RANK_RE.search(s) or _HOLDER_RE.search(s))  # 由谁担任: a post, a rank or a leader
     return True
 
 
