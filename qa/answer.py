@@ -53,6 +53,8 @@ OFF_TOPIC_Z = 2.2
 #: dev + dev2: no precision gain, fewer facts).
 SECOND_SENTENCE = 0.8
 TYPED_SENTENCE_COVERAGE = 0.3
+#: A clause whose whole text is a heading this short is a section title, never an answer.
+BARE_HEADING = 12
 #: A sentence of an over-long answer keeps at least this many characters around its best phrase.
 MIN_CROP = 75
 
@@ -264,6 +266,11 @@ def _best_sentences(
         for j, s in enumerate(sents):
             if is_instruction(s):
                 continue  # an instruction planted in a document is not an answer
+            if len(sents) == 1 and (
+                len(_strip_marker(s).rstrip("。：:")) <= BARE_HEADING
+                or (len(s) <= 40 and index.corpus.children.get(c.hit.clause.id))
+            ):
+                continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
             part = s if q.compare else year_part(q, s)
             if part is None or not supports_type(q, part):
                 continue  # about other years, or without the kind of thing asked for
@@ -445,6 +452,7 @@ _META_FIELDS = (
     (re.compile(r"发文机关|哪个机关|哪个部门印发|谁印发|谁发布|发布单位"), "issuer", "发文机关"),
     (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
     (re.compile(r"出自|来源|媒体|平台|转载"), "source", "来源"),
+    (re.compile(r"标题|全称|题目|完整名称"), "title", "标题"),
 )
 
 
@@ -521,12 +529,22 @@ def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
     return [*used, *(h for h in hits if h.clause.id not in seen)]
 
 
+def _meta_value(doc: Document, field: str) -> str:
+    value = getattr(doc, field)
+    if value and field == "date":
+        y, m, d = value.split("-")
+        return f"{int(y)}年{int(m)}月{int(d)}日"
+    return value
+
+
 def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
-    """文号 / date / issuer / author of the document the question is about, cited to the clause stating it."""
+    """文号 / date / issuer / author / title of the document the question is about, each cited
+    to the clause stating it (“这份文件的标题是什么？由哪个机关印发？” answers both)."""
     if not q.meta or not cands:
         return None
-    field = next(((f, label) for pat, f, label in _META_FIELDS if pat.search(q.sc)), None)
-    if field is None:
+    asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
+    fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
+    if not fields:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
     targets = [d for d in index.corpus.documents if _names_document(q.sc, d)]
@@ -535,28 +553,37 @@ def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -
         pool = [_Candidate(cands[0].hit, 0, targets[0], "", 0.0)]
     for cand in pool:
         doc = cand.doc
-        value = getattr(doc, field[0])
-        if not value:
+        if not any(getattr(doc, f) for f, _l in fields):
             if targets:
                 return "", []  # the document the question names does not state it
             continue
         title = match_form(doc.title)
         if named and not any(n in title or match_form(short_name(doc)) in n for n in named):
             continue  # the question asks about another document it names
-        if not named and not targets and not (set(q.places) & doc_places(doc)):
-            continue
-        shown = value
-        if field[0] == "date":
-            y, m, d = value.split("-")
-            shown = f"{int(y)}年{int(m)}月{int(d)}日"
-        probe = match_form(re.split(r"[,，、]", shown)[0])
-        cl = next((c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc), None)
-        if cl is None:
+        if not named and not targets and not (set(q.places) & doc_places(doc)) and not _states_field(q, doc):
             continue
         citations: list[Citation] = []
-        n = _cite(citations, cl, shown)
-        return f"《{to_script(short_name(doc), script)}》的{field[1]}：{to_script(shown, script)}[{n}]。", citations
+        parts = []
+        for field, label in fields:
+            shown = _meta_value(doc, field)
+            if not shown:
+                parts.append(f"文件未写明{label}")
+                continue
+            probe = match_form(re.split(r"[,，、]", shown)[0])
+            cl = next((c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc), None)
+            if cl is None:
+                continue
+            n = _cite(citations, cl, shown)
+            parts.append(f"{label}：{to_script(shown, script)}[{n}]")
+        if citations:
+            return f"《{to_script(short_name(doc), script)}》的" + "；".join(parts) + "。", citations
     return None
+
+
+def _states_field(q: Query, doc: Document) -> bool:
+    """Does the question quote one of the document's own metadata values (冀政发〔2023〕3号)?"""
+    values = (doc.doc_number, doc.issuer, doc.author)
+    return any(v and match_form(v) in q.sc for v in values)
 
 
 def _refusal(question: str, hits: list[Hit], started: float, why: str, rewritten: str = "") -> Answer:

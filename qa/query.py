@@ -142,7 +142,7 @@ _COMPARE_RE = re.compile(r"分别|各是|各有|各自|两地|两边|对比|比�
 # metadata questions ask about a document itself: a field word and a word naming the document
 META_FIELD_RE = re.compile(
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
-    r"依据|根据哪|上位文件"
+    r"依据|根据哪|上位文件|标题|全称|题目"
 )
 _META_DOC_RE = re.compile(r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文")
 
