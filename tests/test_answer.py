@@ -131,3 +131,54 @@ def test_helpers():
         "d", "d.txt", "河北省人民政府關於加強數字政府建設的實施意見", "", "", "", "河北省", "", "traditional", "", ""
     )
     assert short_name(d) == "河北省加強數字政府建設的實施意見"
+
+
+def test_reverse_duty_question_naming_a_role_lists_that_role(index):
+    a, t = ask(index, "浙江省数字政府系统建设方案中，省商务厅牵头哪项应用？")
+    assert a.mode == "reverse_duty" and not a.refused
+    assert "双循环" in t and "作为牵头单位" in t
+    assert "作为协同单位" not in t  # it also cooperates on other tasks; the question asks what it leads
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("宁波智安小区2025年的覆盖目标是多少？", "the 2025 target in that sentence is about video coverage"),
+        ("《浙江省数字政府建设“十五五”规划》提出了哪些主要目标？", "no such document in the library"),
+        ("浙江省的首席数据官由哪位领导担任？", "浙江 sets up the post but does not say who holds it"),
+        ("河北省数字政府联合实验室设在哪所高校？", "依托省内知名企业和科研院所: no university named"),
+        ("宁波人工智能超算中心的算力是多少PFlops？", "no figure in PFlops"),
+        ("浙江省数字政府建设工作领导小组组长的姓名是什么？", "the post (省政府领导) is given, no name"),
+    ],
+)
+def test_near_miss_questions_are_refused(index, question, why):
+    a, _t = ask(index, question)
+    assert a.refused, why
+    assert not a.citations
+
+
+def test_unknown_document_refusal_says_which(index):
+    a, t = ask(index, "《河北省数字经济促进条例》规定了哪些内容？")
+    assert a.refused and "河北省数字经济促进条例" in t
+
+
+def test_holder_question_answered_when_the_post_is_stated(index):
+    a, t = ask(index, "河北省有关部门的数据官原则上由谁担任？")
+    assert not a.refused and "分管负责同志" in t
+    a, t = ask(index, "浙江省数字政府建设工作领导小组的组长由谁担任？")
+    assert not a.refused and "省政府领导" in t
+
+
+def test_metadata_question_with_two_fields_answers_both(index):
+    a, t = ask(index, "冀政发〔2023〕3号这份文件的标题是什么？由哪个机关印发？")
+    assert a.mode == "meta" and not a.refused
+    assert t.index("标题") < t.index("发文机关")  # in the order asked
+    assert "加强数字政府建设的实施意见" in t and "河北省人民政府" in t
+    assert a.citations and all(c.clause.doc_id.startswith("001") for c in a.citations)
+
+
+def test_long_sentences_are_cropped_around_the_answer(index):
+    a, t = ask(index, "按照浙江的系统建设方案，数字政府综合应用要强化几大职能？")
+    assert not a.refused and "五大职能" in t
+    assert len(_body(a)) <= 200  # the clause's one sentence is 330 characters
+    assert "…" in a.text

@@ -24,3 +24,13 @@ def test_asked_unit_and_coverage():
     assert supports_asked_unit(analyse("建成多少个5G基站？"), "累计建设5G基站超过4万个")
     w = Weights({"宁波": 1.0, "基站": 3.0}, 5.0)
     assert coverage(["宁波", "基站", "火星"], "宁波基站", w) == 4.0 / 9.0
+
+
+def test_year_part_keeps_only_the_asked_year():
+    from qa.evidence import year_part
+
+    q = analyse("宁波到2023年政务服务好评率要达到多少？")
+    s = "2023年，好评率达到99%；2025年，满意度持续提升。"
+    assert year_part(q, s) == "2023年，好评率达到99%；"
+    assert year_part(analyse("2030年的目标是什么？"), s) is None
+    assert year_part(analyse("目标是什么？"), s) == s
