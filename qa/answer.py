@@ -522,9 +522,17 @@ def _named_document(index: Index, q: Query) -> Document | None:
 
 
 def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
-    """The retrieved list of an answer built by its own look-ups (a unit's duties, each side of a
-    comparison, a document's metadata): the clauses it used first, then the search hits."""
-    used = [Hit(c.clause, 1.0, ("answer",), (("answer", c.n),)) for c in citations]
+    """The retrieved list of an answer: the clauses it cites first, in citation order, then
+    the other search hits. Choosing the answer sentences reranks the hits (a cited clause has
+    the sentence that best matches the question); a clause found by the answer's own look-up
+    (a unit's duties, a comparison side, a document's metadata) is marked ``answer``."""
+    by_id = {h.clause.id: h for h in hits}
+    used = [
+        replace(h, sources=(*h.sources, "answer"))
+        if (h := by_id.get(c.clause.id))
+        else Hit(c.clause, 1.0, ("answer",), (("answer", c.n),))
+        for c in citations
+    ]
     seen = {h.clause.id for h in used}
     return [*used, *(h for h in hits if h.clause.id not in seen)]
 
@@ -755,8 +763,7 @@ def _answer(
     text, citations = result
     if citations:
         text = f"{text}\n{sources_line(citations, index, script)}"
-    if mode in ("reverse_duty", "compare", "meta"):
-        hits = _evidence_first(citations, hits)
+    hits = _evidence_first(citations, hits)
     return Answer(
         question, text, False, tuple(citations), tuple(hits), elapsed_ms(started), "extractive", rewritten, (), mode
     )
