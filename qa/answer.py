@@ -28,13 +28,12 @@ from qa.evidence import (
     supports_places,
     supports_type,
     supports_years,
-    weights,
     year_part,
 )
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
 from qa.query import FILLER, META_FIELD_RE, PROVINCES, Query, analyse, places_in, rewrite_followup
-from qa.retrieve import Filters, check_question, cut_notice, printable, search
+from qa.retrieve import Filters, check_question, cut_notice, printable, search, weights
 from qa.schema import Answer, Citation, Clause, Document, Hit
 from qa.settings import Settings
 from qa.tokens import tokenize

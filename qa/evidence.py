@@ -7,9 +7,7 @@ a place…), and when it covers enough of the question's words, weighted by rari
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -18,32 +16,8 @@ from qa.duties import strip_duty_groups
 from qa.index import Index
 from qa.normalize import match_form
 from qa.query import COLLOQUIAL, Query, places_in
-from qa.retrieve import dense_scores
+from qa.retrieve import Weights, dense_scores
 from qa.schema import Clause, Document
-
-
-@dataclass(frozen=True)
-class Weights:
-    """idf of every BM25 token, for weighting question words (rare words matter more)."""
-
-    idf: dict[str, float]
-    unknown: float
-
-    def of(self, tok: str) -> float:
-        return self.idf.get(tok, self.unknown)
-
-
-@lru_cache(maxsize=4)
-def weights(index: Index) -> Weights:
-    """idf weights of an index's BM25 vocabulary (computed once per loaded index)."""
-    sc = index.bm25.scores
-    indptr = np.asarray(sc["indptr"])
-    n = int(sc["num_docs"])
-    idf = {}
-    for tok, tid in index.bm25.vocab_dict.items():
-        df = int(indptr[tid + 1] - indptr[tid]) if tid + 1 < len(indptr) else 0
-        idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    return Weights(idf, math.log(1 + (n + 0.5) / 0.5))
 
 
 def coverage(q_tokens: list[str], text: str, w: Weights) -> float:

@@ -6,6 +6,7 @@ comparable (BM25 is unbounded, e5 cosines bunch around .8), ranks are.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -87,6 +88,30 @@ def cut_notice(question: object) -> str:
     if isinstance(question, str) and len(printable(question).strip()) > MAX_QUESTION_CHARS:
         return CUT_NOTICE.format(n=MAX_QUESTION_CHARS)
     return ""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """idf of every BM25 token, for weighting question words (rare words matter more)."""
+
+    idf: dict[str, float]
+    unknown: float
+
+    def of(self, tok: str) -> float:
+        return self.idf.get(tok, self.unknown)
+
+
+@lru_cache(maxsize=4)
+def weights(index: Index) -> Weights:
+    """idf weights of an index's BM25 vocabulary (computed once per loaded index)."""
+    sc = index.bm25.scores
+    indptr = np.asarray(sc["indptr"])
+    n = int(sc["num_docs"])
+    idf = {}
+    for tok, tid in index.bm25.vocab_dict.items():
+        df = int(indptr[tid + 1] - indptr[tid]) if tid + 1 < len(indptr) else 0
+        idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return Weights(idf, math.log(1 + (n + 0.5) / 0.5))
 
 
 def sparse_scores(index: Index, question: str) -> np.ndarray:
@@ -173,7 +198,14 @@ def search(
         fused = [(i, raw_scores[name][i]) for i in ranked]
     else:
         boost = 1.0 + ADAPTIVE_DENSE * unknown_share(index, question)
-        fused = rrf(runs, k=st.rrf_k, weights={"bm25": st.w_sparse, "dense": st.w_dense * boost})
+        run_weights = {"bm25": st.w_sparse, "dense": st.w_dense * boost}
+        fused = rrf(runs, k=st.rrf_k, weights=run_weights)
+        terms = feedback_terms(index, question, [i for i, _s in fused[:FEEDBACK_ROWS]]) if st.feedback else []
+        if terms:  # BM25 again with the words of the first hits (pseudo-relevance feedback)
+            sc = sparse_scores(index, f"{question} {' '.join(terms)}")
+            order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
+            runs["feedback"] = _ranked(((int(i), float(sc[i])) for i in order), allowed, index.rows)[:depth]
+            fused = rrf(runs, k=st.rrf_k, weights={**run_weights, "feedback": FEEDBACK_WEIGHT * st.w_sparse})
     if not META_FIELD_RE.search(match_form(question)):
         # a signature block (issuer, date, author) answers only questions about the document itself
         fused = sorted(fused, key=lambda x: index.rows[x[0]].path.startswith("落款"))
@@ -187,6 +219,28 @@ def search(
 
 
 RERANK_DEPTH = 8
+
+#: Pseudo-relevance feedback: the rarest words of the first FEEDBACK_ROWS fused hits that the
+#: question does not use (FEEDBACK_TERMS of them) make a second BM25 query, fused with weight
+#: FEEDBACK_WEIGHT.  It bridges everyday wording and the documents' terms (打热线 → 12345,
+#: 政务服务便民热线).  Chosen on dev + dev2 + dev3a (176 answerable): recall@5 0.914 → 0.937,
+#: MRR@10 0.844 → 0.862; every setting tried (2–5 rows, 4–12 terms, weight 0.3–1.0) gained.
+FEEDBACK_ROWS = 5
+FEEDBACK_TERMS = 8
+FEEDBACK_WEIGHT = 0.5
+
+
+def feedback_terms(index: Index, question: str, rows: list[int], n: int = FEEDBACK_TERMS) -> list[str]:
+    """The ``n`` words of the given rows with the highest summed idf that the question lacks."""
+    asked = set(tokenize(question, index.user_words))
+    w = weights(index)
+    score: dict[str, float] = {}
+    for i in rows:
+        for t in tokenize(index.rows[i].text_sc, index.user_words):
+            if t not in asked and len(t) > 1 and not t.isdigit():
+                score[t] = score.get(t, 0.0) + w.of(t)
+    return [t for t, _s in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:n]]
+
 
 #: The dense retriever's weight grows with the share of question words the corpus never uses
 #: (colloquial phrasing: 关掉公司, 手机信号…), where BM25 has little to go on.  Chosen on
