@@ -259,8 +259,9 @@ def _best_sentences(
     for c in cands[:6]:
         title = match_form(c.doc.title or c.doc.name)
         toks = [t for t in all_toks if t not in title] or all_toks
-        # what the question is about: not the year it names (到 2025 年), which many sentences share
-        topic = toks if q.compare else [t for t in toks if len(t) > 1 and not t.isdigit()] or toks
+        # what the question is about: not the year it names (到 2025 年), which many sentences
+        # share, nor Latin noise around it (<script>…) that no document uses
+        topic = toks if q.compare else [t for t in toks if _is_topic_word(t, w)] or toks
         sents = split_sentences(c.hit.clause.text)
         for j, s in enumerate(sents):
             if is_instruction(s):
@@ -298,6 +299,10 @@ def _best_sentences(
             entry[1].append(j + 1)  # a heading sentence needs the sentence that explains it
             total += len(sents[j + 1])
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _is_topic_word(t: str, w: Weights) -> bool:
+    return len(t) > 1 and not t.isdigit() and bool(_HAN_RE.search(t) or t in w.idf)
 
 
 def _cite(citations: list[Citation], clause: Clause, sentence: str = "") -> int:
