@@ -19,7 +19,7 @@ METRICS = ("recall@5", "mrr@10", "evidence@1500", "fact_coverage_short", "citati
 
 
 def parse_config(name: str, base: Settings) -> Settings:
-    """``bm25`` / ``dense`` / ``hybrid`` / ``hybrid+rerank`` / ``hybrid+llm`` … → settings.
+    """``bm25`` / ``dense`` / ``hybrid`` / ``hybrid+nofeedback`` / ``hybrid+rerank`` / ``hybrid+llm`` … → settings.
 
     >>> parse_config("dense+llm", Settings()).retriever, parse_config("dense+llm", Settings()).generator
     ('dense', 'llm')
@@ -31,6 +31,8 @@ def parse_config(name: str, base: Settings) -> Settings:
             changes["retriever"] = p
         elif p == "rerank":
             changes["rerank"] = True
+        elif p == "nofeedback":
+            changes["feedback"] = False
         elif p in ("extractive", "llm", "openai", "transformers"):
             changes["generator"] = p
         else:
@@ -39,7 +41,12 @@ def parse_config(name: str, base: Settings) -> Settings:
 
 
 def config_name(s: Settings) -> str:
-    return s.retriever + ("+rerank" if s.rerank else "") + ("" if s.generator == "extractive" else f"+{s.generator}")
+    return (
+        s.retriever
+        + ("+nofeedback" if not s.feedback and s.retriever == "hybrid" else "")
+        + ("+rerank" if s.rerank else "")
+        + ("" if s.generator == "extractive" else f"+{s.generator}")
+    )
 
 
 def answer_all(questions: list[Question], settings: Settings, index, progress: bool) -> list[dict]:
