@@ -581,8 +581,7 @@ def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -
             if not shown:
                 parts.append(f"文件未写明{label}")
                 continue
-            probe = match_form(re.split(r"[,，、]", shown)[0])
-            cl = next((c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc), None)
+            cl = _stating_clause(index, doc, shown)
             if cl is None:
                 continue
             n = _cite(citations, cl, shown)
@@ -590,6 +589,15 @@ def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -
         if citations:
             return f"《{to_script(short_name(doc), script)}》的" + "；".join(parts) + "。", citations
     return None
+
+
+def _stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
+    """The clause that states a metadata value: a labelled field (“印发机关：河北省人民政府”)
+    before any clause that merely mentions it."""
+    probe = match_form(re.split(r"[,，、]", shown)[0])
+    having = [c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc]
+    labelled = re.compile(r"[：:]\s*" + re.escape(probe))
+    return next((c for c in having if labelled.search(c.text_sc)), having[0] if having else None)
 
 
 def _states_field(q: Query, doc: Document) -> bool:
