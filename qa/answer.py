@@ -386,12 +386,31 @@ def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
     return out
 
 
-def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int) -> str:
-    """A task as its heading plus the body sentences that best say what it is, within ``budget`` characters."""
+_UNIT_PREFIX_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?:省|市|自治区))?(?:省委|市委|委|省|市|区|县)?")
+_UNIT_SUFFIX_RE = re.compile(
+    r"(?:监督管理局|管理局|监管局|委员会|管委会|办公室|办公厅|服务中心|中心|局|厅|委|办|院|部|署|社|公司|集团)$"
+)
+
+
+def unit_core(unit: str) -> str:
+    """What a unit's name says it deals with (河北省档案局 → 档案, 宁波市委机要保密局 → 机要保密).
+
+    >>> unit_core("河北省档案局"), unit_core("宁波市委机要保密局"), unit_core("省商务厅"), unit_core("宁波市口岸办")
+    ('档案', '机要保密', '商务', '口岸')
+    """
+    core = _UNIT_PREFIX_RE.sub("", match_form(unit))
+    return _UNIT_SUFFIX_RE.sub("", core)
+
+
+def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int, core: str = "") -> str:
+    """A task as its heading plus the body sentences that best say what it is, within ``budget``
+    characters: first those naming the unit's own field (档案局 → 电子档案), then by the
+    question's words."""
     head = _strip_marker(c.heading)
     sents = [x for x in split_sentences(strip_duty_groups(c.text)) if _strip_marker(x).rstrip("。") != head]
-    if toks:
-        sents.sort(key=lambda x: -coverage(toks, x, w))
+    own = [t for t in tokenize(core) if len(t) > 1] if core else []
+    if toks or own:
+        sents.sort(key=lambda x: (-any(t in match_form(x) for t in own), -coverage(toks, x, w) if toks else 0))
     body = ""
     for x in sents:
         if len(head) + len(body) + len(x) > budget:
@@ -425,9 +444,8 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
     asked = _asked_role(rest)
     if asked and any(r == asked for _c, r in found):
         found = [(c, r) for c, r in found if r == asked]  # “…牵头哪项应用”: the tasks it leads
-    toks = [
-        t for t in tokenize(rest, index.user_words) if t not in ("负责", "承担", "任务", "数字政府", "建设", "参与")
-    ]
+    generic = ("负责", "承担", "任务", "数字政府", "建设", "参与")
+    toks = [t for t in tokenize(rest, index.user_words) if t not in generic]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
     specific = (bool(toks) and not q.wants_list) or re.search(r"哪项|哪一项|什么工作", q.sc)
     chosen = scored[:2] if specific else scored[:6]
@@ -441,7 +459,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
         tasks = []
         for c in items:
             n = _cite(citations, c, c.heading)
-            tasks.append(f"{to_script(_task_summary(c, toks, w, budget), script)}[{n}]")
+            tasks.append(f"{to_script(_task_summary(c, toks, w, budget, unit_core(q.reverse_unit)), script)}[{n}]")
         lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     unit = to_script(q.reverse_unit, script)

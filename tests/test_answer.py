@@ -182,3 +182,8 @@ def test_long_sentences_are_cropped_around_the_answer(index):
     assert not a.refused and "五大职能" in t
     assert len(_body(a)) <= 200  # the clause's one sentence is 330 characters
     assert "…" in a.text
+
+
+def test_reverse_duty_summary_prefers_the_units_own_field(index):
+    a, t = ask(index, "河北省档案局在实施意见里要做什么？")
+    assert a.mode == "reverse_duty" and "电子档案" in t  # the sentence about archives, not the seal system
