@@ -679,6 +679,8 @@ def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) ->
         sub = match_form(sub).replace(p, "")
     sq = replace(analyse(sub), compare=True)
     docs = tuple(d.id for d in index.corpus.documents if place in doc_places(d))
+    named = tuple(d for d in docs if _names_document(q.sc, index.corpus.doc_by_id[d]))
+    docs = named or docs  # “浙江省数字政府系统建设方案和宁波方案…”: that document for 浙江
     if not docs:
         return []
     hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=docs))

@@ -123,13 +123,13 @@ _DUTY_RE = re.compile(
     r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实)|"
     r"牵头单位|责任单位|协同单位|配合单位|牵头部门|责任部门|主管部门|负责单位|负责部门"
 )
-_UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公司|政府|部|署|社|行|关)"
+_UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公司|政府|部(?!门)|署|社|行|关)"
 # a unit starts the question or its clause (“…方案中，省商务厅牵头哪项应用？”)
 _UNIT_START = r"(?:^|(?<=[，,；;：:])|(?<=方案中|意见中|文件中|方案里|意见里))"
 _REVERSE_RE = re.compile(
     _UNIT_START + r"(?P<unit>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
-    r"(?:[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|推进|落实|开展|要做|做)"
-    r"|[^，。？、]{0,6}?(?:职责|任务|分工|工作)是)"
+    r"(?:[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|协同|协助|推进|落实|开展|要做|做)"
+    r"|[^，。？、]{0,14}?(?:职责|任务|分工|工作)是)"
     r"[^，。？]{0,10}?(?:哪些|什么|哪项|哪几项|哪方面|哪些方面|哪块|啥)"
     r"|" + _UNIT_START + r"(?P<unit2>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
     r"[^，。？]{0,20}?(?:是|为|作为)哪些.{0,10}?(?:牵头|责任|协同|配合)单位"
@@ -138,7 +138,10 @@ _UNIT_MORE_RE = re.compile(
     r"[^在对和与及的中，。？、\s]{1,8}?" + _UNIT_TAIL + r"(?=负责|承担|牵头|参与|配合|作为|是|在|的)"
 )
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
-_COMPARE_RE = re.compile(r"分别|各是|各有|各自|两地|两边|对比|比较|相比|区别|异同|不同|和.{1,6}(?:一样|相同)")
+_COMPARE_RE = re.compile(
+    r"分别|各是|各有|各自|各(?:用|提|定|讲|写|做|采取|安排|规定|怎么|如何)|两地|两边|对比|比较|相比|区别|异同|不同|"
+    r"和.{1,6}(?:一样|相同)"
+)
 # metadata questions ask about a document itself: a field word and a word naming the document
 META_FIELD_RE = re.compile(
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
@@ -385,11 +388,16 @@ def analyse(question: str) -> Query:
     '省商务厅'
     >>> analyse("宁波市口岸办参与负责哪方面的数字化任务？").reverse_unit
     '宁波市口岸办'
+    >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
+    ('', '宁波舟山港集团')
+    >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare
+    True
     >>> analyse("宁波到2030年要建多少个5G基站？").years
     ('2030',)
     """
     sc = match_form(question)
-    rev = _REVERSE_RE.search(sc)
+    # “…作为责任单位，参与的是哪项任务”: the role aside does not end the unit's question
+    rev = _REVERSE_RE.search(re.sub(r"(作为[^，。？]{0,6}单位)[，,]", r"\1", sc))
     unit = (rev.group("unit") or rev.group("unit2")) if rev else ""
     if unit and (more := _UNIT_MORE_RE.match(sc[len(unit) :])):
         unit += more.group(0)  # 宁波市委 + 机要保密局: the longest unit name, not its first tail

@@ -187,3 +187,15 @@ def test_long_sentences_are_cropped_around_the_answer(index):
 def test_reverse_duty_summary_prefers_the_units_own_field(index):
     a, t = ask(index, "河北省档案局在实施意见里要做什么？")
     assert a.mode == "reverse_duty" and "电子档案" in t  # the sentence about archives, not the seal system
+
+
+def test_comparison_side_uses_the_document_the_question_names(index):
+    a, t = ask(index, "浙江省数字政府系统建设方案和宁波方案在督查考核上，各用什么平台？")
+    assert a.mode == "compare"
+    zj = [c for c in a.citations if t.index(f"[{c.n}]") < t.index("宁波：")]
+    assert zj and all(c.clause.doc_id.startswith("002") for c in zj)  # not the 浙江 实施意见 or the commentary
+
+
+def test_reverse_duty_question_with_a_role_aside(index):
+    a, t = ask(index, "宁波市文明办作为责任单位，参与的是哪项任务？")
+    assert a.mode == "reverse_duty" and "城市安全" in t
