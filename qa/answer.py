@@ -778,7 +778,9 @@ def _answer(
             result = None  # “…方案要求…什么时候上线运行”: the content says when, not the metadata
     if result is None:
         best = max((c.cover for c in cands[:5]), default=0.0)
-        if not cands or (best < OFF_TOPIC_COVERAGE and dense_z(index, question) < OFF_TOPIC_Z):
+        if not cands or best == 0.0 or (best < OFF_TOPIC_COVERAGE and dense_z(index, question) < OFF_TOPIC_Z):
+            # no word of the question (or its official term) in any of the first clauses: a
+            # dense match alone is not evidence (“护照过期了去哪换” → an unrelated clause)
             return _refusal(question, hits, started, "", rewritten)
         substantive = [c for c in cands if not is_front_or_back_matter(c.hit.clause)]
         good = [c for c in substantive if c.cover >= MIN_COVERAGE * 0.8] or substantive[:3]

@@ -199,3 +199,9 @@ def test_comparison_side_uses_the_document_the_question_names(index):
 def test_reverse_duty_question_with_a_role_aside(index):
     a, t = ask(index, "宁波市文明办作为责任单位，参与的是哪项任务？")
     assert a.mode == "reverse_duty" and "城市安全" in t
+
+
+@pytest.mark.parametrize("question", ["护照过期了，在宁波去哪换？", "公积金提出来付房租，一年能取几次？"])
+def test_question_sharing_no_word_with_the_evidence_is_refused(index, question):
+    a, _t = ask(index, question)
+    assert a.refused and not a.citations  # a dense match alone is not evidence
