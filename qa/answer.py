@@ -646,8 +646,40 @@ def elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
+def question_parts(q: Query) -> list[str]:
+    """The sub-questions of a question that asks two things, each with the places of the whole.
+
+    >>> from qa.query import analyse
+    >>> question_parts(analyse("浙江的科技创新应用聚焦什么目标？要集成哪个“大脑”的子系统？"))
+    ['浙江的科技创新应用聚焦什么目标？', '浙江 要集成哪个“大脑”的子系统？']
+    >>> question_parts(analyse("宁波要建多少个5G基站？"))
+    []
+    """
+    parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", q.sc) if len(_HAN_RE.findall(p)) >= 4]
+    if len(parts) < 2:
+        return []
+    return [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
+
+
+def _picked_per_part(
+    index: Index, q: Query, cands: list[_Candidate], w: Weights, limit: int
+) -> list[tuple[_Candidate, list[str]]]:
+    """The best sentences for each sub-question, merged by clause in document order."""
+    by_rank: dict[int, tuple[_Candidate, set[str]]] = {}
+    parts = question_parts(q)
+    for part in parts:
+        for c, sents in _best_sentences(index, analyse(part), cands, w, limit // len(parts), 1):
+            by_rank.setdefault(c.rank, (c, set()))[1].update(sents)
+    out = []
+    for _rank, (c, chosen) in sorted(by_rank.items()):
+        order = split_sentences(c.hit.clause.text)
+        out.append((c, [x for x in order if x in chosen]))
+    return out
+
+
 def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, script: str, limit: int):
-    picked = _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
+    picked = _picked_per_part(index, q, cands, w, limit) if question_parts(q) and not q.duty else []
+    picked = picked or _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
     if not picked:
         return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
     citations: list[Citation] = []
