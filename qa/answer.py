@@ -52,6 +52,8 @@ OFF_TOPIC_Z = 2.2
 #: dev + dev2: no precision gain, fewer facts).
 SECOND_SENTENCE = 0.8
 TYPED_SENTENCE_COVERAGE = 0.3
+#: A list answer (哪些、分别…) may be this many times longer than ``max_answer_chars``.
+LIST_FACTOR = 1.4
 #: A clause whose whole text is a heading this short is a section title, never an answer.
 BARE_HEADING = 12
 #: A sentence of an over-long answer keeps at least this many characters around its best phrase.
@@ -763,7 +765,7 @@ def _answer(
         for mark in (named.author[:3], named.source):  # words naming it are not evidence
             q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)
     hits = search(index, question, k=max(10, settings.top_k), retriever=settings.retriever, filters=filters)
-    limit = settings.max_answer_chars * (2 if q.wants_list else 1)
+    limit = int(settings.max_answer_chars * (LIST_FACTOR if q.wants_list else 1))
 
     unknown_places = [p for p in q.places if not any(p in doc_places(d) for d in index.corpus.documents)]
     mentioned = [p for p in unknown_places if any(p in c.text_sc for c in index.corpus.clauses)]
