@@ -795,7 +795,7 @@ def _answer(
             if not side:
                 lines.append(f"{to_script(place, script)}：{to_script(REFUSAL, script)}")
                 continue
-            picked = _best_sentences(index, analyse(question), side, w, limit // 2, 1)
+            picked = _best_sentences(index, replace(analyse(question), wants_list=True), side, w, limit // 2, 1)
             budget = _crop_budget(picked, limit // 2)
             toks = _q_tokens(index, analyse(question))
             for c, sents in picked:
