@@ -537,6 +537,25 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
     return out
 
 
+_DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
+
+
+def owns_document(sc: str, place: str) -> bool:
+    """Does the question speak of a document that belongs to ``place`` (“杭州市加快数字政府建设实施方案”,
+    “杭州的方案”), rather than mention the place?
+
+    >>> owns_document("杭州市加快数字政府建设实施方案中，城市大脑由哪个部门牵头？", "杭州")
+    True
+    >>> owns_document("杭州和宁波的方案有什么不同？", "杭州"), owns_document("宁波方案对杭州有什么安排？", "杭州")
+    (False, False)
+    """
+    between = r"(?:省|市|区|县)?[^，,。？?；和与及、]{0,14}?"
+    for m in re.finditer(re.escape(place) + between + _DOC_KIND_RE, sc):
+        if not places_in(m.group(0)[len(place) :]):
+            return True
+    return False
+
+
 def _named_document(index: Index, q: Query) -> Document | None:
     """The one document a question names by its author, source or short title, if exactly one."""
     named = [d for d in index.corpus.documents if _names_document(q.sc, d)]
@@ -772,6 +791,9 @@ def _answer(
     if unknown_places and len(mentioned) < len(unknown_places):
         missing = "、".join(p for p in unknown_places if p not in mentioned)
         return _refusal(question, hits, started, f"现有文件不涉及{missing}", rewritten)
+    if owners := [p for p in unknown_places if owns_document(q.sc, p)]:
+        # “杭州市加快数字政府建设实施方案中…”: that place's own plan is not in the library
+        return _refusal(question, hits, started, f"文库中没有{'、'.join(owners)}的这份文件", rewritten)
     if missing_docs := unknown_titles(index, q):
         why = f"文库中没有《{'》《'.join(missing_docs)}》"
         return _refusal(question, hits, started, why, rewritten)

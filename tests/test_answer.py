@@ -205,3 +205,10 @@ def test_reverse_duty_question_with_a_role_aside(index):
 def test_question_sharing_no_word_with_the_evidence_is_refused(index, question):
     a, _t = ask(index, question)
     assert a.refused and not a.citations  # a dense match alone is not evidence
+
+
+def test_place_in_a_one_character_run_counts_and_another_places_plan_is_refused(index):
+    a, t = ask(index, "杭州办的卡拿到宁波能刷吗，优惠能一样享受不？")
+    assert not a.refused and "一卡通" in t  # “推动杭甬两地‘一卡通’…”
+    a, t = ask(index, "杭州市加快数字政府建设实施方案中，城市大脑由哪个部门牵头？")
+    assert a.refused and "杭州" in t  # 宁波's plan mentions 杭甬, but 杭州's own plan is not in the library
