@@ -72,20 +72,8 @@ def split_sentences(text: str) -> list[str]:
     >>> split_sentences("建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）")
     ['建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）']
     """
-    out: list[str] = []
-    depth, cur = 0, []
-    for ch in text:
-        cur.append(ch)
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in "。；！？!?;\n":
-            out.append("".join(cur))
-            cur = []
-    out.append("".join(cur))
     merged: list[str] = []
-    for s in (x.strip() for x in out):
+    for s in (x.strip() for x in _cut_outside_parens(text, "。；！？!?;\n")):
         if not s:
             continue
         if merged and (not strip_duty_groups(s).strip() or len(s) <= 2):
@@ -95,21 +83,27 @@ def split_sentences(text: str) -> list[str]:
     return merged
 
 
-def _phrases(sentence: str) -> list[str]:
-    """A sentence cut after each top-level comma or colon (never inside parentheses)."""
-    out, cur, depth = [], [], 0
-    for ch in sentence:
+def _cut_outside_parens(text: str, stops: str) -> list[str]:
+    """``text`` cut after each character of ``stops`` that is not inside parentheses."""
+    out: list[str] = []
+    depth, cur = 0, []
+    for ch in text:
         cur.append(ch)
         if ch in "（(":
             depth += 1
         elif ch in "）)":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in "，,：:":
+        elif depth == 0 and ch in stops:
             out.append("".join(cur))
             cur = []
     if cur:
         out.append("".join(cur))
     return out
+
+
+def _phrases(sentence: str) -> list[str]:
+    """A sentence cut after each top-level comma or colon (never inside parentheses)."""
+    return _cut_outside_parens(sentence, "，,：:")
 
 
 def crop(sentence: str, toks: list[str], w: Weights, budget: int, q: Query | None = None) -> str:
