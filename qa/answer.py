@@ -677,11 +677,10 @@ def question_parts(q: Query) -> list[str]:
 
 
 def _picked_per_part(
-    index: Index, q: Query, cands: list[_Candidate], w: Weights, limit: int
+    index: Index, parts: list[str], cands: list[_Candidate], w: Weights, limit: int
 ) -> list[tuple[_Candidate, list[str]]]:
     """The best sentences for each sub-question, merged by clause in document order."""
     by_rank: dict[int, tuple[_Candidate, set[str]]] = {}
-    parts = question_parts(q)
     for part in parts:
         for c, sents in _best_sentences(index, analyse(part), cands, w, limit // len(parts), 1):
             by_rank.setdefault(c.rank, (c, set()))[1].update(sents)
@@ -693,7 +692,8 @@ def _picked_per_part(
 
 
 def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, script: str, limit: int):
-    picked = _picked_per_part(index, q, cands, w, limit) if question_parts(q) and not q.duty else []
+    parts = [] if q.duty else question_parts(q)
+    picked = _picked_per_part(index, parts, cands, w, limit) if parts else []
     picked = picked or _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
     if not picked:
         return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence

@@ -1103,6 +1103,9 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
 
         return {"doc_id": doc_id, "events": versions_of(app.index, doc_id)}
 
+    def changes_json(changes) -> dict:
+        return {"changes": [dataclasses.asdict(c) for c in changes], "generation": app.index.generation}
+
     staff_header = Header("", alias="X-Staff-Token", description="the staff token (POLICYQA_STAFF_TOKEN)")
 
     @api.post("/api/library", tags=["library"], summary="Staff: add documents (txt, md, html, docx, pdf)")
@@ -1112,7 +1115,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         app.require_staff(token)  # before anything is written to disk
         with _uploaded(files) as paths:
             changes = app.change_library(token, lambda st: add_documents(paths, st, encoder=app.index.encoder))
-        return {"changes": [dataclasses.asdict(c) for c in changes], "generation": app.index.generation}
+        return changes_json(changes)
 
     @api.put("/api/library/{doc_id}", tags=["library"], summary="Staff: upload a new version of a document")
     def api_update(doc_id: str, file: UploadFile, token: str = staff_header):
@@ -1123,7 +1126,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
             change = app.change_library(
                 token, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder)
             )
-        return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
+        return changes_json([change])
 
     @api.post(
         "/api/library/{doc_id}/status",
@@ -1139,14 +1142,14 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
                 doc_id, req.status, st, on=req.date, superseded_by=req.superseded_by, encoder=app.index.encoder
             ),
         )
-        return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
+        return changes_json([change])
 
     @api.delete("/api/library/{doc_id}", tags=["library"], summary="Staff: take a document out of the library")
     def api_remove(doc_id: str, token: str = staff_header):
         from qa.library import remove_document
 
         change = app.change_library(token, lambda st: remove_document(doc_id, st, encoder=app.index.encoder))
-        return {"changes": [dataclasses.asdict(change)], "generation": app.index.generation}
+        return changes_json([change])
 
     @api.get("/api/clauses/{clause_id}", tags=["documents"], summary="One clause, its duties and its page link")
     def api_clause(clause_id: str):
