@@ -49,7 +49,8 @@ def main() -> None:
     import bm25s
     import faiss
 
-    from qa.answer import answer, split_sentences
+    from qa.answer import answer
+    from qa.clauses import split_sentences
     from qa.evaluate import read_questions
     from qa.index import load_index, make_faiss
     from qa.retrieve import search

@@ -16,24 +16,28 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.cite import is_instruction
+from qa.clauses import cut_outside_parens, split_sentences
 from qa.clean import SALUTATION_RE
 from qa.duties import strip_duty_groups, unit_key, unit_matches
-from qa.evidence import (
-    Weights,
-    context_of,
-    coverage,
-    dense_z,
-    doc_places,
-    supports_asked_unit,
-    supports_places,
-    supports_type,
-    supports_years,
-    year_part,
-)
+from qa.evidence import context_of, dense_z, supports_asked_unit, supports_type, supports_years, year_part
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
+from qa.places import doc_places, supports_places
 from qa.query import FILLER, META_FIELD_RE, PROVINCES, Query, analyse, places_in, rewrite_followup
-from qa.retrieve import Filters, check_question, cut_notice, printable, search, weights
+from qa.retrieve import (
+    HAN_RE,
+    RESCORE_POOL,
+    Filters,
+    Weights,
+    check_question,
+    content_tokens,
+    coverage,
+    cut_notice,
+    printable,
+    rescore,
+    search,
+    weights,
+)
 from qa.schema import Answer, Citation, Clause, Document, Hit
 from qa.settings import Settings
 from qa.tokens import tokenize
@@ -63,47 +67,9 @@ MIN_CROP = 75
 # --- small pure helpers -------------------------------------------------------------------
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a clause; never split inside parentheses, and a duty parenthesis stays
-    with the sentence it follows.
-
-    >>> split_sentences("1.強化食品數位化監管。充分利用重點食品企業關鍵工序。(責任單位:省市場監管局)")
-    ['1.強化食品數位化監管。', '充分利用重點食品企業關鍵工序。(責任單位:省市場監管局)']
-    >>> split_sentences("建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）")
-    ['建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）']
-    """
-    merged: list[str] = []
-    for s in (x.strip() for x in _cut_outside_parens(text, "。；！？!?;\n")):
-        if not s:
-            continue
-        if merged and (not strip_duty_groups(s).strip() or len(s) <= 2):
-            merged[-1] += s
-        else:
-            merged.append(s)
-    return merged
-
-
-def _cut_outside_parens(text: str, stops: str) -> list[str]:
-    """``text`` cut after each character of ``stops`` that is not inside parentheses."""
-    out: list[str] = []
-    depth, cur = 0, []
-    for ch in text:
-        cur.append(ch)
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in stops:
-            out.append("".join(cur))
-            cur = []
-    if cur:
-        out.append("".join(cur))
-    return out
-
-
 def _phrases(sentence: str) -> list[str]:
     """A sentence cut after each top-level comma or colon (never inside parentheses)."""
-    return _cut_outside_parens(sentence, "，,：:")
+    return cut_outside_parens(sentence, "，,：:")
 
 
 def crop(sentence: str, toks: list[str], w: Weights, budget: int, q: Query | None = None) -> str:
@@ -224,15 +190,8 @@ def is_front_or_back_matter(c: Clause) -> bool:
     return len("".join(said)) < 30
 
 
-def _q_tokens(index: Index, q: Query) -> list[str]:
-    drop = set(q.places) | {"省", "市"} | FILLER
-    # a lone letter (jieba splits Cyrillic, Greek… into letters) is noise, not a content word
-    toks = dict.fromkeys(tokenize(q.sc, index.user_words))
-    return [t for t in toks if t not in drop and (len(t) > 1 or _HAN_RE.match(t) or t.isdigit())]
-
-
 def _candidates(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[_Candidate]:
-    toks = _q_tokens(index, q)
+    toks = content_tokens(index, q)
     out = []
     for r, h in enumerate(hits):
         doc = index.corpus.doc_by_id[h.clause.doc_id]
@@ -250,7 +209,7 @@ def _best_sentences(
     index: Index, q: Query, cands: list[_Candidate], w: Weights, limit: int, max_clauses: int
 ) -> list[tuple[_Candidate, list[str]]]:
     """Pick the answering sentences: the best-scoring ones, grouped by clause."""
-    all_toks = _q_tokens(index, q)
+    all_toks = content_tokens(index, q)
     scored = []
     for c in cands[:6]:
         title = match_form(c.doc.title or c.doc.name)
@@ -298,7 +257,7 @@ def _best_sentences(
 
 
 def _is_topic_word(t: str, w: Weights) -> bool:
-    return len(t) > 1 and not t.isdigit() and bool(_HAN_RE.search(t) or t in w.idf)
+    return len(t) > 1 and not t.isdigit() and bool(HAN_RE.search(t) or t in w.idf)
 
 
 def _cite(citations: list[Citation], clause: Clause, sentence: str = "") -> int:
@@ -496,7 +455,7 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
         for d in index.corpus.documents
     )
     rest = _META_WORDS_RE.sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
-    toks = [t for t in _q_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
+    toks = [t for t in content_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
     return len(toks) >= 2
 
 
@@ -524,7 +483,7 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
         t = _QUOTES_RE.sub("", title)
         if t in text:
             continue
-        toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or _HAN_RE.match(x)} - FILLER
+        toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or HAN_RE.match(x)} - FILLER
         if any(toks <= ws for ws in words):
             continue  # the library's own document, named in other words
         out.append(title)
@@ -572,6 +531,12 @@ def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
     ]
     seen = {h.clause.id for h in used}
     return [*used, *(h for h in hits if h.clause.id not in seen)]
+
+
+def _second_stage(index: Index, question: str, hits: list[Hit]) -> list[Hit]:
+    """Hits re-ordered by :func:`qa.retrieve.rescore` (the order ``policyqa search`` shows)."""
+    scores = rescore(index, question, [h.clause for h in hits])
+    return [replace(hits[j], score=scores[j]) for j in sorted(range(len(hits)), key=lambda j: -scores[j])]
 
 
 def _meta_value(doc: Document, field: str) -> str:
@@ -670,7 +635,7 @@ def question_parts(q: Query) -> list[str]:
     >>> question_parts(analyse("宁波要建多少个5G基站？"))
     []
     """
-    parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", q.sc) if len(_HAN_RE.findall(p)) >= 4]
+    parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
     if len(parts) < 2:
         return []
     return [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
@@ -700,7 +665,7 @@ def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, sc
     citations: list[Citation] = []
     parts = []
     budget = _crop_budget(picked, limit)
-    toks = _q_tokens(index, q)
+    toks = content_tokens(index, q)
     for c, sents in picked:
         n = _cite(citations, c.hit.clause, sents[0])
         body = "".join(
@@ -730,11 +695,8 @@ def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) ->
     docs = named or docs  # “浙江省数字政府系统建设方案和宁波方案…”: that document for 浙江
     if not docs:
         return []
-    hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=docs))
+    hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=docs), second_stage=False)
     return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.6]
-
-
-_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def answer(
@@ -777,7 +739,14 @@ def _answer(
         filters = Filters(docs=(named.id,))  # “据陈畴镛文章，…”: search that document
         for mark in (named.author[:3], named.source):  # words naming it are not evidence
             q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)
-    hits = search(index, question, k=max(10, settings.top_k), retriever=settings.retriever, filters=filters)
+    # the answer stage scores sentences itself, from the fused ranking; the record lists the
+    # hits in the second stage's order (after the clauses the answer cites)
+    k = max(10, settings.top_k)
+    pool = search(
+        index, question, k=max(k, RESCORE_POOL), retriever=settings.retriever, filters=filters, second_stage=False
+    )
+    found = pool[:k]
+    hits = _second_stage(index, question, pool)[:k] if settings.rescore else found
     limit = int(settings.max_answer_chars * (LIST_FACTOR if q.wants_list else 1))
 
     unknown_places = [p for p in q.places if not any(p in doc_places(d) for d in index.corpus.documents)]
@@ -793,7 +762,7 @@ def _answer(
         return _refusal(question, hits, started, why, rewritten)
     vocab = index.bm25.vocab_dict
     if not any(
-        t in vocab and not t.isdigit() and (len(t) > 1 or _HAN_RE.match(t)) for t in tokenize(q.sc, index.user_words)
+        t in vocab and not t.isdigit() and (len(t) > 1 or HAN_RE.match(t)) for t in tokenize(q.sc, index.user_words)
     ):
         return _refusal(question, hits, started, "", rewritten)  # no word of the documents: code, SQL, 吗？, 🙂 …
 
@@ -802,7 +771,7 @@ def _answer(
     if q.reverse_unit:
         result = _answer_reverse(index, q, w, script)
         mode = "reverse_duty"
-    cands = _candidates(index, q, hits, w)
+    cands = _candidates(index, q, found, w)
     if result is None and q.compare and len(q.places) >= 2:
         citations: list[Citation] = []
         lines = []
@@ -813,7 +782,7 @@ def _answer(
                 continue
             picked = _best_sentences(index, replace(analyse(question), wants_list=True), side, w, limit // 2, 1)
             budget = _crop_budget(picked, limit // 2)
-            toks = _q_tokens(index, analyse(question))
+            toks = content_tokens(index, analyse(question))
             for c, sents in picked:
                 n = _cite(citations, c.hit.clause, sents[0])
                 body = "".join(to_script(crop(strip_duty_groups(s), toks, w, budget, q), script) for s in sents)

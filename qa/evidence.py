@@ -8,71 +8,15 @@ a place…), and when it covers enough of the question's words, weighted by rari
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 
 from qa.duties import strip_duty_groups
 from qa.index import Index
 from qa.normalize import match_form
-from qa.query import COLLOQUIAL, Query, places_in
-from qa.retrieve import Weights, dense_scores
-from qa.schema import Clause, Document
-
-
-def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
-    """idf-weighted share of question tokens found in ``text`` (Simplified); an everyday word
-    counts as found when the text uses its official term (:data:`qa.query.COLLOQUIAL`).
-
-    >>> coverage(["宁波", "5g", "基站"], "到2025年累计建成5G基站4万个", Weights({}, 1.0))
-    0.6666666666666666
-    >>> coverage(["手机", "办事"], "推广掌上办事", Weights({}, 1.0))
-    1.0
-    """
-    if not q_tokens:
-        return 0.0
-    s = match_form(text).lower()
-    total = sum(w.of(t) for t in q_tokens)
-    found = sum(w.of(t) for t in q_tokens if t in s or any(a in s for a in COLLOQUIAL.get(t, ())))
-    return found / total if total else 0.0
-
-
-@lru_cache(maxsize=64)
-def doc_places(doc: Document) -> frozenset[str]:
-    own = places_in(doc.region + doc.title + doc.issuer)
-    if own:
-        places = set(own)
-        # a city document also speaks for its province only when it says so in its title
-        return frozenset(places)
-    text = match_form(doc.clean)
-    return frozenset(p for p in places_in(text) if text.count(p) >= 3)
-
-
-#: One-character names of places, as policy texts join them (杭甬, 京津冀, 沪苏浙皖).
-PLACE_ABBR = {
-    "杭州": "杭", "宁波": "甬", "温州": "温", "绍兴": "绍", "嘉兴": "嘉", "湖州": "湖", "金华": "金",
-    "台州": "台", "舟山": "舟", "上海": "沪", "北京": "京", "天津": "津", "河北": "冀", "浙江": "浙",
-    "江苏": "苏", "安徽": "皖", "广东": "粤", "重庆": "渝", "四川": "川", "福建": "闽", "山东": "鲁",
-}  # fmt: skip
-_ABBR_RUN_RE = re.compile("[" + "".join(PLACE_ABBR.values()) + "]{2,4}")
-
-
-def names_place(place: str, text: str) -> bool:
-    """Is a place named in a text, in full or in a run of one-character names?
-
-    >>> names_place("杭州", "推动杭甬两地“一卡通”功能互用"), names_place("宁波", "甬江"), names_place("河北", "京津冀协同")
-    (True, False, True)
-    """
-    if place in text:
-        return True
-    abbr = PLACE_ABBR.get(place)
-    return bool(abbr) and any(abbr in m.group(0) for m in _ABBR_RUN_RE.finditer(text))
-
-
-def supports_places(q: Query, clause: Clause, doc: Document) -> bool:
-    """Every place the question names is the document's own, or named in the clause."""
-    own = doc_places(doc)
-    return all(p in own or names_place(p, clause.text_sc) for p in q.places)
+from qa.query import Query, places_in
+from qa.retrieve import dense_scores
+from qa.schema import Clause
 
 
 def context_of(index: Index, clause: Clause) -> str:

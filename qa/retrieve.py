@@ -7,6 +7,7 @@ comparable (BM25 is unbounded, e5 cosines bunch around .8), ranks are.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,10 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from qa.clauses import split_sentences
 from qa.errors import InputError
 from qa.index import Index
 from qa.normalize import match_form, to_simplified
-from qa.query import META_FIELD_RE, expand_colloquial
+from qa.places import supports_places
+from qa.query import COLLOQUIAL, FILLER, META_FIELD_RE, Query, analyse, expand_colloquial
 from qa.schema import Clause, Hit
 from qa.tokens import tokenize
 
@@ -25,6 +28,7 @@ MAX_QUESTION_CHARS = 2000
 #: Characters of a question the dense encoder sees: e5 reads at most 512 tokens, and a long
 #: question's encoding costs seconds under the answer lock (a 2000-character one ~1.5 s a call).
 DENSE_QUERY_CHARS = 256
+HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CUT_NOTICE = "⚠️ 问题过长，只按前{n}个字回答（the question was cut to its first {n} characters）。"
 
 
@@ -114,6 +118,31 @@ def weights(index: Index) -> Weights:
     return Weights(idf, math.log(1 + (n + 0.5) / 0.5))
 
 
+def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
+    """idf-weighted share of question tokens found in ``text`` (Simplified); an everyday word
+    counts as found when the text uses its official term (:data:`qa.query.COLLOQUIAL`).
+
+    >>> coverage(["宁波", "5g", "基站"], "到2025年累计建成5G基站4万个", Weights({}, 1.0))
+    0.6666666666666666
+    >>> coverage(["手机", "办事"], "推广掌上办事", Weights({}, 1.0))
+    1.0
+    """
+    if not q_tokens:
+        return 0.0
+    s = match_form(text).lower()
+    total = sum(w.of(t) for t in q_tokens)
+    found = sum(w.of(t) for t in q_tokens if t in s or any(a in s for a in COLLOQUIAL.get(t, ())))
+    return found / total if total else 0.0
+
+
+def content_tokens(index: Index, q: Query) -> list[str]:
+    """The question's BM25 tokens that carry its content: no place names, filler words or lone letters."""
+    drop = set(q.places) | {"省", "市"} | FILLER
+    # a lone letter (jieba splits Cyrillic, Greek… into letters) is noise, not a content word
+    toks = dict.fromkeys(tokenize(q.sc, index.user_words))
+    return [t for t in toks if t not in drop and (len(t) > 1 or HAN_RE.match(t) or t.isdigit())]
+
+
 def sparse_scores(index: Index, question: str) -> np.ndarray:
     """BM25 score of every indexed row for the question."""
     toks = tokenize(question, index.user_words)
@@ -171,8 +200,10 @@ def search(
     retriever: str | None = None,
     filters: Filters | None = None,
     depth: int = 50,
+    second_stage: bool | None = None,
 ) -> list[Hit]:
-    """Ranked clauses for a question (``retriever``: ``bm25``, ``dense`` or ``hybrid``)."""
+    """Ranked clauses for a question (``retriever``: ``bm25``, ``dense`` or ``hybrid``), re-ordered
+    by :func:`rescore` unless ``second_stage`` (default: the ``rescore`` setting) says not to."""
     st = index.settings
     question = check_question(question)
     k = k or st.top_k
@@ -206,6 +237,11 @@ def search(
             order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
             runs["feedback"] = _ranked(((int(i), float(sc[i])) for i in order), allowed, index.rows)[:depth]
             fused = rrf(runs, k=st.rrf_k, weights={**run_weights, "feedback": FEEDBACK_WEIGHT * st.w_sparse})
+    if st.rescore if second_stage is None else second_stage:
+        head = fused[:RESCORE_POOL]
+        scores = rescore(index, question, [index.rows[i] for i, _s in head])
+        order = sorted(range(len(head)), key=lambda j: -scores[j])
+        fused = [(head[j][0], scores[j]) for j in order] + fused[RESCORE_POOL:]
     if not META_FIELD_RE.search(match_form(question)):
         # a signature block (issuer, date, author) answers only questions about the document itself
         fused = sorted(fused, key=lambda x: index.rows[x[0]].path.startswith("落款"))
@@ -219,6 +255,41 @@ def search(
 
 
 RERANK_DEPTH = 8
+
+#: Second stage (on by default, ``POLICYQA_RESCORE=0`` turns it off): the first RESCORE_POOL
+#: fused hits re-ordered by how much of the question their words cover (idf-weighted), over
+#: the whole clause with its title path and over its best single sentence, less a penalty
+#: when the clause neither belongs to nor names a place the question asks about.  The fused
+#: rank stays as a prior, ``RANK_PRIOR / (RANK_PRIOR + rank)``.  Chosen on dev + dev2 + dev3a +
+#: dev4a (241 answerable): search recall@5 0.915 → 0.967, MRR@10 0.830 → 0.905; the plateau
+#: runs from 0.5 to 1.2 for the sentence weight and 0.8 to 2 for the clause weight.
+RESCORE_POOL = 20
+RANK_PRIOR = 10
+RESCORE_CLAUSE = 1.2
+RESCORE_SENTENCE = 0.8
+RESCORE_PLACE = 0.3
+
+
+def rescore(index: Index, question: str, clauses: list[Clause]) -> list[float]:
+    """Second-stage scores of ranked clauses: the rank prior plus their coverage of the question.
+
+    A clause that says what the question asks in one sentence (``宁波到2025年建成5G基站多少个``
+    → “累计建成5G基站4万个以上”) rises above a long clause that only shares its topic.
+    """
+    q = analyse(question)
+    toks = content_tokens(index, q)
+    w = weights(index)
+    out = []
+    for rank, c in enumerate(clauses):
+        score = RANK_PRIOR / (RANK_PRIOR + rank)
+        if toks:
+            whole = coverage(toks, match_form(c.title_path) + "\n" + c.text_sc, w)
+            best = max((coverage(toks, s, w) for s in split_sentences(c.text_sc)), default=0.0)
+            elsewhere = not supports_places(q, c, index.corpus.doc_by_id[c.doc_id])
+            score += RESCORE_CLAUSE * whole + RESCORE_SENTENCE * best - RESCORE_PLACE * elsewhere
+        out.append(score)
+    return out
+
 
 #: Pseudo-relevance feedback: the rarest words of the first FEEDBACK_ROWS fused hits that the
 #: question does not use (FEEDBACK_TERMS of them) make a second BM25 query, fused with weight

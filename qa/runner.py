@@ -19,7 +19,7 @@ METRICS = ("recall@5", "mrr@10", "evidence@1500", "fact_coverage_short", "citati
 
 
 def parse_config(name: str, base: Settings) -> Settings:
-    """``bm25`` / ``dense`` / ``hybrid`` / ``hybrid+nofeedback`` / ``hybrid+rerank`` / ``hybrid+llm`` … → settings.
+    """``bm25`` / ``dense`` / ``hybrid`` / ``hybrid+nofeedback`` / ``hybrid+norescore`` / ``hybrid+rerank`` / ``hybrid+llm`` … → settings.
 
     >>> parse_config("dense+llm", Settings()).retriever, parse_config("dense+llm", Settings()).generator
     ('dense', 'llm')
@@ -33,6 +33,8 @@ def parse_config(name: str, base: Settings) -> Settings:
             changes["rerank"] = True
         elif p == "nofeedback":
             changes["feedback"] = False
+        elif p == "norescore":
+            changes["rescore"] = False
         elif p in ("extractive", "llm", "openai", "transformers"):
             changes["generator"] = p
         else:
@@ -44,6 +46,7 @@ def config_name(s: Settings) -> str:
     return (
         s.retriever
         + ("+nofeedback" if not s.feedback and s.retriever == "hybrid" else "")
+        + ("" if s.rescore else "+norescore")
         + ("+rerank" if s.rerank else "")
         + ("" if s.generator == "extractive" else f"+{s.generator}")
     )

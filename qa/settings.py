@@ -32,6 +32,7 @@ class Settings:
     hnsw_threshold: int = 50_000
     rerank: bool = False
     feedback: bool = True  # pseudo-relevance feedback in hybrid search (a second BM25 query)
+    rescore: bool = True  # re-order the first fused hits by their coverage of the question's words
     generator: str = "extractive"
     max_answer_chars: int = 200
     openai_url: str = ""
@@ -78,6 +79,7 @@ _ENV = {
     "POLICYQA_GENERATOR": ("generator", str),
     "POLICYQA_RERANK": ("rerank", lambda v: v.lower() in ("1", "true", "yes")),
     "POLICYQA_FEEDBACK": ("feedback", lambda v: v.lower() not in ("0", "false", "no")),
+    "POLICYQA_RESCORE": ("rescore", lambda v: v.lower() not in ("0", "false", "no")),
     "POLICYQA_OPENAI_URL": ("openai_url", str),
     "POLICYQA_OPENAI_MODEL": ("openai_model", str),
     "POLICYQA_OPENAI_KEY": ("openai_key", str),

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.clauses import clause_id, parse_clauses
+from qa.clauses import clause_id, cut_outside_parens, parse_clauses, split_sentences
 from qa.duties import find_duty_groups
 from qa.ingest import document_from_text
 from tests.golden import DATA, tree_lines
@@ -140,3 +140,12 @@ def test_parser_never_crashes_and_keeps_offsets(text):
 
 def test_golden_files_exist_for_every_seed():
     assert len(list(Path(DATA).glob("*.tree"))) == 5
+
+
+def test_sentences_of_a_clause():
+    assert split_sentences("建设平台。推进共享；加强安全") == ["建设平台。", "推进共享；", "加强安全"]
+    # a parenthesis is never cut, and a duty parenthesis stays with its sentence
+    assert split_sentences("推进（试点。范围）共享。（牵头单位：省大数据局）") == [
+        "推进（试点。范围）共享。（牵头单位：省大数据局）"
+    ]
+    assert cut_outside_parens("甲，乙（丙，丁），戊", "，") == ["甲，", "乙（丙，丁），", "戊"]

@@ -107,3 +107,15 @@ def test_eval_runner_end_to_end(tmp_path, index, index_settings, capsys, monkeyp
     assert summary["hybrid"]["overall"]["refusal_accuracy"] == 1.0
     assert next((tmp_path / "r").glob("*.png")).stat().st_size > 1000
     assert "| recall@5 |" in capsys.readouterr().out
+
+
+def test_configuration_names_round_trip():
+    from qa.errors import ConfigError
+    from qa.runner import config_name, parse_config
+    from qa.settings import Settings
+
+    for name in ("bm25", "dense+norescore", "hybrid", "hybrid+nofeedback+norescore", "hybrid+rerank", "hybrid+llm"):
+        assert config_name(parse_config(name, Settings())) == name
+    assert not parse_config("hybrid+norescore", Settings()).rescore
+    with pytest.raises(ConfigError):
+        parse_config("hybrid+magic", Settings())

@@ -3,7 +3,20 @@ from dataclasses import replace
 import pytest
 
 from qa.errors import InputError
-from qa.retrieve import Filters, check_question, feedback_terms, rrf, search
+from qa.query import analyse
+from qa.retrieve import (
+    RANK_PRIOR,
+    RESCORE_PLACE,
+    Filters,
+    Weights,
+    check_question,
+    content_tokens,
+    coverage,
+    feedback_terms,
+    rescore,
+    rrf,
+    search,
+)
 
 
 def test_rrf_is_rank_based_and_weighted():
@@ -73,3 +86,32 @@ def test_feedback_adds_the_first_hits_words_as_a_second_bm25_query(index):
     assert any("feedback" in h.sources for h in hits)
     off = replace(index, settings=replace(index.settings, feedback=False))
     assert not any("feedback" in h.sources for h in search(off, q, k=10))
+
+
+def test_coverage_is_idf_weighted_and_knows_official_terms():
+    w = Weights({"宁波": 1.0, "基站": 3.0}, 5.0)
+    assert coverage(["宁波", "基站", "火星"], "宁波基站", w) == 4.0 / 9.0
+    assert coverage(["手机", "办事"], "推广掌上办事", w) == 1.0  # 手机 → 掌上
+    assert coverage([], "任何文字", w) == 0.0
+
+
+def test_content_tokens_drop_places_and_filler(index):
+    toks = content_tokens(index, analyse("请问宁波市的5G基站要建多少个？"))
+    assert "基站" in toks and "宁波" not in toks and "请问" not in toks
+
+
+def test_second_stage_lifts_the_clause_that_says_it(index):
+    q = "宁波买菜有没有政府搞的手机应用?"
+    gold = ("004", "三/（四）/2")  # “…菜篮子…掌上…”: measured 5th in the fused ranking
+    assert _paths(search(index, q, k=10, second_stage=False)).index(gold) >= 3
+    hits = search(index, q, k=5)
+    assert _paths(hits)[0] == gold
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_rescore_keeps_the_rank_prior_and_penalises_other_places(index, corpus):
+    clause = next(c for c in corpus.clauses if c.doc_id.startswith("004") and "5G基站" in c.text_sc)
+    same = rescore(index, "宁波5G基站建设目标", [clause, clause])
+    assert same[0] - same[1] == pytest.approx(1 - RANK_PRIOR / (RANK_PRIOR + 1))
+    other = rescore(index, "河北5G基站建设目标", [clause])
+    assert same[0] - other[0] == pytest.approx(RESCORE_PLACE)  # same words; 河北 is not 宁波's

@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.answer import answer, split_sentences, to_record
-from qa.clauses import parse_clauses
+from qa.answer import answer, to_record
+from qa.clauses import parse_clauses, split_sentences
 from qa.errors import InputError
 from qa.index import load_index
 from qa.ingest import document_from_text

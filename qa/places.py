@@ -1,0 +1,48 @@
+"""Which places a document speaks for, and whether a text names a place (pure functions)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.normalize import match_form
+from qa.query import Query, places_in
+from qa.schema import Clause, Document
+
+
+@lru_cache(maxsize=64)
+def doc_places(doc: Document) -> frozenset[str]:
+    own = places_in(doc.region + doc.title + doc.issuer)
+    if own:
+        places = set(own)
+        # a city document also speaks for its province only when it says so in its title
+        return frozenset(places)
+    text = match_form(doc.clean)
+    return frozenset(p for p in places_in(text) if text.count(p) >= 3)
+
+
+#: One-character names of places, as policy texts join them (杭甬, 京津冀, 沪苏浙皖).
+PLACE_ABBR = {
+    "杭州": "杭", "宁波": "甬", "温州": "温", "绍兴": "绍", "嘉兴": "嘉", "湖州": "湖", "金华": "金",
+    "台州": "台", "舟山": "舟", "上海": "沪", "北京": "京", "天津": "津", "河北": "冀", "浙江": "浙",
+    "江苏": "苏", "安徽": "皖", "广东": "粤", "重庆": "渝", "四川": "川", "福建": "闽", "山东": "鲁",
+}  # fmt: skip
+_ABBR_RUN_RE = re.compile("[" + "".join(PLACE_ABBR.values()) + "]{2,4}")
+
+
+def names_place(place: str, text: str) -> bool:
+    """Is a place named in a text, in full or in a run of one-character names?
+
+    >>> names_place("杭州", "推动杭甬两地“一卡通”功能互用"), names_place("宁波", "甬江"), names_place("河北", "京津冀协同")
+    (True, False, True)
+    """
+    if place in text:
+        return True
+    abbr = PLACE_ABBR.get(place)
+    return bool(abbr) and any(abbr in m.group(0) for m in _ABBR_RUN_RE.finditer(text))
+
+
+def supports_places(q: Query, clause: Clause, doc: Document) -> bool:
+    """Every place the question names is the document's own, or named in the clause."""
+    own = doc_places(doc)
+    return all(p in own or names_place(p, clause.text_sc) for p in q.places)
