@@ -171,6 +171,9 @@ class Scored:
     refused: bool = False
     latency_ms: float = 0.0
     missing: bool = False
+    #: the same two measures for ``policyqa search``'s ranking alone (no answer stage)
+    search_recall5: float | None = None
+    search_rr10: float | None = None
 
 
 def score_record(q: Question, rec: dict | None, gold_ids: list[str], corpus: Corpus) -> Scored:
@@ -235,6 +238,8 @@ def summarise(scored: list[Scored]) -> dict:
         "missing_records": sum(s.missing for s in scored),
         "recall@5": _mean([s.recall5 for s in ans]),
         "mrr@10": _mean([s.rr10 for s in ans]),
+        "search_recall@5": _mean([s.search_recall5 for s in ans]),
+        "search_mrr@10": _mean([s.search_rr10 for s in ans]),
         "evidence@1500": _mean([float(s.window) for s in ans if s.window is not None]),
         "fact_coverage": round(sum(facts) / len(facts), 4) if facts else None,
         "fact_coverage_short": round(sum(facts_short) / len(facts_short), 4) if facts_short else None,

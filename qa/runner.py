@@ -10,11 +10,21 @@ import json
 from pathlib import Path
 
 from qa.corpus import Corpus
-from qa.errors import ConfigError
-from qa.evaluate import Question, now_stamp, read_questions, resolve_gold, score_record, summarise, summarise_by_kind
+from qa.errors import ConfigError, PolicyQAError
+from qa.evaluate import (
+    Question,
+    now_stamp,
+    read_questions,
+    recall_at,
+    reciprocal_rank,
+    resolve_gold,
+    score_record,
+    summarise,
+    summarise_by_kind,
+)
 from qa.settings import Settings
 
-METRICS = ("recall@5", "mrr@10", "evidence@1500", "fact_coverage_short", "citation_precision",
+METRICS = ("recall@5", "mrr@10", "search_recall@5", "search_mrr@10", "evidence@1500", "fact_coverage_short", "citation_precision",
            "refusal_accuracy", "false_refusal_rate", "latency_p50_ms", "latency_p95_ms")  # fmt: skip
 
 
@@ -54,7 +64,6 @@ def config_name(s: Settings) -> str:
 
 def answer_all(questions: list[Question], settings: Settings, index, progress: bool) -> list[dict]:
     from qa.answer import to_record
-    from qa.errors import PolicyQAError
     from qa.generate import answer_with
 
     it = questions
@@ -70,6 +79,21 @@ def answer_all(questions: list[Question], settings: Settings, index, progress: b
             records.append({"id": q.id, "question": q.question, "answer": "", "refused": True, "citations": [],
                             "retrieved": [], "latency_ms": 0.0, "error": str(e)})  # fmt: skip
     return records
+
+
+def score_search(questions: list[Question], scored: list, gold: dict[str, list[str]], index, st: Settings) -> None:
+    """Fill in recall@5 and MRR@10 of ``policyqa search``'s own ranking (no answer stage)."""
+    from qa.retrieve import search
+
+    for q, s in zip(questions, scored, strict=True):
+        if not (q.answerable and gold[q.id]):
+            continue
+        try:
+            ranked = [h.clause.id for h in search(index, q.question, k=10, retriever=st.retriever)]
+        except PolicyQAError:
+            ranked = []
+        s.search_recall5 = recall_at(ranked, gold[q.id], 5)
+        s.search_rr10 = reciprocal_rank(ranked, gold[q.id], 10)
 
 
 def run_eval(
@@ -94,6 +118,7 @@ def run_eval(
         records = answer_all(questions, st, index, progress)
         by_id = {r["id"]: r for r in records}
         scored = [score_record(q, by_id.get(q.id), gold[q.id], corpus) for q in questions]
+        score_search(questions, scored, gold, index, st)
         results[config_name(st)] = (records, summarise(scored), summarise_by_kind(scored))
     index.settings = settings
     reports_dir.mkdir(parents=True, exist_ok=True)

@@ -105,6 +105,7 @@ def test_eval_runner_end_to_end(tmp_path, index, index_settings, capsys, monkeyp
     assert len(recs) == 6 and {r["config"] for r in recs} == {"bm25", "hybrid"}
     summary = json.loads(next((tmp_path / "r").glob("*.json")).read_text())
     assert summary["hybrid"]["overall"]["refusal_accuracy"] == 1.0
+    assert summary["hybrid"]["overall"]["search_recall@5"] == 1.0  # search alone finds the 5G clause
     assert next((tmp_path / "r").glob("*.png")).stat().st_size > 1000
     assert "| recall@5 |" in capsys.readouterr().out
 
