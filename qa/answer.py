@@ -626,18 +626,27 @@ def elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
+#: words that make a clause a question (two of them joined by a comma ask two things)
+_ASK_RE = re.compile(r"什么|多少|哪些|哪个|哪里|哪家|哪所|哪一|几|如何|怎么|怎样|是否|谁|何时")
+
+
 def question_parts(q: Query) -> list[str]:
     """The sub-questions of a question that asks two things, each with the places of the whole.
 
     >>> from qa.query import analyse
     >>> question_parts(analyse("浙江的科技创新应用聚焦什么目标？要集成哪个“大脑”的子系统？"))
     ['浙江的科技创新应用聚焦什么目标？', '浙江 要集成哪个“大脑”的子系统？']
-    >>> question_parts(analyse("宁波要建多少个5G基站？"))
-    []
+    >>> question_parts(analyse("宁波城市大脑二期项目什么时候启动，什么时候全面建成？"))
+    ['宁波城市大脑二期项目什么时候启动，', '宁波 什么时候全面建成？']
+    >>> question_parts(analyse("宁波要建多少个5G基站？")), question_parts(analyse("到2025年，宁波要建多少个5G基站？"))
+    ([], [])
     """
     parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
     if len(parts) < 2:
-        return []
+        # “…什么时候启动，什么时候全面建成？”: two questions joined by a comma
+        parts = [p for p in re.findall(r"[^，,？?；;]+[，,？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
+        if len(parts) != 2 or not all(_ASK_RE.search(p) for p in parts):
+            return []
     return [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
 
 

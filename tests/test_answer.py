@@ -211,3 +211,11 @@ def test_place_in_a_one_character_run_counts_and_another_places_plan_is_refused(
     assert not a.refused and "一卡通" in t  # “推动杭甬两地‘一卡通’…”
     a, t = ask(index, "杭州市加快数字政府建设实施方案中，城市大脑由哪个部门牵头？")
     assert a.refused and "杭州" in t  # 宁波's plan mentions 杭甬, but 杭州's own plan is not in the library
+
+
+@pytest.mark.parametrize(
+    "question", ["宁波城市大脑二期项目哪一年启动，哪一年全面建成？", "寧波城市大腦二期項目何時啟動，何時全面建成？"]
+)
+def test_two_questions_joined_by_a_comma_are_both_answered(index, question):
+    a = answer(question, index)
+    assert not a.refused and "2023" in a.text and "2025" in a.text
