@@ -219,3 +219,8 @@ def test_place_in_a_one_character_run_counts_and_another_places_plan_is_refused(
 def test_two_questions_joined_by_a_comma_are_both_answered(index, question):
     a = answer(question, index)
     assert not a.refused and "2023" in a.text and "2025" in a.text
+
+
+def test_duty_question_about_a_digital_government_system_is_not_a_unit_question(index):
+    a = answer("河北数字政府建设项目清单管理制度的牵头单位是哪些？", index)
+    assert a.mode == "duty" and "牵头单位：省政府办公厅" in a.text and "省财政厅" in a.text
