@@ -237,8 +237,10 @@ def search(
             order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
             runs["feedback"] = _ranked(((int(i), float(sc[i])) for i in order), allowed, index.rows)[:depth]
             fused = rrf(runs, k=st.rrf_k, weights={**run_weights, "feedback": FEEDBACK_WEIGHT * st.w_sparse})
+    first: dict[int, int] = {}  # first-stage positions of the re-ordered hits, shown beside the retrievers'
     if st.rescore if second_stage is None else second_stage:
         head = fused[:RESCORE_POOL]
+        first = {i: pos + 1 for pos, (i, _s) in enumerate(head)}
         scores = rescore(index, question, [index.rows[i] for i, _s in head])
         order = sorted(range(len(head)), key=lambda j: -scores[j])
         fused = [(head[j][0], scores[j]) for j in order] + fused[RESCORE_POOL:]
@@ -248,7 +250,10 @@ def search(
     hits = []
     for i, score in fused[: max(k, RERANK_DEPTH if st.rerank else k)]:
         ranks = tuple((name, r.index(i) + 1) for name, r in runs.items() if i in r)
-        hits.append(Hit(index.rows[i], float(score), tuple(n for n, _ in ranks), ranks))
+        sources = tuple(n for n, _ in ranks)
+        if i in first:
+            ranks = (*ranks, ("first_stage", first[i]))
+        hits.append(Hit(index.rows[i], float(score), sources, ranks))
     if st.rerank:
         hits = rerank(question, hits)
     return hits[:k]

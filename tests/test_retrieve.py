@@ -106,6 +106,7 @@ def test_second_stage_lifts_the_clause_that_says_it(index):
     assert _paths(search(index, q, k=10, second_stage=False)).index(gold) >= 3
     hits = search(index, q, k=5)
     assert _paths(hits)[0] == gold
+    assert dict(hits[0].ranks)["first_stage"] >= 4 and "first_stage" not in hits[0].sources
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
