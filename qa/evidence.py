@@ -1,8 +1,9 @@
 """Evidence checks for answers (pure functions over an index).
 
-A clause supports an answer when the places and years the question names are in it (or are
-the document's own), when its sentence holds the kind of thing asked for (a figure, a date,
-a place…), and when it covers enough of the question's words, weighted by rarity (idf).
+A clause supports an answer when the years the question names are in it or above it, when
+its sentence holds the kind of thing asked for (a figure, a date, a place…) in the unit asked
+for, and when the question's entities are there.  Places are checked by :mod:`qa.places`, word
+coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ from qa.schema import Clause, Document
 
 @lru_cache(maxsize=64)
 def doc_places(doc: Document) -> frozenset[str]:
+    """The places a document speaks for: those in its region, title and issuer, or else the
+    places its text names at least three times."""
     own = places_in(doc.region + doc.title + doc.issuer)
     if own:
-        places = set(own)
         # a city document also speaks for its province only when it says so in its title
-        return frozenset(places)
+        return frozenset(own)
     text = match_form(doc.clean)
     return frozenset(p for p in places_in(text) if text.count(p) >= 3)
 
