@@ -22,6 +22,7 @@ from qa.evaluate import (
     summarise,
     summarise_by_kind,
 )
+from qa.normalize import detect_script
 from qa.settings import Settings
 
 METRICS = ("recall@5", "mrr@10", "search_recall@5", "search_mrr@10", "evidence@1500", "fact_coverage_short", "citation_precision",
@@ -96,6 +97,22 @@ def score_search(questions: list[Question], scored: list, gold: dict[str, list[s
         s.search_rr10 = reciprocal_rank(ranked, gold[q.id], 10)
 
 
+def script_groups(questions: list[Question], gold: dict[str, list[str]], corpus: Corpus) -> dict[str, str]:
+    """``question script → document script`` for each answerable question with gold clauses
+    (“simplified → traditional”: a Simplified question about a Traditional document)."""
+    out = {}
+    for q in questions:
+        docs = {corpus.clause_by_id[c].doc_id for c in gold[q.id] if c in corpus.clause_by_id}
+        if q.answerable and docs:
+            scripts = "+".join(sorted({corpus.doc_by_id[d].script for d in docs}))
+            out[q.id] = f"{detect_script(q.question)} → {scripts}"
+    return out
+
+
+def by_script(scored: list, groups: dict[str, str]) -> dict[str, dict]:
+    return {g: summarise([s for s in scored if groups.get(s.id) == g]) for g in sorted(set(groups.values()))}
+
+
 def run_eval(
     settings: Settings,
     questions_path: Path,
@@ -111,6 +128,7 @@ def run_eval(
     index = load_index(settings)
     corpus: Corpus = index.corpus
     gold = {q.id: resolve_gold(corpus, q.gold) for q in questions}
+    groups = script_groups(questions, gold, corpus)
     settings_list = [parse_config(c.strip(), settings) for c in configs] if configs else [settings]
     results = {}
     for st in settings_list:
@@ -119,17 +137,17 @@ def run_eval(
         by_id = {r["id"]: r for r in records}
         scored = [score_record(q, by_id.get(q.id), gold[q.id], corpus) for q in questions]
         score_search(questions, scored, gold, index, st)
-        results[config_name(st)] = (records, summarise(scored), summarise_by_kind(scored))
+        results[config_name(st)] = (records, summarise(scored), summarise_by_kind(scored), by_script(scored, groups))
     index.settings = settings
     reports_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{now_stamp()}-{questions_path.stem}-{'-vs-'.join(results)}"
     if output is None:
         output = reports_dir / f"{stem}.answers.jsonl"
     with output.open("w", encoding="utf-8") as f:
-        for name, (records, _s, _k) in results.items():
+        for name, (records, *_rest) in results.items():
             for r in records:
                 f.write(json.dumps({**r, "config": name}, ensure_ascii=False) + "\n")
-    summary = {name: {"overall": s, "by_kind": k} for name, (_r, s, k) in results.items()}
+    summary = {name: {"overall": s, "by_kind": k, "by_script": b} for name, (_r, s, k, b) in results.items()}
     (reports_dir / f"{stem}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     chart = reports_dir / f"{stem}.png"
     _chart(summary, chart)
@@ -158,6 +176,13 @@ def render_report(summary: dict, qpath: Path, n: int, output: Path, chart: Path)
                 lines.append(f"| {k} | {s['questions']} | {_fmt(s['recall@5'])} | {_fmt(s['mrr@10'])} | "
                              f"{_fmt(s['fact_coverage_short'])} | {_fmt(s['citation_precision'])} | "
                              f"{_fmt(s['refusal_accuracy'])} | {_fmt(s['false_refusal_rate'])} |")  # fmt: skip
+    lines += ["", "## By script (question → documents of its gold clauses)", "",
+              "| config | scripts | n | recall@5 | mrr@10 | search recall@5 | search mrr@10 | facts≤300 |",
+              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for c in names:
+        for g, s in summary[c].get("by_script", {}).items():
+            lines.append(f"| {c} | {g} | {s['questions']} | {_fmt(s['recall@5'])} | {_fmt(s['mrr@10'])} | "
+                         f"{_fmt(s['search_recall@5'])} | {_fmt(s['search_mrr@10'])} | {_fmt(s['fact_coverage_short'])} |")  # fmt: skip
     lines += ["", f"![per-kind comparison]({chart.name})", ""]
     return "\n".join(lines)
 

@@ -106,6 +106,7 @@ def test_eval_runner_end_to_end(tmp_path, index, index_settings, capsys, monkeyp
     summary = json.loads(next((tmp_path / "r").glob("*.json")).read_text())
     assert summary["hybrid"]["overall"]["refusal_accuracy"] == 1.0
     assert summary["hybrid"]["overall"]["search_recall@5"] == 1.0  # search alone finds the 5G clause
+    assert list(summary["hybrid"]["by_script"]) == ["simplified → simplified"]  # seed 004 is in Simplified
     assert next((tmp_path / "r").glob("*.png")).stat().st_size > 1000
     assert "| recall@5 |" in capsys.readouterr().out
 
