@@ -34,8 +34,8 @@ from qa.retrieve import (
     coverage,
     cut_notice,
     printable,
-    rescore,
     search,
+    second_stage,
     weights,
 )
 from qa.schema import Answer, Citation, Clause, Document, Hit
@@ -533,12 +533,6 @@ def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
     return [*used, *(h for h in hits if h.clause.id not in seen)]
 
 
-def _second_stage(index: Index, question: str, hits: list[Hit]) -> list[Hit]:
-    """Hits re-ordered by :func:`qa.retrieve.rescore` (the order ``policyqa search`` shows)."""
-    scores = rescore(index, question, [h.clause for h in hits])
-    return [replace(hits[j], score=scores[j]) for j in sorted(range(len(hits)), key=lambda j: -scores[j])]
-
-
 def _meta_value(doc: Document, field: str) -> str:
     value = getattr(doc, field)
     if value and field == "date":
@@ -755,7 +749,7 @@ def _answer(
         index, question, k=max(k, RESCORE_POOL), retriever=settings.retriever, filters=filters, second_stage=False
     )
     found = pool[:k]
-    hits = _second_stage(index, question, pool)[:k] if settings.rescore else found
+    hits = second_stage(index, question, pool)[:k] if settings.rescore else found
     limit = int(settings.max_answer_chars * (LIST_FACTOR if q.wants_list else 1))
 
     unknown_places = [p for p in q.places if not any(p in doc_places(d) for d in index.corpus.documents)]

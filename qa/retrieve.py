@@ -127,9 +127,11 @@ def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
     >>> coverage(["手机", "办事"], "推广掌上办事", Weights({}, 1.0))
     1.0
     """
-    if not q_tokens:
-        return 0.0
-    s = match_form(text).lower()
+    return _coverage_of(q_tokens, match_form(text).lower(), w) if q_tokens else 0.0
+
+
+def _coverage_of(q_tokens: list[str], s: str, w: Weights) -> float:
+    """:func:`coverage` of text already in match form and lower case."""
     total = sum(w.of(t) for t in q_tokens)
     found = sum(w.of(t) for t in q_tokens if t in s or any(a in s for a in COLLOQUIAL.get(t, ())))
     return found / total if total else 0.0
@@ -242,8 +244,7 @@ def search(
         head = fused[:RESCORE_POOL]
         first = {i: pos + 1 for pos, (i, _s) in enumerate(head)}
         scores = rescore(index, question, [index.rows[i] for i, _s in head])
-        order = sorted(range(len(head)), key=lambda j: -scores[j])
-        fused = [(head[j][0], scores[j]) for j in order] + fused[RESCORE_POOL:]
+        fused = [(head[j][0], scores[j]) for j in _by_score(scores)] + fused[RESCORE_POOL:]
     if not META_FIELD_RE.search(match_form(question)):
         # a signature block (issuer, date, author) answers only questions about the document itself
         fused = sorted(fused, key=lambda x: index.rows[x[0]].path.startswith("落款"))
@@ -288,12 +289,26 @@ def rescore(index: Index, question: str, clauses: list[Clause]) -> list[float]:
     for rank, c in enumerate(clauses):
         score = RANK_PRIOR / (RANK_PRIOR + rank)
         if toks:
-            whole = coverage(toks, match_form(c.title_path) + "\n" + c.text_sc, w)
-            best = max((coverage(toks, s, w) for s in split_sentences(c.text_sc)), default=0.0)
+            text = c.text_sc.lower()  # already in match form: only the title path needs it
+            whole = _coverage_of(toks, match_form(c.title_path).lower() + "\n" + text, w)
+            best = max((_coverage_of(toks, s, w) for s in split_sentences(text)), default=0.0)
             elsewhere = not supports_places(q, c, index.corpus.doc_by_id[c.doc_id])
             score += RESCORE_CLAUSE * whole + RESCORE_SENTENCE * best - RESCORE_PLACE * elsewhere
         out.append(score)
     return out
+
+
+def second_stage(index: Index, question: str, hits: list[Hit]) -> list[Hit]:
+    """First-stage hits re-ordered by :func:`rescore`, each with its first-stage position."""
+    scores = rescore(index, question, [h.clause for h in hits])
+    return [
+        replace(hits[j], score=scores[j], ranks=(*hits[j].ranks, ("first_stage", j + 1))) for j in _by_score(scores)
+    ]
+
+
+def _by_score(scores: list[float]) -> list[int]:
+    """Positions in order of descending score (stable among equals)."""
+    return sorted(range(len(scores)), key=lambda j: -scores[j])
 
 
 #: Pseudo-relevance feedback: the rarest words of the first FEEDBACK_ROWS fused hits that the

@@ -16,6 +16,7 @@ from qa.retrieve import (
     rescore,
     rrf,
     search,
+    second_stage,
 )
 
 
@@ -116,3 +117,11 @@ def test_rescore_keeps_the_rank_prior_and_penalises_other_places(index, corpus):
     assert same[0] - same[1] == pytest.approx(1 - RANK_PRIOR / (RANK_PRIOR + 1))
     other = rescore(index, "河北5G基站建设目标", [clause])
     assert same[0] - other[0] == pytest.approx(RESCORE_PLACE)  # same words; 河北 is not 宁波's
+
+
+def test_second_stage_of_a_pool_is_the_order_search_shows(index):
+    q = "宁波买菜有没有政府搞的手机应用?"
+    pool = search(index, q, k=20, second_stage=False)
+    mine = second_stage(index, q, pool)[:10]
+    assert [h.clause.id for h in mine] == [h.clause.id for h in search(index, q, k=10)]
+    assert dict(mine[0].ranks)["first_stage"] == [h.clause.id for h in pool].index(mine[0].clause.id) + 1
