@@ -19,7 +19,15 @@ from qa.cite import is_instruction
 from qa.clauses import cut_outside_parens, split_sentences
 from qa.clean import SALUTATION_RE
 from qa.duties import strip_duty_groups, unit_key, unit_matches
-from qa.evidence import context_of, dense_z, supports_asked_unit, supports_type, supports_years, year_part
+from qa.evidence import (
+    context_of,
+    dense_z,
+    supports_asked_unit,
+    supports_phase,
+    supports_type,
+    supports_years,
+    year_part,
+)
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
 from qa.places import doc_places, supports_places
@@ -60,6 +68,8 @@ TYPED_SENTENCE_COVERAGE = 0.3
 LIST_FACTOR = 1.4
 #: A clause whose whole text is a heading this short is a section title, never an answer.
 BARE_HEADING = 12
+#: A short clause after a semicolon (“…；2025年全面建成。”) finishes the one before it.
+SHORT_TAIL = 20
 #: A sentence of an over-long answer keeps at least this many characters around its best phrase.
 MIN_CROP = 75
 
@@ -227,7 +237,7 @@ def _best_sentences(
             ):
                 continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
             part = s if q.compare else year_part(q, s)
-            if part is None or not supports_type(q, part):
+            if part is None or not supports_type(q, part) or not supports_phase(q, part):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
             if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:
@@ -253,7 +263,21 @@ def _best_sentences(
         if j == 0 and len(sents[j]) <= 24 and j + 1 < len(sents) and j + 1 not in entry[1]:
             entry[1].append(j + 1)  # a heading sentence needs the sentence that explains it
             total += len(sents[j + 1])
+        elif j + 1 < len(sents) and j + 1 not in entry[1] and _short_tail(sents[j], sents[j + 1]):
+            entry[1].append(j + 1)  # “2023年，启动二期项目建设；” + “2025年全面建成。”
+            total += len(sents[j + 1])
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _short_tail(sentence: str, following: str) -> bool:
+    """Does ``following`` finish ``sentence``: a short clause after its semicolon?
+
+    >>> _short_tail("2023年，启动城市大脑二期项目建设；", "2025年全面建成。（责任单位：市大数据局）")
+    True
+    >>> _short_tail("2023年，启动城市大脑二期项目建设。", "2025年全面建成。")
+    False
+    """
+    return sentence.endswith(("；", ";")) and len(strip_duty_groups(following)) <= SHORT_TAIL
 
 
 def _is_topic_word(t: str, w: Weights) -> bool:

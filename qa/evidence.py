@@ -16,7 +16,7 @@ from qa.duties import strip_duty_groups
 from qa.index import Index
 from qa.normalize import match_form
 from qa.query import Query, places_in
-from qa.retrieve import dense_scores
+from qa.retrieve import HAN_RE, dense_scores
 from qa.schema import Clause
 
 
@@ -175,6 +175,31 @@ def year_part(q: Query, sentence: str) -> str | None:
     return "".join(parts)
 
 
+#: a numbered phase or batch of a project (城市大脑二期, 第一批试点)
+_PHASE_RE = re.compile(r"(?:[一二三四五六七八九十]|\d{1,2})期|第[一二三四五六七八九十\d]{1,2}批")
+
+
+def supports_phase(q: Query, sentence: str) -> bool:
+    """A sentence about a numbered phase speaks of the one the question names (with the
+    words just before it): 二期 or another project's 一期 does not answer 一期 (like years).
+
+    >>> from qa.query import analyse
+    >>> q = analyse("宁波城市大脑一期项目是哪一年建成的？")
+    >>> supports_phase(q, "2023年，启动城市大脑二期项目建设。"), supports_phase(q, "物联感知平台一期项目全面建成。")
+    (False, False)
+    >>> supports_phase(q, "城市大脑一期项目于2021年建成。"), supports_phase(q, "迭代升级城市大脑。")
+    (True, True)
+    """
+    # 一期 with its project's last two characters (大脑一期); 第一批 as it is (a verb may precede it)
+    asked = [
+        m.group(0) if m.group(0)[0] == "第" else q.sc[max(0, m.start() - 2) : m.end()] for m in _PHASE_RE.finditer(q.sc)
+    ]
+    if not asked or not _PHASE_RE.search(sentence):
+        return True
+    s = match_form(sentence)
+    return any(a in s for a in asked)
+
+
 _ASK_UNIT_RE = re.compile(
     r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
 )
@@ -194,4 +219,27 @@ def supports_asked_unit(q: Query, context: str) -> bool:
         return True
     unit = m.group(0)[2:]
     flags = re.IGNORECASE if unit.isascii() else 0
-    return bool(re.search(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context, flags))
+    figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context, flags))
+    if not figures:
+        return False
+    noun = _counted_noun(q.sc[m.end() :])
+    if not noun:
+        return True
+    # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures
+    s = match_form(context)
+    return any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
+
+
+#: counted things too general to check (多少个地方, 多少个方面)
+_GENERIC_COUNTED = frozenset(["方面", "领域", "地方", "部门", "单位", "东西", "事项", "项目", "左右", "以上"])
+
+
+def _counted_noun(after: str) -> str:
+    """The last two characters of the thing counted after 多少个 (业务系统 → 系统), or ``""``.
+
+    >>> _counted_noun("业务系统？"), _counted_noun("？"), _counted_noun("方面的任务？"), _counted_noun("5G基站？")
+    ('系统', '', '', '基站')
+    """
+    m = re.match(r"[\w]{2,8}?(?=[的？?，,。；;、]|$)", after)
+    head = m.group(0)[-2:] if m else ""
+    return head if len(HAN_RE.findall(head)) == 2 and head not in _GENERIC_COUNTED else ""

@@ -148,6 +148,9 @@ def test_reverse_duty_question_naming_a_role_lists_that_role(index):
         ("河北省数字政府联合实验室设在哪所高校？", "依托省内知名企业和科研院所: no university named"),
         ("宁波人工智能超算中心的算力是多少PFlops？", "no figure in PFlops"),
         ("浙江省数字政府建设工作领导小组组长的姓名是什么？", "the post (省政府领导) is given, no name"),
+        ("宁波城市大脑一期是什么时候建成的？", "only 二期 and another project's 一期 are dated"),
+        ("河北省数字政府专家委员会的主任委员是谁？", "the committee is set up, no member named"),
+        ("浙江省数字政府综合应用要集成多少个业务系统？", "figures are given, none counts 业务系统"),
     ],
 )
 def test_near_miss_questions_are_refused(index, question, why):
@@ -224,3 +227,14 @@ def test_two_questions_joined_by_a_comma_are_both_answered(index, question):
 def test_duty_question_about_a_digital_government_system_is_not_a_unit_question(index):
     a = answer("河北数字政府建设项目清单管理制度的牵头单位是哪些？", index)
     assert a.mode == "duty" and "牵头单位：省政府办公厅" in a.text and "省财政厅" in a.text
+
+
+@pytest.mark.parametrize("question", ["宁波“智安小区”建设是哪些部门的职责？", "宁波“智安小区”建设是哪些部门的事？"])
+def test_which_units_duty_phrasing_is_a_duty_question(index, question):
+    a = answer(question, index)
+    assert a.mode == "duty" and "市公安局" in a.text and "市司法局" in a.text
+
+
+def test_a_short_clause_after_a_semicolon_finishes_the_sentence(index):
+    a = answer("宁波城市大脑二期什么时候全面建成？", index)
+    assert not a.refused and "2025年全面建成" in a.text  # “2023年，启动…二期项目建设；2025年全面建成。”

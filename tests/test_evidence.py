@@ -32,3 +32,27 @@ def test_year_part_keeps_only_the_asked_year():
     assert year_part(q, s) == "2023年，好评率达到99%；"
     assert year_part(analyse("2030年的目标是什么？"), s) is None
     assert year_part(analyse("目标是什么？"), s) == s
+
+
+def test_another_phase_of_a_project_is_not_evidence():
+    from qa.evidence import supports_phase
+
+    q = analyse("宁波城市大脑一期项目是哪一年建成的？")
+    assert not supports_phase(q, "2023年，启动城市大脑二期项目建设；")
+    assert not supports_phase(q, "2023年，物联感知平台一期项目全面建成。")  # another project's 一期
+    assert supports_phase(q, "城市大脑一期项目于2021年建成。")
+    assert supports_phase(analyse("城市大脑什么时候建成？"), "2023年，启动城市大脑二期项目建设；")
+
+
+def test_asked_count_must_count_the_asked_thing():
+    q = analyse("河北省政务云平台要承载多少个业务系统？")
+    assert not supports_asked_unit(q, "聚焦政府经济调节、市场监管等7个方面，分类提出建设完善数据库及业务平台。")
+    assert supports_asked_unit(q, "政务云平台承载业务系统超过300个。")
+    # a general counted word (方面, 领域…) is not checked
+    assert supports_asked_unit(analyse("聚焦多少个方面？"), "聚焦政府经济调节等7个方面。")
+
+
+def test_a_post_holder_question_wants_a_person():
+    assert analyse("浙江省数字政府建设专家委员会的主任委员是谁？").wants == "person"
+    assert analyse("宁波市首席数据官是谁？").wants == "person"
+    assert analyse("这项工作的牵头单位是谁？").wants == ""  # a unit, answered from the duties
