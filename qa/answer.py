@@ -31,7 +31,7 @@ from qa.evidence import (
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
 from qa.places import doc_places, supports_places
-from qa.query import FILLER, META_FIELD_RE, PROVINCES, Query, analyse, places_in, rewrite_followup
+from qa.query import COMPARE_RE, FILLER, META_FIELD_RE, PROVINCES, Query, analyse, places_in, rewrite_followup
 from qa.retrieve import (
     HAN_RE,
     RESCORE_POOL,
@@ -457,10 +457,15 @@ _META_FIELDS = (
 )
 
 
+def _doc_marks(doc: Document) -> list[str]:
+    """The words a question may name a document by: its author, its source, its short title."""
+    marks = [doc.author[:3], doc.source, match_form(short_name(doc)) if doc.title else ""]
+    return [m for m in marks if m and len(m) >= 3]
+
+
 def _names_document(sc: str, doc: Document) -> bool:
     """Does a question name this document (its author, its source, or its short title)?"""
-    marks = [doc.author[:3], doc.source, match_form(short_name(doc)) if doc.title else ""]
-    return any(m and len(m) >= 3 and m in sc for m in marks)
+    return any(m in sc for m in _doc_marks(doc))
 
 
 _META_WORDS_RE = re.compile(
@@ -711,18 +716,55 @@ def _crop_budget(picked: list[tuple[_Candidate, list[str]]], limit: int) -> int:
     return max(MIN_CROP, limit // max(1, len(sents)))
 
 
-def _side(index: Index, q: Query, place: str, w: Weights, settings: Settings) -> list[_Candidate]:
-    others = [p for p in q.places if p != place]
-    sub = q.text
-    for p in others:
-        sub = match_form(sub).replace(p, "")
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: how the answer labels it, the documents it is answered from,
+    and the words of the question that name it."""
+
+    label: str
+    docs: tuple[str, ...]
+    mark: str
+    #: the author or source naming the side: not a word its documents' clauses use
+    byline: str = ""
+
+
+def compare_sides(index: Index, q: Query) -> list[Side]:
+    """The sides a comparison names, in the question's order: a document named by its author,
+    source or title (陈畴镛的文章, 浙江省数字政府系统建设方案), or a place (宁波: its documents
+    but those named as sides of their own). A place inside a named title is that title's side."""
+    found: list[tuple[int, Side]] = []
+    spans = []
+    for d in index.corpus.documents:
+        for m in _doc_marks(d):
+            if (i := q.sc.find(m)) >= 0:
+                # a title that starts with its place (浙江省数字政府系统建设方案) is labelled by it
+                place = next((p for p in q.places if p in m), "")
+                label = place or (f"{m}文章" if m == d.author[:3] else m)
+                byline = m if m in (d.author[:3], d.source) else ""
+                found.append((i, Side(label, (d.id,), place or m, byline)))
+                spans.append((i, i + len(m)))
+                break
+    named = {s.docs[0] for _i, s in found}
+    for place in q.places:
+        i = q.sc.find(place)
+        if any(a <= i < b for a, b in spans):
+            continue
+        docs = tuple(d.id for d in index.corpus.documents if place in doc_places(d))
+        found.append((i, Side(place, tuple(d for d in docs if d not in named) or docs, place)))
+    return [s for _i, s in sorted(found, key=lambda x: x[0])]
+
+
+def _side(index: Index, q: Query, side: Side, sides: list[Side], w: Weights, settings: Settings) -> list[_Candidate]:
+    """The candidate clauses of one side: the question without the other sides' names, searched
+    in this side's documents."""
+    sub = match_form(q.text)
+    for other in sides:
+        if other is not side:
+            sub = sub.replace(other.mark, "")
+    if side.byline:
+        sub = sub.replace(side.byline, "")
     sq = replace(analyse(sub), compare=True)
-    docs = tuple(d.id for d in index.corpus.documents if place in doc_places(d))
-    named = tuple(d for d in docs if _names_document(q.sc, index.corpus.doc_by_id[d]))
-    docs = named or docs  # “浙江省数字政府系统建设方案和宁波方案…”: that document for 浙江
-    if not docs:
-        return []
-    hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=docs), second_stage=False)
+    hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=side.docs), second_stage=False)
     return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.6]
 
 
@@ -799,15 +841,18 @@ def _answer(
         result = _answer_reverse(index, q, w, script)
         mode = "reverse_duty"
     cands = _candidates(index, q, found, w)
-    if result is None and q.compare and len(q.places) >= 2:
+    sides = compare_sides(index, q) if COMPARE_RE.search(q.sc) else []
+    if result is None and len(sides) >= 2:
         citations: list[Citation] = []
         lines = []
-        for place in q.places:
-            side = _side(index, q, place, w, settings)
-            if not side:
+        cq = replace(analyse(question), wants_list=True, compare=True)
+        for side in sides:
+            place = side.label
+            cands_side = _side(index, q, side, sides, w, settings)
+            if not cands_side:
                 lines.append(f"{to_script(place, script)}：{to_script(REFUSAL, script)}")
                 continue
-            picked = _best_sentences(index, replace(analyse(question), wants_list=True), side, w, limit // 2, 1)
+            picked = _best_sentences(index, cq, cands_side, w, limit // 2, 1)
             budget = _crop_budget(picked, limit // 2)
             toks = content_tokens(index, analyse(question))
             for c, sents in picked:

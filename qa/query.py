@@ -140,7 +140,7 @@ _UNIT_MORE_RE = re.compile(
     r"[^在对和与及的中，。？、\s]{1,8}?" + _UNIT_TAIL + r"(?=负责|承担|牵头|参与|配合|作为|是|在|的)"
 )
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
-_COMPARE_RE = re.compile(
+COMPARE_RE = re.compile(
     r"分别|各是|各有|各自|各(?:用|提|定|讲|写|做|采取|安排|规定|怎么|如何)|两地|两边|对比|比较|相比|区别|异同|不同|"
     r"和.{1,6}(?:一样|相同)"
 )
@@ -355,7 +355,7 @@ def analyse(question: str) -> Query:
         duty=bool(_DUTY_RE.search(sc)) and not rev,
         reverse_unit=unit,
         wants_list=bool(_LIST_RE.search(sc)),
-        compare=bool(_COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
+        compare=bool(COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
         meta=bool(META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
         wants=answer_type(sc),
     )

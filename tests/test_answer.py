@@ -238,3 +238,26 @@ def test_which_units_duty_phrasing_is_a_duty_question(index, question):
 def test_a_short_clause_after_a_semicolon_finishes_the_sentence(index):
     a = answer("宁波城市大脑二期什么时候全面建成？", index)
     assert not a.refused and "2025年全面建成" in a.text  # “2023年，启动…二期项目建设；2025年全面建成。”
+
+
+def test_comparison_sides_may_be_documents_named_by_their_author(index):
+    from qa.answer import compare_sides
+    from qa.query import analyse
+
+    q = analyse("陈畴镛的文章和河北的实施意见对数据安全分别怎么要求？")
+    assert [(s.label, s.docs[0][:3]) for s in compare_sides(index, q)] == [("陈畴镛文章", "003"), ("河北", "001")]
+    a = answer(q.text, index)
+    assert a.mode == "compare" and {c.clause.doc_id[:3] for c in a.citations} == {"003", "001"}
+    assert "资料中未找到" not in a.text  # the author's name is no word of the article's clauses
+    # a title that starts with its place is that place's side, labelled by the place
+    q = analyse("浙江省数字政府系统建设方案和宁波方案在督查考核上，各用什么平台？")
+    assert [(s.label, s.docs[0][:3]) for s in compare_sides(index, q)] == [("浙江", "002"), ("宁波", "004")]
+
+
+def test_a_place_side_leaves_out_the_documents_named_as_sides(index):
+    from qa.answer import compare_sides
+    from qa.query import analyse
+
+    sides = compare_sides(index, analyse("浙江省实施意见和陈畴镛的文章对数据安全各提了什么？"))
+    assert [s.label for s in sides] == ["浙江", "陈畴镛文章"]
+    assert not any(d.startswith("003") for d in sides[0].docs)
