@@ -237,7 +237,9 @@ def _best_sentences(
             ):
                 continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
             part = s if q.compare else year_part(q, s)
-            if part is None or not supports_type(q, part) or not supports_phase(q, part):
+            if part is None or not (
+                supports_type(q, part) and supports_phase(q, part) and supports_asked_unit(q, part)
+            ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
             if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:

@@ -201,7 +201,8 @@ def supports_phase(q: Query, sentence: str) -> bool:
 
 
 _ASK_UNIT_RE = re.compile(
-    r"多少(?:个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
+    r"多少(?P<unit>个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
+    r"|(?<![哪第])几(?P<few>个|项|家|名|条|类|大)"
 )
 
 
@@ -213,21 +214,21 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     False
     >>> supports_asked_unit(analyse("算力要达到多少PFlops？"), "新增算力200 PFLOPS。")
     True
+    >>> supports_asked_unit(analyse("提出了几项重点任务？"), "等5項重點任務"), supports_asked_unit(analyse("几项任务？"), "5个方面")
+    (True, False)
     """
     m = _ASK_UNIT_RE.search(q.sc)
     if not m:
         return True
-    unit = m.group(0)[2:]
+    unit = m.group("unit") or m.group("few")
     flags = re.IGNORECASE if unit.isascii() else 0
-    figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), context, flags))
+    s = match_form(context)  # 15分鐘 is 15分钟
+    figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), s, flags))
     if not figures:
         return False
     noun = _counted_noun(q.sc[m.end() :])
-    if not noun:
-        return True
     # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures
-    s = match_form(context)
-    return any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
+    return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
 
 
 #: counted things too general to check (多少个地方, 多少个方面)

@@ -56,3 +56,10 @@ def test_a_post_holder_question_wants_a_person():
     assert analyse("浙江省数字政府建设专家委员会的主任委员是谁？").wants == "person"
     assert analyse("宁波市首席数据官是谁？").wants == "person"
     assert analyse("这项工作的牵头单位是谁？").wants == ""  # a unit, answered from the duties
+
+
+def test_asked_unit_in_a_traditional_clause_and_after_ji():
+    # 分鐘 is 分钟: the figure is looked for in the clause's Simplified match form
+    assert supports_asked_unit(analyse("要建成多少分钟的公共服务圈？"), "打造城鄉(xiāng)15分鐘公共服務圈")
+    assert supports_asked_unit(analyse("提出了幾項重點任務？"), "等5項重點任務,確保國家檔案要求不折不扣落實落地")
+    assert not supports_asked_unit(analyse("提出了几项重点任务？"), "现就相关内容进行如下解读：2023年4月12日印发")
