@@ -696,6 +696,7 @@ def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, sc
     picked = picked or _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
     if not picked:
         return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
+    picked = _with_item_titles(picked, limit)
     citations: list[Citation] = []
     parts = []
     budget = _crop_budget(picked, limit)
@@ -707,6 +708,23 @@ def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, sc
         )
         parts.append(f"{body}[{n}]")
     return "\n".join(parts), citations
+
+
+#: an item's title sentence: its number and a short name (“1.完善人口基礎資料庫。”)
+_ITEM_TITLE_RE = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])[^。，,；;]{2,30}。?$")
+
+
+def _with_item_titles(picked: list[tuple[_Candidate, list[str]]], limit: int) -> list[tuple[_Candidate, list[str]]]:
+    """Each picked item with its title sentence in front (the task's name: “9.打造生态环境保护综合
+    协同管理应用。”) when the whole answer still fits ``limit`` uncut."""
+    out, size = [], sum(len(s) for _c, ss in picked for s in ss)
+    for c, sents in picked:
+        first = split_sentences(c.hit.clause.text)[0]
+        if sents[0] != first and _ITEM_TITLE_RE.match(first) and size + len(first) <= limit:
+            sents = [first, *sents]
+            size += len(first)
+        out.append((c, sents))
+    return out
 
 
 def _crop_budget(picked: list[tuple[_Candidate, list[str]]], limit: int) -> int:
@@ -854,7 +872,7 @@ def _answer(
             if not cands_side:
                 lines.append(f"{to_script(place, script)}：{to_script(REFUSAL, script)}")
                 continue
-            picked = _best_sentences(index, cq, cands_side, w, limit // 2, 1)
+            picked = _with_item_titles(_best_sentences(index, cq, cands_side, w, limit // 2, 1), limit // 2)
             budget = _crop_budget(picked, limit // 2)
             toks = content_tokens(index, analyse(question))
             for c, sents in picked:

@@ -261,3 +261,8 @@ def test_a_place_side_leaves_out_the_documents_named_as_sides(index):
     sides = compare_sides(index, analyse("浙江省实施意见和陈畴镛的文章对数据安全各提了什么？"))
     assert [s.label for s in sides] == ["浙江", "陈畴镛文章"]
     assert not any(d.startswith("003") for d in sides[0].docs)
+
+
+def test_an_items_title_leads_its_answer_when_it_fits(index):
+    a = answer("河北政府那边存着我出生、上学这些信息吗？", index)
+    assert not a.refused and "人口基础资料库" in a.text  # the item's name: “1.完善人口基礎資料庫。”
