@@ -265,4 +265,4 @@ def test_a_place_side_leaves_out_the_documents_named_as_sides(index):
 
 def test_an_items_title_leads_its_answer_when_it_fits(index):
     a = answer("河北政府那边存着我出生、上学这些信息吗？", index)
-    assert not a.refused and "人口基础资料库" in a.text  # the item's name: “1.完善人口基礎資料庫。”
+    assert not a.refused and "1.完善人口基础数据库。" in a.text  # the item title (資料庫 is 数据库 in Simplified)
