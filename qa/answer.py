@@ -220,6 +220,8 @@ def _best_sentences(
 ) -> list[tuple[_Candidate, list[str]]]:
     """Pick the answering sentences: the best-scoring ones, grouped by clause."""
     all_toks = content_tokens(index, q)
+    # targets and dates live in the overview (总体要求 > 发展目标); measures in the sections after it
+    asks_overview = q.wants in ("time", "quantity", "money") or bool(_ASKS_OVERVIEW_RE.search(q.sc))
     scored = []
     for c in cands[:6]:
         title = match_form(c.doc.title or c.doc.name)
@@ -245,6 +247,8 @@ def _best_sentences(
             if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:
                 continue  # a figure/date/place sentence must also be about what the question asks
             sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank)
+            if not asks_overview and is_overview(c.hit.clause):
+                sc -= OVERVIEW_PENALTY  # “…分别打算怎么做”: the measure, not the goal that names it
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
                 sc -= 0.05
             scored.append((sc, c.rank, j, c, sents))
@@ -269,6 +273,25 @@ def _best_sentences(
             entry[1].append(j + 1)  # “2023年，启动二期项目建设；” + “2025年全面建成。”
             total += len(sents[j + 1])
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+#: An overview clause (总体要求, 发展目标, 内容解读) restates in passing what the later sections
+#: set out as measures: its sentences lose this much unless the question asks for targets.
+OVERVIEW_PENALTY = 0.2
+_OVERVIEW_RE = re.compile(r"总体要求|总体思路|工作目标|发展目标|主要目标|指导思想|基本原则|内容解读")
+_ASKS_OVERVIEW_RE = re.compile(r"目标|指标|原则|思路|指导思想|解读|总体|到20\d\d|20\d\d年")
+
+
+def is_overview(c: Clause) -> bool:
+    """Is a clause in a document's overview (its goals, principles or its interpretation)?
+
+    >>> from qa.schema import Clause
+    >>> is_overview(Clause("c", "d", "d.txt", "一/（二）/¶1", 3, "", "宁波方案 > 一、总体要求 > （二）发展目标 > ¶1", "…", "", 0, 1, None))
+    True
+    >>> is_overview(Clause("c", "d", "d.txt", "三/（四）/1", 3, "", "宁波方案 > 三、以数字化改革助力政府职能转变 > 1.推动政务服务集成高效", "…", "", 0, 1, None))
+    False
+    """
+    return bool(_OVERVIEW_RE.search(match_form(" > ".join(c.title_path.split(" > ")[1:]))))
 
 
 def _short_tail(sentence: str, following: str) -> bool:

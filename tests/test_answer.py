@@ -266,3 +266,11 @@ def test_a_place_side_leaves_out_the_documents_named_as_sides(index):
 def test_an_items_title_leads_its_answer_when_it_fits(index):
     a = answer("河北政府那边存着我出生、上学这些信息吗？", index)
     assert not a.refused and "1.完善人口基础数据库。" in a.text  # the item title (資料庫 is 数据库 in Simplified)
+
+
+def test_measures_come_before_the_overview_that_names_them(index):
+    a = answer("河北和宁波对“一件事一次办”分别是怎么推进的？", index)
+    nb = [c for c in a.citations if c.clause.doc_id.startswith("004")]
+    assert a.mode == "compare" and nb and nb[0].clause.path == "三/（四）/1"  # not 一、总体要求 > 发展目标
+    a = answer("宁波“一件事一次办”的目标是什么？", index)
+    assert a.citations[0].clause.path == "一/（二）/¶1"  # a question about targets keeps the overview
