@@ -544,6 +544,27 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
     return out
 
 
+_QUOTED_NAME_RE = re.compile(r"[“「『\"]([^“”「」『』\"]{2,8})[”」』\"]")
+# a quoted phrase that asks or sums up (“几合一”, “三个掌上”, “一个码、一个库”) names nothing
+_NOT_A_NAME_RE = re.compile(r"[、，,；;：:\s]|几|什么|哪|多少|啥|^[一二三四五六七八九十两\d]+[个项大张条类]")
+
+
+def unknown_names(index: Index, q: Query) -> list[str]:
+    """Names the question quotes (an app, a platform, a project: “甬e通”) that no document of
+    the library uses: what the documents never name, they say nothing about.
+
+    Quoted phrases that ask or sum up (“几合一”, “三个掌上”, lists with 、) are not names."""
+    text = _corpus_titles(index)[0].lower()
+    out = []
+    for m in _QUOTED_NAME_RE.finditer(q.sc):
+        name = m.group(1).strip()
+        if _NOT_A_NAME_RE.search(name) or len(name) < 2:
+            continue
+        if _QUOTES_RE.sub("", name).lower() not in text:
+            out.append(name)
+    return out
+
+
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
 
 
@@ -871,6 +892,9 @@ def _answer(
         return _refusal(question, hits, started, f"文库中没有{'、'.join(owners)}的这份文件", rewritten)
     if missing_docs := unknown_titles(index, q):
         why = f"文库中没有《{'》《'.join(missing_docs)}》"
+        return _refusal(question, hits, started, why, rewritten)
+    if missing_names := unknown_names(index, q):
+        why = f"文件中没有提到“{'”“'.join(missing_names)}”"
         return _refusal(question, hits, started, why, rewritten)
     vocab = index.bm25.vocab_dict
     if not any(

@@ -46,6 +46,8 @@ def dense_z(index: Index, question: str, depth: int = 50) -> float:
 
 _NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时)|百分之")
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|[一二两三四五六七八九十百千万亿]+元")
+_DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_ASKS_DAY_RE = re.compile(r"哪一?天|几月几[日号]|几号|什么日期|具体日期|哪一日")
 _TIME_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年")
 _ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
@@ -108,14 +110,18 @@ def supports_type(q: Query, sentence: str) -> bool:
     True
     >>> supports_type(analyse("数字政府综合应用的总投资预算是多少？"), "建设民意收集一个码、指标管理一本账。")
     False
+    >>> supports_type(analyse("城市大脑二期哪一天启动？"), "2023年，启动城市大脑二期项目建设。")
+    False
+    >>> supports_type(analyse("实施意见是哪一天印发的？"), "于2023年4月12日正式印发。")
+    True
     """
     s = match_form(sentence)
     if q.wants == "money":  # an amount of money, not just any figure
         return bool(_MONEY_RE.search(s))
     if q.wants == "quantity":
         return bool(_NUMBER_RE.search(s))
-    if q.wants == "time":
-        return bool(_TIME_RE.search(s))
+    if q.wants == "time":  # 哪一天 needs a day (4月12日), 哪一年 a year
+        return bool((_DAY_RE if _ASKS_DAY_RE.search(q.sc) else _TIME_RE).search(s))
     if q.wants == "place":  # a place other than the one the question is already about
         s = strip_duty_groups(s)  # a unit name like 宁波高新区管委会 is not a location
         return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))

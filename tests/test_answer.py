@@ -151,6 +151,8 @@ def test_reverse_duty_question_naming_a_role_lists_that_role(index):
         ("宁波城市大脑一期是什么时候建成的？", "only 二期 and another project's 一期 are dated"),
         ("河北省数字政府专家委员会的主任委员是谁？", "the committee is set up, no member named"),
         ("浙江省数字政府综合应用要集成多少个业务系统？", "figures are given, none counts 业务系统"),
+        ("宁波城市大脑二期是哪一天启动的？", "only the year (2023年) is given"),
+        ("浙江“浙里好办”平台有哪些功能？", "the documents name 浙里办, never 浙里好办"),
     ],
 )
 def test_near_miss_questions_are_refused(index, question, why):
@@ -274,3 +276,11 @@ def test_measures_come_before_the_overview_that_names_them(index):
     assert a.mode == "compare" and nb and nb[0].clause.path == "三/（四）/1"  # not 一、总体要求 > 发展目标
     a = answer("宁波“一件事一次办”的目标是什么？", index)
     assert a.citations[0].clause.path == "一/（二）/¶1"  # a question about targets keeps the overview
+
+
+def test_an_unknown_quoted_name_is_refused_and_named(index):
+    a, t = ask(index, "宁波“甬e通”应用能办哪些事？")
+    assert a.refused and "甬e通" in t
+    # quoted phrases that ask or sum up are not names
+    for question in ("河北省要建設的多功能視頻會議室是「幾合一」？", "寧波「甬有安居」是什麼？"):
+        assert not answer(question, index).refused
