@@ -558,7 +558,7 @@ def unknown_names(index: Index, q: Query) -> list[str]:
     out = []
     for m in _QUOTED_NAME_RE.finditer(q.sc):
         name = m.group(1).strip()
-        if _NOT_A_NAME_RE.search(name) or len(name) < 2:
+        if _NOT_A_NAME_RE.search(name):
             continue
         if _QUOTES_RE.sub("", name).lower() not in text:
             out.append(name)
@@ -827,6 +827,8 @@ def _side(index: Index, q: Query, side: Side, sides: list[Side], w: Weights, set
             sub = sub.replace(other.mark, "")
     if side.byline:
         sub = sub.replace(side.byline, "")
+    if not side.docs:
+        return []  # a place the library only mentions (杭州 in 宁波's plan) has no document to answer from
     sq = replace(analyse(sub), compare=True)
     hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=side.docs), second_stage=False)
     return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.6]
@@ -914,10 +916,10 @@ def _answer(
         lines = []
         cq = replace(analyse(question), wants_list=True, compare=True)
         for side in sides:
-            place = side.label
+            label = to_script(side.label, script)
             cands_side = _side(index, q, side, sides, w, settings)
             if not cands_side:
-                lines.append(f"{to_script(place, script)}：{to_script(REFUSAL, script)}")
+                lines.append(f"{label}：{to_script(REFUSAL, script)}")
                 continue
             picked = _with_item_titles(_best_sentences(index, cq, cands_side, w, limit // 2, 1), limit // 2)
             budget = _crop_budget(picked, limit // 2)
@@ -925,7 +927,7 @@ def _answer(
             for c, sents in picked:
                 n = _cite(citations, c.hit.clause, sents[0])
                 body = "".join(to_script(crop(strip_duty_groups(s), toks, w, budget, q), script) for s in sents)
-                lines.append(f"{to_script(place, script)}：{body}[{n}]")
+                lines.append(f"{label}：{body}[{n}]")
         if citations:
             result, mode = ("\n".join(lines), citations), "compare"
     if result is None and q.meta:
