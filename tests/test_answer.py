@@ -284,3 +284,9 @@ def test_an_unknown_quoted_name_is_refused_and_named(index):
     # quoted phrases that ask or sum up are not names
     for question in ("河北省要建設的多功能視頻會議室是「幾合一」？", "寧波「甬有安居」是什麼？"):
         assert not answer(question, index).refused
+
+
+def test_a_place_the_library_only_mentions_is_a_refused_side(index):
+    a = answer("杭州和宁波在居民服务一卡通上分别怎么做？", index)  # 杭州 only appears in 宁波's plan (杭甬)
+    assert a.mode == "compare" and "杭州：资料中未找到相关规定" in a.text
+    assert a.citations and all(c.clause.doc_id.startswith("004") for c in a.citations)
