@@ -229,6 +229,8 @@ def _best_sentences(
         # what the question is about: not the year it names (到 2025 年), which many sentences
         # share, nor Latin noise around it (<script>…) that no document uses
         topic = toks if q.compare else [t for t in toks if _is_topic_word(t, w)] or toks
+        # “…分别打算怎么做”: the measure, not the goal paragraph that names it
+        overview = 0.0 if asks_overview or not is_overview(c.hit.clause) else OVERVIEW_PENALTY
         sents = split_sentences(c.hit.clause.text)
         for j, s in enumerate(sents):
             if is_instruction(s):
@@ -246,9 +248,7 @@ def _best_sentences(
             own = coverage(toks, part, w)
             if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:
                 continue  # a figure/date/place sentence must also be about what the question asks
-            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank)
-            if not asks_overview and is_overview(c.hit.clause):
-                sc -= OVERVIEW_PENALTY  # “…分别打算怎么做”: the measure, not the goal that names it
+            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
                 sc -= 0.05
             scored.append((sc, c.rank, j, c, sents))
@@ -554,15 +554,11 @@ def unknown_names(index: Index, q: Query) -> list[str]:
     the library uses: what the documents never name, they say nothing about.
 
     Quoted phrases that ask or sum up (“几合一”, “三个掌上”, lists with 、) are not names."""
+    names = [n for m in _QUOTED_NAME_RE.finditer(q.sc) if not _NOT_A_NAME_RE.search(n := m.group(1).strip())]
+    if not names:
+        return []
     text = _corpus_titles(index)[0].lower()
-    out = []
-    for m in _QUOTED_NAME_RE.finditer(q.sc):
-        name = m.group(1).strip()
-        if _NOT_A_NAME_RE.search(name):
-            continue
-        if _QUOTES_RE.sub("", name).lower() not in text:
-            out.append(name)
-    return out
+    return [n for n in names if _QUOTES_RE.sub("", n).lower() not in text]
 
 
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
@@ -740,18 +736,35 @@ def _answer_fact(index: Index, q: Query, cands: list[_Candidate], w: Weights, sc
     picked = picked or _best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
     if not picked:
         return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
-    picked = _with_item_titles(picked, limit)
     citations: list[Citation] = []
-    parts = []
+    items = _items(index, q, picked, w, script, limit, citations, keep_duties=q.duty)
+    return "\n".join(items), citations
+
+
+def _items(
+    index: Index,
+    q: Query,
+    picked: list[tuple[_Candidate, list[str]]],
+    w: Weights,
+    script: str,
+    limit: int,
+    citations: list[Citation],
+    keep_duties: bool = False,
+) -> list[str]:
+    """The picked sentences as answer items, one per clause, each ending with its ``[n]``:
+    the item's title in front when it fits, long sentences cropped to keep near ``limit``, the
+    duty groups dropped unless the question asks about duties."""
+    picked = _with_item_titles(picked, limit)
     budget = _crop_budget(picked, limit)
     toks = content_tokens(index, q)
+    out = []
     for c, sents in picked:
         n = _cite(citations, c.hit.clause, sents[0])
         body = "".join(
-            to_script(crop(strip_duty_groups(s) if not q.duty else s, toks, w, budget, q), script) for s in sents
+            to_script(crop(s if keep_duties else strip_duty_groups(s), toks, w, budget, q), script) for s in sents
         )
-        parts.append(f"{body}[{n}]")
-    return "\n".join(parts), citations
+        out.append(f"{body}[{n}]")
+    return out
 
 
 #: an item's title sentence: its number and a short name (“1.完善人口基礎資料庫。”)
@@ -821,14 +834,14 @@ def compare_sides(index: Index, q: Query) -> list[Side]:
 def _side(index: Index, q: Query, side: Side, sides: list[Side], w: Weights, settings: Settings) -> list[_Candidate]:
     """The candidate clauses of one side: the question without the other sides' names, searched
     in this side's documents."""
+    if not side.docs:
+        return []  # a place the library only mentions (杭州 in 宁波's plan) has no document to answer from
     sub = match_form(q.text)
     for other in sides:
         if other is not side:
             sub = sub.replace(other.mark, "")
     if side.byline:
         sub = sub.replace(side.byline, "")
-    if not side.docs:
-        return []  # a place the library only mentions (杭州 in 宁波's plan) has no document to answer from
     sq = replace(analyse(sub), compare=True)
     hits = search(index, sub, k=10, retriever=settings.retriever, filters=Filters(docs=side.docs), second_stage=False)
     return [c for c in _candidates(index, sq, hits, w) if c.cover >= MIN_COVERAGE * 0.6]
@@ -914,20 +927,15 @@ def _answer(
     if result is None and len(sides) >= 2:
         citations: list[Citation] = []
         lines = []
-        cq = replace(analyse(question), wants_list=True, compare=True)
+        cq = replace(q, wants_list=True, compare=True)
         for side in sides:
             label = to_script(side.label, script)
             cands_side = _side(index, q, side, sides, w, settings)
             if not cands_side:
                 lines.append(f"{label}：{to_script(REFUSAL, script)}")
                 continue
-            picked = _with_item_titles(_best_sentences(index, cq, cands_side, w, limit // 2, 1), limit // 2)
-            budget = _crop_budget(picked, limit // 2)
-            toks = content_tokens(index, analyse(question))
-            for c, sents in picked:
-                n = _cite(citations, c.hit.clause, sents[0])
-                body = "".join(to_script(crop(strip_duty_groups(s), toks, w, budget, q), script) for s in sents)
-                lines.append(f"{label}：{body}[{n}]")
+            picked = _best_sentences(index, cq, cands_side, w, limit // 2, 1)
+            lines += [f"{label}：{item}" for item in _items(index, q, picked, w, script, limit // 2, citations)]
         if citations:
             result, mode = ("\n".join(lines), citations), "compare"
     if result is None and q.meta:
