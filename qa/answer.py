@@ -883,7 +883,9 @@ def _answer(
     script = detect_script(question)
     q = analyse(question)
     w = weights(index)
-    if filters is None and not q.compare and (named := _named_document(index, q)):
+    # “陈畴镛的文章和浙江省实施意见…各…”: a comparison, not a question about one named document
+    sides = compare_sides(index, q) if COMPARE_RE.search(q.sc) else []
+    if filters is None and len(sides) < 2 and (named := _named_document(index, q)):
         filters = Filters(docs=(named.id,))  # “据陈畴镛文章，…”: search that document
         for mark in (named.author[:3], named.source):  # words naming it are not evidence
             q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)
@@ -923,7 +925,6 @@ def _answer(
         result = _answer_reverse(index, q, w, script)
         mode = "reverse_duty"
     cands = _candidates(index, q, found, w)
-    sides = compare_sides(index, q) if COMPARE_RE.search(q.sc) else []
     if result is None and len(sides) >= 2:
         citations: list[Citation] = []
         lines = []

@@ -290,3 +290,10 @@ def test_a_place_the_library_only_mentions_is_a_refused_side(index):
     a = answer("杭州和宁波在居民服务一卡通上分别怎么做？", index)  # 杭州 only appears in 宁波's plan (杭甬)
     assert a.mode == "compare" and "杭州：资料中未找到相关规定" in a.text
     assert a.citations and all(c.clause.doc_id.startswith("004") for c in a.citations)
+
+
+def test_a_comparison_of_a_named_document_with_its_own_place_has_both_sides(index):
+    # 陈畴镛's article is a 浙江 document: naming it must not narrow the question to it alone
+    a = answer("浙江省实施意见和陈畴镛的文章对数据安全各提了什么？", index)
+    assert a.mode == "compare" and "陈畴镛文章：" in a.text
+    assert {c.clause.doc_id[:3] for c in a.citations} >= {"003"} and len({c.clause.doc_id for c in a.citations}) == 2
