@@ -10,6 +10,7 @@ actually assigns units.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import dataclass, replace
@@ -20,12 +21,14 @@ from qa.clauses import cut_outside_parens, split_sentences
 from qa.clean import SALUTATION_RE
 from qa.duties import strip_duty_groups, unit_key, unit_matches
 from qa.evidence import (
+    bigram_coverage,
     context_of,
     dense_z,
     supports_asked_unit,
     supports_phase,
     supports_type,
     supports_years,
+    task_bigrams,
     year_part,
 )
 from qa.index import Index
@@ -58,6 +61,10 @@ _ROLE_NAMES = {"lead": "牵头单位", "responsible": "责任单位", "cooperati
 #: every topic of the corpus: little of the question is covered *and* the dense retriever
 #: singles out no clause (top-1 z-score among the top 50 cosines).
 MIN_COVERAGE = 0.5
+#: A duty answer's clause must name the task asked about: this share of the task's character
+#: pairs, weighted by rarity (benchmark duty answers score 0.57 and more; a clause that only
+#: shares words, 智慧水利…数字孪生流域 for 数字孪生城市, 0.47).
+DUTY_TASK_COVERAGE = 0.5
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
 #: A further answer sentence must score this share of the best one (0.85 and 0.9 measured on
@@ -342,8 +349,31 @@ def _strip_marker(heading: str) -> str:
     return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\S+?\)|\d+[.．、])", "", heading)
 
 
+@lru_cache(maxsize=4)
+def _pair_rarity(index: Index) -> tuple[dict[str, float], float]:
+    """idf of every character pair over the clauses, and the idf of a pair no clause has."""
+    df: dict[str, int] = {}
+    for c in index.corpus.clauses:
+        t = match_form(c.text)
+        for p in {t[i : i + 2] for i in range(len(t) - 1)}:
+            df[p] = df.get(p, 0) + 1
+    n = len(index.corpus.clauses)
+    return {p: math.log(n / (1 + k)) for p, k in df.items()}, math.log(n)
+
+
+def names_task(index: Index, q: Query, clause: Clause) -> bool:
+    """Does a clause name the task a duty question asks about, not just share its words?"""
+    names = [f"{p}{s}" for p in q.places for s in ("省", "市", "")]
+    names += [match_form(m) for d in index.corpus.documents for m in (d.title, short_name(d)) if m]
+    rarity, unseen = _pair_rarity(index)
+    pairs = task_bigrams(q.sc, tuple(names))
+    return bigram_coverage(pairs, match_form(clause.text), rarity, unseen) >= DUTY_TASK_COVERAGE
+
+
 def _answer_duty(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
-    with_duties = [c for c in cands[:5] if c.hit.clause.duties and c.cover >= MIN_COVERAGE]
+    with_duties = [
+        c for c in cands[:5] if c.hit.clause.duties and c.cover >= MIN_COVERAGE and names_task(index, q, c.hit.clause)
+    ]
     if not with_duties:
         return None
     best = max(with_duties, key=lambda c: (c.cover, -c.rank))

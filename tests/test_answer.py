@@ -237,6 +237,31 @@ def test_which_units_duty_phrasing_is_a_duty_question(index, question):
     assert a.mode == "duty" and "市公安局" in a.text and "市司法局" in a.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "河北省谁牵头建设数字孪生城市？",  # 河北 has 数字孪生流域 (in 智慧水利), not a city twin
+        "浙江省数字政府建设由哪个部门牵头推进一体化数字资源系统？",  # named, but with no units beside it
+    ],
+)
+def test_duty_answer_needs_a_clause_naming_the_task(index, question):
+    a = answer(question, index)
+    assert a.refused and "未写明该项工作的牵头或责任单位" in a.text and not a.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("浙江省數字政府系統建設方案中,科技創新應用由哪個部門牽頭?", "省科技廳"),  # the title is not the task
+        ("河北的人口基础数据库由谁负责完善？", "省公安厅"),
+        ("宁波法规制度体系的完善工作由哪个部门负责？", "市司法局"),
+    ],
+)
+def test_duty_answer_for_a_task_named_in_other_words(index, question, unit):
+    a = answer(question, index)
+    assert a.mode == "duty" and unit in a.text
+
+
 def test_a_short_clause_after_a_semicolon_finishes_the_sentence(index):
     a = answer("宁波城市大脑二期什么时候全面建成？", index)
     assert not a.refused and "2025年全面建成" in a.text  # “2023年，启动…二期项目建设；2025年全面建成。”
