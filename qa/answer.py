@@ -642,17 +642,54 @@ def _meta_value(doc: Document, field: str) -> str:
     return value
 
 
-def _answer_meta(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
+#: “陈畴镛是谁？”“作者是什么身份？”: the author line (陈畴镛，杭州电子科技大学教授…) answers.
+_ASKS_PERSON_RE = re.compile(r"是谁|谁写|什么人|身份|职务|头衔|哪个单位|哪家单位|什么单位|在哪(?:里)?工作|简介|介绍")
+#: The words a question may use for a kind of document (Document.kind).
+_KIND_WORDS = {"评论": ("评论", "文章"), "实施意见": ("实施意见",), "方案": ("方案",)}
+
+
+def asks_about_author(index: Index, q: Query) -> bool:
+    """Does a question ask who a document's author is (by the author's name, or 作者 + 身份…)?
+
+    “陈畴镛是谁？” and “那篇评论文章的作者是什么身份？” do; “陈畴镛文章说首席数据官是谁担任？”
+    asks about the article's content, and “…领导小组的组长是谁？” names no author.
+    """
+    if re.search(r"谁写|作者", q.sc):
+        return bool(_ASKS_PERSON_RE.search(q.sc))
+    names = [match_form(re.split(r"[,，、]", d.author)[0]) for d in index.corpus.documents if d.author]
+    asks = _ASKS_PERSON_RE.pattern
+    return any(
+        n and re.search(rf"{re.escape(n)}(?:是|的|教授|老师)?(?:{asks})|(?:介绍一下|谁是){re.escape(n)}", q.sc)
+        for n in names
+    )
+
+
+def _kind_target(index: Index, q: Query) -> list[Document]:
+    """The one document of the kind a question names (那篇评论文章, 河北的实施意见), if just one."""
+    docs = [
+        d
+        for d in index.corpus.documents
+        if any(w in q.sc for w in _KIND_WORDS.get(d.kind, ())) and set(q.places) <= doc_places(d)
+    ]
+    return docs if len(docs) == 1 else []
+
+
+def _answer_meta(
+    index: Index, q: Query, cands: list[_Candidate], script: str, fields: list[tuple[str, str]] | None = None
+) -> tuple[str, list[Citation]] | None:
     """文号 / date / issuer / author / title of the document the question is about, each cited
     to the clause stating it (“这份文件的标题是什么？由哪个机关印发？” answers both)."""
-    if not q.meta or not cands:
+    if not cands:
         return None
-    asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
-    fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
+    if fields is None:
+        asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
+        fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
     if not fields:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
     targets = [d for d in index.corpus.documents if _names_document(q.sc, d)]
+    if not targets and not named:  # a quoted title is matched below: another file may cite its 文号
+        targets = _kind_target(index, q)
     pool = [c for c in cands[:5] if not targets or c.doc in targets]
     if targets and not pool:
         pool = [_Candidate(cands[0].hit, 0, targets[0], "", 0.0)]
@@ -915,10 +952,11 @@ def _answer(
     w = weights(index)
     # “陈畴镛的文章和浙江省实施意见…各…”: a comparison, not a question about one named document
     sides = compare_sides(index, q) if COMPARE_RE.search(q.sc) else []
+    about_author = asks_about_author(index, q)  # “陈畴镛是谁？”: the name is what is asked about
     if filters is None and len(sides) < 2 and (named := _named_document(index, q)):
         filters = Filters(docs=(named.id,))  # “据陈畴镛文章，…”: search that document
-        for mark in (named.author[:3], named.source):  # words naming it are not evidence
-            q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)
+        for mark in (named.author[:3], named.source) if not about_author else ():
+            q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)  # not evidence
     # the answer stage scores sentences itself, from the fused ranking; the record lists the
     # hits in the second stage's order (after the clauses the answer cites)
     k = max(10, settings.top_k)
@@ -969,6 +1007,8 @@ def _answer(
             lines += [f"{label}：{item}" for item in _items(index, q, picked, w, script, limit // 2, citations)]
         if citations:
             result, mode = ("\n".join(lines), citations), "compare"
+    if result is None and not q.meta and about_author:
+        result, mode = _answer_meta(index, q, cands, script, [("author", "作者")]), "meta"
     if result is None and q.meta:
         result, mode = _answer_meta(index, q, cands, script), "meta"
         if result == ("", []):

@@ -322,3 +322,18 @@ def test_a_comparison_of_a_named_document_with_its_own_place_has_both_sides(inde
     a = answer("浙江省实施意见和陈畴镛的文章对数据安全各提了什么？", index)
     assert a.mode == "compare" and "陈畴镛文章：" in a.text
     assert {c.clause.doc_id[:3] for c in a.citations} >= {"003"} and len({c.clause.doc_id for c in a.citations}) == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["陈畴镛是谁？", "陳疇鏞是哪個單位的？", "那篇评论文章的作者是什么身份？", "浙江新闻客户端那篇文章是谁写的？"],
+)
+def test_who_the_author_is_comes_from_the_byline(index, question):
+    a, t = ask(index, question)
+    assert a.mode == "meta" and "杭州电子科技大学教授" in t
+    assert a.citations[0].clause.path == "落款"
+
+
+def test_a_question_about_what_the_author_wrote_is_not_about_the_author(index):
+    a, t = ask(index, "陈畴镛认为数字政府建设要坚持什么价值取向？")
+    assert a.mode == "fact" and "人民至上" in t and "杭州电子科技大学" not in t
