@@ -872,6 +872,23 @@ class Side:
     byline: str = ""
 
 
+_MENTION_RE = re.compile(
+    r"都(?:提到|提及|提出|写到|讲到|涉及)(?:了|过)?[“\"「]?([^“”\"「」，,。？?]{2,16}?)[”\"」]?(?:吗|没有|了吗|么)?[？?]?$"
+)
+
+
+def mentioned_term(sc: str) -> str:
+    """What a “do both mention X?” question asks about (X, quotes dropped), or "".
+
+    >>> mentioned_term("浙江省实施意见和河北省实施意见都提到了“一网统管”吗？")
+    '一网统管'
+    >>> mentioned_term("浙江省实施意见和宁波方案都提到循证决策,两份文件分别是怎么表述的?")
+    ''
+    """
+    m = _MENTION_RE.search(sc.strip())
+    return m.group(1) if m else ""
+
+
 def compare_sides(index: Index, q: Query) -> list[Side]:
     """The sides a comparison names, in the question's order: a document named by its author,
     source or title (陈畴镛的文章, 浙江省数字政府系统建设方案), or a place (宁波: its documents
@@ -997,9 +1014,15 @@ def _answer(
         citations: list[Citation] = []
         lines = []
         cq = replace(q, wants_list=True, compare=True)
+        term = mentioned_term(q.sc)
         for side in sides:
             label = to_script(side.label, script)
             cands_side = _side(index, q, side, sides, w, settings)
+            if term:  # “…都提到了一网统管吗？”: a side that never says it has not mentioned it
+                cands_side = [c for c in cands_side if term in match_form(c.hit.clause.text)]
+                if not cands_side:
+                    lines.append(to_script(f"{label}：文件未提到“{term}”。", script))
+                    continue
             if not cands_side:
                 lines.append(f"{label}：{to_script(REFUSAL, script)}")
                 continue

@@ -142,7 +142,7 @@ _UNIT_MORE_RE = re.compile(
 _LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
 COMPARE_RE = re.compile(
     r"分别|各是|各有|各自|各(?:用|提|定|讲|写|做|采取|安排|规定|怎么|如何)|两地|两边|对比|比较|相比|区别|异同|不同|"
-    r"和.{1,6}(?:一样|相同)"
+    r"和.{1,6}(?:一样|相同)|都(?:提到|提出|提了|有|要求|规定|写|讲|涉及|部署|安排)"
 )
 # metadata questions ask about a document itself: a field word and a word naming the document
 META_FIELD_RE = re.compile(

@@ -337,3 +337,17 @@ def test_who_the_author_is_comes_from_the_byline(index, question):
 def test_a_question_about_what_the_author_wrote_is_not_about_the_author(index):
     a, t = ask(index, "陈畴镛认为数字政府建设要坚持什么价值取向？")
     assert a.mode == "fact" and "人民至上" in t and "杭州电子科技大学" not in t
+
+
+def test_do_both_mention_a_term_answers_each_side_from_its_own_text(index):
+    a, _t = ask(index, "浙江省实施意见和河北省实施意见都提到了“一网统管”吗？")
+    assert a.mode == "compare" and not a.refused
+    zhejiang, hebei = _body(a).split("\n")
+    assert zhejiang.startswith("浙江：") and "一网统管" in match_form(zhejiang) and "[1]" in zhejiang
+    assert hebei == "河北：文件未提到“一网统管”。"  # 000 says 一網統管; 001 never does
+    assert [c.clause.doc_id[:3] for c in a.citations] == ["000"]
+
+
+def test_do_both_mention_in_traditional(index):
+    a, _t = ask(index, "寧波和河北都提到數字孿生嗎？")
+    assert a.mode == "compare" and a.text.count("數字孿生") >= 2 and len(a.citations) == 2
