@@ -389,8 +389,9 @@ def _answer_duty(index: Index, q: Query, cands: list[_Candidate], script: str) -
     return text, citations
 
 
-def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
-    """Clauses whose duties name the unit of a "what does unit Y do" question, with Y's role."""
+def _unit_and_scope(q: Query) -> tuple[str, list[str]]:
+    """The unit a "what does unit Y do" question asks about, as documents write it (宁波市大数据局 →
+    市大数据局), and the places whose documents may answer."""
     unit, scope = q.reverse_unit, list(q.places)
     for p in sorted(q.places, key=len, reverse=True):
         m = re.match(re.escape(p) + r"(省|市|自治区)?", unit)
@@ -404,6 +405,30 @@ def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
             rest = ("省" if p in PROVINCES else "市") + rest
         unit = rest
         break
+    return unit, scope
+
+
+def _scoped_documents(index: Index, scope: list[str]) -> list[Document]:
+    return [d for d in index.corpus.documents if not scope or all(p in doc_places(d) for p in scope)]
+
+
+def unit_unlisted(index: Index, q: Query) -> bool:
+    """Is the unit a reverse-duty question asks about named nowhere in the documents in scope
+    (省公安厅 in 浙江省数字政府系统建设方案)?  Then no document says what it does."""
+    unit, scope = _unit_and_scope(q)
+    named = _named_document(index, q)
+    docs = [named] if named else _scoped_documents(index, scope)
+    names = {unit, match_form(q.reverse_unit)} - {""}  # 宁波通商集团 is written whole, 宁波市大数据局 as 市大数据局
+    if not docs:  # 杭州海关: a place with no document of its own may still name a unit, written whole
+        docs, names = index.corpus.documents, {match_form(q.reverse_unit)}
+    return bool(unit) and not any(n in match_form(d.clean) for d in docs for n in names)
+
+
+def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
+    """Clauses whose duties name the unit of a "what does unit Y do" question, with Y's role."""
+    unit, scope = _unit_and_scope(q)
+    if scope and not _scoped_documents(index, scope):
+        unit, scope = match_form(q.reverse_unit), []  # 杭州海关: a unit named by a place with no document
     if not unit_key(unit):
         return []
     out = []
@@ -414,7 +439,7 @@ def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
         if scope and not all(p in doc_places(doc) for p in scope):
             continue
         for role in ("lead", "responsible", "cooperating"):
-            if any(unit_matches(unit, u) for u in getattr(c.duties, role)):
+            if any(unit_matches(unit, u) or unit_matches(q.reverse_unit, u) for u in getattr(c.duties, role)):
                 out.append((c, role))
                 break
     return out
@@ -478,10 +503,12 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
     asked = _asked_role(rest)
     if asked and any(r == asked for _c, r in found):
         found = [(c, r) for c, r in found if r == asked]  # “…牵头哪项应用”: the tasks it leads
-    generic = ("负责", "承担", "任务", "数字政府", "建设", "参与")
+    generic = ("负责", "承担", "任务", "数字政府", "建设", "参与", "角色", "扮演", "作用", "身份")
     toks = [t for t in tokenize(rest, index.user_words) if t not in generic]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
-    specific = (bool(toks) and not q.wants_list) or re.search(r"哪项|哪一项|什么工作", q.sc)
+    specific = (bool(toks) and not q.wants_list and not re.search(r"角色|身份|作用", q.sc)) or re.search(
+        r"哪项|哪一项|什么工作", q.sc
+    )
     chosen = scored[:2] if specific else scored[:6]
     citations: list[Citation] = []
     lines = []
@@ -1009,6 +1036,8 @@ def _answer(
     if q.reverse_unit:
         result = _answer_reverse(index, q, w, script)
         mode = "reverse_duty"
+        if result is None and unit_unlisted(index, q):
+            return _refusal(question, hits, started, f"文件中没有{q.reverse_unit}的任务", rewritten)
     cands = _candidates(index, q, found, w)
     if result is None and len(sides) >= 2:
         citations: list[Citation] = []

@@ -135,6 +135,8 @@ _REVERSE_RE = re.compile(
     r"[^，。？]{0,10}?(?:哪些|什么|哪项|哪几项|哪方面|哪些方面|哪块|啥|哪[一几]?个(?:应用|任务|工作|项目|系统|平台|领域|方面))"
     r"|" + _UNIT_START + r"(?P<unit2>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
     r"[^，。？]{0,20}?(?:是|为|作为)哪些.{0,10}?(?:牵头|责任|协同|配合)单位"
+    r"|" + _UNIT_START + r"(?P<unit3>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
+    r"[^，。？]{0,24}?(?:是|扮演|担任|起|当)(?:了|着)?(?:什么|哪种|何种|啥|怎样的)(?:样的)?(?:角色|身份|作用)"
 )
 _UNIT_MORE_RE = re.compile(
     r"[^在对和与及的中，。？、\s]{1,8}?" + _UNIT_TAIL + r"(?=负责|承担|牵头|参与|配合|作为|是|在|的)"
@@ -329,6 +331,8 @@ def analyse(question: str) -> Query:
     '省商务厅'
     >>> analyse("宁波市口岸办参与负责哪方面的数字化任务？").reverse_unit
     '宁波市口岸办'
+    >>> analyse("省公安厅在浙江数字政府系统建设方案中是什么角色？").reverse_unit
+    '省公安厅'
     >>> analyse("浙江省审计厅在方案中协同参与哪个应用？").reverse_unit
     '浙江省审计厅'
     >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
@@ -346,7 +350,7 @@ def analyse(question: str) -> Query:
     sc = match_form(question)
     # “…作为责任单位，参与的是哪项任务”: the role aside does not end the unit's question
     rev = _REVERSE_RE.search(re.sub(r"(作为[^，。？]{0,6}单位)[，,]", r"\1", sc))
-    unit = (rev.group("unit") or rev.group("unit2")) if rev else ""
+    unit = (rev.group("unit") or rev.group("unit2") or rev.group("unit3")) if rev else ""
     if unit and (more := _UNIT_MORE_RE.match(sc[len(unit) :])):
         unit += more.group(0)  # 宁波市委 + 机要保密局: the longest unit name, not its first tail
     return Query(

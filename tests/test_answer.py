@@ -351,3 +351,29 @@ def test_do_both_mention_a_term_answers_each_side_from_its_own_text(index):
 def test_do_both_mention_in_traditional(index):
     a, _t = ask(index, "寧波和河北都提到數字孿生嗎？")
     assert a.mode == "compare" and a.text.count("數字孿生") >= 2 and len(a.citations) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("省公安厅在浙江数字政府系统建设方案中是什么角色？", "省公安厅"),  # 002 names no 公安厅
+        ("省大数据局在宁波方案里负责什么？", "省大数据局"),  # 004 has only 市大数据局
+        ("杭州市大数据局负责什么？", "杭州市大数据局"),  # 杭州 has no plan in the library
+    ],
+)
+def test_reverse_duty_for_a_unit_no_document_names_is_refused(index, question, unit):
+    a = answer(question, index)
+    assert a.refused and f"文件中没有{unit}的任务" in a.text and not a.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "task"),
+    [
+        ("杭州海关参与哪些应用？", "双循环应用"),  # a unit whose name starts with a place without a plan
+        ("宁波通商集团要参与哪项建设？", "人工智能超算中心"),  # …or with a place that has one
+        ("市大数据局在宁波方案中扮演什么角色？", "经济治理数据体系"),  # 角色 asks for its whole list
+    ],
+)
+def test_reverse_duty_units_named_with_a_place(index, question, task):
+    a = answer(question, index)
+    assert a.mode == "reverse_duty" and task in a.text
