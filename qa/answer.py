@@ -1074,7 +1074,13 @@ def _answer(
             # dense match alone is not evidence (“护照过期了去哪换” → an unrelated clause)
             return _refusal(question, hits, started, "", rewritten)
         substantive = [c for c in cands if not is_front_or_back_matter(c.hit.clause)]
-        good = [c for c in substantive if c.cover >= MIN_COVERAGE * 0.8] or substantive[:3]
+        good = [c for c in substantive if c.cover >= MIN_COVERAGE * 0.8]
+        if mentioned and len(mentioned) == len(q.places) and not [c for c in good if c.cover >= MIN_COVERAGE]:
+            # the question is only about 温州, which only appears in a list (支持杭州、宁波、温州探索…):
+            # a clause that names it must also be about what is asked, or the documents do not say it
+            why = f"现有文件只是提到{'、'.join(mentioned)}，未写明相关内容"
+            return _refusal(question, hits, started, why, rewritten)
+        good = good or substantive[:3]
         if not any(supports_asked_unit(q, c.context) for c in good[:3]):
             return _refusal(question, hits, started, "", rewritten)
         if q.duty:

@@ -377,3 +377,10 @@ def test_reverse_duty_for_a_unit_no_document_names_is_refused(index, question, u
 def test_reverse_duty_units_named_with_a_place(index, question, task):
     a = answer(question, index)
     assert a.mode == "reverse_duty" and task in a.text
+
+
+def test_a_place_the_library_only_lists_is_not_answered_off_topic(index):
+    a = answer("温州数字政府建设的目标是什么？", index)  # 温州 only in 支持杭州、宁波、温州探索…试点
+    assert a.refused and "只是提到温州" in a.text
+    b = answer("温州开展了什么试点？", index)  # …which does answer this
+    assert not b.refused and "数据要素市场化配置试点" in b.text
