@@ -402,7 +402,7 @@ def _unit_and_scope(q: Query) -> tuple[str, list[str]]:
         if inner and rest.startswith(inner[0]):
             scope = [x for x in scope if x not in inner]  # 雄安新区管委会 names a place but is a unit
         else:
-            rest = ("省" if p in PROVINCES else "市") + rest
+            rest = rest if rest.startswith(("各", "全")) else ("省" if p in PROVINCES else "市") + rest  # 河北各市政府
         unit = rest
         break
     return unit, scope
@@ -421,6 +421,8 @@ def unit_unlisted(index: Index, q: Query) -> bool:
     names = {unit, match_form(q.reverse_unit)} - {""}  # 宁波通商集团 is written whole, 宁波市大数据局 as 市大数据局
     if not docs:  # 杭州海关: a place with no document of its own may still name a unit, written whole
         docs, names = index.corpus.documents, {match_form(q.reverse_unit)}
+    if "各" in unit or unit.startswith("全"):
+        return False  # 各区县政府 is written many ways (各区（县、市）政府): a collective is never “not named”
     return bool(unit) and not any(n in match_form(d.clean) for d in docs for n in names)
 
 

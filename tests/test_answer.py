@@ -384,3 +384,8 @@ def test_a_place_the_library_only_lists_is_not_answered_off_topic(index):
     assert a.refused and "只是提到温州" in a.text
     b = answer("温州开展了什么试点？", index)  # …which does answer this
     assert not b.refused and "数据要素市场化配置试点" in b.text
+
+
+def test_reverse_duty_for_a_collective_unit(index):
+    a = answer("河北各市政府在数字政府建设中要做什么？", index)  # 各市政府, not 省各市政府
+    assert a.mode == "reverse_duty" and "作为责任单位" in a.text
