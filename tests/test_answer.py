@@ -389,3 +389,9 @@ def test_a_place_the_library_only_lists_is_not_answered_off_topic(index):
 def test_reverse_duty_for_a_collective_unit(index):
     a = answer("河北各市政府在数字政府建设中要做什么？", index)  # 各市政府, not 省各市政府
     assert a.mode == "reverse_duty" and "作为责任单位" in a.text
+
+
+@pytest.mark.parametrize("question", ["寧波的數字孿生城市要覆蓋多大面積？", "浙江数字政府系统建设工作专班的例会多久开一次？"])
+def test_how_large_or_how_often_needs_a_figure(index, question):
+    a = answer(question, index)  # the clauses describe both without a figure
+    assert a.refused
