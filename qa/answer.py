@@ -750,6 +750,78 @@ def _answer_meta(
     return None
 
 
+_DOC_WORD = r"(?:方案|意见|文件|文章|评论)"
+#: “宁波方案分几个部分？”“浙江省实施意见的目录”: the document's outline.
+_ASKS_PARTS_RE = re.compile(
+    _DOC_WORD + r"(?:的|一共|共|总共|正文)*(?:分(?:为|成)?|有|包括|包含)?(?:几|多少|哪几|哪些)个?(?:部分|章节|板块)"
+    r"|" + _DOC_WORD + r"的?(?:目录|提纲|大纲|篇章结构)"
+)
+#: “宁波方案的主要任务有哪些？”: the items of one section, by the words of its heading.
+_ASKS_SECTION_RE = re.compile(
+    r"(主要任务|重点任务|保障措施|总体要求|工作目标|主要目标|发展目标|总体思路|基本原则|组织保障)"
+    r"(?:都|分别|主要)?(?:有哪些|包括哪些|是什么|有什么|包括什么|是哪些|有几|有多少)"
+)
+_OVERVIEW_HEADING_RE = re.compile(r"总体要求|总体思路|工作目标|指导思想")
+_COUNT_STATED_RE = re.compile(r"共(?:包括|分为|分成|有|包含)?[0-9一二三四五六七八九十]+个部分")
+#: characters of a heading an outline shows
+OUTLINE_HEADING = 26
+
+
+def _outline_target(index: Index, q: Query) -> Document | None:
+    """The one document an outline question is about: named, of a kind and place, or the only
+    document of the place it names."""
+    if named := _named_document(index, q):
+        return named
+    if kind := _kind_target(index, q):
+        return kind[0]
+    owned = [d for d in index.corpus.documents if q.places and set(q.places) <= doc_places(d)]
+    return owned[0] if len(owned) == 1 else None
+
+
+def _numbered(c: Clause) -> bool:
+    """A numbered or titled part (一、, （二）, 3., §2), not a paragraph, byline or interpretation."""
+    last = c.path.split("/")[-1]
+    return not last.startswith(("¶", "p")) and c.path not in ("落款", "解读") and bool(c.heading.strip())
+
+
+def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
+    """The parts of a document (分几个部分) or the items of one of its sections (主要任务有哪些),
+    read from the clause tree, each heading cited to its clause."""
+    asks_parts = _ASKS_PARTS_RE.search(q.sc)
+    section = _ASKS_SECTION_RE.search(q.sc)
+    if not (asks_parts or section) or not (doc := _outline_target(index, q)):
+        return None
+    tops = [c for c in index.corpus.children.get(None, []) if c.doc_id == doc.id and _numbered(c)]
+    intro = f"《{short_name(doc)}》"
+    if section and not asks_parts:
+        word = section.group(1)
+        found = [c for c in index.corpus.clauses_of(doc.id) if word in match_form(_strip_marker(c.heading))]
+        items = [c for c in index.corpus.children.get(found[0].id, []) if _numbered(c)] if found else []
+        if found and not items:
+            return None  # a section of paragraphs (到2025年…): the fact answer quotes them
+        if not found:
+            if word not in ("主要任务", "重点任务"):
+                return None
+            # no section is called so: the tasks are the parts after the overview
+            items = [c for c in tops if not _OVERVIEW_HEADING_RE.search(match_form(c.heading))]
+            intro += f"没有以“{word}”为题的部分；总体要求之后的{len(items)}个部分是："
+        else:
+            intro += f"“{_strip_marker(found[0].heading)}”包括{len(items)}项："
+    else:
+        if _COUNT_STATED_RE.search(match_form(doc.clean)):
+            return None  # the document says so itself (《实施意见》共包括7个部分…): quote that
+        items = tops
+        intro += f"正文分为{len(items)}个部分："
+    if not items:
+        return None
+    citations: list[Citation] = []
+    shown = []
+    for c in items:
+        head = c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…"
+        shown.append(f"{head}[{_cite(citations, c, c.heading)}]")
+    return to_script(intro, script) + "；".join(to_script(h, script) for h in shown) + "。", citations
+
+
 def _stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
     """The clause that states a metadata value: a labelled field (“印发机关：河北省人民政府”)
     before any clause that merely mentions it."""
@@ -1061,6 +1133,8 @@ def _answer(
             lines += [f"{label}：{item}" for item in _items(index, q, picked, w, script, limit // 2, citations)]
         if citations:
             result, mode = ("\n".join(lines), citations), "compare"
+    if result is None and not q.meta and (outline := _answer_outline(index, q, script)):
+        result, mode = outline, "outline"
     if result is None and not q.meta and about_author:
         result, mode = _answer_meta(index, q, cands, script, [("author", "作者")]), "meta"
     if result is None and q.meta:

@@ -391,7 +391,32 @@ def test_reverse_duty_for_a_collective_unit(index):
     assert a.mode == "reverse_duty" and "作为责任单位" in a.text
 
 
-@pytest.mark.parametrize("question", ["寧波的數字孿生城市要覆蓋多大面積？", "浙江数字政府系统建设工作专班的例会多久开一次？"])
+@pytest.mark.parametrize(
+    "question", ["寧波的數字孿生城市要覆蓋多大面積？", "浙江数字政府系统建设工作专班的例会多久开一次？"]
+)
 def test_how_large_or_how_often_needs_a_figure(index, question):
     a = answer(question, index)  # the clauses describe both without a figure
     assert a.refused
+
+
+def test_outline_of_a_document_lists_its_parts_each_cited(index):
+    a = answer("浙江省实施意见一共分几个部分？", index)
+    assert a.mode == "outline" and "正文分为7个部分" in a.text and "一、总体要求[1]" in a.text
+    assert [c.clause.path for c in a.citations] == ["一", "二", "三", "四", "五", "六", "七"]
+
+
+def test_outline_of_a_section_lists_its_items(index):
+    a = answer("浙江省数字政府系统建设方案的保障措施有哪些？", index)
+    assert a.mode == "outline" and "包括4项" in a.text
+    assert "（一）加强组织领导[1]" in a.text and "（四）严格项目管理[4]" in a.text
+
+
+def test_main_tasks_of_a_plan_without_such_a_heading_are_its_parts_after_the_overview(index):
+    a = answer("河北省實施意見的主要任務有哪些？", index)
+    assert a.mode == "outline" and "沒有以“主要任務”爲題的部分" in a.text  # answered in Traditional
+    assert [c.clause.path for c in a.citations] == ["二", "三", "四", "五", "六", "七"]
+
+
+def test_a_document_that_states_its_own_parts_is_quoted(index):
+    a, t = ask(index, "河北省实施意见分为哪几个部分？")  # its 内容解读 says 共包括7个部分
+    assert a.mode == "fact" and "7个部分" in t
