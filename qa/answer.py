@@ -759,7 +759,7 @@ _ASKS_PARTS_RE = re.compile(
 #: “宁波方案的主要任务有哪些？”: the items of one section, by the words of its heading.
 _ASKS_SECTION_RE = re.compile(
     r"(主要任务|重点任务|保障措施|总体要求|工作目标|主要目标|发展目标|总体思路|基本原则|组织保障)"
-    r"(?:都|分别|主要)?(?:有哪些|包括哪些|是什么|有什么|包括什么|是哪些|有几|有多少)"
+    r"(?:都|分别|主要)?(?:有哪些|包括哪些|包括什么|是哪些|有几|有多少|分哪几)"  # 是什么 asks for its content
 )
 _OVERVIEW_HEADING_RE = re.compile(r"总体要求|总体思路|工作目标|指导思想")
 _COUNT_STATED_RE = re.compile(r"共(?:包括|分为|分成|有|包含)?[0-9一二三四五六七八九十]+个部分")
