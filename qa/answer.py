@@ -361,22 +361,22 @@ def _pair_rarity(index: Index) -> tuple[dict[str, float], float]:
     return {p: math.log(n / (1 + k)) for p, k in df.items()}, math.log(n)
 
 
-def names_task(index: Index, q: Query, clause: Clause) -> bool:
-    """Does a clause name the task a duty question asks about, not just share its words?"""
+def task_coverage(index: Index, q: Query, clause: Clause) -> float:
+    """How much of the task a duty question asks about a clause names: its rarity-weighted
+    character pairs, without the question's places and document titles."""
     names = [f"{p}{s}" for p in q.places for s in ("省", "市", "")]
     names += [match_form(m) for d in index.corpus.documents for m in (d.title, short_name(d)) if m]
     rarity, unseen = _pair_rarity(index)
-    pairs = task_bigrams(q.sc, tuple(names))
-    return bigram_coverage(pairs, match_form(clause.text), rarity, unseen) >= DUTY_TASK_COVERAGE
+    return bigram_coverage(task_bigrams(q.sc, tuple(names)), match_form(clause.text), rarity, unseen)
 
 
 def _answer_duty(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
-    with_duties = [
-        c for c in cands[:5] if c.hit.clause.duties and c.cover >= MIN_COVERAGE and names_task(index, q, c.hit.clause)
-    ]
+    named = [(task_coverage(index, q, c.hit.clause), c) for c in cands[:5] if c.hit.clause.duties]
+    with_duties = [(t, c) for t, c in named if c.cover >= MIN_COVERAGE and t >= DUTY_TASK_COVERAGE]
     if not with_duties:
         return None
-    best = max(with_duties, key=lambda c: (c.cover, -c.rank))
+    # the clause that names the task whole (政务云平台建设) before one that shares its words (政务云视频…平台)
+    best = max(with_duties, key=lambda x: (round(x[0], 1), x[1].cover, -x[1].rank))[1]
     cl = best.hit.clause
     citations: list[Citation] = []
     n = _cite(citations, cl, cl.heading)

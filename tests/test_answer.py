@@ -242,6 +242,7 @@ def test_which_units_duty_phrasing_is_a_duty_question(index, question):
     [
         "河北省谁牵头建设数字孪生城市？",  # 河北 has 数字孪生流域 (in 智慧水利), not a city twin
         "浙江省数字政府建设由哪个部门牵头推进一体化数字资源系统？",  # named, but with no units beside it
+        "宁波市数字政府建设的牵头部门是哪个？",  # 八/（二） sets up a 领导小组, with no duty line
     ],
 )
 def test_duty_answer_needs_a_clause_naming_the_task(index, question):
@@ -255,6 +256,7 @@ def test_duty_answer_needs_a_clause_naming_the_task(index, question):
         ("浙江省數字政府系統建設方案中,科技創新應用由哪個部門牽頭?", "省科技廳"),  # the title is not the task
         ("河北的人口基础数据库由谁负责完善？", "省公安厅"),
         ("宁波法规制度体系的完善工作由哪个部门负责？", "市司法局"),
+        ("河北省政务云平台由哪些部门负责？", "省委网信办"),  # 强化政务云支撑能力, not 政务云视频…平台
     ],
 )
 def test_duty_answer_for_a_task_named_in_other_words(index, question, unit):
