@@ -256,7 +256,7 @@ HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
 #: What a duty question says around the task it asks about: the asking, the roles, fillers.
 _DUTY_WORDS_RE = re.compile(
     r"由?(?:哪个|哪些|哪几个|哪家|什么)(?:部门|单位|机构)|谁来?|归谁|牵头|负责|责任|协同|配合|参与|主管|承担|主抓|落实"
-    r"|单位|部门|机构|这项|该项|工作|具体|分别|主要|还有|哪些|哪个|哪家|哪几个|什么|是|的|了|在|中|吗|有"
+    r"|单位|部门|机构|这项|该项|工作|具体|分别|主要|还有|哪些|哪个|哪家|哪几个|什么|多少个?|几个|是|的|了|在|中|吗|有|要"
 )
 
 

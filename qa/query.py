@@ -290,6 +290,7 @@ def expand_colloquial(sc: str) -> str:
 
 
 _FOLLOWUP_HEAD_RE = re.compile(r"^(?:那|那么|还有|另外|再问|如果是)")
+_UNIT_ONLY_RE = re.compile(r"[^，。？、；：\s]{1,20}?" + _UNIT_TAIL)
 
 
 @dataclass(frozen=True)
@@ -381,12 +382,23 @@ def rewrite_followup(question: str, previous: str) -> str:
     '河北如何推进应急管理数字化？牵头单位是谁？'
     >>> rewrite_followup("宁波5G基站建设的目标是什么？", "浙江的目标？")
     '宁波5G基站建设的目标是什么？'
+
+    A follow-up that names another unit asks the previous unit question about it:
+
+    >>> rewrite_followup("省卫生健康委呢？", "河北省公安厅负责哪些任务？")
+    '河北省卫生健康委负责哪些任务？'
     """
     q = question.strip()
     sc = match_form(q).rstrip("？?。!！ ")
     is_followup = bool(_FOLLOWUP_HEAD_RE.match(sc)) or sc.endswith("呢") or len(sc) <= 6
     if not previous or not is_followup or len(sc) > 20:
         return q
+    unit = re.sub(r"呢$", "", _FOLLOWUP_HEAD_RE.sub("", sc))
+    if _UNIT_ONLY_RE.fullmatch(unit) and (old_unit := analyse(previous).reverse_unit):
+        old_place = places_in(old_unit)
+        if old_place and not places_in(unit) and old_unit.startswith(old_place[0]):
+            unit = old_place[0] + unit  # 省卫生健康委 after 河北省公安厅 is 河北's
+        return match_form(previous).replace(old_unit, unit)
     new_places = places_in(q)
     old_places = places_in(previous)
     prev = match_form(previous)

@@ -107,6 +107,17 @@ def test_follow_up_is_rewritten(index):
     assert all(c.clause.doc_id.startswith("001") for c in a.citations)
 
 
+def test_follow_up_about_another_unit(index):
+    a = answer("省卫生健康委呢？", index, history=["河北省公安厅负责哪些任务？"])
+    assert a.rewritten == "河北省卫生健康委负责哪些任务？" and a.mode == "reverse_duty"
+    assert "传染病监测预警" in match_form(a.text)
+
+
+def test_follow_up_asking_who_is_responsible(index):
+    a = answer("谁负责？", index, history=["宁波到2025年要建多少个5G基站？"])
+    assert a.mode == "duty" and "市通信管理局" in a.text  # 扩大优质网络覆盖面 (责任单位：…)
+
+
 def test_json_contract_and_raw_spans(index, corpus):
     a = answer("浙江省数字政府综合应用按照什么架构建设？", index)
     rec = to_record(a, "q1")
