@@ -534,9 +534,15 @@ _META_FIELDS = (
     (re.compile(r"依据|根据哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
     (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
     (re.compile(r"作者|谁写"), "author", "作者"),
-    (re.compile(r"发文机关|哪个机关|哪个部门印发|谁印发|谁发布|发布单位"), "issuer", "发文机关"),
+    (
+        re.compile(
+            r"发文机关|哪个机关|哪(?:个|家)(?:部门|单位)(?:印发|发布|制定|出台)|由?谁(?:印发|发布|制定|出台)|发布单位|印发单位"
+        ),
+        "issuer",
+        "发文机关",
+    ),
     (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
-    (re.compile(r"出自|来源|媒体|平台|转载"), "source", "来源"),
+    (re.compile(r"出自|来源|媒体|平台|转载|(?:发表|刊登|刊发|登|发)在哪"), "source", "来源"),
     (re.compile(r"标题|全称|题目|完整名称"), "title", "标题"),
 )
 
@@ -708,8 +714,6 @@ def _answer_meta(
 ) -> tuple[str, list[Citation]] | None:
     """文号 / date / issuer / author / title of the document the question is about, each cited
     to the clause stating it (“这份文件的标题是什么？由哪个机关印发？” answers both)."""
-    if not cands:
-        return None
     if fields is None:
         asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
         fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
@@ -720,11 +724,12 @@ def _answer_meta(
     if not targets and not named:  # a quoted title is matched below: another file may cite its 文号
         targets = _kind_target(index, q)
     pool = [c for c in cands[:5] if not targets or c.doc in targets]
-    if targets and not pool:
-        pool = [_Candidate(cands[0].hit, 0, targets[0], "", 0.0)]
+    if targets and not pool:  # the fields are the document's, whichever of its clauses was found
+        first = index.corpus.clauses_of(targets[0].id)[0]
+        pool = [_Candidate(Hit(first, 0.0, (), ()), 0, targets[0], "", 0.0)]
     for cand in pool:
         doc = cand.doc
-        if not any(getattr(doc, f) for f, _l in fields):
+        if not any(getattr(doc, f) or (f == "issuer" and doc.source) for f, _l in fields):
             if targets:
                 return "", []  # the document the question names does not state it
             continue
@@ -737,6 +742,8 @@ def _answer_meta(
         parts = []
         for field, label in fields:
             shown = _meta_value(doc, field)
+            if not shown and field == "issuer" and doc.source:
+                shown, label = doc.source, "来源"  # a web page names who published it, not an issuer
             if not shown:
                 parts.append(f"文件未写明{label}")
                 continue
@@ -1100,7 +1107,7 @@ def _answer(
         why = f"文件中没有提到“{'”“'.join(missing_names)}”"
         return _refusal(question, hits, started, why, rewritten)
     vocab = index.bm25.vocab_dict
-    if not any(
+    if not (q.meta or about_author) and not any(
         t in vocab and not t.isdigit() and (len(t) > 1 or HAN_RE.match(t)) for t in tokenize(q.sc, index.user_words)
     ):
         return _refusal(question, hits, started, "", rewritten)  # no word of the documents: code, SQL, 吗？, 🙂 …

@@ -433,3 +433,16 @@ def test_main_tasks_of_a_plan_without_such_a_heading_are_its_parts_after_the_ove
 def test_a_document_that_states_its_own_parts_is_quoted(index):
     a, t = ask(index, "河北省实施意见分为哪几个部分？")  # its 内容解读 says 共包括7个部分
     assert a.mode == "fact" and "7个部分" in t
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("陈畴镛的文章发表在哪里？", "来源：浙江新闻客户端"),  # the name alone is not a word of the corpus
+        ("浙江省数字政府系统建设方案是哪个单位发布的？", "来源：中共浙江省委全面深化改革委员会"),  # a web page
+        ("宁波方案由谁印发？", "发文机关：宁波市人民政府"),
+    ],
+)
+def test_who_published_a_document(index, question, expected):
+    a = answer(question, index)
+    assert a.mode == "meta" and expected in a.text and a.citations[0].clause.path in ("落款", "¶1")
