@@ -65,6 +65,9 @@ MIN_COVERAGE = 0.5
 #: pairs, weighted by rarity (benchmark duty answers score 0.57 and more; a clause that only
 #: shares words, 智慧水利…数字孪生流域 for 数字孪生城市, 0.47).
 DUTY_TASK_COVERAGE = 0.5
+#: Duty answers look this deep into the fused ranking: the clause that names the task wins, even
+#: below clauses that share more common words (完善人口基础数据库 above 完善法人基础数据库).
+DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
 #: A further answer sentence must score this share of the best one (0.85 and 0.9 measured on
@@ -370,15 +373,17 @@ def task_coverage(index: Index, q: Query, clause: Clause) -> float:
     return bigram_coverage(task_bigrams(q.sc, tuple(names)), match_form(clause.text), rarity, unseen)
 
 
-def _answer_duty(index: Index, q: Query, cands: list[_Candidate], script: str) -> tuple[str, list[Citation]] | None:
-    named = [(task_coverage(index, q, c.hit.clause), c) for c in cands[:5] if c.hit.clause.duties]
+def _answer_duty(
+    index: Index, q: Query, cands: list[_Candidate], script: str, citations: list[Citation] | None = None
+) -> tuple[str, list[Citation]] | None:
+    named = [(task_coverage(index, q, c.hit.clause), c) for c in cands[:DUTY_CANDIDATES] if c.hit.clause.duties]
     with_duties = [(t, c) for t, c in named if c.cover >= MIN_COVERAGE and t >= DUTY_TASK_COVERAGE]
     if not with_duties:
         return None
     # the clause that names the task whole (政务云平台建设) before one that shares its words (政务云视频…平台)
     best = max(with_duties, key=lambda x: (round(x[0], 1), x[1].cover, -x[1].rank))[1]
     cl = best.hit.clause
-    citations: list[Citation] = []
+    citations = [] if citations is None else citations
     n = _cite(citations, cl, cl.heading)
     task = to_script(_strip_marker(cl.heading), script)
     roles = [(r, getattr(cl.duties, r)) for r in ("lead", "responsible", "cooperating")]
@@ -387,6 +392,48 @@ def _answer_duty(index: Index, q: Query, cands: list[_Candidate], script: str) -
     note = "（该项未列牵头单位）" if asked_lead and not cl.duties.lead else ""
     text = f"“{task}”的{'；'.join(parts)}{note}[{n}]。"
     return text, citations
+
+
+_DUTY_ASK_RE = re.compile(
+    r"[，,]?(?:分别|各自)?(?:由谁|是谁|由哪些|由哪个|归谁|谁来|谁)|[，,]?(?:分别|各自)?的?(?:牵头单位|责任单位)"
+)
+
+
+def duty_tasks(q: Query) -> list[str]:
+    """The tasks of a duty question that asks about several (…A和B分别由谁负责？), as questions
+    of their own; [] for one task.
+
+    >>> from qa.query import analyse
+    >>> duty_tasks(analyse("河北建立人口基础数据库和法人基础数据库分别由谁负责？"))
+    ['河北建立人口基础数据库由谁负责？', '河北法人基础数据库由谁负责？']
+    >>> duty_tasks(analyse("河北推进智慧城市、数字乡村建设由谁牵头？"))
+    []
+    """
+    if not (q.duty and re.search(r"分别|各自", q.sc)) or not (m := _DUTY_ASK_RE.search(q.sc)):
+        return []
+    head = q.sc[: m.start()]
+    place = next((p for p in q.places if head.startswith(p)), "")
+    parts = [p.strip() for p in re.split(r"和|与|以及|、", head[len(place) :].lstrip("省市")) if p.strip()]
+    if len(parts) < 2 or any(len(p) < 4 for p in parts):
+        return []  # 智慧城市、数字乡村建设: one task with a list inside
+    ask = "由谁牵头？" if "牵头" in q.sc else "由谁负责？"
+    return [f"{place}{p}{ask}" for p in parts]
+
+
+def _answer_duties(index: Index, q: Query, tasks: list[str], settings: Settings, script: str):
+    """One duty line per task of “A和B分别由谁负责”, each with its own citation."""
+    w = weights(index)
+    citations: list[Citation] = []
+    lines = []
+    for task in tasks:
+        tq = analyse(task)
+        hits = search(index, task, k=10, retriever=settings.retriever, second_stage=False)
+        before = len(citations)
+        got = _answer_duty(index, tq, _candidates(index, tq, hits, w), script, citations)
+        if got and len(citations) == before:
+            continue  # two tasks of one clause (提升公文“一张网”…、推开移动办公): said once
+        lines.append(got[0] if got else to_script(f"“{task[:-5]}”：文件未写明牵头或责任单位。", script))
+    return ("\n".join(lines), citations) if citations else None
 
 
 def _unit_and_scope(q: Query) -> tuple[str, list[str]]:
@@ -1166,7 +1213,9 @@ def _answer(
         good = good or substantive[:3]
         if not any(supports_asked_unit(q, c.context) for c in good[:3]):
             return _refusal(question, hits, started, "", rewritten)
-        if q.duty:
+        if q.duty and (tasks := duty_tasks(q)):
+            result, mode = _answer_duties(index, q, tasks, settings, script), "duty"
+        if q.duty and result is None:
             result, mode = _answer_duty(index, q, good, script), "duty"
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)

@@ -446,3 +446,16 @@ def test_a_document_that_states_its_own_parts_is_quoted(index):
 def test_who_published_a_document(index, question, expected):
     a = answer(question, index)
     assert a.mode == "meta" and expected in a.text and a.citations[0].clause.path in ("落款", "¶1")
+
+
+def test_duty_question_about_two_tasks_answers_each(index):
+    a = answer("河北建立人口基础数据库和法人基础数据库分别由谁负责？", index)
+    assert a.mode == "duty"
+    first, second = _body(a).split("\n")
+    assert "人口基础数据库" in first and "省公安厅[1]" in first
+    assert "法人基础数据库" in second and "省市场监管局" in second and second.endswith("[2]。")
+
+
+def test_duty_for_a_task_ranked_below_similar_ones(index):
+    a = answer("河北完善法人基础数据库由谁负责？", index)  # 人口/电子证照/信用 基础数据库 rank above it
+    assert a.mode == "duty" and "完善法人基础数据库" in a.text and "省市场监管局" in a.text
