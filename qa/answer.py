@@ -590,13 +590,13 @@ _META_FIELDS = (
     ),
     (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
     (re.compile(r"出自|来源|媒体|平台|转载|(?:发表|刊登|刊发|登|发)在哪"), "source", "来源"),
-    (re.compile(r"标题|全称|题目|完整名称"), "title", "标题"),
+    (re.compile(r"标题|全称|题目|完整名称|是(?:什么|哪个|哪份|哪一份)文件"), "title", "标题"),
 )
 
 
 def _doc_marks(doc: Document) -> list[str]:
     """The words a question may name a document by: its author, its source, its short title."""
-    marks = [doc.author[:3], doc.source, match_form(short_name(doc)) if doc.title else ""]
+    marks = [doc.author[:3], doc.source, match_form(short_name(doc)) if doc.title else "", match_form(doc.doc_number)]
     return [m for m in marks if m and len(m) >= 3]
 
 

@@ -118,6 +118,8 @@ CITIES = [
 PLACES = tuple(sorted(PROVINCES + CITIES, key=len, reverse=True))
 _PLACE_RE = re.compile("|".join(PLACES))
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+#: a 文号 (冀政发〔2023〕3号): its year names the document, not a year the question asks about
+DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号")
 
 _DUTY_RE = re.compile(
     r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|归谁管|谁来管|哪(?:个|些)部门管|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实)|"
@@ -149,7 +151,7 @@ COMPARE_RE = re.compile(
 # metadata questions ask about a document itself: a field word and a word naming the document
 META_FIELD_RE = re.compile(
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
-    r"依据|根据哪|上位文件|标题|全称|题目"
+    r"依据|根据哪|上位文件|标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件"
 )
 _META_DOC_RE = re.compile(r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文")
 
@@ -347,8 +349,8 @@ def analyse(question: str) -> Query:
     >>> q = analyse("河北数字政府建设项目清单管理制度的牵头单位有哪些？")  # 数字政府 is no unit
     >>> q.duty, q.reverse_unit, analyse("宁波市政府负责哪些任务？").reverse_unit
     (True, '', '宁波市政府')
-    >>> analyse("宁波到2030年要建多少个5G基站？").years
-    ('2030',)
+    >>> analyse("宁波到2030年要建多少个5G基站？").years, analyse("冀政发〔2023〕3号提出到2025年的目标？").years
+    (('2030',), ('2025',))
     """
     sc = match_form(question)
     # “…作为责任单位，参与的是哪项任务”: the role aside does not end the unit's question
@@ -360,7 +362,7 @@ def analyse(question: str) -> Query:
         text=question,
         sc=sc,
         places=places_in(sc),
-        years=tuple(dict.fromkeys(_YEAR_RE.findall(sc))),
+        years=tuple(dict.fromkeys(_YEAR_RE.findall(DOC_NUMBER_RE.sub(" ", sc)))),
         duty=bool(_DUTY_RE.search(sc)) and not rev,
         reverse_unit=unit,
         wants_list=bool(_LIST_RE.search(sc)),

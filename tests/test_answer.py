@@ -459,3 +459,10 @@ def test_duty_question_about_two_tasks_answers_each(index):
 def test_duty_for_a_task_ranked_below_similar_ones(index):
     a = answer("河北完善法人基础数据库由谁负责？", index)  # 人口/电子证照/信用 基础数据库 rank above it
     assert a.mode == "duty" and "完善法人基础数据库" in a.text and "省市场监管局" in a.text
+
+
+def test_a_document_named_by_its_number(index):
+    a, t = ask(index, "冀政发〔2023〕3号文件提出到2025年实现什么目标？")  # 2023 names the file, not a year
+    assert not a.refused and "到2025年" in t and a.citations[0].clause.doc_id.startswith("001")
+    b = answer("甬政发〔2023〕16号是什么文件？", index)
+    assert b.mode == "meta" and "宁波市加快数字政府建设实施方案" in b.text
