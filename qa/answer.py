@@ -876,6 +876,43 @@ def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Cita
     return to_script(intro, script) + "；".join(to_script(h, script) for h in shown) + "。", citations
 
 
+#: Questions about the library itself: which file is newest, what files there are.
+_ASKS_NEWEST_RE = re.compile(r"哪(?:份|个|篇)(?:文件|文档|政策)?(?:最新|最近|最晚)|最(?:新|近)的(?:文件|一份|是哪)")
+_ASKS_OLDEST_RE = re.compile(r"哪(?:份|个|篇)(?:文件|文档|政策)?最早|最早的(?:文件|一份|是哪)")
+_ASKS_FILES_RE = re.compile(
+    r"(?:文库|资料库|库里|系统里|你们|这里|现在)[^，。？]{0,6}(?:有|收录了?|包括)(?:哪些|几份|多少份?|什么)(?:文件|政策|文档|资料)"
+    r"|(?:一共|总共|共)(?:有|收录了?)?(?:几|多少)份(?:文件|政策|文档)"
+)
+
+
+def _answer_library(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
+    """The library's own documents: all of them with their dates, or the newest / oldest."""
+    newest, oldest = _ASKS_NEWEST_RE.search(q.sc), _ASKS_OLDEST_RE.search(q.sc)
+    if not (newest or oldest or _ASKS_FILES_RE.search(q.sc)):
+        return None
+    docs = list(index.corpus.documents)
+    dated = sorted((d for d in docs if d.date), key=lambda d: d.date)
+    citations: list[Citation] = []
+
+    def item(d: Document) -> str:
+        shown = _meta_value(d, "date")
+        cl = (_stating_clause(index, d, shown) if shown else None) or index.corpus.clauses_of(d.id)[0]
+        when = f"（{shown}）" if shown else "（未写明日期）"
+        retired = "，已废止" if d.status != "in_force" else ""
+        return f"《{short_name(d)}》{when[:-1]}{retired}）[{_cite(citations, cl, shown or cl.heading)}]"
+
+    undated = [d for d in docs if not d.date]
+    if (newest or oldest) and dated:
+        pick = dated[-1] if newest else dated[0]
+        text = f"写明日期的{len(dated)}份文件中，{'最新' if newest else '最早'}的是{item(pick)}"
+        if undated:
+            text += "；" + "、".join(f"《{short_name(d)}》" for d in undated) + "未写明日期"
+        text += "。"
+    else:
+        text = f"文库共收录{len(docs)}份文件：" + "；".join(item(d) for d in dated + undated) + "。"
+    return to_script(text, script), citations
+
+
 def _stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
     """The clause that states a metadata value: a labelled field (“印发机关：河北省人民政府”)
     before any clause that merely mentions it."""
@@ -1187,6 +1224,8 @@ def _answer(
             lines += [f"{label}：{item}" for item in _items(index, q, picked, w, script, limit // 2, citations)]
         if citations:
             result, mode = ("\n".join(lines), citations), "compare"
+    if result is None and (library := _answer_library(index, q, script)):
+        result, mode = library, "meta"
     if result is None and not q.meta and (outline := _answer_outline(index, q, script)):
         result, mode = outline, "outline"
     if result is None and not q.meta and about_author:

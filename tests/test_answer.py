@@ -466,3 +466,11 @@ def test_a_document_named_by_its_number(index):
     assert not a.refused and "到2025年" in t and a.citations[0].clause.doc_id.startswith("001")
     b = answer("甬政发〔2023〕16号是什么文件？", index)
     assert b.mode == "meta" and "宁波市加快数字政府建设实施方案" in b.text
+
+
+def test_questions_about_the_library_itself(index):
+    a = answer("这几份文件里哪份最新？", index)
+    assert a.mode == "meta" and "最新的是《河北省加强数字政府建设的实施意见》（2023年4月12日）[1]" in a.text
+    assert "未写明日期" in a.text  # 002 and 003 carry no date: said, not guessed
+    b = answer("文库里有哪些文件？", index)
+    assert b.text.startswith("文库共收录5份文件：") and len(b.citations) == 5
