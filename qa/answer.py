@@ -808,7 +808,12 @@ _DOC_WORD = r"(?:方案|意见|文件|文章|评论)"
 #: “宁波方案分几个部分？”“浙江省实施意见的目录”: the document's outline.
 _ASKS_PARTS_RE = re.compile(
     _DOC_WORD + r"(?:的|一共|共|总共|正文)*(?:分(?:为|成)?|有|包括|包含)?(?:几|多少|哪几|哪些)个?(?:部分|章节|板块)"
-    r"|" + _DOC_WORD + r"的?(?:目录|提纲|大纲|篇章结构)"
+    r"|" + _DOC_WORD + r"的?(?:目录|提纲|大纲|篇章结构|主要内容|要点|概要)"
+    r"|(?:总结|概括|介绍)(?:一下)?[^，。？]{0,16}"
+    + _DOC_WORD
+    + r"|"
+    + _DOC_WORD
+    + r"(?:都|主要)?(?:讲了|讲的|说了|写了)(?:些)?(?:什么|啥)"
 )
 #: “宁波方案的主要任务有哪些？”: the items of one section, by the words of its heading.
 _ASKS_SECTION_RE = re.compile(
@@ -926,6 +931,29 @@ def _states_field(q: Query, doc: Document) -> bool:
     """Does the question quote one of the document's own metadata values (冀政发〔2023〕3号)?"""
     values = (doc.doc_number, doc.issuer, doc.author)
     return any(v and match_form(v) in q.sc for v in values)
+
+
+#: Greetings, thanks and “what can you do”: not questions about the documents.
+_SMALL_TALK_RE = re.compile(
+    r"^(?:你好|您好|嗨|hi|hello|在吗|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|你可以做什么|怎么用|如何使用|帮助|help)"
+    r"[呀啊吗呢！!。.？? ]*$",
+    re.IGNORECASE,
+)
+HELP = (
+    "我回答文库中政策文件的问题，每句话都注明出处条款。可以这样问："
+    "“宁波到2025年要建多少个5G基站？”“河北完善法人基础数据库由谁负责？”"
+    "“省公安厅负责哪些任务？”“浙江和河北对数据安全分别有什么要求？”“宁波方案分几个部分？”"
+    "文件里没有的内容，我会直接说没有找到。"
+)
+
+
+def is_small_talk(question: str) -> bool:
+    """A greeting, thanks or a question about the assistant itself.
+
+    >>> is_small_talk("你好！"), is_small_talk("你能做什么？"), is_small_talk("你好，宁波要建多少个5G基站？")
+    (True, True, False)
+    """
+    return bool(_SMALL_TALK_RE.match(question.strip()))
 
 
 def _refusal(question: str, hits: list[Hit], started: float, why: str, rewritten: str = "") -> Answer:
@@ -1157,6 +1185,10 @@ def _answer(
         if standalone != question:
             rewritten = question = standalone
     script = detect_script(question)
+    if is_small_talk(question):
+        opener = "不客气！" if re.search(r"谢", question) else "再见！" if "再见" in question else "您好！"
+        help_text = to_script(opener + HELP, script)
+        return Answer(question, help_text, True, (), (), elapsed_ms(started), "extractive", rewritten, (), "help")
     q = analyse(question)
     w = weights(index)
     # “陈畴镛的文章和浙江省实施意见…各…”: a comparison, not a question about one named document

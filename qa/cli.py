@@ -232,7 +232,10 @@ def cmd_ask(args) -> int:
     for note in ans.notes:
         if note.startswith("⚠️"):
             print(note, file=sys.stderr)
-    print(f"\n— {ans.generator}, {ans.latency_ms:.0f} ms{'，未找到依据' if ans.refused else ''}", file=sys.stderr)
+    print(
+        f"\n— {ans.generator}, {ans.latency_ms:.0f} ms{'，未找到依据' if ans.refused and ans.mode != 'help' else ''}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -175,4 +175,4 @@ class Answer:
     generator: str = "extractive"
     rewritten: str = ""  # the standalone question, when a follow-up was rewritten
     notes: tuple[str, ...] = ()
-    mode: str = "fact"  # fact | duty | reverse_duty | meta | outline | compare | refusal
+    mode: str = "fact"  # fact | duty | reverse_duty | meta | outline | compare | refusal | help

@@ -171,6 +171,10 @@ def answer_html(ans: Answer, docs: dict[str, Document], turn: int, qid: int | No
     """
     meta = f'<div class="meta">{ans.latency_ms:.0f} ms · {esc(ans.generator)}{f" · #{qid}" if qid else ""}</div>'
     meta = "".join(f'<div class="notice">{esc(n)}</div>' for n in ans.notes if n.startswith("⚠️")) + meta
+    if ans.mode == "help":  # a greeting: how to ask, not a failed search
+        return (
+            f'<div class="msg bot help" data-turn="{turn}"><div class="bubble"><p>{esc(ans.text)}</p></div>{meta}</div>'
+        )
     if ans.refused:
         return (
             f'<div class="msg bot refused" data-turn="{turn}"><div class="bubble">'

@@ -474,3 +474,15 @@ def test_questions_about_the_library_itself(index):
     assert "未写明日期" in a.text  # 002 and 003 carry no date: said, not guessed
     b = answer("文库里有哪些文件？", index)
     assert b.text.startswith("文库共收录5份文件：") and len(b.citations) == 5
+
+
+@pytest.mark.parametrize("question", ["你好", "你能做什么？", "谢谢！"])
+def test_small_talk_gets_how_to_ask(index, question):
+    a = answer(question, index)
+    assert a.mode == "help" and not a.citations and "可以这样问" in a.text
+
+
+@pytest.mark.parametrize("question", ["帮我总结一下宁波方案", "宁波方案讲了什么？"])
+def test_what_a_document_says_is_its_outline(index, question):
+    a = answer(question, index)
+    assert a.mode == "outline" and "正文分为8个部分" in a.text and len(a.citations) == 8

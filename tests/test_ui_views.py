@@ -301,3 +301,11 @@ def test_errors_become_messages(exc, shown):
     msg = ui.user_message(exc)
     assert msg.startswith(shown)
     assert "secret" not in msg and "Traceback" not in msg
+
+
+def test_help_answer_is_not_shown_as_a_failed_search():
+    from qa.schema import Answer
+    from qa.views import answer_html
+
+    html = answer_html(Answer("你好", "您好！我回答文库中政策文件的问题…", True, (), (), mode="help"), {}, 1)
+    assert "未找到依据" not in html and "您好！" in html
