@@ -661,15 +661,18 @@ _QUOTED_NAME_RE = re.compile(r"[“「『\"]([^“”「」『』\"]{2,8})[”�
 _NOT_A_NAME_RE = re.compile(r"[、，,；;：:\s]|几|什么|哪|多少|啥|^[一二三四五六七八九十两\d]+[个项大张条类]")
 
 
-def unknown_names(index: Index, q: Query) -> list[str]:
+def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) -> list[str]:
     """Names the question quotes (an app, a platform, a project: “甬e通”) that no document of
-    the library uses: what the documents never name, they say nothing about.
+    the library (or of ``docs``) uses: what the documents never name, they say nothing about.
 
     Quoted phrases that ask or sum up (“几合一”, “三个掌上”, lists with 、) are not names."""
     names = [n for m in _QUOTED_NAME_RE.finditer(q.sc) if not _NOT_A_NAME_RE.search(n := m.group(1).strip())]
     if not names:
         return []
-    text = _corpus_titles(index)[0].lower()
+    if docs is None:
+        text = _corpus_titles(index)[0].lower()
+    else:
+        text = "\n".join(_QUOTES_RE.sub("", match_form(d.clean)) for d in docs).lower()
     return [n for n in names if _QUOTES_RE.sub("", n).lower() not in text]
 
 
@@ -1221,6 +1224,14 @@ def _answer(
         return _refusal(question, hits, started, why, rewritten)
     if missing_names := unknown_names(index, q):
         why = f"文件中没有提到“{'”“'.join(missing_names)}”"
+        return _refusal(question, hits, started, why, rewritten)
+    place_docs = _scoped_documents(index, list(q.places)) if q.places and len(sides) < 2 else []
+    if place_docs and (missing_names := unknown_names(index, q, place_docs)):
+        # “河北…“跨省通办”…”: only 宁波's plan says 跨省通办, and the user is told so
+        why = f"{'、'.join(q.places)}的文件中没有提到“{'”“'.join(missing_names)}”"
+        elsewhere = [d for d in index.corpus.documents if d not in place_docs and not unknown_names(index, q, [d])]
+        if elsewhere:
+            why += "；" + "".join(f"《{short_name(d)}》" for d in elsewhere) + "提到了"
         return _refusal(question, hits, started, why, rewritten)
     vocab = index.bm25.vocab_dict
     if not (q.meta or about_author) and not any(

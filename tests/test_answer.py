@@ -486,3 +486,10 @@ def test_small_talk_gets_how_to_ask(index, question):
 def test_what_a_document_says_is_its_outline(index, question):
     a = answer(question, index)
     assert a.mode == "outline" and "正文分为8个部分" in a.text and len(a.citations) == 8
+
+
+def test_a_quoted_name_only_another_places_document_uses(index):
+    a = answer("河北要求哪些事项实现“跨省通办”？", index)  # only 宁波's plan says 跨省通办
+    assert a.refused and "河北的文件中没有提到“跨省通办”" in a.text and "《宁波市加快数字政府建设实施方案》提到了" in a.text
+    b = answer("宁波要求哪些事项实现“跨省通办”？", index)
+    assert not b.refused and "跨省通办" in b.text
