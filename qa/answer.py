@@ -34,7 +34,17 @@ from qa.evidence import (
 from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
 from qa.places import doc_places, supports_places
-from qa.query import COMPARE_RE, FILLER, META_FIELD_RE, PROVINCES, Query, analyse, places_in, rewrite_followup
+from qa.query import (
+    COMPARE_RE,
+    FILLER,
+    META_FIELD_RE,
+    PROVINCES,
+    Query,
+    analyse,
+    more_units,
+    places_in,
+    rewrite_followup,
+)
 from qa.retrieve import (
     HAN_RE,
     RESCORE_POOL,
@@ -434,6 +444,15 @@ def _answer_duties(index: Index, q: Query, tasks: list[str], settings: Settings,
             continue  # two tasks of one clause (提升公文“一张网”…、推开移动办公): said once
         lines.append(got[0] if got else to_script(f"“{task[:-5]}”：文件未写明牵头或责任单位。", script))
     return ("\n".join(lines), citations) if citations else None
+
+
+def merge_answers(first: tuple[str, list[Citation]], second: tuple[str, list[Citation]]) -> tuple[str, list[Citation]]:
+    """Two answers as one: the second's [n] markers renumbered after the first's citations (a
+    clause both cite keeps its first number)."""
+    text, citations = first[0], list(first[1])
+    renumber = {c.n: _cite(citations, c.clause, c.sentence) for c in second[1]}
+    more = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", second[0])
+    return f"{text}\n{more}", citations
 
 
 def _unit_and_scope(q: Query) -> tuple[str, list[str]]:
@@ -1244,6 +1263,10 @@ def _answer(
     if q.reverse_unit:
         result = _answer_reverse(index, q, w, script)
         mode = "reverse_duty"
+        for unit in more_units(q) if result else ():  # “宁波市发改委和市经信局分别负责什么？”
+            place = next((p for p in q.places if q.reverse_unit.startswith(p)), "")
+            more = _answer_reverse(index, replace(q, reverse_unit=place + unit), w, script)
+            result = merge_answers(result, more or (to_script(f"{place}{unit}：文件中没有它的任务。", script), []))
         if result is None and unit_unlisted(index, q):
             return _refusal(question, hits, started, f"文件中没有{q.reverse_unit}的任务", rewritten)
     cands = _candidates(index, q, found, w)

@@ -372,6 +372,27 @@ def analyse(question: str) -> Query:
     )
 
 
+def more_units(q: Query) -> list[str]:
+    """The units a reverse-duty question names after its first (宁波市发改委和市经信局…).
+
+    >>> more_units(analyse("宁波市发改委和市经信局分别负责什么？"))
+    ['市经信局']
+    >>> more_units(analyse("宁波市发改委负责什么？"))
+    []
+    """
+    out: list[str] = []
+    at = q.sc.find(q.reverse_unit) + len(q.reverse_unit) if q.reverse_unit else -1
+    while at > 0 and (m := _NEXT_UNIT_RE.match(q.sc, at)):
+        out.append(m.group(1))
+        at = m.end()
+    return out
+
+
+_NEXT_UNIT_RE = re.compile(
+    r"(?:和|与|及|、|以及)([^，。？、；：和与及\s]{1,20}?" + _UNIT_TAIL + r")(?![\u4e00-\u9fff]{0,2}(?:应用|系统|平台))"
+)
+
+
 def rewrite_followup(question: str, previous: str) -> str:
     """Turn a short follow-up into a standalone question using the previous one.
 

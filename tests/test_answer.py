@@ -490,6 +490,18 @@ def test_what_a_document_says_is_its_outline(index, question):
 
 def test_a_quoted_name_only_another_places_document_uses(index):
     a = answer("河北要求哪些事项实现“跨省通办”？", index)  # only 宁波's plan says 跨省通办
-    assert a.refused and "河北的文件中没有提到“跨省通办”" in a.text and "《宁波市加快数字政府建设实施方案》提到了" in a.text
+    assert (
+        a.refused
+        and "河北的文件中没有提到“跨省通办”" in a.text
+        and "《宁波市加快数字政府建设实施方案》提到了" in a.text
+    )
     b = answer("宁波要求哪些事项实现“跨省通办”？", index)
     assert not b.refused and "跨省通办" in b.text
+
+
+def test_reverse_duty_for_two_units_answers_each(index):
+    a = answer("河北省公安厅和省卫生健康委各负责哪些任务？", index)
+    assert a.mode == "reverse_duty"
+    assert "河北省公安厅承担的任务" in a.text and "河北省卫生健康委承担的任务" in a.text
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", _body(a))]
+    assert sorted(set(numbers)) == list(range(1, len(a.citations) + 1))  # one numbering for both
