@@ -430,7 +430,9 @@ def duty_tasks(q: Query) -> list[str]:
     return [f"{place}{p}{ask}" for p in parts]
 
 
-def _answer_duties(index: Index, q: Query, tasks: list[str], settings: Settings, script: str):
+def _answer_duties(
+    index: Index, tasks: list[str], settings: Settings, script: str
+) -> tuple[str, list[Citation]] | None:
     """One duty line per task of “A和B分别由谁负责”, each with its own citation."""
     w = weights(index)
     citations: list[Citation] = []
@@ -1319,7 +1321,7 @@ def _answer(
         if not any(supports_asked_unit(q, c.context) for c in good[:3]):
             return _refusal(question, hits, started, "", rewritten)
         if q.duty and (tasks := duty_tasks(q)):
-            result, mode = _answer_duties(index, q, tasks, settings, script), "duty"
+            result, mode = _answer_duties(index, tasks, settings, script), "duty"
         if q.duty and result is None:
             result, mode = _answer_duty(index, q, good, script), "duty"
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:

@@ -372,6 +372,11 @@ def analyse(question: str) -> Query:
     )
 
 
+_NEXT_UNIT_RE = re.compile(
+    r"(?:和|与|及|、|以及)([^，。？、；：和与及\s]{1,20}?" + _UNIT_TAIL + r")(?![\u4e00-\u9fff]{0,2}(?:应用|系统|平台))"
+)
+
+
 def more_units(q: Query) -> list[str]:
     """The units a reverse-duty question names after its first (宁波市发改委和市经信局…).
 
@@ -386,11 +391,6 @@ def more_units(q: Query) -> list[str]:
         out.append(m.group(1))
         at = m.end()
     return out
-
-
-_NEXT_UNIT_RE = re.compile(
-    r"(?:和|与|及|、|以及)([^，。？、；：和与及\s]{1,20}?" + _UNIT_TAIL + r")(?![\u4e00-\u9fff]{0,2}(?:应用|系统|平台))"
-)
 
 
 def rewrite_followup(question: str, previous: str) -> str:
