@@ -208,7 +208,7 @@ def supports_phase(q: Query, sentence: str) -> bool:
 
 _ASK_UNIT_RE = re.compile(
     r"多少(?P<unit>个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
-    r"|(?<![哪第])几(?P<few>个|项|家|名|条|类|大)"
+    r"|(?<![哪第])几(?P<few>个|项|家|名|条|类|大|次|批|种|所|座|台|户)"
 )
 
 

@@ -63,3 +63,9 @@ def test_asked_unit_in_a_traditional_clause_and_after_ji():
     assert supports_asked_unit(analyse("要建成多少分钟的公共服务圈？"), "打造城鄉(xiāng)15分鐘公共服務圈")
     assert supports_asked_unit(analyse("提出了幾項重點任務？"), "等5項重點任務,確保國家檔案要求不折不扣落實落地")
     assert not supports_asked_unit(analyse("提出了几项重点任务？"), "现就相关内容进行如下解读：2023年4月12日印发")
+
+
+def test_how_many_times_needs_a_count_of_times():
+    q = analyse("宁波方案里提到了几次“城市大脑”？")
+    assert not supports_asked_unit(q, "2023年，启动城市大脑二期项目建设；2025年全面建成。")  # years, not 次
+    assert supports_asked_unit(analyse("每年开展几次评估？"), "每年开展两次评估")
