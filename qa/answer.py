@@ -846,8 +846,9 @@ _ASKS_SECTION_RE = re.compile(
 )
 _OVERVIEW_HEADING_RE = re.compile(r"总体要求|总体思路|工作目标|指导思想")
 _COUNT_STATED_RE = re.compile(r"共(?:包括|分为|分成|有|包含)?[0-9一二三四五六七八九十]+个部分")
-#: characters of a heading an outline shows
+#: characters of a heading an outline shows, and of a document's own account of its parts
 OUTLINE_HEADING = 26
+OUTLINE_QUOTE = 240
 
 
 def _outline_target(index: Index, q: Query) -> Document | None:
@@ -865,6 +866,25 @@ def _numbered(c: Clause) -> bool:
     """A numbered or titled part (一、, （二）, 3., §2), not a paragraph, byline or interpretation."""
     last = c.path.split("/")[-1]
     return not last.startswith(("¶", "p")) and c.path not in ("落款", "解读") and bool(c.heading.strip())
+
+
+def _states_own_parts(index: Index, doc: Document, script: str) -> tuple[str, list[Citation]] | None:
+    """The sentences where a document counts its own parts (《实施意见》共包括7个部分，第一部分是…),
+    quoted from the clause that says so, as far as an answer's length allows."""
+    for c in index.corpus.clauses_of(doc.id):
+        if not _COUNT_STATED_RE.search(c.text_sc):
+            continue
+        sents = split_sentences(c.text)
+        start = next(i for i, x in enumerate(sents) if _COUNT_STATED_RE.search(match_form(x)))
+        said = [sents[start]]
+        for x in sents[start + 1 :]:
+            if len("".join(said)) + len(x) > OUTLINE_QUOTE:
+                break
+            said.append(x)
+        citations: list[Citation] = []
+        n = _cite(citations, c, said[0])
+        return to_script("".join(said), script) + f"[{n}]", citations
+    return None
 
 
 def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
@@ -891,8 +911,8 @@ def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Cita
         else:
             intro += f"“{_strip_marker(found[0].heading)}”包括{len(items)}项："
     else:
-        if _COUNT_STATED_RE.search(match_form(doc.clean)):
-            return None  # the document says so itself (《实施意见》共包括7个部分…): quote that
+        if stated := _states_own_parts(index, doc, script):
+            return stated  # the document says so itself (《实施意见》共包括7个部分…): quote that
         items = tops
         intro += f"正文分为{len(items)}个部分："
     if not items:
