@@ -374,19 +374,25 @@ def _pair_rarity(index: Index) -> tuple[dict[str, float], float]:
     return {p: math.log(n / (1 + k)) for p, k in df.items()}, math.log(n)
 
 
-def task_coverage(index: Index, q: Query, clause: Clause) -> float:
-    """How much of the task a duty question asks about a clause names: its rarity-weighted
-    character pairs, without the question's places and document titles."""
+def task_pairs(index: Index, q: Query) -> frozenset[str]:
+    """The character pairs of the task a duty question asks about, without the question's
+    places and the library's document titles."""
     names = [f"{p}{s}" for p in q.places for s in ("省", "市", "")]
     names += [match_form(m) for d in index.corpus.documents for m in (d.title, short_name(d)) if m]
+    return task_bigrams(q.sc, tuple(names))
+
+
+def task_coverage(index: Index, pairs: frozenset[str], clause: Clause) -> float:
+    """How much of a duty question's task (:func:`task_pairs`) a clause names, by rarity."""
     rarity, unseen = _pair_rarity(index)
-    return bigram_coverage(task_bigrams(q.sc, tuple(names)), match_form(clause.text), rarity, unseen)
+    return bigram_coverage(pairs, match_form(clause.text), rarity, unseen)
 
 
 def _answer_duty(
     index: Index, q: Query, cands: list[_Candidate], script: str, citations: list[Citation] | None = None
 ) -> tuple[str, list[Citation]] | None:
-    named = [(task_coverage(index, q, c.hit.clause), c) for c in cands[:DUTY_CANDIDATES] if c.hit.clause.duties]
+    pairs = task_pairs(index, q)
+    named = [(task_coverage(index, pairs, c.hit.clause), c) for c in cands[:DUTY_CANDIDATES] if c.hit.clause.duties]
     with_duties = [(t, c) for t, c in named if c.cover >= MIN_COVERAGE and t >= DUTY_TASK_COVERAGE]
     if not with_duties:
         return None
@@ -457,9 +463,10 @@ def merge_answers(first: tuple[str, list[Citation]], second: tuple[str, list[Cit
     return f"{text}\n{more}", citations
 
 
-def _unit_and_scope(q: Query) -> tuple[str, list[str]]:
+def _unit_and_scope(index: Index, q: Query) -> tuple[str, list[str]]:
     """The unit a "what does unit Y do" question asks about, as documents write it (宁波市大数据局 →
-    市大数据局), and the places whose documents may answer."""
+    市大数据局), and the places whose documents may answer.  A unit named by a place with no
+    document of its own (杭州海关) is written whole and may be in any document."""
     unit, scope = q.reverse_unit, list(q.places)
     for p in sorted(q.places, key=len, reverse=True):
         m = re.match(re.escape(p) + r"(省|市|自治区)?", unit)
@@ -473,6 +480,8 @@ def _unit_and_scope(q: Query) -> tuple[str, list[str]]:
             rest = rest if rest.startswith(("各", "全")) else ("省" if p in PROVINCES else "市") + rest  # 河北各市政府
         unit = rest
         break
+    if scope and not _scoped_documents(index, scope):
+        return match_form(q.reverse_unit), []
     return unit, scope
 
 
@@ -483,22 +492,18 @@ def _scoped_documents(index: Index, scope: list[str]) -> list[Document]:
 def unit_unlisted(index: Index, q: Query) -> bool:
     """Is the unit a reverse-duty question asks about named nowhere in the documents in scope
     (省公安厅 in 浙江省数字政府系统建设方案)?  Then no document says what it does."""
-    unit, scope = _unit_and_scope(q)
-    named = _named_document(index, q)
-    docs = [named] if named else _scoped_documents(index, scope)
-    names = {unit, match_form(q.reverse_unit)} - {""}  # 宁波通商集团 is written whole, 宁波市大数据局 as 市大数据局
-    if not docs:  # 杭州海关: a place with no document of its own may still name a unit, written whole
-        docs, names = index.corpus.documents, {match_form(q.reverse_unit)}
-    if "各" in unit or unit.startswith("全"):
+    unit, scope = _unit_and_scope(index, q)
+    if not unit or "各" in unit or unit.startswith("全"):
         return False  # 各区县政府 is written many ways (各区（县、市）政府): a collective is never “not named”
-    return bool(unit) and not any(n in match_form(d.clean) for d in docs for n in names)
+    named = _named_document(index, q)
+    texts = _doc_texts(index)
+    names = (unit, match_form(q.reverse_unit))  # 宁波通商集团 is written whole, 宁波市大数据局 as 市大数据局
+    return not any(n in texts[d.id] for d in ([named] if named else _scoped_documents(index, scope)) for n in names)
 
 
 def _reverse_units(index: Index, q: Query) -> list[tuple[Clause, str]]:
     """Clauses whose duties name the unit of a "what does unit Y do" question, with Y's role."""
-    unit, scope = _unit_and_scope(q)
-    if scope and not _scoped_documents(index, scope):
-        unit, scope = match_form(q.reverse_unit), []  # 杭州海关: a unit named by a place with no document
+    unit, scope = _unit_and_scope(index, q)
     if not unit_key(unit):
         return []
     out = []
@@ -650,9 +655,15 @@ _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』\s]")
 
 
 @lru_cache(maxsize=4)
+def _doc_texts(index: Index) -> dict[str, str]:
+    """Each document's text in match form, quotes dropped (“一网统管” is 一网统管), by id."""
+    return {d.id: _QUOTES_RE.sub("", match_form(d.clean)) for d in index.corpus.documents}
+
+
+@lru_cache(maxsize=4)
 def _corpus_titles(index: Index) -> tuple[str, tuple[frozenset[str], ...]]:
     """All document text (quotes dropped) and the word set of each document's titles."""
-    text = "\n".join(_QUOTES_RE.sub("", match_form(d.clean)) for d in index.corpus.documents)
+    text = "\n".join(_doc_texts(index).values())
     words = tuple(
         frozenset(tokenize(match_form(f"{d.title}{short_name(d)}{d.name}{d.issuer}"), index.user_words))
         for d in index.corpus.documents
@@ -690,10 +701,8 @@ def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) ->
     names = [n for m in _QUOTED_NAME_RE.finditer(q.sc) if not _NOT_A_NAME_RE.search(n := m.group(1).strip())]
     if not names:
         return []
-    if docs is None:
-        text = _corpus_titles(index)[0].lower()
-    else:
-        text = "\n".join(_QUOTES_RE.sub("", match_form(d.clean)) for d in docs).lower()
+    texts = _doc_texts(index)
+    text = ("\n".join(texts[d.id] for d in docs) if docs is not None else _corpus_titles(index)[0]).lower()
     return [n for n in names if _QUOTES_RE.sub("", n).lower() not in text]
 
 
