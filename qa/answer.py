@@ -35,6 +35,7 @@ from qa.index import Index
 from qa.normalize import detect_script, match_form, to_script
 from qa.places import doc_places, supports_places
 from qa.query import (
+    COLLOQUIAL,
     COMPARE_RE,
     FILLER,
     META_FIELD_RE,
@@ -707,6 +708,18 @@ def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) ->
 
 
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
+# words that only point at a document (宁波方案, 这份意见), not at what is asked about it
+_DOC_WORDS = frozenset(["方案", "实施方案", "意见", "实施意见", "文件", "通知", "规划", "评论", "这份", "那份"])
+
+
+def absent_topic(index: Index, q: Query) -> list[str]:
+    """The question's content words when no document of the library has any of them, apart
+    from words that point at a document: “宁波方案的附件有什么？” asks about 附件, which the
+    library never mentions, so whatever clause matches 方案 does not answer it."""
+    toks = [t for t in content_tokens(index, q) if t not in _DOC_WORDS and not t.isdigit()]
+    text = _corpus_titles(index)[0].lower()
+    absent = [t for t in toks if t not in text and not any(a in text for a in COLLOQUIAL.get(t, ()))]
+    return absent if toks and len(absent) == len(toks) else []
 
 
 def owns_document(sc: str, place: str) -> bool:
@@ -1333,6 +1346,8 @@ def _answer(
             if not asks_about_content(index, q, w):
                 return _refusal(question, hits, started, "文件未写明", rewritten)
             result = None  # “…方案要求…什么时候上线运行”: the content says when, not the metadata
+    if result is None and not q.meta and (absent := absent_topic(index, q)):
+        return _refusal(question, hits, started, f"文件中没有提到“{'”“'.join(absent)}”", rewritten)
     if result is None:
         best = max((c.cover for c in cands[:5]), default=0.0)
         if not cands or best == 0.0 or (best < OFF_TOPIC_COVERAGE and dense_z(index, question) < OFF_TOPIC_Z):

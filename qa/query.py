@@ -131,13 +131,13 @@ _UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公�
 # a unit starts the question or its clause (“…方案中，省商务厅牵头哪项应用？”)
 _UNIT_START = r"(?:^|(?<=[，,；;：:])|(?<=方案中|意见中|文件中|方案里|意见里))"
 _REVERSE_RE = re.compile(
-    _UNIT_START + r"(?P<unit>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
+    _UNIT_START + r"(?P<unit>[^，。？、；：\s“”\"《》]{2,20}?" + _UNIT_TAIL + r")"
     r"(?:[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|协同|协助|推进|落实|开展|要做|做)"
     r"|[^，。？、]{0,14}?(?:职责|任务|分工|工作)是)"
     r"[^，。？]{0,10}?(?:哪些|什么|哪项|哪几项|哪方面|哪些方面|哪块|啥|哪[一几]?个(?:应用|任务|工作|项目|系统|平台|领域|方面))"
-    r"|" + _UNIT_START + r"(?P<unit2>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
+    r"|" + _UNIT_START + r"(?P<unit2>[^，。？、；：\s“”\"《》]{2,20}?" + _UNIT_TAIL + r")"
     r"[^，。？]{0,20}?(?:是|为|作为)哪些.{0,10}?(?:牵头|责任|协同|配合)单位"
-    r"|" + _UNIT_START + r"(?P<unit3>[^，。？、；：\s]{2,20}?" + _UNIT_TAIL + r")"
+    r"|" + _UNIT_START + r"(?P<unit3>[^，。？、；：\s“”\"《》]{2,20}?" + _UNIT_TAIL + r")"
     r"[^，。？]{0,24}?(?:是|扮演|担任|起|当)(?:了|着)?(?:什么|哪种|何种|啥|怎样的)(?:样的)?(?:角色|身份|作用)"
 )
 _UNIT_MORE_RE = re.compile(
@@ -340,6 +340,8 @@ def analyse(question: str) -> Query:
     '省公安厅'
     >>> analyse("浙江省审计厅在方案中协同参与哪个应用？").reverse_unit
     '浙江省审计厅'
+    >>> analyse("河北的“冀时办”要做什么？").reverse_unit  # an app named in quotes is no unit
+    ''
     >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
     ('', '宁波舟山港集团')
     >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare

@@ -507,3 +507,15 @@ def test_reverse_duty_for_two_units_answers_each(index):
     assert "河北省公安厅承担的任务" in a.text and "河北省卫生健康委承担的任务" in a.text
     numbers = [int(n) for n in re.findall(r"\[(\d+)\]", _body(a))]
     assert sorted(set(numbers)) == list(range(1, len(a.citations) + 1))  # one numbering for both
+
+
+def test_a_quoted_app_name_is_not_a_unit(index):
+    # “冀时办” ends like a unit (…办) but is an app: what it is to do is a fact question
+    a, t = ask(index, "河北的“冀时办”要做什么？")
+    assert not a.refused and a.mode == "fact" and "冀时办" in t
+    assert a.citations[0].clause.doc_id.startswith("001")
+
+
+def test_a_question_whose_only_topic_the_library_never_mentions_is_refused(index):
+    a, t = ask(index, "宁波方案的附件有什么？")  # 方案 only points at the plan; 附件 is nowhere
+    assert a.refused and not a.citations and "附件" in t
