@@ -81,6 +81,11 @@ DUTY_TASK_COVERAGE = 0.5
 DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
+#: characters of task text when a reverse-duty answer has one task (dev…dev6a + dev8 reverse
+#: duty facts: 0.80 at 110, 0.91 at 160–200, 0.92 at 230)
+REVERSE_ONE_TASK_CHARS = 180
+#: a reverse-duty answer is told within this many characters (a short answer is ≤ 300)
+REVERSE_ANSWER_CHARS = 290
 #: A further answer sentence must score this share of the best one (0.85 and 0.9 measured on
 #: dev + dev2: no precision gain, fewer facts).
 SECOND_SENTENCE = 0.8
@@ -586,21 +591,32 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
         r"哪项|哪一项|什么工作", q.sc
     )
     chosen = scored[:2] if specific else scored[:6]
-    citations: list[Citation] = []
-    lines = []
-    budget = min(110, max(24, 280 // max(1, len(chosen))))  # characters of task text per listed task
-    for role in ("lead", "responsible", "cooperating"):
-        items = [c for c, r in chosen if r == role]
-        if not items:
-            continue
-        tasks = []
-        for c in items:
-            n = _cite(citations, c, c.heading)
-            tasks.append(f"{to_script(_task_summary(c, toks, w, budget, unit_core(q.reverse_unit)), script)}[{n}]")
-        lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     unit = to_script(q.reverse_unit, script)
-    return f"{unit}承担的任务{more}：\n" + "\n".join(lines), citations
+
+    def told(budget: int) -> tuple[str, list[Citation]]:
+        citations: list[Citation] = []
+        lines = []
+        for role in ("lead", "responsible", "cooperating"):
+            items = [c for c, r in chosen if r == role]
+            if not items:
+                continue
+            tasks = []
+            for c in items:
+                n = _cite(citations, c, c.heading)
+                summary = _task_summary(c, toks, w, budget, unit_core(q.reverse_unit))
+                tasks.append(f"{to_script(summary, script)}[{n}]")
+            lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
+        return f"{unit}承担的任务{more}：\n" + "\n".join(lines), citations
+
+    # characters of task text per listed task; a single task may be told at length (its
+    # facts are often past its first sentence); headings and labels count towards the whole
+    budget = REVERSE_ONE_TASK_CHARS if len(chosen) == 1 else min(110, max(24, 280 // len(chosen)))
+    text, citations = told(budget)
+    while len(text) > REVERSE_ANSWER_CHARS and budget > 24:
+        budget -= 8
+        text, citations = told(budget)
+    return text, citations
 
 
 _META_FIELDS = (
@@ -690,8 +706,20 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
 
 
 _QUOTED_NAME_RE = re.compile(r"[“「『\"]([^“”「」『』\"]{2,8})[”」』\"]")
-# a quoted phrase that asks or sums up (“几合一”, “三个掌上”, “一个码、一个库”) names nothing
-_NOT_A_NAME_RE = re.compile(r"[、，,；;：:\s]|几|什么|哪|多少|啥|^[一二三四五六七八九十两\d]+[个项大张条类]")
+# a quoted phrase that asks or sums up (“几合一”, “三个掌上”, “三感”, “一个码、一个库”) names nothing
+_NOT_A_NAME_RE = re.compile(
+    r"[、，,；;：:\s]|几|什么|哪|多少|啥|^[一二三四五六七八九十两\d]+(?:[个项大张条类]|[\u4e00-\u9fff]$)"
+)
+
+
+def quoted_names(q: Query) -> list[str]:
+    """Names the question quotes, quotes inside them dropped.
+
+    >>> quoted_names(analyse("宁波“甬金通”数智金融应用由谁负责？它和“几合一”有关吗？"))
+    ['甬金通']
+    """
+    names = (m.group(1).strip() for m in _QUOTED_NAME_RE.finditer(q.sc))
+    return [_QUOTES_RE.sub("", n) for n in names if not _NOT_A_NAME_RE.search(n)]
 
 
 def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) -> list[str]:
@@ -699,12 +727,12 @@ def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) ->
     the library (or of ``docs``) uses: what the documents never name, they say nothing about.
 
     Quoted phrases that ask or sum up (“几合一”, “三个掌上”, lists with 、) are not names."""
-    names = [n for m in _QUOTED_NAME_RE.finditer(q.sc) if not _NOT_A_NAME_RE.search(n := m.group(1).strip())]
+    names = quoted_names(q)
     if not names:
         return []
     texts = _doc_texts(index)
     text = ("\n".join(texts[d.id] for d in docs) if docs is not None else _corpus_titles(index)[0]).lower()
-    return [n for n in names if _QUOTES_RE.sub("", n).lower() not in text]
+    return [n for n in names if n.lower() not in text]
 
 
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
@@ -1370,6 +1398,12 @@ def _answer(
             result, mode = _answer_duty(index, q, good, script), "duty"
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
+        if result is None and (names := quoted_names(q)) and not q.wants_list:
+            # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
+            # from a clause that never names it (every quoted name is in its gold clause)
+            good = [c for c in good if all(n in _QUOTES_RE.sub("", match_form(c.hit.clause.text)) for n in names)]
+            if not good:
+                return _refusal(question, hits, started, "", rewritten)
         if result is None:
             result, mode = _answer_fact(index, q, good, w, script, limit), "fact"
         if result is None:

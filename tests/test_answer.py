@@ -519,3 +519,27 @@ def test_a_quoted_app_name_is_not_a_unit(index):
 def test_a_question_whose_only_topic_the_library_never_mentions_is_refused(index):
     a, t = ask(index, "宁波方案的附件有什么？")  # 方案 only points at the plan; 附件 is nowhere
     assert a.refused and not a.citations and "附件" in t
+
+
+def test_a_quoted_count_phrase_is_not_a_name(index):
+    a, t = ask(index, "陈畴镛的文章说，浙江把增强人民群众的哪“三感”作为最重要的目标？")
+    assert not a.refused and all(x in t for x in ("获得感", "幸福感", "安全感"))
+
+
+def test_reverse_duty_with_one_task_tells_more_of_it(index):
+    # the unit's one task: 数字城乡 comes after the clause's first sentence
+    a, t = ask(index, "宁波市委组织部负责哪些任务？")
+    assert a.mode == "reverse_duty" and len(a.citations) == 1 and "城乡现代社区" in t
+    assert len(_body(a)) <= 300
+
+
+def test_reverse_duty_with_many_tasks_stays_short(index):
+    a, _t = ask(index, "河北省政务服务管理办公室作为牵头单位负责哪些任务？")
+    assert a.mode == "reverse_duty" and len(a.citations) >= 5
+    assert len(_body(a)) <= 300
+
+
+def test_a_fact_answer_cites_only_clauses_naming_what_the_question_quotes(index):
+    a, _t = ask(index, "浙江要求政务服务事项“掌上办”比例达到多少？")
+    # before: a clause about 百姓少跑腿 that never says 掌上办 was cited first
+    assert a.refused or all("掌上办" in match_form(c.clause.text) for c in a.citations)
