@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.cite import is_instruction
-from qa.clauses import cut_outside_parens, split_sentences
+from qa.clauses import cn_number, cn_numeral, cut_outside_parens, split_sentences
 from qa.clean import SALUTATION_RE
 from qa.duties import strip_duty_groups, unit_key, unit_matches
 from qa.evidence import (
@@ -878,7 +878,7 @@ def _answer_meta(
     return None
 
 
-_DOC_WORD = r"(?:方案|意见|文件|文章|评论)"
+_DOC_WORD = r"(?:方案|意见|文件|文章|评论)》?"
 #: “宁波方案分几个部分？”“浙江省实施意见的目录”: the document's outline.
 _ASKS_PARTS_RE = re.compile(
     _DOC_WORD + r"(?:的|一共|共|总共|正文)*(?:分(?:为|成)?|有|包括|包含)?(?:几|多少|哪几|哪些)个?(?:部分|章节|板块)"
@@ -893,6 +893,11 @@ _ASKS_PARTS_RE = re.compile(
 _ASKS_SECTION_RE = re.compile(
     r"(主要任务|重点任务|保障措施|总体要求|工作目标|主要目标|发展目标|总体思路|基本原则|组织保障)"
     r"(?:都|分别|主要)?(?:有哪些|包括哪些|包括什么|是哪些|有几|有多少|分哪几)"  # 是什么 asks for its content
+)
+#: “陈畴镛的文章第三部分讲什么？”“最后一部分是什么？”: one part of a document.
+_ASKS_NTH_RE = re.compile(
+    r"(?:第([一二三四五六七八九十\d]{1,3})|(最后))一?个?(?:部分|小标题|大标题|章节|板块)"
+    r"(?:的)?(?:主要)?(?:讲|说|写|谈|是|叫|内容|标题|题目|关于)[^，。？]{0,4}(?:什么|啥|哪)"
 )
 _OVERVIEW_HEADING_RE = re.compile(r"总体要求|总体思路|工作目标|指导思想")
 _COUNT_STATED_RE = re.compile(r"共(?:包括|分为|分成|有|包含)?[0-9一二三四五六七八九十]+个部分")
@@ -942,9 +947,12 @@ def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Cita
     read from the clause tree, each heading cited to its clause."""
     asks_parts = _ASKS_PARTS_RE.search(q.sc)
     section = _ASKS_SECTION_RE.search(q.sc)
-    if not (asks_parts or section) or not (doc := _outline_target(index, q)):
+    nth = _ASKS_NTH_RE.search(q.sc)
+    if not (asks_parts or section or nth) or not (doc := _outline_target(index, q)):
         return None
     tops = [c for c in index.corpus.children.get(None, []) if c.doc_id == doc.id and _numbered(c)]
+    if nth and not asks_parts:
+        return _answer_part(index, doc, tops, nth, script)
     intro = f"《{short_name(doc)}》"
     if section and not asks_parts:
         word = section.group(1)
@@ -973,6 +981,42 @@ def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Cita
         head = c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…"
         shown.append(f"{head}[{_cite(citations, c, c.heading)}]")
     return to_script(intro, script) + "；".join(to_script(h, script) for h in shown) + "。", citations
+
+
+def _answer_part(
+    index: Index, doc: Document, tops: list[Clause], nth: re.Match, script: str
+) -> tuple[str, list[Citation]] | None:
+    """One part of a document by its place (第三部分, 最后一部分): its heading, then its numbered
+    items or, for a part of paragraphs, its first sentences."""
+    i = len(tops) - 1 if nth.group(2) else cn_number(nth.group(1)) - 1
+    if not tops:
+        return None
+    if not 0 <= i < len(tops):
+        return f"《{short_name(doc)}》正文只有{len(tops)}个部分", []
+    part = tops[i]
+    citations: list[Citation] = []
+    text = f"《{short_name(doc)}》第{cn_numeral(i + 1)}部分是“{_strip_marker(part.heading)}”[{_cite(citations, part, part.heading)}]"
+    kids = index.corpus.children.get(part.id, [])
+    if items := [c for c in kids if _numbered(c)]:
+        shown = [
+            c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…" for c in items
+        ]
+        text += f"，包括{len(items)}项：" + "；".join(
+            f"{h}[{_cite(citations, c, c.heading)}]" for h, c in zip(shown, items, strict=True)
+        )
+    else:
+        head = _strip_marker(part.heading).rstrip("。")
+        for c in (part, *kids):
+            sents = [x for x in split_sentences(c.text) if _strip_marker(x).rstrip("。") != head]
+            if sents:
+                said = sents[0]
+                for x in sents[1:]:
+                    if len(said) + len(x) > OUTLINE_QUOTE // 2:
+                        break
+                    said += x
+                text += f"：{said}[{_cite(citations, c, sents[0])}]"
+                break
+    return to_script(text if re.search(r"。(?:\[\d+\])?$", text) else text + "。", script), citations
 
 
 #: Questions about the library itself: which file is newest, what files there are.
@@ -1365,6 +1409,8 @@ def _answer(
     if result is None and (library := _answer_library(index, q, script)):
         result, mode = library, "meta"
     if result is None and not q.meta and (outline := _answer_outline(index, q, script)):
+        if not outline[1]:  # “宁波方案第九部分…”: it has eight
+            return _refusal(question, hits, started, outline[0], rewritten)
         result, mode = outline, "outline"
     if result is None and not q.meta and about_author:
         result, mode = _answer_meta(index, q, cands, script, [("author", "作者")]), "meta"

@@ -543,3 +543,38 @@ def test_a_fact_answer_cites_only_clauses_naming_what_the_question_quotes(index)
     a, _t = ask(index, "浙江要求政务服务事项“掌上办”比例达到多少？")
     # before: a clause about 百姓少跑腿 that never says 掌上办 was cited first
     assert a.refused or all("掌上办" in match_form(c.clause.text) for c in a.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [
+        ("陈畴镛的文章第三部分讲什么？", "着力构建协同高效的政府数字化履职能力体系"),
+        ("宁波方案最后一部分讲什么？", "全面加强党对数字政府建设工作的领导"),
+        ("陈畴镛那篇文章最后一个小标题讲的是什么？", "数据安全保障能力"),  # 小标题 is no metadata field
+        ("河北實施意見的第二部分是什麼？", "全面提升政府数字化履职效能"),
+    ],
+)
+def test_one_part_of_a_document_by_its_place(index, question, heading):
+    a, t = ask(index, question)
+    assert a.mode == "outline" and heading in t
+    assert heading in match_form(a.citations[0].clause.heading)
+
+
+def test_a_part_past_the_last_is_refused_with_the_count(index):
+    a, t = ask(index, "宁波方案第九部分讲什么？")
+    assert a.refused and "8个部分" in t
+
+
+def test_a_question_about_something_in_a_part_is_a_fact_question(index):
+    a, t = ask(index, "浙江实施意见第三部分提到要办好哪个国际性大会？")
+    assert a.mode == "fact" and "世界互联网大会" in t
+
+
+def test_outline_of_a_document_named_in_full(index):
+    a, _t = ask(index, "《宁波市加快数字政府建设实施方案》正文一共分几个部分？")
+    assert a.mode == "outline" and len(a.citations) == 8
+
+
+def test_duty_question_with_a_demonstrative(index):
+    a, t = ask(index, "宁波强化经济政策统筹协调这项任务由谁牵头负责？")  # 这项 is no topic word
+    assert a.mode == "duty" and "市发改委" in t and "未列牵头单位" in t
