@@ -343,6 +343,8 @@ def analyse(question: str) -> Query:
     '浙江省审计厅'
     >>> analyse("河北的“冀时办”要做什么？").reverse_unit  # an app named in quotes is no unit
     ''
+    >>> analyse("人行市中心支行（人民银行宁波市中心支行）在宁波方案中负责哪些工作？").reverse_unit
+    '人行市中心支行'
     >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
     ('', '宁波舟山港集团')
     >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare
@@ -357,9 +359,12 @@ def analyse(question: str) -> Query:
     """
     sc = match_form(question)
     # “…作为责任单位，参与的是哪项任务”: the role aside does not end the unit's question
-    rev = _REVERSE_RE.search(re.sub(r"(作为[^，。？]{0,6}单位)[，,]", r"\1", sc))
-    unit = (rev.group("unit") or rev.group("unit2") or rev.group("unit3")) if rev else ""
-    if unit and (more := _UNIT_MORE_RE.match(sc[len(unit) :])):
+    # and an alias in brackets (人行市中心支行（人民银行宁波市中心支行）) does not end the unit's name
+    plain = re.sub(r"(作为[^，。？]{0,6}单位)[，,]|[（(][^（）()]{1,24}[）)]", r"\1", sc)
+    rev = _REVERSE_RE.search(plain)
+    group = next((g for g in ("unit", "unit2", "unit3") if rev and rev.group(g)), "")
+    unit = rev.group(group) if group else ""
+    if unit and (more := _UNIT_MORE_RE.match(plain[rev.end(group) :])):
         unit += more.group(0)  # 宁波市委 + 机要保密局: the longest unit name, not its first tail
     return Query(
         text=question,

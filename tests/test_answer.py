@@ -578,3 +578,9 @@ def test_outline_of_a_document_named_in_full(index):
 def test_duty_question_with_a_demonstrative(index):
     a, t = ask(index, "宁波强化经济政策统筹协调这项任务由谁牵头负责？")  # 这项 is no topic word
     assert a.mode == "duty" and "市发改委" in t and "未列牵头单位" in t
+
+
+def test_reverse_duty_for_a_unit_given_with_an_alias_in_brackets(index):
+    a, t = ask(index, "人行市中心支行（人民银行宁波市中心支行）在宁波数字政府建设方案中负责哪些工作？")
+    assert a.mode == "reverse_duty" and "数字人民币" in t
+    assert all("人行市中心支行" in c.clause.text for c in a.citations)
