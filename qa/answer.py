@@ -561,12 +561,20 @@ def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int, core: str
     return f"{head}：{body}" if body else head
 
 
+#: “…负责哪些任务？哪项是牵头？”: a question about all its tasks that asks which role each is
+_ROLE_SUBQUESTION_RE = re.compile(r"哪(?:项|些|几项|个)(?:是|为|属于)(?:牵头|责任|协同)|其中")
+
+
 def _asked_role(sc: str) -> str:
     """The role a "what does unit Y do" question asks about, if it names one.
 
     >>> _asked_role("牵头打造什么应用？"), _asked_role("作为责任单位要推进哪些工作？"), _asked_role("参与哪项工作？")
     ('lead', 'responsible', '')
+    >>> _asked_role("负责哪些任务？哪项是牵头？")  # all its tasks, the answer says which it leads
+    ''
     """
+    if _ROLE_SUBQUESTION_RE.search(sc):
+        return ""
     if "牵头" in sc and not re.search(r"牵头或|或牵头|牵头和|和牵头", sc):
         return "lead"
     if "责任单位" in sc:
@@ -587,8 +595,8 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
     generic = ("负责", "承担", "任务", "数字政府", "建设", "参与", "角色", "扮演", "作用", "身份")
     toks = [t for t in tokenize(rest, index.user_words) if t not in generic]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
-    specific = (bool(toks) and not q.wants_list and not re.search(r"角色|身份|作用", q.sc)) or re.search(
-        r"哪项|哪一项|什么工作", q.sc
+    specific = (bool(toks) and not q.wants_list and not re.search(r"角色|身份|作用", q.sc)) or (
+        re.search(r"哪项|哪一项|什么工作", q.sc) and not _ROLE_SUBQUESTION_RE.search(q.sc)
     )
     chosen = scored[:2] if specific else scored[:6]
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""

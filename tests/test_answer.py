@@ -584,3 +584,9 @@ def test_reverse_duty_for_a_unit_given_with_an_alias_in_brackets(index):
     a, t = ask(index, "人行市中心支行（人民银行宁波市中心支行）在宁波数字政府建设方案中负责哪些工作？")
     assert a.mode == "reverse_duty" and "数字人民币" in t
     assert all("人行市中心支行" in c.clause.text for c in a.citations)
+
+
+def test_reverse_duty_asking_which_task_it_leads_lists_all_with_roles(index):
+    a, t = ask(index, "河北省市场监管局负责哪些任务？哪项是牵头？")
+    assert a.mode == "reverse_duty" and len(a.citations) == 4
+    assert "作为牵头单位：完善法人基础数据库" in t and "作为责任单位" in t
