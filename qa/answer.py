@@ -1452,7 +1452,7 @@ def _answer(
             result, mode = _answer_duty(index, q, good, script), "duty"
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
-        if result is None and (names := quoted_names(q)) and not q.wants_list:
+        if result is None and (names := quoted_names(q)):
             # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
             # from a clause that never names it (every quoted name is in its gold clause)
             good = [c for c in good if all(n in _QUOTES_RE.sub("", match_form(c.hit.clause.text)) for n in names)]

@@ -590,3 +590,9 @@ def test_reverse_duty_asking_which_task_it_leads_lists_all_with_roles(index):
     a, t = ask(index, "河北省市场监管局负责哪些任务？哪项是牵头？")
     assert a.mode == "reverse_duty" and len(a.citations) == 4
     assert "作为牵头单位：完善法人基础数据库" in t and "作为责任单位" in t
+
+
+def test_a_list_answer_also_cites_only_clauses_naming_the_quoted_name(index):
+    a, _t = ask(index, "浙江“免申即享”具体能自动领到哪些补贴项目？")
+    # before: a second clause about 智能秒办 that never says 免申即享 was listed too
+    assert a.refused or all("免申即享" in match_form(c.clause.text) for c in a.citations)
