@@ -15,7 +15,7 @@ import numpy as np
 from qa.duties import strip_duty_groups
 from qa.index import Index
 from qa.normalize import match_form
-from qa.query import Query, places_in
+from qa.query import Query, counts_a_list, places_in
 from qa.retrieve import HAN_RE, dense_scores
 from qa.schema import Clause
 
@@ -224,7 +224,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     (True, False)
     """
     m = _ASK_UNIT_RE.search(q.sc)
-    if not m:
+    if not m or counts_a_list(q.sc):
         return True
     unit = m.group("unit") or m.group("few")
     flags = re.IGNORECASE if unit.isascii() else 0

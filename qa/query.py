@@ -134,7 +134,7 @@ _REVERSE_RE = re.compile(
     _UNIT_START + r"(?P<unit>[^，。？、；：\s“”\"《》]{2,20}?" + _UNIT_TAIL + r")"
     r"(?:[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|协同|协助|推进|落实|开展|要做|做)"
     r"|[^，。？、]{0,14}?(?:职责|任务|分工|工作)是)"
-    r"[^，。？]{0,10}?(?:哪些|什么|哪项|哪几项|哪方面|哪些方面|哪块|啥|哪[一几]?个(?:应用|任务|工作|项目|系统|平台|领域|方面))"
+    r"[^，。？]{0,10}?(?:哪些|什么|哪项|哪几项|哪方面|哪些方面|哪块|啥|哪[一几]?个(?:应用|任务|工作|项目|系统|平台|领域|方面)|几项|多少项)"
     r"|" + _UNIT_START + r"(?P<unit2>[^，。？、；：\s“”\"《》]{2,20}?" + _UNIT_TAIL + r")"
     r"[^，。？]{0,20}?(?:是|为|作为)哪些.{0,10}?(?:牵头|责任|协同|配合)单位"
     r"|" + _UNIT_START + r"(?P<unit3>[^，。？、；：\s“”\"《》]{2,20}?" + _UNIT_TAIL + r")"
@@ -178,17 +178,32 @@ ANSWER_TYPES = {
 }
 
 
+_COUNT_THEN_LIST_RE = re.compile(
+    r"(?:几|多少)(?:个|项|家|条|类|种|大)[^。]{0,16}?(?:分别(?:是|有|为)|有哪些|是哪些|都是什么|都有什么|包括哪些|是什么)"
+)
+
+
+def counts_a_list(sc: str) -> bool:
+    """Does a question ask how many things and what they are? Then the list answers both, and
+    no figure need be written (河北要建几个基础数据库？分别是什么？).
+
+    >>> counts_a_list("河北要建几个基础数据库？分别是什么？"), counts_a_list("宁波要建多少个5G基站？")
+    (True, False)
+    """
+    return bool(_COUNT_THEN_LIST_RE.search(sc))
+
+
 def answer_type(sc: str) -> str:
     """The kind of answer a question asks for (``""`` when it asks for an explanation).
 
     >>> [answer_type(x) for x in ("宁波要建多少个5G基站？", "6G网络哪一年建成？", "备份中心建在哪个城市？", "是什么？")]
     ['quantity', 'time', 'place', '']
-    >>> answer_type("每年投入多少亿元财政资金？"), answer_type("补贴标准是多少？")
-    ('money', 'money')
+    >>> answer_type("每年投入多少亿元财政资金？"), answer_type("补贴标准是多少？"), answer_type("有几个？分别是什么？")
+    ('money', 'money', '')
     """
     for kind, pat in ANSWER_TYPES.items():
         if pat.search(sc):
-            return kind
+            return "" if kind == "quantity" and counts_a_list(sc) else kind
     return ""
 
 
@@ -345,6 +360,8 @@ def analyse(question: str) -> Query:
     ''
     >>> analyse("人行市中心支行（人民银行宁波市中心支行）在宁波方案中负责哪些工作？").reverse_unit
     '人行市中心支行'
+    >>> analyse("河北省政府办公厅牵头的任务有几项？").reverse_unit
+    '河北省政府办公厅'
     >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
     ('', '宁波舟山港集团')
     >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare

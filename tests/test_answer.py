@@ -596,3 +596,14 @@ def test_a_list_answer_also_cites_only_clauses_naming_the_quoted_name(index):
     a, _t = ask(index, "浙江“免申即享”具体能自动领到哪些补贴项目？")
     # before: a second clause about 智能秒办 that never says 免申即享 was listed too
     assert a.refused or all("免申即享" in match_form(c.clause.text) for c in a.citations)
+
+
+def test_how_many_and_which_is_answered_by_the_list(index):
+    # the plan lists the 大脑 but never counts them: the list answers both questions
+    a, t = ask(index, "宁波要建设几个重点领域的大脑？分别是什么？")
+    assert not a.refused and all(x in t for x in ("空间", "发改", "金融", "科技", "健康"))
+
+
+def test_how_many_tasks_a_unit_leads(index):
+    a, t = ask(index, "河北省政府办公厅牵头的任务有几项？")
+    assert a.mode == "reverse_duty" and re.search(r"共\d+项", t)
