@@ -631,7 +631,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
 
 _META_FIELDS = (
     (re.compile(r"主送|发给|印发给|下发给|发送给|发至"), "addressees", "主送单位"),
-    (re.compile(r"依据|根据哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
+    (re.compile(r"依据|根据[^，。？]{0,6}哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
     (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
     (re.compile(r"作者|谁写"), "author", "作者"),
     (
@@ -800,6 +800,42 @@ def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
     return [*used, *(h for h in hits if h.clause.id not in seen)]
 
 
+_CITED_DOC_RE = re.compile(r"《([^《》]{6,60})》[（(]([^（）()]{2,20}号)[）)]")
+
+
+def cited_as(index: Index, doc: Document) -> tuple[str, str, Clause] | None:
+    """How another document of the library cites this one, with its 文号: 宁波's plan cites
+    《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）, which the 浙江
+    document itself (a page without its title block) never states. A document without a title
+    is matched by its issuer, its kind and its year."""
+    year = doc.date[:4]
+    for other in index.corpus.documents:
+        if other.id == doc.id:
+            continue
+        for c in index.corpus.clauses_of(other.id):
+            for m in _CITED_DOC_RE.finditer(match_form(c.text)):
+                title, number = m.groups()
+                if doc.title:
+                    same = title == match_form(doc.title)
+                else:
+                    issuer = match_form(doc.issuer)
+                    same = bool(issuer) and title.startswith(issuer) and title.endswith(doc.kind) and year in number
+                if same:
+                    return title, number, c
+    return None
+
+
+def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:
+    """The 文号 the document gives for the documents it is based on (《…指导意见》（国发〔2022〕14号）)."""
+    titles = [match_form(t) for t in re.findall(r"《([^《》]+)》", doc.basis)]
+    out = []
+    for c in index.corpus.clauses_of(doc.id):
+        for m in _CITED_DOC_RE.finditer(match_form(c.text)):
+            if m.group(1) in titles and m.group(2) not in [x for x, _c in out]:
+                out.append((m.group(2), c))
+    return out
+
+
 def _meta_value(doc: Document, field: str) -> str:
     value = getattr(doc, field)
     if value and field == "date":
@@ -860,7 +896,10 @@ def _answer_meta(
         pool = [_Candidate(Hit(first, 0.0, (), ()), 0, targets[0], "", 0.0)]
     for cand in pool:
         doc = cand.doc
-        if not any(getattr(doc, f) or (f == "issuer" and doc.source) for f, _l in fields):
+        # “…根据国务院哪份文件制定的？文号是什么？” asks for the basis's 文号, not this one's
+        asked = {f for f, _l in fields}
+        cited = cited_as(index, doc) if asked & {"doc_number", "title"} and "basis" not in asked else None
+        if not any(getattr(doc, f) or (f == "issuer" and doc.source) or cited for f, _l in fields):
             if targets:
                 return "", []  # the document the question names does not state it
             continue
@@ -871,10 +910,26 @@ def _answer_meta(
             continue
         citations: list[Citation] = []
         parts = []
+        note = ""
         for field, label in fields:
             shown = _meta_value(doc, field)
             if not shown and field == "issuer" and doc.source:
                 shown, label = doc.source, "来源"  # a web page names who published it, not an issuer
+            if field == "doc_number" and "basis" in asked and (numbered := _basis_numbers(index, doc)):
+                # “…根据哪份文件制定的？文号是什么？”: the 文号 of what it was based on
+                cl = numbered[0][1]
+                n = _cite(citations, cl, numbered[0][0])
+                parts.append(f"依据文件的文号：{to_script('、'.join(x for x, _c in numbered), script)}[{n}]")
+                continue
+            if not shown and cited and field in ("doc_number", "title"):
+                # not in the document itself: as another document of the library cites it
+                title, number, cl = cited
+                shown = number if field == "doc_number" else title
+                by = short_name(index.corpus.doc_by_id[cl.doc_id])
+                n = _cite(citations, cl, number)
+                parts.append(f"{label}：{to_script(shown, script)}[{n}]")
+                note = to_script(f"（文件本身未写明，据《{by}》的引用）", script)
+                continue
             if not shown:
                 parts.append(f"文件未写明{label}")
                 continue
@@ -884,7 +939,7 @@ def _answer_meta(
             n = _cite(citations, cl, shown)
             parts.append(f"{label}：{to_script(shown, script)}[{n}]")
         if citations:
-            return f"《{to_script(short_name(doc), script)}》的" + "；".join(parts) + "。", citations
+            return f"《{to_script(short_name(doc), script)}》的" + "；".join(parts) + "。" + note, citations
     return None
 
 

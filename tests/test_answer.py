@@ -607,3 +607,16 @@ def test_how_many_and_which_is_answered_by_the_list(index):
 def test_how_many_tasks_a_unit_leads(index):
     a, t = ask(index, "河北省政府办公厅牵头的任务有几项？")
     assert a.mode == "reverse_duty" and re.search(r"共\d+项", t)
+
+
+def test_a_document_number_only_another_document_cites(index):
+    # 000 is a page without its title block; 宁波's plan cites it with its 文号
+    a, t = ask(index, "浙江省实施意见的文号是什么？")
+    assert a.mode == "meta" and "浙政发〔2022〕20号" in t and "引用" in t
+    assert a.citations[0].clause.doc_id.startswith("004")
+
+
+def test_the_number_of_the_document_it_is_based_on(index):
+    a, t = ask(index, "宁波方案是依据哪些文件制定的？文号分别是什么？")
+    assert a.mode == "meta" and "国发〔2022〕14号" in t and "浙政发〔2022〕20号" in t
+    assert "甬政发" not in t  # its own number is not what is asked
