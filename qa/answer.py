@@ -562,7 +562,7 @@ def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int, core: str
 
 
 #: “…负责哪些任务？哪项是牵头？”: a question about all its tasks that asks which role each is
-_ROLE_SUBQUESTION_RE = re.compile(r"哪(?:项|些|几项|个)(?:是|为|属于)(?:牵头|责任|协同)|其中")
+_ROLE_SUBQUESTION_RE = re.compile(r"哪(?:项|些|几项|个)(?:是|为|属于)(?:牵头|责任|协同)|其中|(?:牵头|责任|协同)(?:单位)?还是")
 
 
 def _asked_role(sc: str) -> str:
@@ -570,8 +570,8 @@ def _asked_role(sc: str) -> str:
 
     >>> _asked_role("牵头打造什么应用？"), _asked_role("作为责任单位要推进哪些工作？"), _asked_role("参与哪项工作？")
     ('lead', 'responsible', '')
-    >>> _asked_role("负责哪些任务？哪项是牵头？")  # all its tasks, the answer says which it leads
-    ''
+    >>> _asked_role("负责哪些任务？哪项是牵头？"), _asked_role("是牵头单位还是责任单位？")  # the answer says
+    ('', '')
     """
     if _ROLE_SUBQUESTION_RE.search(sc):
         return ""
@@ -590,8 +590,11 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
         return None
     rest = q.sc.replace(q.reverse_unit, "")
     asked = _asked_role(rest)
+    missing_role = ""
     if asked and any(r == asked for _c, r in found):
         found = [(c, r) for c, r in found if r == asked]  # “…牵头哪项应用”: the tasks it leads
+    elif asked:  # “省大数据局牵头哪些应用？”: it leads none; say so before what it does do
+        missing_role = f"文件未将其列为任何任务的{_ROLE_NAMES[asked]}；"
     generic = ("负责", "承担", "任务", "数字政府", "建设", "参与", "角色", "扮演", "作用", "身份")
     toks = [t for t in tokenize(rest, index.user_words) if t not in generic]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
@@ -617,7 +620,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
                 summary = _task_summary(c, toks, w, budget, unit_core(q.reverse_unit))
                 tasks.append(f"{to_script(summary, script)}[{n}]")
             lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
-        return f"{unit}承担的任务{more}：\n" + "\n".join(lines), citations
+        return f"{unit}承担的任务{more}：{to_script(missing_role, script)}\n" + "\n".join(lines), citations
 
     # characters of task text per listed task; a single task may be told at length (its
     # facts are often past its first sentence); headings and labels count towards the whole

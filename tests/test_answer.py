@@ -620,3 +620,13 @@ def test_the_number_of_the_document_it_is_based_on(index):
     a, t = ask(index, "宁波方案是依据哪些文件制定的？文号分别是什么？")
     assert a.mode == "meta" and "国发〔2022〕14号" in t and "浙政发〔2022〕20号" in t
     assert "甬政发" not in t  # its own number is not what is asked
+
+
+def test_reverse_duty_for_a_role_the_unit_never_has_says_so(index):
+    a, t = ask(index, "浙江省大数据局牵头哪些应用？")
+    assert a.mode == "reverse_duty" and "未将其列为任何任务的牵头单位" in t and "作为协同单位" in t
+
+
+def test_which_units_take_part_is_a_duty_question(index):
+    a, t = ask(index, "哪些单位参与了宁波城市大脑建设？")
+    assert a.mode == "duty" and "市大数据局" in t
