@@ -562,7 +562,9 @@ def _task_summary(c: Clause, toks: list[str], w: Weights, budget: int, core: str
 
 
 #: “…负责哪些任务？哪项是牵头？”: a question about all its tasks that asks which role each is
-_ROLE_SUBQUESTION_RE = re.compile(r"哪(?:项|些|几项|个)(?:是|为|属于)(?:牵头|责任|协同)|其中|(?:牵头|责任|协同)(?:单位)?还是")
+_ROLE_SUBQUESTION_RE = re.compile(
+    r"哪(?:项|些|几项|个)(?:是|为|属于)(?:牵头|责任|协同)|其中|(?:牵头|责任|协同)(?:单位)?还是"
+)
 
 
 def _asked_role(sc: str) -> str:
