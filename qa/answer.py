@@ -1461,6 +1461,9 @@ def _answer(
         lines = []
         cq = replace(q, wants_list=True, compare=True)
         term = mentioned_term(q.sc)
+        # “浙江和河北对“一网通办”分别有什么要求？”: a side answers from clauses naming it, and a
+        # side whose documents never name it says so
+        named = names[0] if not term and len(names := quoted_names(q)) == 1 else ""
         for side in sides:
             label = to_script(side.label, script)
             cands_side = _side(index, q, side, sides, w, settings)
@@ -1469,6 +1472,15 @@ def _answer(
                 if not cands_side:
                     lines.append(to_script(f"{label}：文件未提到“{term}”。", script))
                     continue
+            if named:  # 天空地 is said “天、空、地、网”
+                if not any(named in _doc_texts(index)[d].replace("、", "") for d in side.docs):
+                    lines.append(to_script(f"{label}：文件未提到“{named}”。", script))
+                    continue
+                cands_side = [
+                    c
+                    for c in cands_side
+                    if named in _QUOTES_RE.sub("", match_form(c.hit.clause.text)).replace("、", "")
+                ]
             if not cands_side:
                 lines.append(f"{label}：{to_script(REFUSAL, script)}")
                 continue

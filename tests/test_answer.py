@@ -630,3 +630,15 @@ def test_reverse_duty_for_a_role_the_unit_never_has_says_so(index):
 def test_which_units_take_part_is_a_duty_question(index):
     a, t = ask(index, "哪些单位参与了宁波城市大脑建设？")
     assert a.mode == "duty" and "市大数据局" in t
+
+
+def test_comparison_side_whose_documents_never_name_the_quoted_term(index):
+    a, t = ask(index, "浙江和河北对政务服务“一网通办”分别有什么要求？")
+    assert a.mode == "compare" and "河北：文件未提到“一网通办”" in t
+    assert all("一网通办" in match_form(c.clause.text) for c in a.citations)
+
+
+def test_comparison_with_words_of_comparing_only(index):
+    # 有何不同 says nothing about the topic: 宁波's 政务公开 clause answers its side
+    a, _t = ask(index, "河北与宁波的政务公开要求有何不同？")
+    assert a.mode == "compare" and {c.clause.doc_id[:3] for c in a.citations} == {"001", "004"}
