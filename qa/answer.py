@@ -604,7 +604,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
         re.search(r"哪项|哪一项|什么工作", q.sc) and not _ROLE_SUBQUESTION_RE.search(q.sc)
     )
     chosen = scored[:2] if specific else scored[:6]
-    counted = re.search(r"几项|多少项", q.sc)  # “…牵头的任务有几项？”: the count first
+    counted = re.search(r"几项|多少项|(?:几|多少)个(?:应用|任务|工作|项目)", q.sc)  # “…牵头的任务有几项？”: the count first
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     more = more or (f"（共{len(found)}项）" if counted else "")
     unit = to_script(q.reverse_unit, script)
@@ -1528,8 +1528,9 @@ def _answer(
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
         if result is None and (names := quoted_names(q)):
             # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
-            # from a clause that never names it (every quoted name is in its gold clause)
-            good = [c for c in good if all(n in _QUOTES_RE.sub("", match_form(c.hit.clause.text)) for n in names)]
+            # from a clause that never names it (every quoted name is in its gold clause); a clause
+            # under a heading that names it (四、构建“平台+大脑”支撑体系) is about it too
+            good = [c for c in good if all(n in _QUOTES_RE.sub("", match_form(c.context)) for n in names)]
             if not good:
                 return _refusal(question, hits, started, "", rewritten)
         if result is None:

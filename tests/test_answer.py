@@ -642,3 +642,14 @@ def test_comparison_with_words_of_comparing_only(index):
     # 有何不同 says nothing about the topic: 宁波's 政务公开 clause answers its side
     a, _t = ask(index, "河北与宁波的政务公开要求有何不同？")
     assert a.mode == "compare" and {c.clause.doc_id[:3] for c in a.citations} == {"001", "004"}
+
+
+def test_a_quoted_name_in_the_heading_above_counts(index):
+    # “平台+大脑” is named by the section heading 四、构建“平台+大脑”支撑体系, not by its items
+    a, _t = ask(index, "浙江省实施意见中“平台+大脑”指什么？")
+    assert not a.refused and a.citations[0].clause.path.startswith("四")
+
+
+def test_how_many_applications_a_unit_leads(index):
+    a, t = ask(index, "浙江省发展改革委牵头了几个应用？")
+    assert a.mode == "reverse_duty" and re.search(r"共\d+项", t) and "作为牵头单位" in t
