@@ -604,7 +604,9 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
         re.search(r"哪项|哪一项|什么工作", q.sc) and not _ROLE_SUBQUESTION_RE.search(q.sc)
     )
     chosen = scored[:2] if specific else scored[:6]
-    counted = re.search(r"几项|多少项|(?:几|多少)个(?:应用|任务|工作|项目)", q.sc)  # “…牵头的任务有几项？”: the count first
+    counted = re.search(
+        r"几项|多少项|(?:几|多少)个(?:应用|任务|工作|项目)", q.sc
+    )  # “…牵头的任务有几项？”: the count first
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     more = more or (f"（共{len(found)}项）" if counted else "")
     unit = to_script(q.reverse_unit, script)
