@@ -81,6 +81,8 @@ DUTY_TASK_COVERAGE = 0.5
 DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
+#: a heading's name used at most this often in the library names one item (民生保障应用)
+ITEM_NAME_USES = 2
 #: characters of task text when a reverse-duty answer has one task (dev…dev6a + dev8 reverse
 #: duty facts: 0.80 at 110, 0.91 at 160–200, 0.92 at 230)
 REVERSE_ONE_TASK_CHARS = 180
@@ -366,6 +368,31 @@ def sources_line(citations: list[Citation], index: Index, script: str) -> str:
 
 def _strip_marker(heading: str) -> str:
     return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\S+?\)|\d+[.．、])", "", heading)
+
+
+_LEAD_VERBS_RE = re.compile(
+    r"^(?:打造|建设|推进|推动|加强|加快|强化|完善|构建|提升|深化|健全|建立|实施|优化|提高|促进|大力|全面|积极)+"
+)
+
+
+def heading_core(c: Clause) -> str:
+    """What an item's heading names, without its number, its verb and its full stop:
+    ``10.打造民生保障应用。`` → ``民生保障应用``.
+
+    >>> from types import SimpleNamespace as N
+    >>> heading_core(N(heading="10.打造民生保障应用。")), heading_core(N(heading="（二）推进重大任务应用"))
+    ('民生保障应用', '重大任务应用')
+    """
+    return _LEAD_VERBS_RE.sub("", match_form(_strip_marker(c.heading)).rstrip("。．.；;"))
+
+
+def _names_item(index: Index, q: Query, c: Clause) -> bool:
+    """Does the question name this item by its heading, a name the documents use at most twice
+    (民生保障应用), not a notion they discuss throughout (数字政府综合应用)?"""
+    core = heading_core(c)
+    if len(core) < 4 or core not in q.sc or c.path in ("文首", "落款") or not _numbered(c):
+        return False  # a title line names the document, not an item
+    return sum(t.count(core) for t in _doc_texts(index).values()) <= ITEM_NAME_USES
 
 
 @lru_cache(maxsize=4)
@@ -1528,6 +1555,8 @@ def _answer(
             result, mode = _answer_duty(index, q, good, script), "duty"
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
+        if result is None and (titled := [c for c in good if _names_item(index, q, c.hit.clause)]):
+            good = titled  # “民生保障应用要建设哪些核心模块？”: the item it names, not another's 核心模块
         if result is None and (names := quoted_names(q)):
             # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
             # from a clause that never names it (every quoted name is in its gold clause); a clause

@@ -653,3 +653,9 @@ def test_a_quoted_name_in_the_heading_above_counts(index):
 def test_how_many_applications_a_unit_leads(index):
     a, t = ask(index, "浙江省发展改革委牵头了几个应用？")
     assert a.mode == "reverse_duty" and re.search(r"共\d+项", t) and "作为牵头单位" in t
+
+
+def test_a_question_naming_an_item_by_its_heading_is_answered_from_it(index):
+    # before: the 核心模块 of other applications (综合应用, 安全生产) were cited
+    a, _t = ask(index, "民生保障应用要建设哪些核心模块？")
+    assert not a.refused and all("民生保障应用" in match_form(c.clause.heading) for c in a.citations)
