@@ -81,6 +81,8 @@ DUTY_TASK_COVERAGE = 0.5
 DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
+#: characters of each document's sentence when listing the documents that mention a term
+WHICH_DOCS_QUOTE = 80
 #: a heading's name used at most this often in the library names one item (民生保障应用)
 ITEM_NAME_USES = 2
 #: characters of task text when a reverse-duty answer has one task (dev…dev6a + dev8 reverse
@@ -776,7 +778,19 @@ def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) ->
         return []
     texts = _doc_texts(index)
     text = ("\n".join(texts[d.id] for d in docs) if docs is not None else _corpus_titles(index)[0]).lower()
-    return [n for n in names if n.lower() not in text]
+    return [n for n in names if not says_name(n.lower(), text)]
+
+
+_ASIDE_RE = re.compile(r"[（(][^（）()]{1,10}[）)]")
+
+
+def says_name(name: str, text: str) -> bool:
+    """Does a text (match form, quotes dropped) say a name, also with an aside inside it?
+
+    >>> says_name("无证件办事之城", "全面打造无证件(证明)办事之城"), says_name("甬e通", "甬金通")
+    (True, False)
+    """
+    return name in text or (name in _ASIDE_RE.sub("", text) if "(" in text or "（" in text else False)
 
 
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
@@ -1125,6 +1139,42 @@ _ASKS_FILES_RE = re.compile(
     r"(?:文库|资料库|库里|系统里|你们|这里|现在)[^，。？]{0,6}(?:有|收录了?|包括)(?:哪些|几份|多少份?|什么)(?:文件|政策|文档|资料)"
     r"|(?:一共|总共|共)(?:有|收录了?)?(?:几|多少)份(?:文件|政策|文档)"
 )
+
+
+#: “哪个文件提到了“数据官”？”“哪些文件提到城市大脑”: the documents that say it.
+_ASKS_WHICH_DOCS_RE = re.compile(
+    r"哪(?:个|份|些|几份|几个|一份)(?:文件|文档|政策|材料)[^，。？]{0,4}?(?:提到|提出|说到|讲到|涉及|写到|提及|出现)(?:了|过)?"
+    r"[“「]?([^，。？”」]{2,16}?)[”」]?(?:吗|呢)?[？?。]?$"
+)
+
+
+def _answer_which_docs(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
+    """The documents that mention a term, each with the first clause that says it, cited."""
+    m = _ASKS_WHICH_DOCS_RE.search(q.sc)
+    if not m:
+        return None
+    term = _QUOTES_RE.sub("", m.group(1)).removesuffix("的")
+    citations: list[Citation] = []
+    items = []
+    for d in index.corpus.documents:
+        if not says_name(term, _doc_texts(index)[d.id]):
+            continue
+        for c in index.corpus.clauses_of(d.id):
+            if is_front_or_back_matter(c) or not says_name(term, _QUOTES_RE.sub("", match_form(c.text))):
+                continue
+            sentence = next(
+                (x for x in split_sentences(c.text) if says_name(term, _QUOTES_RE.sub("", match_form(x)))), c.text
+            )
+            shown = strip_duty_groups(sentence)
+            if len(shown) > WHICH_DOCS_QUOTE:  # the part around the term
+                at = max(0, match_form(shown).find(term[:2]) - WHICH_DOCS_QUOTE // 3)
+                cut = shown[at : at + WHICH_DOCS_QUOTE]
+                shown = ("…" if at else "") + cut + ("…" if at + WHICH_DOCS_QUOTE < len(shown) else "")
+            items.append(f"《{short_name(d)}》：{shown}[{_cite(citations, c, sentence)}]")
+            break
+    if not items:
+        return f"文件中没有提到“{term}”", []
+    return to_script(f"提到“{term}”的文件有{len(items)}份：\n" + "\n".join(items), script), citations
 
 
 def _answer_library(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
@@ -1519,6 +1569,10 @@ def _answer(
             result, mode = ("\n".join(lines), citations), "compare"
     if result is None and (library := _answer_library(index, q, script)):
         result, mode = library, "meta"
+    if result is None and (which := _answer_which_docs(index, q, script)):
+        if not which[1]:
+            return _refusal(question, hits, started, which[0], rewritten)
+        result, mode = which, "meta"
     if result is None and not q.meta and (outline := _answer_outline(index, q, script)):
         if not outline[1]:  # “宁波方案第九部分…”: it has eight
             return _refusal(question, hits, started, outline[0], rewritten)
@@ -1561,7 +1615,7 @@ def _answer(
             # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
             # from a clause that never names it (every quoted name is in its gold clause); a clause
             # under a heading that names it (四、构建“平台+大脑”支撑体系) is about it too
-            good = [c for c in good if all(n in _QUOTES_RE.sub("", match_form(c.context)) for n in names)]
+            good = [c for c in good if all(says_name(n, _QUOTES_RE.sub("", match_form(c.context))) for n in names)]
             if not good:
                 return _refusal(question, hits, started, "", rewritten)
         if result is None:

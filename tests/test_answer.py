@@ -659,3 +659,28 @@ def test_a_question_naming_an_item_by_its_heading_is_answered_from_it(index):
     # before: the 核心模块 of other applications (综合应用, 安全生产) were cited
     a, _t = ask(index, "民生保障应用要建设哪些核心模块？")
     assert not a.refused and all("民生保障应用" in match_form(c.clause.heading) for c in a.citations)
+
+
+def test_a_quoted_name_with_an_aside_in_the_document(index):
+    # the plan writes “无证件（证明）办事之城”
+    a, t = ask(index, "宁波的“无证件办事之城”是什么意思？")
+    assert not a.refused and "无证件" in t and a.citations[0].clause.doc_id.startswith("004")
+
+
+def test_a_unit_after_the_document_it_is_in(index):
+    a, t = ask(index, "浙江省数字政府系统建设方案中省建设厅是什么角色？")
+    assert a.mode == "reverse_duty" and "作为协同单位" in t
+
+
+@pytest.mark.parametrize("question", ["哪个文件提到了“数据官”？", "哪些文件提到了城市大脑？"])
+def test_which_documents_mention_a_term(index, question):
+    a, _t = ask(index, question)
+    assert a.mode == "meta" and len(a.citations) >= 2
+    term = "数据官" if "数据官" in question else "城市大脑"
+    assert all(term in match_form(c.clause.text) for c in a.citations)
+    assert len({c.clause.doc_id for c in a.citations}) == len(a.citations)  # one clause per document
+
+
+def test_which_documents_mention_a_term_none_do(index):
+    a, t = ask(index, "哪些文件提到了元宇宙？")
+    assert a.refused and "元宇宙" in t
