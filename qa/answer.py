@@ -37,6 +37,7 @@ from qa.places import doc_places, supports_places
 from qa.query import (
     COLLOQUIAL,
     COMPARE_RE,
+    COUNTED_TASKS,
     FILLER,
     META_FIELD_RE,
     PROVINCES,
@@ -633,9 +634,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
         re.search(r"哪项|哪一项|什么工作", q.sc) and not _ROLE_SUBQUESTION_RE.search(q.sc)
     )
     chosen = scored[:2] if specific else scored[:6]
-    counted = re.search(
-        r"几项|多少项|(?:几|多少)个(?:应用|任务|工作|项目)", q.sc
-    )  # “…牵头的任务有几项？”: the count first
+    counted = re.search(COUNTED_TASKS, q.sc)  # “…牵头的任务有几项？”: the count first
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     more = more or (f"（共{len(found)}项）" if counted else "")
     unit = to_script(q.reverse_unit, script)
@@ -720,7 +719,7 @@ _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』\s]")
 @lru_cache(maxsize=4)
 def _doc_texts(index: Index) -> dict[str, str]:
     """Each document's text in match form, quotes dropped (“一网统管” is 一网统管), by id."""
-    return {d.id: _QUOTES_RE.sub("", match_form(d.clean)) for d in index.corpus.documents}
+    return {d.id: bare(d.clean) for d in index.corpus.documents}
 
 
 @lru_cache(maxsize=4)
@@ -784,13 +783,24 @@ def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) ->
 _ASIDE_RE = re.compile(r"[（(][^（）()]{1,10}[）)]")
 
 
-def says_name(name: str, text: str) -> bool:
-    """Does a text (match form, quotes dropped) say a name, also with an aside inside it?
+def bare(text: str) -> str:
+    """A text in match form without quotes, as names are compared: “一网统管” is 一网统管."""
+    return _QUOTES_RE.sub("", match_form(text))
 
-    >>> says_name("无证件办事之城", "全面打造无证件(证明)办事之城"), says_name("甬e通", "甬金通")
-    (True, False)
+
+def says_name(name: str, text: str) -> bool:
+    """Does a text (:func:`bare`) say a name, also with an aside inside it or its parts listed?
+
+    >>> says_name("无证件办事之城", "全面打造无证件(证明)办事之城"), says_name("天空地", "集成天、空、地、网")
+    (True, True)
+    >>> says_name("甬e通", "甬金通")
+    False
     """
-    return name in text or (name in _ASIDE_RE.sub("", text) if "(" in text or "（" in text else False)
+    if name in text:
+        return True
+    if ("(" in text or "（" in text) and name in _ASIDE_RE.sub("", text):
+        return True
+    return "、" in text and name in text.replace("、", "")
 
 
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
@@ -1160,11 +1170,9 @@ def _answer_which_docs(index: Index, q: Query, script: str) -> tuple[str, list[C
         if not says_name(term, _doc_texts(index)[d.id]):
             continue
         for c in index.corpus.clauses_of(d.id):
-            if is_front_or_back_matter(c) or not says_name(term, _QUOTES_RE.sub("", match_form(c.text))):
+            if is_front_or_back_matter(c) or not says_name(term, bare(c.text)):
                 continue
-            sentence = next(
-                (x for x in split_sentences(c.text) if says_name(term, _QUOTES_RE.sub("", match_form(x)))), c.text
-            )
+            sentence = next((x for x in split_sentences(c.text) if says_name(term, bare(x))), c.text)
             shown = strip_duty_groups(sentence)
             if len(shown) > WHICH_DOCS_QUOTE:  # the part around the term
                 at = max(0, match_form(shown).find(term[:2]) - WHICH_DOCS_QUOTE // 3)
@@ -1551,15 +1559,11 @@ def _answer(
                 if not cands_side:
                     lines.append(to_script(f"{label}：文件未提到“{term}”。", script))
                     continue
-            if named:  # 天空地 is said “天、空、地、网”
-                if not any(named in _doc_texts(index)[d].replace("、", "") for d in side.docs):
+            if named:
+                if not any(says_name(named, _doc_texts(index)[d]) for d in side.docs):
                     lines.append(to_script(f"{label}：文件未提到“{named}”。", script))
                     continue
-                cands_side = [
-                    c
-                    for c in cands_side
-                    if named in _QUOTES_RE.sub("", match_form(c.hit.clause.text)).replace("、", "")
-                ]
+                cands_side = [c for c in cands_side if says_name(named, bare(c.hit.clause.text))]
             if not cands_side:
                 lines.append(f"{label}：{to_script(REFUSAL, script)}")
                 continue
@@ -1615,7 +1619,7 @@ def _answer(
             # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
             # from a clause that never names it (every quoted name is in its gold clause); a clause
             # under a heading that names it (四、构建“平台+大脑”支撑体系) is about it too
-            good = [c for c in good if all(says_name(n, _QUOTES_RE.sub("", match_form(c.context))) for n in names)]
+            good = [c for c in good if all(says_name(n, bare(c.context)) for n in names)]
             if not good:
                 return _refusal(question, hits, started, "", rewritten)
         if result is None:
