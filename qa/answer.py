@@ -1285,6 +1285,8 @@ def question_parts(q: Query) -> list[str]:
     ['浙江的科技创新应用聚焦什么目标？', '浙江 要集成哪个“大脑”的子系统？']
     >>> question_parts(analyse("宁波城市大脑二期项目什么时候启动，什么时候全面建成？"))
     ['宁波城市大脑二期项目什么时候启动，', '宁波 什么时候全面建成？']
+    >>> question_parts(analyse("浙江哪一年印发了《数字化改革总体方案》？它提了什么要求？"))[1]
+    '《数字化改革总体方案》 浙江 它提了什么要求？'
     >>> question_parts(analyse("宁波要建多少个5G基站？")), question_parts(analyse("到2025年，宁波要建多少个5G基站？"))
     ([], [])
     """
@@ -1294,7 +1296,13 @@ def question_parts(q: Query) -> list[str]:
         parts = [p for p in re.findall(r"[^，,？?；;]+[，,？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
         if len(parts) != 2 or not all(_ASK_RE.search(p) for p in parts):
             return []
-    return [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
+    parts = [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
+    # “…《浙江省数字化改革总体方案》？它对数字政府提了什么要求？”: 它 is what the first part names
+    named = "".join(re.findall(r"《[^》]+》|“[^”]+”", parts[0]))
+    return [parts[0], *(f"{named} {p}" if named and _PRONOUN_RE.match(p) else p for p in parts[1:])]
+
+
+_PRONOUN_RE = re.compile(r"(?:\S+ )?(?:它们?|其|该|这份|这个|那份|那个)")
 
 
 def _picked_per_part(

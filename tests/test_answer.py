@@ -684,3 +684,10 @@ def test_which_documents_mention_a_term(index, question):
 def test_which_documents_mention_a_term_none_do(index):
     a, t = ask(index, "哪些文件提到了元宇宙？")
     assert a.refused and "元宇宙" in t
+
+
+def test_a_second_question_about_it_means_what_the_first_names(index):
+    # “它” is the plan the first part names: its own sentence answers both parts
+    a, t = ask(index, "陈畴镛的文章说，浙江哪一年印发了《浙江省数字化改革总体方案》？它对数字政府提了什么要求？")
+    assert "2021" in t and "深化数字政府系统建设" in t
+    assert len(a.citations) == 1
