@@ -688,6 +688,6 @@ def test_which_documents_mention_a_term_none_do(index):
 
 def test_a_second_question_about_it_means_what_the_first_names(index):
     # “它” is the plan the first part names: its own sentence answers both parts
-    a, t = ask(index, "陈畴镛的文章说，浙江哪一年印发了《浙江省数字化改革总体方案》？它对数字政府提了什么要求？")
+    _a, t = ask(index, "陈畴镛的文章说，浙江哪一年印发了《浙江省数字化改革总体方案》？它对数字政府提了什么要求？")
     assert "2021" in t and "深化数字政府系统建设" in t
     assert "数字经济促进条例" not in t  # before: a sentence about another regulation answered 它
