@@ -638,6 +638,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
     more = f"（共{len(found)}项，列出{len(chosen)}项）" if len(found) > len(chosen) else ""
     more = more or (f"（共{len(found)}项）" if counted else "")
     unit = to_script(q.reverse_unit, script)
+    core = unit_core(q.reverse_unit)
 
     def told(budget: int) -> tuple[str, list[Citation]]:
         citations: list[Citation] = []
@@ -649,7 +650,7 @@ def _answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[st
             tasks = []
             for c in items:
                 n = _cite(citations, c, c.heading)
-                summary = _task_summary(c, toks, w, budget, unit_core(q.reverse_unit))
+                summary = _task_summary(c, toks, w, budget, core)
                 tasks.append(f"{to_script(summary, script)}[{n}]")
             lines.append(f"作为{_ROLE_NAMES[role]}：" + "；".join(tasks))
         return f"{unit}承担的任务{more}：{to_script(missing_role, script)}\n" + "\n".join(lines), citations
@@ -861,37 +862,41 @@ def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
 _CITED_DOC_RE = re.compile(r"《([^《》]{6,60})》[（(]([^（）()]{2,20}号)[）)]")
 
 
+@lru_cache(maxsize=4)
+def _numbered_citations(index: Index) -> tuple[tuple[str, str, Clause], ...]:
+    """Every document the library cites with its 文号 (《…》（国发〔2022〕14号）): title, number and
+    the citing clause, read once per index."""
+    return tuple(
+        (m.group(1), m.group(2), c) for c in index.corpus.clauses for m in _CITED_DOC_RE.finditer(match_form(c.text))
+    )
+
+
 def cited_as(index: Index, doc: Document) -> tuple[str, str, Clause] | None:
     """How another document of the library cites this one, with its 文号: 宁波's plan cites
     《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）, which the 浙江
     document itself (a page without its title block) never states. A document without a title
     is matched by its issuer, its kind and its year."""
-    year = doc.date[:4]
-    for other in index.corpus.documents:
-        if other.id == doc.id:
+    year, issuer = doc.date[:4], match_form(doc.issuer)
+    for title, number, c in _numbered_citations(index):
+        if c.doc_id == doc.id:
             continue
-        for c in index.corpus.clauses_of(other.id):
-            for m in _CITED_DOC_RE.finditer(match_form(c.text)):
-                title, number = m.groups()
-                if doc.title:
-                    same = title == match_form(doc.title)
-                else:
-                    issuer = match_form(doc.issuer)
-                    same = bool(issuer) and title.startswith(issuer) and title.endswith(doc.kind) and year in number
-                if same:
-                    return title, number, c
+        if doc.title:
+            same = title == match_form(doc.title)
+        else:
+            same = bool(issuer) and title.startswith(issuer) and title.endswith(doc.kind) and year in number
+        if same:
+            return title, number, c
     return None
 
 
 def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:
     """The 文号 the document gives for the documents it is based on (《…指导意见》（国发〔2022〕14号）)."""
     titles = [match_form(t) for t in re.findall(r"《([^《》]+)》", doc.basis)]
-    out = []
-    for c in index.corpus.clauses_of(doc.id):
-        for m in _CITED_DOC_RE.finditer(match_form(c.text)):
-            if m.group(1) in titles and m.group(2) not in [x for x, _c in out]:
-                out.append((m.group(2), c))
-    return out
+    out: dict[str, Clause] = {}
+    for title, number, c in _numbered_citations(index):
+        if c.doc_id == doc.id and title in titles:
+            out.setdefault(number, c)
+    return list(out.items())
 
 
 def _meta_value(doc: Document, field: str) -> str:
@@ -1029,6 +1034,25 @@ OUTLINE_HEADING = 26
 OUTLINE_QUOTE = 240
 
 
+def _short_heading(c: Clause) -> str:
+    """A heading as an outline shows it: cut at :data:`OUTLINE_HEADING` characters."""
+    return c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…"
+
+
+def _lead_sentences(sents: list[str], limit: int) -> str:
+    """The first sentence and as many following ones as fit in ``limit`` characters.
+
+    >>> _lead_sentences(["第一句。", "第二句很长很长。", "三。"], 10)
+    '第一句。'
+    """
+    said = sents[0]
+    for x in sents[1:]:
+        if len(said) + len(x) > limit:
+            break
+        said += x
+    return said
+
+
 def _outline_target(index: Index, q: Query) -> Document | None:
     """The one document an outline question is about: named, of a kind and place, or the only
     document of the place it names."""
@@ -1054,14 +1078,9 @@ def _states_own_parts(index: Index, doc: Document, script: str) -> tuple[str, li
             continue
         sents = split_sentences(c.text)
         start = next(i for i, x in enumerate(sents) if _COUNT_STATED_RE.search(match_form(x)))
-        said = [sents[start]]
-        for x in sents[start + 1 :]:
-            if len("".join(said)) + len(x) > OUTLINE_QUOTE:
-                break
-            said.append(x)
         citations: list[Citation] = []
-        n = _cite(citations, c, said[0])
-        return to_script("".join(said), script) + f"[{n}]", citations
+        n = _cite(citations, c, sents[start])
+        return to_script(_lead_sentences(sents[start:], OUTLINE_QUOTE), script) + f"[{n}]", citations
     return None
 
 
@@ -1101,8 +1120,7 @@ def _answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Cita
     citations: list[Citation] = []
     shown = []
     for c in items:
-        head = c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…"
-        shown.append(f"{head}[{_cite(citations, c, c.heading)}]")
+        shown.append(f"{_short_heading(c)}[{_cite(citations, c, c.heading)}]")
     return to_script(intro, script) + "；".join(to_script(h, script) for h in shown) + "。", citations
 
 
@@ -1111,9 +1129,9 @@ def _answer_part(
 ) -> tuple[str, list[Citation]] | None:
     """One part of a document by its place (第三部分, 最后一部分): its heading, then its numbered
     items or, for a part of paragraphs, its first sentences."""
-    i = len(tops) - 1 if nth.group(2) else cn_number(nth.group(1)) - 1
     if not tops:
         return None
+    i = len(tops) - 1 if nth.group(2) else cn_number(nth.group(1)) - 1
     if not 0 <= i < len(tops):
         return f"《{short_name(doc)}》正文只有{len(tops)}个部分", []
     part = tops[i]
@@ -1121,23 +1139,15 @@ def _answer_part(
     text = f"《{short_name(doc)}》第{cn_numeral(i + 1)}部分是“{_strip_marker(part.heading)}”[{_cite(citations, part, part.heading)}]"
     kids = index.corpus.children.get(part.id, [])
     if items := [c for c in kids if _numbered(c)]:
-        shown = [
-            c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…" for c in items
-        ]
         text += f"，包括{len(items)}项：" + "；".join(
-            f"{h}[{_cite(citations, c, c.heading)}]" for h, c in zip(shown, items, strict=True)
+            f"{_short_heading(c)}[{_cite(citations, c, c.heading)}]" for c in items
         )
     else:
         head = _strip_marker(part.heading).rstrip("。")
         for c in (part, *kids):
             sents = [x for x in split_sentences(c.text) if _strip_marker(x).rstrip("。") != head]
             if sents:
-                said = sents[0]
-                for x in sents[1:]:
-                    if len(said) + len(x) > OUTLINE_QUOTE // 2:
-                        break
-                    said += x
-                text += f"：{said}[{_cite(citations, c, sents[0])}]"
+                text += f"：{_lead_sentences(sents, OUTLINE_QUOTE // 2)}[{_cite(citations, c, sents[0])}]"
                 break
     return to_script(text if re.search(r"。(?:\[\d+\])?$", text) else text + "。", script), citations
 
