@@ -25,6 +25,7 @@ from qa.evidence import (
     context_of,
     dense_z,
     supports_asked_unit,
+    supports_measure,
     supports_phase,
     supports_type,
     supports_years,
@@ -273,7 +274,10 @@ def _best_sentences(
                 continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
             part = s if q.compare else year_part(q, s)
             if part is None or not (
-                supports_type(q, part) and supports_phase(q, part) and supports_asked_unit(q, part)
+                supports_type(q, part)
+                and supports_phase(q, part)
+                and supports_asked_unit(q, part)
+                and supports_measure(q, part)
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
@@ -680,6 +684,11 @@ _META_FIELDS = (
     (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
     (re.compile(r"出自|来源|媒体|平台|转载|(?:发表|刊登|刊发|登|发)在哪"), "source", "来源"),
     (re.compile(r"标题|全称|题目|完整名称|是(?:什么|哪个|哪份|哪一份)文件"), "title", "标题"),
+    # elements of an official document (GB/T 9704) that the library's documents do not record
+    (re.compile(r"抄送"), "cc", "抄送机关"),
+    (re.compile(r"签发人|谁签发"), "signer", "签发人"),
+    (re.compile(r"密级|保密期限"), "classification", "密级"),
+    (re.compile(r"紧急程度"), "urgency", "紧急程度"),
 )
 
 
@@ -738,17 +747,30 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
     """Titles in 《》 that are neither a document of the library (in full or in other words)
     nor mentioned by one: “《浙江省数字政府建设“十五五”规划》提出了哪些目标？” cannot be answered
     from the library, while a document the library cites (国务院《指导意见》) is known."""
-    text, words = _corpus_titles(index)
-    out = []
-    for title in re.findall(r"《([^》]{4,60})》", q.sc):
-        t = _QUOTES_RE.sub("", title)
-        if t in text:
-            continue
-        toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or HAN_RE.match(x)} - FILLER
-        if any(toks <= ws for ws in words):
-            continue  # the library's own document, named in other words
-        out.append(title)
-    return out
+    text = _corpus_titles(index)[0]
+    titles = re.findall(r"《([^》]{4,60})》", q.sc)
+    return [title for title in titles if _QUOTES_RE.sub("", title) not in text and not _own_title(index, title)]
+
+
+def cited_titles(index: Index, q: Query) -> list[str]:
+    """Titles in 《》 of documents the library only cites (国务院《关于加强数字政府建设的指导意见》):
+    what the library says of one is in the clauses that name it, and nowhere else."""
+    text = _corpus_titles(index)[0]
+    return [
+        t
+        for title in re.findall(r"《([^》]{4,60})》", q.sc)
+        if (t := _QUOTES_RE.sub("", title)) in text and not _own_title(index, t)
+    ]
+
+
+def _own_title(index: Index, title: str) -> bool:
+    """Is a title (quotes dropped or not) one of the library's documents, in full or in other words,
+    or as another document cites one that does not state its own title?"""
+    t = _QUOTES_RE.sub("", title)
+    toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or HAN_RE.match(x)} - FILLER
+    if any(toks <= ws for ws in _corpus_titles(index)[1]):
+        return True
+    return any((as_cited := cited_as(index, d)) and as_cited[0] == t for d in index.corpus.documents if not d.title)
 
 
 _QUOTED_NAME_RE = re.compile(r"[“「『\"]([^“”「」『』\"]{2,8})[”」』\"]")
@@ -900,7 +922,7 @@ def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:
 
 
 def _meta_value(doc: Document, field: str) -> str:
-    value = getattr(doc, field)
+    value = getattr(doc, field, "")  # "" for a field no document records (抄送机关)
     if value and field == "date":
         y, m, d = value.split("-")
         return f"{int(y)}年{int(m)}月{int(d)}日"
@@ -962,7 +984,7 @@ def _answer_meta(
         # “…根据国务院哪份文件制定的？文号是什么？” asks for the basis's 文号, not this one's
         asked = {f for f, _l in fields}
         cited = cited_as(index, doc) if asked & {"doc_number", "title"} and "basis" not in asked else None
-        if not any(getattr(doc, f) or (f == "issuer" and doc.source) or cited for f, _l in fields):
+        if not any(getattr(doc, f, "") or (f == "issuer" and doc.source) or cited for f, _l in fields):
             if targets:
                 return "", []  # the document the question names does not state it
             continue
@@ -1640,6 +1662,13 @@ def _answer(
             good = [c for c in good if all(says_name(n, bare(c.context)) for n in names)]
             if not good:
                 return _refusal(question, hits, started, "", rewritten)
+        if result is None and (cited := cited_titles(index, q)):
+            # “国务院《关于加强数字政府建设的指导意见》对2025年提出了哪些目标？”: the library only cites
+            # it, so only a clause that names it can say what it holds (not 河北's own 2025 goals)
+            good = [c for c in good if any(says_name(t, bare(c.context)) for t in cited)]
+            if not good:
+                why = "、".join(f"《{t}》" for t in cited) + "不在文库中，文库文件只是引用了它"
+                return _refusal(question, hits, started, why, rewritten)
         if result is None:
             result, mode = _answer_fact(index, q, good, w, script, limit), "fact"
         if result is None:

@@ -237,6 +237,43 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
 
 
+#: “…注册用户数达到多少？”: the rate or count whose value is asked (the words before 达到多少)
+_MEASURE_RE = re.compile(
+    r"([\w“”]{2,12}?(?:率|数))”?(?:要|将|需|应|能|可|预计|计划|力争)?(?:达到|超过|提高到|提升到|不低于|为|是|有)?多少"
+)
+#: the last characters of a measure that name it (跨部门事件处置率 → 事件处置率)
+MEASURE_CHARS = 5
+
+
+def asked_measure(sc: str) -> str:
+    """The rate or count a figure question asks for, as the evidence must name it, or ``""``.
+
+    >>> asked_measure("浙江要求2021年底“浙里办”注册用户数达到多少？"), asked_measure("宁波2023年办件“好评率”要达到多少？")
+    ('注册用户数', '好评率')
+    >>> asked_measure("宁波要建多少个5G基站？"), asked_measure("河北的人数是多少？")
+    ('', '')
+    """
+    m = _MEASURE_RE.search(sc)
+    if not m:
+        return ""
+    run = re.split(r"[^\u4e00-\u9fff]|的", m.group(1))[-1]  # after a quote, a year or 的: 日活跃用户数
+    run = re.sub(r"^(?:年底?|年末|末|底|的|其|中)+", "", run)
+    return run[-MEASURE_CHARS:] if len(run) >= 3 else ""
+
+
+def supports_measure(q: Query, sentence: str) -> bool:
+    """A figure for ``注册用户数`` is not a figure for ``日活跃用户数``: the sentence names the
+    measure the question asks about.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("浙江省数字政府系统建设方案要求2021年底「浙里办」注册用户数达到多少？")
+    >>> supports_measure(q, "“浙里办”日活跃用户数超过240万。"), supports_measure(q, "“浙里办”注册用户数达到5000万。")
+    (False, True)
+    """
+    measure = asked_measure(q.sc)
+    return not measure or measure in match_form(sentence)
+
+
 #: counted things too general to check (多少个地方, 多少个方面)
 _GENERIC_COUNTED = frozenset(["方面", "领域", "地方", "部门", "单位", "东西", "事项", "项目", "左右", "以上"])
 
