@@ -82,6 +82,11 @@ DUTY_TASK_COVERAGE = 0.5
 #: below clauses that share more common words (完善人口基础数据库 above 完善法人基础数据库).
 DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
+#: a clause naming what the question quotes must also cover this share of the question's other
+#: words (tuning answers: 0.20 and up; 《…暂行办法》…开放属性 0, “甬有安居”…住房业务 0.06)
+NAMED_REST_COVERAGE = 0.1
+#: …when the question asks something of it in at least this many words
+NAMED_REST_WORDS = 3
 OFF_TOPIC_Z = 2.2
 #: characters of each document's sentence when listing the documents that mention a term
 WHICH_DOCS_QUOTE = 80
@@ -723,6 +728,18 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
     return len(toks) >= 2
 
 
+#: the words of a document's own date: it was issued (印发), not something it plans starts (实行)
+_ISSUED_RE = re.compile(r"印发|发布|出台|发文|成文|公布|发表|刊登|刊发|落款|签发|制定|写的|写于")
+
+
+def content_date(index: Index, q: Query, w: Weights) -> bool:
+    """Does a question that names a document ask when something *in* it happens, not when the
+    document was issued? (“宁波方案规定…免征关税，这项政策从哪天开始实行？” is not asking for
+    the plan's 印发日期.)"""
+    asks_date = any(f == "date" and pat.search(q.sc) for pat, f, _l in _META_FIELDS)
+    return asks_date and not _ISSUED_RE.search(q.sc) and asks_about_content(index, q, w)
+
+
 _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』\s]")
 
 
@@ -773,7 +790,7 @@ def _own_title(index: Index, title: str) -> bool:
     return any((as_cited := cited_as(index, d)) and as_cited[0] == t for d in index.corpus.documents if not d.title)
 
 
-_QUOTED_NAME_RE = re.compile(r"[“「『\"]([^“”「」『』\"]{2,8})[”」』\"]")
+_QUOTED_NAME_RE = re.compile(r"[“「『\"]([^“”「」『』\"]{2,12})[”」』\"]")
 # a quoted phrase that asks or sums up (“几合一”, “三个掌上”, “三感”, “一个码、一个库”) names nothing
 _NOT_A_NAME_RE = re.compile(
     r"[、，,；;：:\s]|几|什么|哪|多少|啥|^[一二三四五六七八九十两\d]+(?:[个项大张条类]|[\u4e00-\u9fff]$)"
@@ -829,6 +846,19 @@ def says_name(name: str, text: str) -> bool:
 _DOC_KIND_RE = r"(?:实施方案|实施意见|行动方案|方案|意见|规划|办法|条例|通知)"
 # words that only point at a document (宁波方案, 这份意见), not at what is asked about it
 _DOC_WORDS = frozenset(["方案", "实施方案", "意见", "实施意见", "文件", "通知", "规划", "评论", "这份", "那份"])
+
+
+def _beyond_name(index: Index, q: Query, names: list[str], context: str, w: Weights) -> float:
+    """Coverage, by a clause, of what a question asks besides the names it quotes: the name
+    brings the clause up, the rest of the question must be in it too."""
+    sc, text = q.sc, bare(context)
+    for n in names:
+        sc, text = sc.replace(n, " "), text.replace(n, " ")
+    in_names = {t for n in names for t in tokenize(n, index.user_words)}
+    toks = [t for t in content_tokens(index, replace(q, sc=sc)) if t not in in_names and t not in _DOC_WORDS]
+    if sum(len(t) > 1 for t in toks) < NAMED_REST_WORDS:
+        return 1.0  # ““浙政钉”是干什么的？”: nothing is asked about it but what it is
+    return coverage(toks, text, w)
 
 
 def absent_topic(index: Index, q: Query) -> list[str]:
@@ -1623,7 +1653,7 @@ def _answer(
         result, mode = outline, "outline"
     if result is None and not q.meta and about_author:
         result, mode = _answer_meta(index, q, cands, script, [("author", "作者")]), "meta"
-    if result is None and q.meta:
+    if result is None and q.meta and not content_date(index, q, w):
         result, mode = _answer_meta(index, q, cands, script), "meta"
         if result == ("", []):
             if not asks_about_content(index, q, w):
@@ -1669,6 +1699,12 @@ def _answer(
             if not good:
                 why = "、".join(f"《{t}》" for t in cited) + "不在文库中，文库文件只是引用了它"
                 return _refusal(question, hits, started, why, rewritten)
+        named = [*quoted_names(q), *cited_titles(index, q)] if result is None else []
+        if named and max(_beyond_name(index, q, named, c.context, w) for c in good[:3]) < NAMED_REST_COVERAGE:
+            # “《…暂行办法》把公共数据分成哪几类开放属性？”: the library names it, and says nothing
+            # of what is asked about it (分成、几类、属性)
+            why = f"文件只是提到了“{'”“'.join(named)}”，未写明所问内容"
+            return _refusal(question, hits, started, why, rewritten)
         if result is None:
             result, mode = _answer_fact(index, q, good, w, script, limit), "fact"
         if result is None:
