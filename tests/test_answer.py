@@ -691,3 +691,59 @@ def test_a_second_question_about_it_means_what_the_first_names(index):
     _a, t = ask(index, "陈畴镛的文章说，浙江哪一年印发了《浙江省数字化改革总体方案》？它对数字政府提了什么要求？")
     assert "2021" in t and "深化数字政府系统建设" in t
     assert "数字经济促进条例" not in t  # before: a sentence about another regulation answered 它
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a figure, but of 日活跃用户数: the measure asked about is not in the documents
+        "浙江省数字政府系统建设方案要求2021年底“浙里办”注册用户数达到多少？",
+        "宁波要求2023年政务服务办件的“好评率”达到多少？",  # the plan says 好评率 only 实现再提升
+        "河北把数字政府建设纳入绩效考核后，这项工作在考核中占多大权重？",
+        "浙江山区26县政务服务便利化最先在哪几个县试点？",  # no county is named
+    ],
+)
+def test_near_misses_on_a_figure_or_a_place_are_refused(index, question):
+    assert answer(question, index).refused
+
+
+def test_a_figure_with_its_measure_named_is_answered(index):
+    _a, t = ask(index, "宁波2023年跨部门事件处置率要达到多少？")
+    assert "95%" in t
+
+
+def test_cities_asked_for_by_haji_ge_are_answered(index):
+    _a, t = ask(index, "浙江支持哪几个城市探索区域性数据要素市场化配置试点？")
+    assert "温州" in t and "杭州" in t
+
+
+@pytest.mark.parametrize("question", ["冀政發〔2023〕3號的抄送單位有哪些？", "宁波方案的签发人是谁？"])
+def test_official_document_fields_no_document_records(index, question):
+    a, t = ask(index, question)
+    assert a.refused and "未写明" in t
+
+
+def test_a_document_the_library_only_cites_is_answered_from_clauses_naming_it(index):
+    a, t = ask(index, "国务院《关于加强数字政府建设的指导意见》对2025年提出了哪些具体目标？")
+    assert a.refused and "只是引用" in t  # before: 河北's own 2025 goals
+    a, t = ask(index, "《浙江省公共数据条例》规定公共数据安全管理要坚持哪些原则？")
+    assert not a.refused and "分类分级" in t
+
+
+def test_a_long_quoted_name_is_a_name(index):
+    # “15分钟公共服务圈” (9 characters) is named without a year; before: the 2025 goals answered
+    assert answer("浙江省实施意见要求“15分钟公共服务圈”在哪一年之前建成？", index).refused
+
+
+def test_when_something_in_a_document_starts_is_not_the_documents_date(index):
+    a, _t = ask(index, "宁波方案规定从中东欧进口的商品一律免征关税，这项政策从哪天开始实行？")
+    assert a.refused  # before: the plan's 印发日期
+    _a, t = ask(index, "宁波方案是哪天开始实行的？")
+    assert "2023年4月10日" in t
+
+
+def test_a_named_thing_with_nothing_said_of_what_is_asked(index):
+    a, t = ask(index, "《浙江省公共数据开放与安全管理暂行办法》把公共数据分成哪几类开放属性？")
+    assert a.refused and "只是提到" in t
+    a, t = ask(index, "浙江的“浙政钉”是干什么的？")  # what it is: the clause naming it says
+    assert not a.refused and "政务协同" in t

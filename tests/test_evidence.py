@@ -69,3 +69,16 @@ def test_how_many_times_needs_a_count_of_times():
     q = analyse("宁波方案里提到了几次“城市大脑”？")
     assert not supports_asked_unit(q, "2023年，启动城市大脑二期项目建设；2025年全面建成。")  # years, not 次
     assert supports_asked_unit(analyse("每年开展几次评估？"), "每年开展两次评估")
+
+
+def test_the_measure_asked_for_must_be_named():
+    from qa.evidence import asked_measure, supports_measure
+
+    q = analyse("到2021年底，“浙里办”注册用户数要达到多少？")
+    assert asked_measure(q.sc) == "注册用户数"
+    assert not supports_measure(q, "“浙里办”日活跃用户数超过240万。")  # another measure's figure
+    assert supports_measure(q, "“浙里办”注册用户数达到5000万。")
+    assert asked_measure(analyse("宁波办件“好评率”要达到多少？").sc) == "好评率"
+    assert asked_measure(analyse("宁波要建多少个5G基站？").sc) == ""  # a count of things, checked elsewhere
+    q = analyse("浙江山区26县最先在哪几个县试点？")  # 哪几个县 asks for places
+    assert not supports_type(q, "推动山区26县政务服务便利化。") and supports_type(q, "支持杭州、宁波先行试点。")
