@@ -237,6 +237,18 @@ def is_front_or_back_matter(c: Clause) -> bool:
     return len("".join(said)) < 30
 
 
+_MODAL_RE = re.compile(r"^(?:[不没][会能是要用有]|是不是|能不能|会不会)$")
+
+
+def _gate_cover(index: Index, q: Query, cands: list[_Candidate], w: Weights) -> float:
+    """Best coverage of the question's words of two or more characters, without 不会/不能…"""
+    toks = [t for t in content_tokens(index, q) if len(t) > 1 and not _MODAL_RE.match(t)]
+    return max(
+        (coverage(toks, match_form(c.hit.clause.title_path) + "\n" + c.hit.clause.text_sc, w) for c in cands),
+        default=0.0,
+    )
+
+
 def _candidates(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[_Candidate]:
     toks = content_tokens(index, q)
     out = []
@@ -1663,6 +1675,8 @@ def _answer(
         return _refusal(question, hits, started, f"文件中没有提到“{'”“'.join(absent)}”", rewritten)
     if result is None:
         best = max((c.cover for c in cands[:5]), default=0.0)
+        if best < OFF_TOPIC_COVERAGE and cands:
+            best = max(best, _gate_cover(index, q, cands[:5], w))
         if not cands or best == 0.0 or (best < OFF_TOPIC_COVERAGE and dense_z(index, question) < OFF_TOPIC_Z):
             # no word of the question (or its official term) in any of the first clauses: a
             # dense match alone is not evidence (“护照过期了去哪换” → an unrelated clause)

@@ -747,3 +747,9 @@ def test_a_named_thing_with_nothing_said_of_what_is_asked(index):
     assert a.refused and "只是提到" in t
     a, t = ask(index, "浙江的“浙政钉”是干什么的？")  # what it is: the clause naming it says
     assert not a.refused and "政务协同" in t
+
+
+def test_the_off_topic_gate_does_not_count_one_character_words_and_ability_questions(index):
+    # 会不会/能不能/别人/看 made the clause about 数据加密 cover too little of the question
+    a, t = ask(index, "河北政府存的数据会不会加密？别人能不能随便看？")
+    assert not a.refused and "数据加密" in t
