@@ -82,12 +82,12 @@ DUTY_TASK_COVERAGE = 0.5
 #: below clauses that share more common words (完善人口基础数据库 above 完善法人基础数据库).
 DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
+OFF_TOPIC_Z = 2.2
 #: a clause naming what the question quotes must also cover this share of the question's other
 #: words (tuning answers: 0.20 and up; 《…暂行办法》…开放属性 0, “甬有安居”…住房业务 0.06)
 NAMED_REST_COVERAGE = 0.1
 #: …when the question asks something of it in at least this many words
 NAMED_REST_WORDS = 3
-OFF_TOPIC_Z = 2.2
 #: characters of each document's sentence when listing the documents that mention a term
 WHICH_DOCS_QUOTE = 80
 #: a heading's name used at most this often in the library names one item (民生保障应用)
@@ -241,7 +241,9 @@ _MODAL_RE = re.compile(r"^(?:[不没][会能是要用有]|是不是|能不能|�
 
 
 def _gate_cover(index: Index, q: Query, cands: list[_Candidate], w: Weights) -> float:
-    """Best coverage of the question's words of two or more characters, without 不会/不能…"""
+    """Best coverage of the question's words of two or more characters, without 不会/不能…: a
+    citizen's one-character verbs and 会不会/能不能 (看、找、别人能不能随便看) weigh like rare words
+    and hide the clause that answers (数据加密) from the off-topic gate."""
     toks = [t for t in content_tokens(index, q) if len(t) > 1 and not _MODAL_RE.match(t)]
     return max(
         (coverage(toks, match_form(c.hit.clause.title_path) + "\n" + c.hit.clause.text_sc, w) for c in cands),
@@ -1706,15 +1708,19 @@ def _answer(
             good = [c for c in good if all(says_name(n, bare(c.context)) for n in names)]
             if not good:
                 return _refusal(question, hits, started, "", rewritten)
-        if result is None and (cited := cited_titles(index, q)):
+        cited = cited_titles(index, q) if result is None else []
+        if cited:
             # “国务院《关于加强数字政府建设的指导意见》对2025年提出了哪些目标？”: the library only cites
             # it, so only a clause that names it can say what it holds (not 河北's own 2025 goals)
             good = [c for c in good if any(says_name(t, bare(c.context)) for t in cited)]
             if not good:
                 why = "、".join(f"《{t}》" for t in cited) + "不在文库中，文库文件只是引用了它"
                 return _refusal(question, hits, started, why, rewritten)
-        named = [*quoted_names(q), *cited_titles(index, q)] if result is None else []
-        if named and max(_beyond_name(index, q, named, c.context, w) for c in good[:3]) < NAMED_REST_COVERAGE:
+        named = [*quoted_names(q), *cited] if result is None else []
+        if (
+            named
+            and max((_beyond_name(index, q, named, c.context, w) for c in good[:3]), default=1.0) < NAMED_REST_COVERAGE
+        ):
             # “《…暂行办法》把公共数据分成哪几类开放属性？”: the library names it, and says nothing
             # of what is asked about it (分成、几类、属性)
             why = f"文件只是提到了“{'”“'.join(named)}”，未写明所问内容"
