@@ -240,15 +240,17 @@ def is_front_or_back_matter(c: Clause) -> bool:
 _MODAL_RE = re.compile(r"^(?:[不没][会能是要用有]|是不是|能不能|会不会)$")
 
 
+def _cover_text(c: Clause) -> str:
+    """What a clause's coverage of the question is measured on: its title path and its text."""
+    return match_form(c.title_path) + "\n" + c.text_sc
+
+
 def _gate_cover(index: Index, q: Query, cands: list[_Candidate], w: Weights) -> float:
     """Best coverage of the question's words of two or more characters, without 不会/不能…: a
     citizen's one-character verbs and 会不会/能不能 (看、找、别人能不能随便看) weigh like rare words
     and hide the clause that answers (数据加密) from the off-topic gate."""
     toks = [t for t in content_tokens(index, q) if len(t) > 1 and not _MODAL_RE.match(t)]
-    return max(
-        (coverage(toks, match_form(c.hit.clause.title_path) + "\n" + c.hit.clause.text_sc, w) for c in cands),
-        default=0.0,
-    )
+    return max((coverage(toks, _cover_text(c.hit.clause), w) for c in cands), default=0.0)
 
 
 def _candidates(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[_Candidate]:
@@ -261,8 +263,7 @@ def _candidates(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[_Ca
         ctx = context_of(index, h.clause)
         if not supports_years(q, ctx):
             continue
-        title = match_form(h.clause.title_path)
-        out.append(_Candidate(h, r, doc, ctx, coverage(toks, title + "\n" + h.clause.text_sc, w)))
+        out.append(_Candidate(h, r, doc, ctx, coverage(toks, _cover_text(h.clause), w)))
     return out
 
 
@@ -779,25 +780,24 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
     nor mentioned by one: “《浙江省数字政府建设“十五五”规划》提出了哪些目标？” cannot be answered
     from the library, while a document the library cites (国务院《指导意见》) is known."""
     text = _corpus_titles(index)[0]
-    titles = re.findall(r"《([^》]{4,60})》", q.sc)
-    return [title for title in titles if _QUOTES_RE.sub("", title) not in text and not _own_title(index, title)]
+    return [title for title, t in _asked_titles(q) if t not in text and not _own_title(index, t)]
 
 
 def cited_titles(index: Index, q: Query) -> list[str]:
     """Titles in 《》 of documents the library only cites (国务院《关于加强数字政府建设的指导意见》):
     what the library says of one is in the clauses that name it, and nowhere else."""
     text = _corpus_titles(index)[0]
-    return [
-        t
-        for title in re.findall(r"《([^》]{4,60})》", q.sc)
-        if (t := _QUOTES_RE.sub("", title)) in text and not _own_title(index, t)
-    ]
+    return [t for _title, t in _asked_titles(q) if t in text and not _own_title(index, t)]
 
 
-def _own_title(index: Index, title: str) -> bool:
-    """Is a title (quotes dropped or not) one of the library's documents, in full or in other words,
+def _asked_titles(q: Query) -> list[tuple[str, str]]:
+    """The titles a question writes in 《》, as written and with quotes dropped."""
+    return [(title, _QUOTES_RE.sub("", title)) for title in re.findall(r"《([^》]{4,60})》", q.sc)]
+
+
+def _own_title(index: Index, t: str) -> bool:
+    """Is a title (quotes dropped) one of the library's documents, in full or in other words,
     or as another document cites one that does not state its own title?"""
-    t = _QUOTES_RE.sub("", title)
     toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or HAN_RE.match(x)} - FILLER
     if any(toks <= ws for ws in _corpus_titles(index)[1]):
         return True
@@ -1701,7 +1701,8 @@ def _answer(
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
         if result is None and (titled := [c for c in good if _names_item(index, q, c.hit.clause)]):
             good = titled  # “民生保障应用要建设哪些核心模块？”: the item it names, not another's 核心模块
-        if result is None and (names := quoted_names(q)):
+        names = quoted_names(q) if result is None else []
+        if names:
             # “…“掌上办”比例达到多少？”: the answer is about what the question names, not a figure
             # from a clause that never names it (every quoted name is in its gold clause); a clause
             # under a heading that names it (四、构建“平台+大脑”支撑体系) is about it too
@@ -1716,7 +1717,7 @@ def _answer(
             if not good:
                 why = "、".join(f"《{t}》" for t in cited) + "不在文库中，文库文件只是引用了它"
                 return _refusal(question, hits, started, why, rewritten)
-        named = [*quoted_names(q), *cited] if result is None else []
+        named = [*names, *cited]
         if (
             named
             and max((_beyond_name(index, q, named, c.context, w) for c in good[:3]), default=1.0) < NAMED_REST_COVERAGE
