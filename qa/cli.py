@@ -254,7 +254,7 @@ def cmd_serve(args) -> int:
     from qa.ui import serve
 
     settings = _settings(args)
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, access_log=args.access_log)
     return 0
 
 
@@ -326,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("serve", cmd_serve, "start the web app")
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=7860)
+    sp.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log each request (method, path without its query string, status); off by default",
+    )
     return p
 
 

@@ -32,3 +32,7 @@ class BackendError(PolicyQAError):
 
 class AccessDenied(PolicyQAError):
     """A staff-only action (changing the library, reading the question log) without the staff token."""
+
+
+class Busy(PolicyQAError):
+    """The library is being changed by another request or process; try again shortly."""

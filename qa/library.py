@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from pathlib import Path
 from qa.clauses import parse_clauses
 from qa.corpus import Corpus, documents_hash
 from qa.encoders import Encoder
-from qa.errors import IndexStateError, InputError
+from qa.errors import Busy, IndexStateError, InputError
 from qa.index import (
     FORMAT_VERSION,
     Index,
@@ -72,30 +73,45 @@ def today() -> str:
 
 
 @contextlib.contextmanager
-def library_lock(settings: Settings, wait_s: float = 120.0) -> Iterator[None]:
+def library_lock(settings: Settings, what: str = "change") -> Iterator[None]:
     """Hold the library's write lock: one add/update/remove/build at a time, across processes.
 
     The lock is an ``flock`` on ``index/.<name>.lock``: the kernel drops it when the holder dies,
-    so a killed update never leaves the library locked.
+    so a killed update never leaves the library locked.  The holder writes who it is (process,
+    change, since when) into the file, so a change that gives up after ``settings.lock_wait_s``
+    says what it waited for.
     """
     settings.index_root.mkdir(parents=True, exist_ok=True)
     path = settings.index_root / f".{settings.index_name}.lock"
-    with path.open("a+") as f:
-        deadline = time.monotonic() + wait_s
+    with path.open("a+", encoding="utf-8") as f:
+        deadline = time.monotonic() + settings.lock_wait_s
         while True:
             try:
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise InputError(
-                        f"another change to library {settings.index_name!r} is still running; try again later"
-                    ) from None
+                    raise Busy(f"文库 {settings.index_name!r} 正在进行另一项修改（{_holder(f)}），请稍后再试") from None
                 time.sleep(0.1)
         try:
+            f.seek(0)
+            f.truncate()
+            f.write(json.dumps({"pid": os.getpid(), "what": what, "since": now()}))
+            f.flush()
             yield
         finally:
+            f.truncate(0)
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def _holder(f) -> str:
+    """Who holds the lock, as its holder wrote it: ``进程 812 的 add，自 2026-12-04T22:50:01 起``."""
+    try:
+        f.seek(0)
+        info = json.loads(f.read() or "{}")
+        return f"进程 {int(info['pid'])} 的 {info['what']}，自 {info['since']} 起"
+    except (ValueError, KeyError, TypeError):
+        return "持有者未知"
 
 
 def doc_id_for(path: Path, sha256: str, taken: set[str]) -> str:
@@ -206,7 +222,7 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
     if not paths:
         raise InputError("name at least one file to add")
     t0 = time.perf_counter()
-    with library_lock(settings):
+    with library_lock(settings, "add"):
         index = _load_current(settings, encoder)
         taken = {d.id for d in index.corpus.documents} | {e.get("doc_id", "") for e in index.history()}
         docs = list(index.corpus.documents)
@@ -248,7 +264,7 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
 def update_document(key: str, path: str | Path, settings: Settings, encoder: Encoder | None = None) -> Change:
     """Replace a document's text with a new version; the old text is kept in the history."""
     t0 = time.perf_counter()
-    with library_lock(settings):
+    with library_lock(settings, "update"):
         index = _load_current(settings, encoder)
         old = index.corpus.document(key)
         new = load_document(path)
@@ -273,7 +289,7 @@ def update_document(key: str, path: str | Path, settings: Settings, encoder: Enc
 def remove_document(key: str, settings: Settings, encoder: Encoder | None = None) -> Change:
     """Take a document out of the library (its clauses leave the index; its text stays in the history)."""
     t0 = time.perf_counter()
-    with library_lock(settings):
+    with library_lock(settings, "remove"):
         index = _load_current(settings, encoder)
         old = index.corpus.document(key)
         if len(index.corpus.documents) == 1:
@@ -297,7 +313,7 @@ def set_status(
             date.fromisoformat(on)
         except ValueError:
             raise InputError(f"{on!r} is not a calendar date") from None
-    with library_lock(settings):
+    with library_lock(settings, "status"):
         index = _load_current(settings, encoder)
         doc = index.corpus.document(key)
         by = ""
@@ -386,7 +402,7 @@ def import_seeds(
     status through it keep that state; seed files that are new or changed are (re-)imported.
     ``fresh`` starts from the seed folder alone.
     """
-    with library_lock(settings):
+    with library_lock(settings, "import"):
         seeds = load_corpus(settings.seeds_dir)
         seeds_hash = documents_hash(seeds)
         prev_docs, history, prev_dir = ([], [], None) if fresh else _previous_library(settings)

@@ -20,7 +20,10 @@ no user agent, no session or user id.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 import sqlite3
 import threading
 import time
@@ -28,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.errors import InputError
+from qa.errors import AccessDenied, InputError
 from qa.normalize import no_surrogates
 
 SCHEMA = """
@@ -50,10 +53,16 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment     TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS feedback_question ON feedback(question_id);
+CREATE TABLE IF NOT EXISTS meta (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS questions_refused ON questions(refused);
 """
 MAX_TEXT = 4000  # characters kept of a question, answer or comment
 MAX_COMMENT = 1000
+#: SQLite's largest integer: a larger question id cannot exist (and would overflow the driver).
+MAX_ID = 2**63 - 1
 _RATINGS = {1: 1, -1: -1, "up": 1, "down": -1, "👍": 1, "👎": -1}
 
 
@@ -135,6 +144,10 @@ class QuestionLog:
         self._conn.execute("PRAGMA foreign_keys = ON")
         with self._lock:
             self._conn.executescript(SCHEMA)
+            # the key that signs each answer's feedback key: made once, kept with the log
+            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('feedback_secret', ?)", (secrets.token_hex(32),))
+            row = self._conn.execute("SELECT value FROM meta WHERE name = 'feedback_secret'").fetchone()
+        self._secret = bytes.fromhex(row[0])
 
     # --- writing (one writer) ---------------------------------------------------------------
 
@@ -193,6 +206,21 @@ class QuestionLog:
             generator=ans.generator,
         )
 
+    def feedback_key(self, question_id: int) -> str:
+        """The key that lets whoever received answer ``question_id`` rate it, and nobody else.
+
+        >>> import tempfile, pathlib
+        >>> log = QuestionLog(pathlib.Path(tempfile.mkdtemp()) / "log.db")
+        >>> len(log.feedback_key(1)), log.feedback_key(1) == log.feedback_key(2)
+        (32, False)
+        """
+        return hmac.new(self._secret, str(question_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def check_feedback_key(self, question_id: object, key: object) -> None:
+        """Raise :class:`AccessDenied` unless ``key`` is the feedback key of ``question_id``."""
+        if not isinstance(key, str) or not hmac.compare_digest(key.encode(), self.feedback_key(question_id).encode()):
+            raise AccessDenied("这个评价口令与回答不符：只能评价您自己收到的回答（feedback_key does not match log_id）")
+
     def add_feedback(self, question_id: int, rating: object, comment: str = "") -> None:
         """👍 (1) or 👎 (-1) with an optional comment on a logged question."""
         value = parse_rating(rating)
@@ -200,6 +228,8 @@ class QuestionLog:
             qid = int(question_id)
         except (TypeError, ValueError):
             raise InputError(f"unknown question id {question_id!r}") from None
+        if not 0 < qid <= MAX_ID:
+            raise InputError(f"unknown question id {question_id!r}")
         comment = _text((comment or "").strip(), MAX_COMMENT)
         try:
             self._write(

@@ -41,6 +41,7 @@ class Settings:
     transformers_model: str = ""
     log_db: Path = Path("policyqa.db")
     staff_token: str = ""
+    lock_wait_s: float = 120.0  # how long a library change waits for another one to finish
     progress: bool = True
 
     def __post_init__(self) -> None:

@@ -16,7 +16,6 @@ shows its own text, anything else a generic message (the traceback goes to the s
 
 import contextlib
 import dataclasses
-import hmac
 import importlib.util
 import logging
 import queue
@@ -30,8 +29,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from qa import views
-from qa.errors import AccessDenied, InputError, PolicyQAError
-from qa.qlog import QuestionLog
+from qa.errors import AccessDenied, Busy, InputError, PolicyQAError
+from qa.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
+from qa.qlog import MAX_ID, QuestionLog
+from qa.retrieve import MAX_QUESTION_CHARS
 from qa.settings import Settings
 
 log = logging.getLogger("policyqa.ui")
@@ -44,6 +45,8 @@ STREAM_CHUNKS = 8  # an extractive answer is revealed in about this many steps
 STREAM_DELAY = 0.01  # seconds between steps
 #: How often (seconds) a request checks whether the library changed on disk.
 RELOAD_CHECK_S = 1.0
+#: How long a change made through the web waits for another change before it answers 409.
+WEB_LOCK_WAIT_S = 5.0
 INTERNAL_ERROR = "系统出现内部错误，请稍后再试；问题已记录在服务器日志中。"
 
 CSS = """
@@ -141,20 +144,6 @@ def available_generators() -> list[str]:
     return out
 
 
-def staff_ok(settings: Settings, token: str | None) -> bool:
-    """Staff views and actions need the configured token; with none configured they are closed.
-
-    >>> staff_ok(Settings(staff_token=""), None), staff_ok(Settings(staff_token="s3"), "s3"), staff_ok(Settings(staff_token="s3"), "x")
-    (False, True, False)
-    """
-    if not settings.staff_token:
-        return False
-    return hmac.compare_digest((token or "").encode(), settings.staff_token.encode())
-
-
-STAFF_CLOSED = "工作人员功能已关闭：服务器未设置工作人员口令（环境变量 POLICYQA_STAFF_TOKEN）"
-
-
 def user_message(exc: BaseException) -> str:
     """What the page shows for an error: our own errors say what is wrong, others do not leak.
 
@@ -223,7 +212,7 @@ class PolicyApp:
     def require_staff(self, token: str | None) -> None:
         """Raise unless ``token`` is the configured staff token (and one is configured)."""
         if not self.settings.staff_token:
-            raise InputError(STAFF_CLOSED)
+            raise AccessDenied(STAFF_CLOSED)
         if not staff_ok(self.settings, token):
             raise AccessDenied("工作人员口令不正确")
 
@@ -234,7 +223,7 @@ class PolicyApp:
         library through the web (the CLI still can).
         """
         self.require_staff(token)
-        result = change(self.settings)
+        result = change(self.settings.with_(lock_wait_s=WEB_LOCK_WAIT_S))
         self._checked = 0.0
         _ = self.index
         return result
@@ -283,10 +272,17 @@ class PolicyApp:
         qid = self.log.record_answer(question.strip(), ans)
         return ans, qid
 
+    def close(self) -> None:
+        """Remove this server's export folder (called when the server shuts down)."""
+        import shutil
+
+        shutil.rmtree(self.export_dir, ignore_errors=True)
+
     def new_export_dir(self, keep: int = 64) -> Path:
         """A fresh folder for one lookup's CSV/XLSX files; the oldest beyond ``keep`` are removed."""
         import shutil
 
+        self.export_dir.mkdir(parents=True, exist_ok=True)
         old = sorted((p for p in self.export_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
         for p in old[: max(0, len(old) - keep + 1)]:
             shutil.rmtree(p, ignore_errors=True)
@@ -351,6 +347,7 @@ def build_blocks(app: PolicyApp):
         skip = gr.skip()
         turn = len(parts) + 1
         question = (question or "").strip()
+        shown = question[:MAX_QUESTION_CHARS]
         try:
             if not any(ch.isalnum() for ch in question):
                 raise InputError("请输入问题（不能为空，也不能只有标点）。")
@@ -359,7 +356,7 @@ def build_blocks(app: PolicyApp):
             first = views.transcript_html(parts, welcome=False) if not parts else skip
             yield (
                 first,
-                views.live_html(views.user_bubble_html(question) + views.pending_html()),
+                views.live_html(views.user_bubble_html(shown) + views.pending_html()),
                 skip,
                 skip,
                 None,
@@ -368,7 +365,7 @@ def build_blocks(app: PolicyApp):
             )
             if generator in (None, "", "extractive"):
                 ans, qid = app.ask(question, history[-3:], generator)
-                user = views.user_bubble_html(question, ans.rewritten)
+                user = views.user_bubble_html(shown, ans.rewritten)
                 # the extractive answer is ready at once; reveal it progressively like a stream
                 step = max(4, len(ans.text) // STREAM_CHUNKS)
                 for end in range(step, len(ans.text), step):
@@ -401,27 +398,27 @@ def build_blocks(app: PolicyApp):
                             break
                     finished = piece is None
                     if text and not finished:
-                        pending = views.user_bubble_html(question) + views.pending_html(text)
+                        pending = views.user_bubble_html(shown) + views.pending_html(text)
                         yield skip, views.live_html(pending), skip, skip, skip, skip, skip
                 if "error" in result:
                     raise result["error"]
                 ans, qid = result["ok"]
-                user = views.user_bubble_html(question, ans.rewritten)
+                user = views.user_bubble_html(shown, ans.rewritten)
             done = [*parts, user + views.answer_html(ans, app.docs, turn, qid)]
-            history.append(ans.rewritten or question)
+            history.append(ans.rewritten or shown)
             yield views.transcript_html(done), "", done, history, qid, skip, "可以对这个回答点 👍 或 👎，并留下意见。"
         except Exception as e:  # shown in the page, never a traceback
             if not isinstance(e, PolicyQAError):
                 log.exception("question failed")
             done = (
-                [*parts, views.user_bubble_html(question), views.error_html(user_message(e))]
-                if question
+                [*parts, views.user_bubble_html(shown), views.error_html(user_message(e))]
+                if shown
                 else [
                     *parts,
                     views.error_html(user_message(e)),
                 ]
             )
-            yield views.transcript_html(done), "", done, history, None, question, ""
+            yield views.transcript_html(done), "", done, history, None, shown, ""
 
     def on_clear():  # a new conversation; what is typed in the box stays
         return views.transcript_html([]), "", [], [], None, gr.skip(), ""
@@ -434,8 +431,17 @@ def build_blocks(app: PolicyApp):
         except Exception as e:
             if not isinstance(e, PolicyQAError):
                 log.exception("feedback failed")
-            return comment, f"❌ {user_message(e)}"
+            return comment, f"❌ {views.md_esc(user_message(e))}"
         return "", f"已记录您对回答 #{qid} 的评价（{'👍' if rating == 1 else '👎'}），谢谢！"
+
+    def on_thumb_up(comment: str, qid: int | None):
+        return on_feedback(1, comment, qid)
+
+    def on_thumb_down(comment: str, qid: int | None):
+        return on_feedback(-1, comment, qid)
+
+    def fill_example(text: str) -> str:  # an example button puts its question in the box
+        return (text or "")[:MAX_QUESTION_CHARS]
 
     def on_view_clause(evt: gr.EventData):
         clause_id = getattr(evt, "_data", {}) or {}
@@ -447,7 +453,7 @@ def build_blocks(app: PolicyApp):
             c = app.clause(clause_id)
             return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(value=c.doc_id), app.library(c.doc_id, c.id), ""
         except Exception as e:
-            return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(), "", f"❌ {user_message(e)}"
+            return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(), "", f"❌ {views.md_esc(user_message(e))}"
 
     # ---- handlers: duties ----
 
@@ -462,7 +468,7 @@ def build_blocks(app: PolicyApp):
             csv_path = views.export_csv(views.DUTY_HEADERS, table, folder)
             xlsx_path = views.export_xlsx(views.DUTY_HEADERS, table, folder)
             what = "、".join(x for x in (unit.strip(), task.strip()) if x) or "全部"
-            summary = f"**{views.esc(what)}**：共 {len(table)} 条职责分工（点击一行，在政策文库中查看该条款）"
+            summary = f"**{views.md_esc(what)}**：共 {len(table)} 条职责分工（点击一行，在政策文库中查看该条款）"
             if not table:
                 summary += "（没有找到；可以换个写法，如“发改委”“省大数据局”，或只填任务关键词）"
             return (
@@ -476,7 +482,7 @@ def build_blocks(app: PolicyApp):
                 log.exception("duty lookup failed")
             return (
                 [],
-                f"❌ {views.esc(user_message(e))}",
+                f"❌ {views.md_esc(user_message(e))}",
                 gr.DownloadButton(interactive=False),
                 gr.DownloadButton(interactive=False),
             )
@@ -525,7 +531,7 @@ def build_blocks(app: PolicyApp):
         )
 
     def lib_error(message: str) -> tuple:
-        return (f"❌ {views.esc(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        return (f"❌ {views.md_esc(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
 
     def run_change(token: str, doc_id: str | None, change) -> tuple:
         try:
@@ -542,18 +548,18 @@ def build_blocks(app: PolicyApp):
     def on_lib_add(token: str, files):
         from qa.library import add_documents
 
-        paths = [getattr(f, "name", f) for f in (files or [])]
-        if not paths:
+        if not files:
             return lib_error("请先选择要上传的文件")
-        return run_change(token, None, lambda st: add_documents(paths, st, encoder=app.index.encoder))
+        return run_change(token, None, lambda st: add_documents(page_uploads(files), st, encoder=app.index.encoder))
 
     def on_lib_update(token: str, doc_id: str, files):
         from qa.library import update_document
 
-        paths = [getattr(f, "name", f) for f in (files or [])]
-        if len(paths) != 1 or not doc_id:
+        if len(files or []) != 1 or not doc_id:
             return lib_error("请在上方选择一个文件，并只上传它的一个新版本")
-        return run_change(token, doc_id, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder))
+        return run_change(
+            token, doc_id, lambda st: update_document(doc_id, page_uploads(files)[0], st, encoder=app.index.encoder)
+        )
 
     def on_lib_status(token: str, doc_id: str, status: str, on: str):
         from qa.library import set_status
@@ -587,7 +593,7 @@ def build_blocks(app: PolicyApp):
         except Exception as e:
             if not isinstance(e, PolicyQAError):
                 log.exception("log view failed")
-            return f"❌ {views.esc(user_message(e))}", [], [], []
+            return f"❌ {views.md_esc(user_message(e))}", [], [], []
 
     def on_log_row(token: str, evt: gr.SelectData):
         if not staff_ok(app.settings, token):
@@ -640,7 +646,7 @@ def build_blocks(app: PolicyApp):
                 gr.Tabs(),
                 gr.Dropdown(choices=choices, value=first),
                 views.error_html(user_message(e)),
-                f"❌ {user_message(e)}",
+                f"❌ {views.md_esc(user_message(e))}",
             )
 
     theme = gr.themes.Soft(
@@ -813,12 +819,12 @@ def build_blocks(app: PolicyApp):
         question.submit(on_ask, [question, parts, history, generator], chat_outputs)
         ask.click(on_ask, [question, parts, history, generator], chat_outputs)
         for b in example_buttons:
-            b.click(lambda q: q, b, question, queue=False).then(
+            b.click(fill_example, b, question, queue=False).then(
                 on_ask, [question, parts, history, generator], chat_outputs
             )
         clear.click(on_clear, None, chat_outputs)
-        up.click(lambda c, q: on_feedback(1, c, q), [comment, last_qid], [comment, fb_status])
-        down.click(lambda c, q: on_feedback(-1, c, q), [comment, last_qid], [comment, fb_status])
+        up.click(on_thumb_up, [comment, last_qid], [comment, fb_status])
+        down.click(on_thumb_down, [comment, last_qid], [comment, fb_status])
         chat.click(on_view_clause, None, [tabs, lib_doc, lib_tree, status])
 
         duty_inputs = [unit, task, role, duty_doc]
@@ -920,10 +926,12 @@ class AskResponse(BaseModel):
     generator: str = "extractive"
     rewritten: str = ""
     log_id: int
+    feedback_key: str = Field(description="send with log_id to /api/feedback: only who got the answer can rate it")
 
 
 class FeedbackRequest(BaseModel):
-    log_id: int = Field(..., description="log_id of an /api/ask answer")
+    log_id: int = Field(..., description="log_id of an /api/ask answer", ge=1, le=MAX_ID)
+    feedback_key: str = Field(..., description="feedback_key of that answer", max_length=64)
     rating: int = Field(..., description="1 (👍) or -1 (👎)")
     comment: str = Field("", max_length=1000)
 
@@ -954,23 +962,65 @@ class StatusRequest(BaseModel):
     superseded_by: str = Field("", description="the replacing document's id", max_length=100)
 
 
-#: The largest file the upload endpoint accepts.
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+def page_uploads(files) -> list[Path]:
+    """The files of a library-tab event, each checked to be one the page uploaded.
+
+    A gradio file value names a path, and a client can send any path (``/etc/hostname``,
+    ``../``): only regular files inside gradio's upload folder, within the upload bound, are
+    read; anything else is refused before a byte is read.
+    """
+    from gradio.utils import get_upload_folder
+
+    root = Path(get_upload_folder()).resolve()
+    out = []
+    for f in files:
+        named = getattr(f, "name", None) or (f.get("path") if isinstance(f, dict) else f)
+        try:
+            path = Path(str(named)).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            path = None
+        if path is None or not path.is_relative_to(root) or not path.is_file():
+            raise InputError("只能导入通过本页面上传的文件（a file must be uploaded through this page）")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise InputError(f"{path.name}: larger than {MAX_UPLOAD_BYTES >> 20} MB")
+        out.append(path)
+    return out
+
+
+#: The longest file name (UTF-8 bytes) kept of an upload; file systems allow 255.
+MAX_NAME_BYTES = 200
+
+
+def upload_name(filename: str | None) -> str:
+    """An uploaded file's base name, safe to create: no folders, at most :data:`MAX_NAME_BYTES`
+    bytes (the stem is cut, the extension kept).
+
+    >>> upload_name("../../etc/方案.txt"), upload_name(".."), len(upload_name("长" * 300 + ".pdf").encode()) <= 200
+    ('方案.txt', 'upload', True)
+    """
+    name = Path((filename or "upload").replace("\\", "/")).name or "upload"
+    if name in (".", ".."):
+        name = "upload"
+    stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    ext = (dot + ext)[:16]
+    room = MAX_NAME_BYTES - len(ext.encode())
+    stem = stem.encode()[:room].decode("utf-8", "ignore")
+    return (stem + ext) if stem else "upload" + ext
 
 
 @contextlib.contextmanager
 def _uploaded(files) -> Iterator[list[Path]]:
-    """Save uploaded files under their own base names in a private temporary folder."""
+    """Save uploaded files under their own base names in a private temporary folder, each in a
+    folder of its own (two uploads of one name are two files)."""
     import shutil
 
     folder = Path(tempfile.mkdtemp(prefix="policyqa-upload-"))
     try:
         paths = []
-        for f in files:
-            name = Path((f.filename or "upload").replace("\\", "/")).name or "upload"
-            if name in (".", ".."):
-                name = "upload"
-            dest = folder / name
+        for i, f in enumerate(files):
+            name = upload_name(f.filename)
+            (folder / str(i)).mkdir()
+            dest = folder / str(i) / name
             size = 0
             with dest.open("wb") as out:
                 while chunk := f.file.read(1 << 20):
@@ -982,6 +1032,19 @@ def _uploaded(files) -> Iterator[list[Path]]:
         yield paths
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _closing(app: PolicyApp):
+    """The server's lifespan: when it stops, the app's export folder goes too."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_api):
+        try:
+            yield
+        finally:
+            app.close()
+
+    return lifespan
 
 
 def create_app(settings: Settings, index=None, *, warm: bool = False):
@@ -1012,8 +1075,10 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         '-d \'{"question": "宁波到2025年要建成多少个5G基站？"}\'',
         docs_url=None,
         redoc_url=None,
+        lifespan=_closing(app),
     )
     api.state.policyqa = app
+    api.add_middleware(Guard, settings=settings)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, exc: RequestValidationError):
@@ -1030,6 +1095,10 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     async def _denied(_request: Request, exc: AccessDenied):
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @api.exception_handler(Busy)
+    async def _busy(_request: Request, exc: Busy):
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
     @api.exception_handler(PolicyQAError)
     async def _our_error(_request: Request, exc: PolicyQAError):
         return JSONResponse({"detail": str(exc)}, status_code=503)
@@ -1043,10 +1112,11 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     def api_ask(req: AskRequest):
         filters = Filters(tuple(req.docs), req.region) if (req.docs or req.region) else None
         ans, qid = app.ask(req.question, req.history, req.generator, filters)
-        return {**to_record(ans, req.id or f"q{qid}"), "log_id": qid}
+        return {**to_record(ans, req.id or f"q{qid}"), "log_id": qid, "feedback_key": app.log.feedback_key(qid)}
 
     @api.post("/api/feedback", tags=["questions"], summary="👍/👎 and a comment on an answer")
     def api_feedback(req: FeedbackRequest):
+        app.log.check_feedback_key(req.log_id, req.feedback_key)
         app.log.add_feedback(req.log_id, req.rating, req.comment)
         return {"ok": True}
 
@@ -1199,17 +1269,45 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         css=CSS,
         theme=blocks.policyqa_theme,
         show_error=False,
+        max_file_size=MAX_UPLOAD_BYTES,
         run_history=False,
         ssr_mode=False,
         mcp_server=False,
         pwa=False,
     )
+    # gradio checks that a file input names an upload (not /etc/… or ../) only in an app it
+    # launched itself; mounted here, it must be told it runs, or it copies any path it is sent
+    blocks.has_launched = True
     return api
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, warm: bool = True) -> None:
-    """Run the app with uvicorn until interrupted (what ``policyqa serve`` / ``make demo`` call)."""
+class _NoQueryStrings(logging.Filter):
+    """Drop the query string from uvicorn's access-log lines: a token or a question sent in a
+    URL is never written to the log.
+
+    >>> r = logging.LogRecord("uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', ("1.2.3.4", "GET", "/api/duties?unit=x&token=s3", "1.1", 200), None)
+    >>> _NoQueryStrings().filter(r), r.getMessage()
+    (True, '1.2.3.4 - "GET /api/duties HTTP/1.1" 200')
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def serve(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, warm: bool = True, access_log: bool = False
+) -> None:
+    """Run the app with uvicorn until interrupted (what ``policyqa serve`` / ``make demo`` call).
+
+    The access log is off unless asked for; when on, it keeps method, path (no query string),
+    status and the client's address.
+    """
     import uvicorn
 
     api = create_app(settings, warm=warm)
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    if access_log:
+        logging.getLogger("uvicorn.access").addFilter(_NoQueryStrings())
+    uvicorn.run(api, host=host, port=port, log_level="info", access_log=access_log)

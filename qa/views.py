@@ -52,6 +52,22 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
+
+
+def md_esc(text: object, limit: int = 300) -> str:
+    r"""Text for a Markdown component, shown as typed: no link, image, emphasis or HTML in it
+    can render (an error that quotes a deep link's ``?doc=`` stays plain text).  Cut to
+    ``limit`` characters.
+
+    >>> print(md_esc("[请点此重新登录](http://203.0.113.9/login) <img src=x>"))
+    \[请点此重新登录\]\(http\://203\.0\.113\.9/login\) &lt;img src=x&gt;
+    """
+    text = "" if text is None else str(text)
+    text = text[:limit] + ("…" if len(text) > limit else "")
+    return _MD_SPECIAL.sub(r"\\\1", esc(text))
+
+
 def doc_label(doc: Document) -> str:
     """A short display name of a document (the library and cards use it).
 
@@ -315,12 +331,12 @@ def change_line(change) -> str:
     '✅ 新增 hz（第1版）杭州市方案：42 条条款，新嵌入 40 条，用时 1.5 秒'
     """
     if change.action == "skip":
-        return f"⚠️ 未改动：{esc(change.message)}"
+        return f"⚠️ 未改动：{md_esc(change.message)}"
     what = _ACTIONS.get(change.action, change.action)
-    head = f"✅ {what} {esc(change.doc_id)}（第{change.version}版）{esc(change.title)}"
+    head = f"✅ {what} {md_esc(change.doc_id)}（第{change.version}版）{md_esc(change.title)}"
     if change.action in ("add", "update"):
         return f"{head}：{change.clauses} 条条款，新嵌入 {change.embedded} 条，用时 {change.seconds} 秒"
-    return f"{head}" + (f"：{esc(change.message)}" if change.message else "")
+    return f"{head}" + (f"：{md_esc(change.message)}" if change.message else "")
 
 
 def history_rows(events: Iterable[dict]) -> list[list[str]]:

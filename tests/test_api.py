@@ -101,13 +101,30 @@ def test_bad_questions_get_a_message_not_a_traceback(client, body, status):
 
 
 def test_feedback_round_trip(client, server):
-    log_id = client.post("/api/ask", json={"question": NB_5G}).json()["log_id"]
-    r = client.post("/api/feedback", json={"log_id": log_id, "rating": -1, "comment": "数字不够新"})
+    asked = client.post("/api/ask", json={"question": NB_5G}).json()
+    log_id, key = asked["log_id"], asked["feedback_key"]
+    r = client.post(
+        "/api/feedback", json={"log_id": log_id, "feedback_key": key, "rating": -1, "comment": "数字不够新"}
+    )
     assert r.status_code == 200 and r.json() == {"ok": True}
     entry = server.api.state.policyqa.log.get(log_id)
     assert (entry.rating, entry.comment) == (-1, "数字不够新")
-    assert client.post("/api/feedback", json={"log_id": 10**9, "rating": 1}).status_code == 400
-    assert client.post("/api/feedback", json={"log_id": log_id, "rating": 5}).status_code == 400
+    unknown = server.api.state.policyqa.log.feedback_key(10**9)  # the right key of a question never asked
+    assert client.post("/api/feedback", json={"log_id": 10**9, "feedback_key": unknown, "rating": 1}).status_code == 400
+    assert client.post("/api/feedback", json={"log_id": log_id, "feedback_key": key, "rating": 5}).status_code == 400
+
+
+def test_feedback_needs_the_answers_own_key(client, server):
+    """Only who received an answer can rate it: another answer's key, or none, is refused."""
+    first = client.post("/api/ask", json={"question": NB_5G}).json()
+    second = client.post("/api/ask", json={"question": NB_5G}).json()
+    for body in (
+        {"log_id": first["log_id"], "rating": 1},
+        {"log_id": first["log_id"], "feedback_key": second["feedback_key"], "rating": 1},
+        {"log_id": first["log_id"], "feedback_key": "", "rating": 1},
+    ):
+        assert client.post("/api/feedback", json=body).status_code in (403, 422), body
+    assert server.api.state.policyqa.log.get(first["log_id"]).rating == 0
 
 
 def test_every_question_is_logged(client, server):
@@ -284,4 +301,4 @@ def test_server_picks_up_a_change_made_from_the_command_line(policy_index, tmp_p
         assert not body["refused"] and "3000" in body["answer"]
         # without a staff token configured, the web cannot change the library at all
         r = c.delete("/api/library/杭州", headers={"X-Staff-Token": ""})
-        assert r.status_code == 400 and "POLICYQA_STAFF_TOKEN" in r.json()["detail"]
+        assert r.status_code == 403 and "POLICYQA_STAFF_TOKEN" in r.json()["detail"]

@@ -12,6 +12,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -318,3 +319,35 @@ def test_page_latency(page, capsys):
             f"p50 {statistics.median(first_text):.0f} ms, answer complete p50 {p50:.0f} ms (max {max(times):.0f})"
         )
     # no time bound here: speed targets live in `make bench`; this only reports what the page took
+
+
+@pytest.mark.parametrize(
+    "doc",
+    ["[请点此重新登录](http://203.0.113.9/login)", "![t](http://203.0.113.9/x.png)", "<img src=x onerror=alert(1)>"],
+)
+def test_a_deep_link_cannot_put_a_link_or_image_in_the_page(browser, server, shots, doc):
+    """F6: the error of an unknown ``?doc=`` quotes it as text, never as Markdown or HTML."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_local(route):  # nothing leaves the machine: a request elsewhere is recorded and aborted
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    pg.page_errors = []
+    pg.on("pageerror", lambda e: pg.page_errors.append(str(e)))
+    pg.goto(f"{server.url}/?doc={quote(doc)}")
+    pg.wait_for_function("(document.querySelector('#page-status')?.innerText || '').includes('❌')")
+    status = pg.locator("#page-status")
+    assert status.locator("a").count() == 0 and status.locator("img").count() == 0
+    assert doc.split("(")[0].lstrip("!") in status.inner_text()  # shown as the text it is
+    pg.wait_for_timeout(500)
+    assert outside == [] and pg.page_errors == []
+    pg.screenshot(path=str(shots / "13_deep_link_markdown.png"))
+    context.close()

@@ -16,6 +16,7 @@ import http.client
 import inspect
 import json
 import os
+import re
 import socket
 import struct
 import uuid
@@ -164,7 +165,7 @@ def test_library_changes_are_closed_when_no_staff_token_is_set(index, tmp_path):
     with start_server(lib, tmp_path / "log.db") as live, httpx.Client(base_url=live.url, timeout=60) as c:
         doc = c.get("/api/library").json()["documents"][0]["id"]
         r = c.delete(f"/api/library/{doc}")
-        assert r.status_code in (400, 401, 403) and "口令" in r.json()["detail"]
+        assert r.status_code == 403 and "口令" in r.json()["detail"]
         assert len(c.get("/api/library").json()["documents"]) == 5
 
 
@@ -215,22 +216,28 @@ def open_server(index, tmp_path_factory):
         yield live
 
 
-def test_gradio_serves_its_own_uploads(open_server):
-    """The positive control: the file route works, so the refusals below are refusals."""
+def test_gradio_serves_its_own_uploads(staff_server):
+    """The positive control: the file route works, so the refusals below are refusals.  (The
+    upload route is open while staff features are: the library tab's upload box uses it.)"""
     content = f"policyqa exposure control {uuid.uuid4().hex}".encode()
-    r = httpx.post(open_server.url + "/gradio_api/upload", files={"files": ("control.txt", content)}, timeout=30)
+    r = httpx.post(staff_server.url + "/gradio_api/upload", files={"files": ("control.txt", content)}, timeout=30)
     [path] = r.json()
-    status, body = raw_get(open_server.url, "/gradio_api/file=" + path)
+    status, body = raw_get(staff_server.url, "/gradio_api/file=" + path)
     assert status == 200 and body == content
     for spelled in spellings("/etc/passwd"):
-        status, body = raw_get(open_server.url, f"/gradio_api/file={path}/{spelled}")
+        status, body = raw_get(staff_server.url, f"/gradio_api/file={path}/{spelled}")
         assert b"root:" not in body
 
 
-def test_upload_names_cannot_escape_the_upload_folder(open_server):
+def test_uploads_are_closed_without_a_staff_token(open_server):
+    r = httpx.post(open_server.url + "/gradio_api/upload", files={"files": ("x.txt", b"anything")}, timeout=30)
+    assert r.status_code == 403 and "口令" in r.json()["detail"]
+
+
+def test_upload_names_cannot_escape_the_upload_folder(staff_server):
     target = Path("/tmp") / f"policyqa-escape-{uuid.uuid4().hex}.txt"
     name = "../" * 12 + str(target).lstrip("/")
-    r = httpx.post(open_server.url + "/gradio_api/upload", files={"files": (name, b"escaped")}, timeout=30)
+    r = httpx.post(staff_server.url + "/gradio_api/upload", files={"files": (name, b"escaped")}, timeout=30)
     assert not target.exists()
     if r.status_code == 200:
         [path] = r.json()
@@ -258,3 +265,58 @@ def test_no_route_reads_files_from_disk(open_server, index):
                     leaks.append(f"{route}{spelled} -> {status}")
     assert leaks == []
     assert served < len(targets) * len(FILE_ROUTES) * len(spellings("/x"))  # most are refused outright
+
+
+# --- every route and event has a rule ----------------------------------------------------------
+
+
+def served_routes(routes, prefix: str = "") -> set[tuple[str, str]]:
+    """(method, path) of every route the app serves, through mounts and included routers."""
+    out = set()
+    for r in routes:
+        inner = getattr(r, "routes", None) or getattr(getattr(r, "original_router", None), "routes", None)
+        if inner is not None and not hasattr(r, "endpoint"):
+            out |= served_routes(inner, prefix + (getattr(r, "path", "") or ""))
+            continue
+        for method in getattr(r, "methods", None) or ():
+            if method != "HEAD" or "GET" not in r.methods:
+                out.add((method, prefix + r.path))
+    return out
+
+
+def test_every_route_the_app_serves_has_an_access_rule_and_a_body_bound(staff_server):
+    from qa.guard import ROUTES
+
+    served = served_routes(staff_server.api.routes)
+    assert len(served) > 60  # the walk reached gradio's routes too
+    missing = {(m, p) for m, p in served if (m, p) not in ROUTES and not (m == "HEAD" and ("GET", p) in ROUTES)}
+    assert missing == set(), "add these routes to qa.guard.ROUTES"
+
+
+def test_closed_and_unknown_routes_answer_404(staff_server):
+    from qa.guard import ROUTES
+
+    closed = [(m, p) for (m, p), rule in ROUTES.items() if rule.access == "closed" and "{" not in p]
+    assert closed
+    with httpx.Client(base_url=staff_server.url, timeout=30) as c:
+        for method, path in [*closed, ("GET", "/api/nothing"), ("PATCH", "/api/ask")]:
+            assert c.request(method, path).status_code == 404, (method, path)
+
+
+def test_every_page_event_has_an_access_rule_and_staff_events_check_the_token(staff_server):
+    from qa.guard import EVENTS
+
+    info = httpx.get(staff_server.url + "/gradio_api/info", timeout=30).json()
+    names = {re.sub(r"_\d+$", "", n.lstrip("/")) for n in info["named_endpoints"]}
+    assert info["unnamed_endpoints"] == {}
+    assert names == set(EVENTS), "add the new events to qa.guard.EVENTS"
+    before = httpx.get(staff_server.url + "/api/library", timeout=30).json()
+    doc = before["documents"][0]["id"]
+    for name, access in EVENTS.items():
+        if access != "staff":
+            continue
+        n = len(info["named_endpoints"]["/" + name]["parameters"])
+        for token in ("", "wrong"):
+            out = gradio_call(staff_server.url, name, [token, doc] + [None] * (n - 2) if n > 1 else [token])
+            assert "✅" not in out and "累计建设5G基站" not in out, (name, out[:300])
+    assert httpx.get(staff_server.url + "/api/library", timeout=30).json() == before

@@ -371,16 +371,25 @@ def test_api_bad_bodies_get_a_status_and_a_short_detail(client, body, status):
 
 def test_api_payload_questions_are_stored_verbatim_and_the_log_stays_sound(client, server):
     log = server.api.state.policyqa.log
+    answered = {}
     for q in [NOISY["SQL tail"], NOISY["HTML around"], "Robert'); DROP TABLE questions;--", "宁波\x00\x00"]:
         r = client.post("/api/ask", json={"question": q})
         assert r.status_code in (200, 400)
         if r.status_code == 200:
-            assert log.get(r.json()["log_id"]).question == q.strip()
+            answered = r.json()
+            assert log.get(answered["log_id"]).question == q.strip()
     r = client.post(
-        "/api/feedback", json={"log_id": log.recent(1)[0].id, "rating": -1, "comment": "'); DELETE FROM feedback;--"}
+        "/api/feedback",
+        json={
+            "log_id": answered["log_id"],
+            "feedback_key": answered["feedback_key"],
+            "rating": -1,
+            "comment": "'); DELETE FROM feedback;--",
+        },
     )
     assert r.status_code == 200
-    assert post_raw(client, "/api/feedback", '{"log_id": 1, "rating": 1, "comment": "\\ud800"}').status_code == 422
+    bad = '{"log_id": 1, "feedback_key": "x", "rating": 1, "comment": "\\ud800"}'
+    assert post_raw(client, "/api/feedback", bad).status_code == 422
     assert log.integrity_check() == "ok" and log.count() >= 3 and log.feedback_count() >= 1
     con = sqlite3.connect(server.settings.log_db)
     assert {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")} >= {"questions", "feedback"}
