@@ -431,7 +431,7 @@ def build_blocks(app: PolicyApp):
         except Exception as e:
             if not isinstance(e, PolicyQAError):
                 log.exception("feedback failed")
-            return comment, f"❌ {views.md_esc(user_message(e))}"
+            return comment, f"❌ {views.md_text(user_message(e), 300)}"
         return "", f"已记录您对回答 #{qid} 的评价（{'👍' if rating == 1 else '👎'}），谢谢！"
 
     def on_thumb_up(comment: str, qid: int | None):
@@ -453,7 +453,7 @@ def build_blocks(app: PolicyApp):
             c = app.clause(clause_id)
             return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(value=c.doc_id), app.library(c.doc_id, c.id), ""
         except Exception as e:
-            return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(), "", f"❌ {views.md_esc(user_message(e))}"
+            return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(), "", f"❌ {views.md_text(user_message(e), 300)}"
 
     # ---- handlers: duties ----
 
@@ -468,7 +468,7 @@ def build_blocks(app: PolicyApp):
             csv_path = views.export_csv(views.DUTY_HEADERS, table, folder)
             xlsx_path = views.export_xlsx(views.DUTY_HEADERS, table, folder)
             what = "、".join(x for x in (unit.strip(), task.strip()) if x) or "全部"
-            summary = f"**{views.md_esc(what)}**：共 {len(table)} 条职责分工（点击一行，在政策文库中查看该条款）"
+            summary = f"**{views.md_text(what)}**：共 {len(table)} 条职责分工（点击一行，在政策文库中查看该条款）"
             if not table:
                 summary += "（没有找到；可以换个写法，如“发改委”“省大数据局”，或只填任务关键词）"
             return (
@@ -482,7 +482,7 @@ def build_blocks(app: PolicyApp):
                 log.exception("duty lookup failed")
             return (
                 [],
-                f"❌ {views.md_esc(user_message(e))}",
+                f"❌ {views.md_text(user_message(e), 300)}",
                 gr.DownloadButton(interactive=False),
                 gr.DownloadButton(interactive=False),
             )
@@ -531,7 +531,7 @@ def build_blocks(app: PolicyApp):
         )
 
     def lib_error(message: str) -> tuple:
-        return (f"❌ {views.md_esc(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
+        return (f"❌ {views.md_text(message)}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip())
 
     def run_change(token: str, doc_id: str | None, change) -> tuple:
         try:
@@ -593,7 +593,7 @@ def build_blocks(app: PolicyApp):
         except Exception as e:
             if not isinstance(e, PolicyQAError):
                 log.exception("log view failed")
-            return f"❌ {views.md_esc(user_message(e))}", [], [], []
+            return f"❌ {views.md_text(user_message(e), 300)}", [], [], []
 
     def on_log_row(token: str, evt: gr.SelectData):
         if not staff_ok(app.settings, token):
@@ -646,7 +646,7 @@ def build_blocks(app: PolicyApp):
                 gr.Tabs(),
                 gr.Dropdown(choices=choices, value=first),
                 views.error_html(user_message(e)),
-                f"❌ {views.md_esc(user_message(e))}",
+                f"❌ {views.md_text(user_message(e), 300)}",
             )
 
     theme = gr.themes.Soft(

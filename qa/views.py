@@ -52,22 +52,6 @@ def esc(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
-
-
-def md_esc(text: object, limit: int = 300) -> str:
-    r"""Text for a Markdown component, shown as typed: no link, image, emphasis or HTML in it
-    can render (an error that quotes a deep link's ``?doc=`` stays plain text).  Cut to
-    ``limit`` characters.
-
-    >>> print(md_esc("[请点此重新登录](http://203.0.113.9/login) <img src=x>"))
-    \[请点此重新登录\]\(http\://203\.0\.113\.9/login\) &lt;img src=x&gt;
-    """
-    text = "" if text is None else str(text)
-    text = text[:limit] + ("…" if len(text) > limit else "")
-    return _MD_SPECIAL.sub(r"\\\1", esc(text))
-
-
 def doc_label(doc: Document) -> str:
     """A short display name of a document (the library and cards use it).
 
@@ -331,12 +315,12 @@ def change_line(change) -> str:
     '✅ 新增 hz（第1版）杭州市方案：42 条条款，新嵌入 40 条，用时 1.5 秒'
     """
     if change.action == "skip":
-        return f"⚠️ 未改动：{md_esc(change.message)}"
+        return f"⚠️ 未改动：{md_text(change.message)}"
     what = _ACTIONS.get(change.action, change.action)
-    head = f"✅ {what} {md_esc(change.doc_id)}（第{change.version}版）{md_esc(change.title)}"
+    head = f"✅ {what} {md_text(change.doc_id)}（第{change.version}版）{md_text(change.title)}"
     if change.action in ("add", "update"):
         return f"{head}：{change.clauses} 条条款，新嵌入 {change.embedded} 条，用时 {change.seconds} 秒"
-    return f"{head}" + (f"：{md_esc(change.message)}" if change.message else "")
+    return f"{head}" + (f"：{md_text(change.message)}" if change.message else "")
 
 
 def history_rows(events: Iterable[dict]) -> list[list[str]]:
@@ -474,14 +458,21 @@ def duty_rows(rows: Iterable, docs: dict[str, Document]) -> list[list[str]]:
     return out
 
 
-def md_text(text: str) -> str:
-    """Text for a markdown cell: markup characters escaped, so it shows as typed.
+def md_text(text: object, limit: int | None = None) -> str:
+    """Text for a Markdown component or cell, shown as typed: markup characters escaped, so no
+    emphasis, link, image, autolink (``http:``, ``www.``, ``a@b``) or HTML in it can render — an
+    error that quotes a deep link's ``?doc=`` stays plain text.  Cut to ``limit`` characters.
 
     >>> print(md_text("二/（一）/1 <b>*x*</b> [y](z)"))
     二/（一）/1 &lt;b&gt;\\*x\\*&lt;/b&gt; \\[y\\]\\(z\\)
+    >>> print(md_text("[请点此重新登录](http://203.0.113.9/login)"))
+    \\[请点此重新登录\\]\\(http\\://203\\.0\\.113\\.9/login\\)
     """
+    text = "" if text is None else str(text)
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
     s = esc(text).replace("\\", "\\\\")
-    return re.sub(r"([`*_\[\]()#|!~])", r"\\\1", s)
+    return re.sub(r"([`*_\[\]()#|!~:@.])", r"\\\1", s)
 
 
 def duty_page_rows(table: Sequence[Sequence[str]]) -> list[list[str]]:
