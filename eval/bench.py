@@ -50,9 +50,9 @@ def main() -> None:
     import faiss
 
     from qa.answer import answer
-    from qa.clauses import split_sentences
     from qa.evaluate import read_questions
     from qa.index import load_index, make_faiss
+    from qa.ingest.sentences import split_sentences
     from qa.retrieve import search
     from qa.settings import from_env
     from qa.tokens import tokenize

@@ -17,9 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.cite import is_instruction
-from qa.clauses import cn_number, cn_numeral, cut_outside_parens, split_sentences
-from qa.clean import SALUTATION_RE
-from qa.duties import strip_duty_groups, unit_key, unit_matches
+from qa.duties import unit_key, unit_matches
 from qa.evidence import (
     bigram_coverage,
     context_of,
@@ -33,6 +31,10 @@ from qa.evidence import (
     year_part,
 )
 from qa.index import Index
+from qa.ingest.clean import SALUTATION_RE
+from qa.ingest.duties import strip_duty_groups
+from qa.ingest.grammar import cn_number, cn_numeral
+from qa.ingest.sentences import cut_outside_parens, split_sentences
 from qa.normalize import detect_script, match_form, to_script
 from qa.places import doc_places, supports_places
 from qa.query import (

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from qa.clauses import parse_clauses
 from qa.errors import InputError
 from qa.ingest import load_corpus
+from qa.ingest.grammar import parse_clauses
 from qa.schema import Clause, Document
 
 PARSER_VERSION = "clauses-v1"

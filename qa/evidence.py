@@ -12,8 +12,8 @@ import re
 
 import numpy as np
 
-from qa.duties import strip_duty_groups
 from qa.index import Index
+from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
 from qa.query import Query, counts_a_list, places_in
 from qa.retrieve import HAN_RE, dense_scores

@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from qa.clauses import parse_clauses
 from qa.corpus import Corpus, documents_hash
 from qa.encoders import Encoder
 from qa.errors import Busy, IndexStateError, InputError
@@ -42,6 +41,7 @@ from qa.index import (
     verify_files,
 )
 from qa.ingest import load_corpus, load_document
+from qa.ingest.grammar import parse_clauses
 from qa.schema import Document
 from qa.settings import Settings
 

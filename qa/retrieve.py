@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from qa.clauses import split_sentences
 from qa.errors import InputError
 from qa.index import Index
+from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_simplified
 from qa.places import supports_places
 from qa.query import COLLOQUIAL, FILLER, META_FIELD_RE, Query, analyse, expand_colloquial

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.clauses import clause_id, cut_outside_parens, parse_clauses, split_sentences
-from qa.duties import find_duty_groups
 from qa.ingest import document_from_text
+from qa.ingest.duties import find_duty_groups
+from qa.ingest.grammar import clause_id, parse_clauses
+from qa.ingest.sentences import cut_outside_parens, split_sentences
 from tests.golden import DATA, tree_lines
 
 

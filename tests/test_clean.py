@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.clean import body_bounds, clean_line, is_chrome_line, looks_mojibake, recover_mojibake, strip_pinyin
+from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, looks_mojibake, recover_mojibake, strip_pinyin
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -1,4 +1,5 @@
-from qa.duties import duty_table, extract_duties, find_duty_groups, parse_duty_group, unit_key, unit_matches
+from qa.duties import duty_table, unit_key, unit_matches
+from qa.ingest.duties import extract_duties, find_duty_groups, parse_duty_group
 
 
 def test_all_107_groups_parse_into_units(corpus):

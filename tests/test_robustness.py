@@ -24,10 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.answer import answer, to_record
-from qa.clauses import parse_clauses, split_sentences
 from qa.errors import InputError
 from qa.index import load_index
 from qa.ingest import document_from_text
+from qa.ingest.grammar import parse_clauses
+from qa.ingest.sentences import split_sentences
 from qa.normalize import detect_script, match_form
 from qa.qlog import QuestionLog
 from qa.retrieve import DENSE_QUERY_CHARS, MAX_QUESTION_CHARS, Filters

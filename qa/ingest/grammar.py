@@ -14,9 +14,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from qa.clean import body_bounds, clean_line, is_chrome_line, is_title_line
-from qa.duties import extract_duties, strip_duty_groups
-from qa.ingest import BYLINE_RE, line_spans
+from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
+from qa.ingest.document import BYLINE_RE, line_spans
+from qa.ingest.duties import extract_duties
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
 
@@ -241,7 +241,7 @@ def clause_id(doc_id: str, path: str) -> str:
 def parse_clauses(doc: Document) -> list[Clause]:
     """The document's clauses in reading order (parents before their children).
 
-    >>> from qa.ingest import document_from_text
+    >>> from qa.ingest.document import document_from_text
     >>> d = document_from_text("一、总体要求\\n（一）指导思想。坚持以人民为中心。\\n（二）主要目标。到2025年基本建成。\\n", "x.txt")
     >>> [(c.path, c.heading) for c in parse_clauses(d)]
     [('一', '一、总体要求'), ('一/（一）', '（一）指导思想'), ('一/（二）', '（二）主要目标')]
@@ -293,45 +293,4 @@ def parse_clauses(doc: Document) -> list[Clause]:
             visit(b.children, clause, path, [*crumbs, heading])
 
     visit(roots, None, "", [])
-    return out
-
-
-# --- sentences of a clause ----------------------------------------------------------------
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a clause; never split inside parentheses, and a duty parenthesis stays
-    with the sentence it follows.
-
-    >>> split_sentences("1.強化食品數位化監管。充分利用重點食品企業關鍵工序。(責任單位:省市場監管局)")
-    ['1.強化食品數位化監管。', '充分利用重點食品企業關鍵工序。(責任單位:省市場監管局)']
-    >>> split_sentences("建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）")
-    ['建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）']
-    """
-    merged: list[str] = []
-    for s in (x.strip() for x in cut_outside_parens(text, "。；！？!?;\n")):
-        if not s:
-            continue
-        if merged and (not strip_duty_groups(s).strip() or len(s) <= 2):
-            merged[-1] += s
-        else:
-            merged.append(s)
-    return merged
-
-
-def cut_outside_parens(text: str, stops: str) -> list[str]:
-    """``text`` cut after each character of ``stops`` that is not inside parentheses."""
-    out: list[str] = []
-    depth, cur = 0, []
-    for ch in text:
-        cur.append(ch)
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in stops:
-            out.append("".join(cur))
-            cur = []
-    if cur:
-        out.append("".join(cur))
     return out

@@ -10,8 +10,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from qa.clean import SALUTATION_RE, body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.errors import InputError
+from qa.ingest.clean import SALUTATION_RE, body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.normalize import detect_script, match_form
 from qa.schema import Document
 
@@ -158,12 +158,12 @@ def document_from_text(raw: str, source_file: str) -> Document:
 
 
 def load_document(path: str | Path) -> Document:
-    """Read one file (txt, md, html, docx or pdf: see :mod:`qa.formats`) into a :class:`Document`.
+    """Read one file (txt, md, html, docx or pdf: see :mod:`qa.ingest.formats`) into a :class:`Document`.
 
     For a non-text format ``raw`` is the extracted text: clause spans and citations point into
     it, and a PDF's page starts are kept in ``pages``.
     """
-    from qa.formats import SUPPORTED_SUFFIXES, extract_file
+    from qa.ingest.formats import SUPPORTED_SUFFIXES, extract_file
 
     path = Path(path)
     if not path.is_file():
@@ -179,7 +179,7 @@ def load_document(path: str | Path) -> Document:
 
 def load_corpus(folder: str | Path) -> list[Document]:
     """Every document in ``folder`` (any supported format), sorted by file name."""
-    from qa.formats import SUPPORTED_SUFFIXES
+    from qa.ingest.formats import SUPPORTED_SUFFIXES
 
     folder = Path(folder)
     if not folder.is_dir():

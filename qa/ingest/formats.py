@@ -1,10 +1,10 @@
 """Source files of any supported format → the plain text that :mod:`qa.ingest` parses.
 
-One line per paragraph, in reading order, so that :func:`qa.ingest.document_from_text` and
-:func:`qa.clauses.parse_clauses` treat a ``.docx``, ``.pdf`` or ``.html`` file exactly like the
+One line per paragraph, in reading order, so that :func:`qa.ingest.document.document_from_text` and
+:func:`qa.ingest.grammar.parse_clauses` treat a ``.docx``, ``.pdf`` or ``.html`` file exactly like the
 same text saved as ``.txt``.  Clause character spans index into :attr:`Extracted.text`.
 
-- ``.txt``/``.md``: decoded as is (:func:`qa.ingest.decode_bytes`: UTF-8, UTF-8-BOM, GB18030).
+- ``.txt``/``.md``: decoded as is (:func:`qa.ingest.document.decode_bytes`: UTF-8, UTF-8-BOM, GB18030).
 - ``.html``/``.htm``: the main text only.  Page chrome (script, nav, header, footer, forms,
   elements whose class/id says nav/menu/footer/breadcrumb/share/sidebar…) is dropped; the main
   container is the deepest element still holding most of the page's (non-link) Chinese text;
@@ -41,9 +41,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.clean import is_title_line
 from qa.errors import InputError
-from qa.ingest import decode_bytes
+from qa.ingest.clean import is_title_line
+from qa.ingest.document import decode_bytes
 from qa.schema import page_of  # noqa: F401  (part of this module's API)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
