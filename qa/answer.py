@@ -173,17 +173,33 @@ def short_name(doc: Document) -> str:
     return t
 
 
+_LEGAL_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+[编章节条]$")
+_ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
+_CLAUSE_SEG_RE = re.compile(r"^第(\d+)款$")
+
+
 def readable_path(clause: Clause) -> str:
     """Clause path as a reader says it.
 
     >>> from qa.schema import Clause
     >>> readable_path(Clause("c", "d", "d.txt", "二/（一）/3", 3, "", "", "", "", 0, 0, None))
     '第二部分第（一）项第3条'
+    >>> readable_path(Clause("c", "d", "d.txt", "第三章/第十四条/第2款", 3, "", "", "", "", 0, 0, None))
+    '第十四条第二款'
+    >>> readable_path(Clause("c", "d", "d.txt", "第三章", 1, "", "", "", "", 0, 0, None))
+    '第三章'
     """
     out = []
     crumbs = clause.title_path.split(" > ")
-    for i, seg in enumerate(clause.path.split("/")):
-        if seg.startswith("§"):
+    segs = clause.path.split("/")
+    has_article = any(_ARTICLE_SEG_RE.match(x) for x in segs)
+    for i, seg in enumerate(segs):
+        if _LEGAL_SEG_RE.match(seg):  # 第三章/第十四条 reads 第十四条: articles are numbered through
+            if not has_article or _ARTICLE_SEG_RE.match(seg):
+                out.append(seg)
+        elif m := _CLAUSE_SEG_RE.match(seg):
+            out.append(f"第{cn_numeral(int(m.group(1)))}款")
+        elif seg.startswith("§"):
             out.append(f"“{crumbs[i + 1] if i + 1 < len(crumbs) else seg}”部分")
         elif seg.startswith("¶"):
             out.append(f"第{seg[1:]}段")

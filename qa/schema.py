@@ -54,6 +54,11 @@ class Document:
     addressees: str = ""  # 主送: the salutation line (各市、县人民政府…)
     basis: str = ""  # higher-level documents the preamble says it implements (《…》、《…》)
     author: str = ""
+    level: str = ""  # 国家 | 省 | 市 | 县, from the issuer
+    effective_date: str = ""  # 施行日期 the text states (自…起施行)
+    valid_until: str = ""  # last day of a stated 有效期
+    notice_title: str = ""  # a 印发…的通知's own title, when the attached document is the body
+    title_from: str = ""  # where the title came from when the text has none: "cited by <doc id>"
     sha256: str = ""  # of the text as read (raw), so the same text in another encoding is a duplicate
     # --- the living library (see qa/library.py) ---
     format: str = "txt"  # txt | md | html | docx | pdf: raw is the text extracted from it

@@ -4,7 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, looks_mojibake, recover_mojibake, strip_pinyin
+from qa.ingest.clean import (
+    body_bounds,
+    clean_line,
+    is_chrome_line,
+    is_contact_line,
+    looks_mojibake,
+    recover_mojibake,
+    strip_pinyin,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -47,10 +55,11 @@ def test_readable_lines_are_not_taken_for_mojibake():
 
 
 def test_chrome_lines_by_shape():
-    for line in ["本文已被阅读 365 次     2023-04-10", "电话:0574-87837949", "邮箱:zjgz1993@126.com",
-                 "版权所有:某某有限公司", "返回顶部", "甬政发(2023)16号.pdf", "时间: 2021-03-23访问: 2236",
-                 "意見全文,內容解讀,", "图片", "相關詞條"]:  # fmt: skip
+    for line in ["本文已被阅读 365 次     2023-04-10", "版权所有:某某有限公司", "返回顶部", "甬政发(2023)16号.pdf",
+                 "时间: 2021-03-23访问: 2236", "意見全文,內容解讀,", "图片", "相關詞條"]:  # fmt: skip
         assert is_chrome_line(line), line
+    for line in ["电话:0574-87837949", "邮箱:zjgz1993@126.com", "咨询电话：12333"]:
+        assert is_contact_line(line) and not is_chrome_line(line), line  # furniture only in a footer
     for line in ["(责任单位:市政务办、市大数据局)", "一、总体要求", "宁波市人民政府", "2023年4月10日",
                  "（五）强化要素保障。坚持应用大谋划、项目大统筹、资金大预算。", "主要任务"]:  # fmt: skip
         assert not is_chrome_line(line), line
@@ -69,6 +78,22 @@ def test_page_edges_are_trimmed_on_every_seed():
     assert "相關詞條" not in lines[first:last] and "聯絡我們" not in lines[first:last]
     lines = lines_of("000")
     assert body_bounds(lines) == (0, len(lines))  # nothing to drop: it starts with the salutation
+
+
+def test_contact_lines_are_dropped_in_a_page_footer_and_kept_in_a_policy():
+    footer = ["某市临时救助办法", "一、申请条件", "家庭遭遇突发困难的，可以申请临时救助。", "联系电话：0574-87837949",
+              "邮箱：office@example.gov.cn", "版权所有：某市人民政府", "返回顶部"]  # fmt: skip
+    assert body_bounds(footer) == (0, 3)
+    policy = ["某市临时救助办法", "一、申请条件", "家庭遭遇突发困难的，可以申请临时救助。", "咨询电话：12345",
+              "办理地址：某市民政局一楼大厅"]  # fmt: skip
+    assert body_bounds(policy) == (0, 5)
+
+
+def test_the_signature_of_a_national_document_is_kept():
+    lines = ["国务院关于促进综合保税区高水平开放高质量发展的若干意见", "国发〔2019〕3号", "一、指导思想",
+             "以习近平新时代中国特色社会主义思想为指导，推动综合保税区高水平开放。", "国务院", "2019年1月12日",
+             "（此件公开发布）"]  # fmt: skip
+    assert body_bounds(lines) == (0, 7)
 
 
 def test_body_with_different_banners_is_found():

@@ -9,7 +9,7 @@ EXPECTED = {
     "001": ("河北省人民政府關於加強數字政府建設的實施意見", "河北省人民政府", "冀政發〔2023〕3號", "2023-04-12", "河北省", "实施意见", "traditional"),
     "002": ("浙江省数字政府系统建设方案", "", "", "", "浙江省", "方案", "simplified"),
     "003": ("", "", "", "", "", "评论", "simplified"),
-    "004": ("宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知", "宁波市人民政府", "甬政发〔2023〕16号", "2023-04-10", "宁波市", "方案", "simplified"),
+    "004": ("宁波市加快数字政府建设实施方案", "宁波市人民政府", "甬政发〔2023〕16号", "2023-04-10", "宁波市", "实施方案", "simplified"),
 }  # fmt: skip
 
 
@@ -17,6 +17,9 @@ def test_metadata_of_every_seed(corpus):
     for prefix, expected in EXPECTED.items():
         d = corpus.document(prefix)
         assert (d.title, d.issuer, d.doc_number, d.date, d.region, d.kind, d.script) == expected, prefix
+    # a 印发 notice is titled by the document it attaches, with the notice's 文号 and date
+    assert corpus.document("004").notice_title == "宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知"
+    assert [corpus.document(p).level for p in ("000", "001", "002", "004")] == ["省", "省", "省", "市"]
     assert corpus.document("003").author.startswith("陈畴镛")
     assert corpus.document("002").source == "中共浙江省委全面深化改革委员会"
     assert corpus.document("004").addressees == "各区(县、市)人民政府,市直及部省属驻甬各单位"

@@ -114,20 +114,22 @@ _POLICY_VOCAB = re.compile(
     r"服务|治理|监管|发展|目标|任务|措施|要求|领导|机制|体系|工作|保障|解读|[省市县区]"
 )
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+#: what a page shows in place of a picture or a player: ``图片``, ``视频``, ``image``
+_MEDIA_RE = re.compile(r"(?:图片|图像|视频|音频|动图|image|img|video)\s*\d*", re.I)
 
 
 def is_chrome_line(line: str) -> bool:
-    """Page furniture anywhere in the text: contact data, counters, copyright, attachments,
-    navigation words.
+    """Page furniture anywhere in the text: counters, copyright, attachment file names,
+    navigation words and lists, stray marks.  Contact data is not furniture by itself (a
+    citizen's policy may end with its 咨询电话): :func:`body_bounds` drops it only inside a page
+    footer.
 
     >>> is_chrome_line("本文已被阅读 365 次     2023-04-10")
     True
-    >>> is_chrome_line("邮箱:zjgz1993@126.com")
-    True
-    >>> is_chrome_line("甬政发(2023)16号.pdf")
-    True
-    >>> is_chrome_line("(责任单位:市政务办、市大数据局)")
-    False
+    >>> is_chrome_line("甬政发(2023)16号.pdf"), is_chrome_line("»"), is_chrome_line("图片")
+    (True, True, True)
+    >>> is_chrome_line("(责任单位:市政务办、市大数据局)"), is_chrome_line("咨询电话：12333"), is_chrome_line("附则")
+    (False, False, False)
     """
     s = match_form(line)
     if not s:
@@ -135,13 +137,51 @@ def is_chrome_line(line: str) -> bool:
     if len(s) > 80 and _SENTENCE_END.search(s):  # long prose is never furniture
         return False
     return bool(
-        _CONTACT_RE.search(line)
-        or _COUNTER_RE.search(s)
+        _COUNTER_RE.search(s)
         or _COPYRIGHT_RE.search(s)
         or _ATTACH_RE.search(s)
         or (len(s) <= 12 and _NAV_WORDS_RE.search(s))
         or is_nav_list(s)
-        or len(s) <= 2
+        or not re.search(r"[\w\u4e00-\u9fff]", s)
+        or _MEDIA_RE.fullmatch(s.strip())
+    )
+
+
+def is_contact_line(line: str) -> bool:
+    """Contact data: a phone, fax, e-mail, address or web address.
+
+    >>> is_contact_line("邮箱:zjgz1993@126.com"), is_contact_line("咨询电话：12333"), is_contact_line("一、总体要求")
+    (True, True, False)
+    """
+    return bool(_CONTACT_RE.search(line))
+
+
+_ELEMENT_RE = re.compile(
+    r"^\d{4}年\d{1,2}月\d{1,2}日$"  # 成文日期
+    r"|^[（(]此件.{1,12}[）)]$"  # 附注: （此件公开发布）
+    r"|^(?:抄送|主送)[：:]"  # 版记
+    r"|\d{4}年\d{1,2}月\d{1,2}日印发$"
+)
+
+
+def is_document_element(line: str) -> bool:
+    """An element of the 公文 format at the end of a document (GB/T 9704): the 成文日期, an
+    附注, the 版记 lines, or a 发文机关署名 (a short line naming a body): never page furniture.
+
+    >>> [is_document_element(x) for x in ("国务院", "2019年1月12日", "（此件公开发布）", "抄送：省委办公厅。", "返回顶部")]
+    [True, True, True, True, False]
+    """
+    s = match_form(line).strip()
+    if _ELEMENT_RE.search(s):
+        return True
+    from qa.data import words
+
+    signer = re.sub(r"[（(]?(?:代章|印章)[）)]?$", "", s)
+    return (
+        2 <= len(signer) <= 60
+        and bool(re.fullmatch(r"[\u4e00-\u9fff\s]+", signer))
+        and signer.endswith(words("unit_suffixes"))
+        and not _NAV_WORDS_RE.search(signer)
     )
 
 
@@ -174,7 +214,42 @@ def is_banner_line(line: str) -> bool:
     return len(s) <= 40 and not _SENTENCE_END.search(s) and not _POLICY_VOCAB.search(s)
 
 
-_TITLE_RE = re.compile(r"(关于|印发).{2,60}(意见|方案|通知|办法|规划|规定|决定|条例|细则|纲要)》?$|^《[^》]{4,60}》$")
+_LEGAL_START_RE = re.compile(r"^第[一1](?:编|章|节|条)")
+_TITLE_RE = re.compile(
+    r"(关于|印发).{2,60}(意见|方案|通知|办法|规划|规定|决定|条例|细则|纲要|措施|预案|函|通报|通告|公告|批复|计划|规则)》?$"
+    r"|^《[^》]{4,60}》$"
+)
+_PERIOD_TAIL_RE = re.compile(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$")
+
+
+def doc_kind(title: str) -> str:
+    """The longest 文种 (``qa/data/doc_kinds.txt``) a title ends with, after any period in brackets.
+
+    >>> doc_kind("北京市加快建设具有全球影响力的人工智能创新策源地实施方案（2023-2025年）")
+    '实施方案'
+    >>> doc_kind("广州市公共租赁住房管理办法"), doc_kind("巴中市恩阳区进一步扎实稳住经济增长若干政策措施")
+    ('办法', '措施')
+    """
+    from qa.data import words
+
+    t = _PERIOD_TAIL_RE.sub("", match_form(title).strip("《》 "))
+    return next((k for k in words("doc_kinds") if t.endswith(k)), "")
+
+
+def is_legislative_title(line: str) -> bool:
+    """A title line without 关于: short, no punctuation, ending with a 文种.
+
+    >>> is_legislative_title("工伤保险条例"), is_legislative_title("第一章 总则"), is_legislative_title("（三）完善保障措施")
+    (True, False, False)
+    """
+    s = match_form(line).strip()
+    return (
+        4 <= len(s) <= 60
+        and not re.search(r"[。，；：:,;、]|^第|^[（(]|^[一二三四五六七八九十]+、|^\d", s)
+        and bool(doc_kind(s))
+    )
+
+
 SALUTATION_RE = re.compile(r"^各.{2,60}[：:]$")
 
 
@@ -219,19 +294,38 @@ def body_bounds(lines: list[str]) -> tuple[int, int]:
 
     >>> body_bounds(["开运体育官网", "", "市政府文件", "关于加强数字政府建设的实施意见", "一、总体要求", "返回顶部"])
     (3, 5)
+    >>> body_bounds(["工伤保险条例", "2003年4月27日 国务院令第375号公布", "第一章 总则", "第一条 为了保障因工作遭受事故伤害或者患职业病的职工获得医疗救治和经济补偿，制定本条例。"])
+    (0, 4)
     """
     n = len(lines)
     start = next((i for i, line in enumerate(lines) if starts_document(line)), None)
-    if start is not None and all(_is_header_furniture(x) for x in lines[:start]):
+    # a legislative text's first chapter or article has its title, 公布令 and 题注 above it:
+    # those are the document's, not page furniture
+    legal = start is not None and _LEGAL_START_RE.match(match_form(lines[start].strip(" \u3000")))
+    titled = start is not None and any(is_legislative_title(x) for x in lines[:start])
+    if start is not None and not legal and not titled and all(_is_header_furniture(x) for x in lines[:start]):
         first = start
     else:
         first = 0
-        while first < n and (not lines[first].strip() or is_banner_line(lines[first]) or is_chrome_line(lines[first])):
+        while (
+            first < n
+            and not is_legislative_title(lines[first])
+            and (not lines[first].strip() or is_banner_line(lines[first]) or is_chrome_line(lines[first]))
+        ):
             first += 1
-    last = n
+    # the page footer: from the end, a run of furniture; contact lines belong to it only when it
+    # holds furniture proper (a counter, a copyright mark, navigation) — a policy's own closing
+    # 咨询电话 stays — and a 落款, 附注 or 版记 line ends it
+    last, keep, hard = n, 0, False
     while last > first:
         s = lines[last - 1].strip()
-        if s and not (is_chrome_line(s) or is_banner_line(s)):
+        if s and is_document_element(s):
             break
+        if s and is_contact_line(s) and len(s) <= 80:
+            keep = keep or last  # the end of the last contact line
+        elif s and not (is_chrome_line(s) or is_banner_line(s)):
+            break
+        elif s and is_chrome_line(s):
+            hard = True
         last -= 1
-    return first, last
+    return first, (last if hard or not keep else keep)

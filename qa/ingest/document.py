@@ -6,13 +6,13 @@ Metadata fields a document does not state stay empty: nothing is guessed.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import replace
 from pathlib import Path
 
 from qa.errors import InputError
-from qa.ingest.clean import SALUTATION_RE, body_bounds, clean_line, is_chrome_line, is_title_line
-from qa.normalize import detect_script, match_form
+from qa.ingest.clean import body_bounds, clean_line, is_chrome_line
+from qa.ingest.metadata import extract_metadata
+from qa.normalize import detect_script
 from qa.schema import Document
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -63,77 +63,6 @@ def line_spans(raw: str) -> list[tuple[int, int]]:
         spans.append((pos, pos + len(body)))
         pos += len(line)
     return spans
-
-
-_DOCNO_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［（(]\s*\d{4}\s*[〕\]］）)]\s*\d{1,4}\s*号$")
-_DOCNO_ORIG = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［（(]\d{4}[〕\]］）)]\d{1,4}[号號]")
-_DATE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_PAGE_DATE_RE = re.compile(r"(?:时间|日期|发布时间|印发日期)\s*[：:]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
-_ISSUER_RE = re.compile(r"^[\u4e00-\u9fff]{2,24}(人民政府|委员会|办公厅|办公室|政府)$")
-_ISSUER_FIELD_RE = re.compile(r"(?:印发机关|发文机关|发布机关)\s*[：:]\s*([\u4e00-\u9fff]{2,30})")
-_REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|自治区|市))")
-_BASIS_RE = re.compile(r"^(?:为|为了)?(?:深入)?(?:贯彻|根据|依据|落实)")
-_CITED_RE = re.compile(r"《([^《》]{4,60})》")
-_SELF_KIND_RE = re.compile(r"(?:提出|制定)(?:如下|以下|本)(实施意见|意见|实施方案|方案)")
-BYLINE_RE = re.compile(r"^(来源|作者|编辑|责任编辑|原标题)\s*[：:]\s*(.+)$")
-
-
-def _iso(y: str, m: str, d: str) -> str:
-    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
-
-
-def extract_metadata(lines: list[str]) -> dict[str, str]:
-    """Read title, issuer, 文号, date, region, kind, source and author from cleaned body lines.
-
-    >>> m = extract_metadata(["宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知", "甬政发〔2023〕16号",
-    ...                       "宁波市人民政府", "2023年4月10日"])
-    >>> (m["title"], m["doc_number"], m["issuer"], m["date"], m["region"], m["kind"])
-    ('宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知', '甬政发〔2023〕16号', '宁波市人民政府', '2023-04-10', '宁波市', '方案')
-    """
-    meta = dict.fromkeys(
-        ("title", "issuer", "doc_number", "date", "region", "kind", "source", "author", "addressees", "basis"), ""
-    )
-    forms = [(line, match_form(line)) for line in lines]
-    for line, m in forms:
-        if not meta["title"] and is_title_line(line):
-            meta["title"] = line.strip("《》 ")
-        if not meta["doc_number"]:
-            if _DOCNO_RE.match(m):
-                meta["doc_number"] = line.strip()
-            elif "发文字号" in m and (hit := _DOCNO_ORIG.search(line.replace(" ", ""))):
-                meta["doc_number"] = hit.group(0)
-        if not meta["date"] and ((dm := _DATE_RE.match(m)) or (dm := _PAGE_DATE_RE.search(m))):
-            meta["date"] = _iso(*dm.groups())
-        if not meta["issuer"]:
-            if _ISSUER_RE.match(m) and not is_title_line(line):
-                meta["issuer"] = line.strip()
-            elif im := _ISSUER_FIELD_RE.search(m):
-                meta["issuer"] = im.group(1)
-        if not meta["addressees"] and SALUTATION_RE.match(m):
-            meta["addressees"] = line.strip().rstrip(":：")
-        if not meta["basis"] and _BASIS_RE.search(m) and (titles := _CITED_RE.findall(line)):
-            meta["basis"] = "、".join(f"《{t}》" for t in dict.fromkeys(titles))
-        if bm := BYLINE_RE.match(m):
-            key = "source" if bm.group(1) in ("来源",) else "author" if bm.group(1) == "作者" else ""
-            if key and not meta[key]:
-                meta[key] = line.split(":", 1)[-1].split("：", 1)[-1].strip()
-    title_sc = match_form(meta["title"])
-    if region := _REGION_RE.search(title_sc or match_form(meta["issuer"])):
-        meta["region"] = region.group(1)
-    if any("解读" in m and len(m) <= 40 for _l, m in forms) and not title_sc:
-        meta["kind"] = "解读"
-    for kind in ("实施意见", "方案", "办法", "规划"):
-        if kind in title_sc:
-            meta["kind"] = kind
-            break
-    else:
-        if title_sc.endswith("意见"):
-            meta["kind"] = "实施意见"
-        elif not title_sc and meta["author"]:
-            meta["kind"] = "评论"
-        elif km := _SELF_KIND_RE.search("".join(m for _l, m in forms[:6])):
-            meta["kind"] = "实施意见" if "意见" in km.group(1) else "方案"
-    return meta
 
 
 def document_from_text(raw: str, source_file: str) -> Document:

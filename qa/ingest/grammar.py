@@ -1,6 +1,11 @@
 """Document → clause tree (pure).
 
-Numbering ranks: ``一、`` (1) → ``（一）``/``(一)`` (2) → ``1.`` (3).  Documents without
+Legislative texts (条例, 规定, 办法… numbered 第N条): ``第N编`` → ``第N章`` → ``第N节`` →
+``第N条``; an article's later paragraphs are its 款 (``第十四条/第2款``), its ``（一）`` items
+its 项.  An article or chapter is taken only in sequence (第一条, 第二条, …), so a sentence that
+starts by citing ``第五条`` is not read as one.
+
+Plan numbering ranks: ``一、`` (1) → ``（一）``/``(一)`` (2) → ``1.`` (3).  Documents without
 ``一、`` sections use unnumbered short lines as section headings (``§1``, ``§2``…);
 unnumbered paragraphs are ``¶1``, ``¶2``… under their parent; the signature block is
 ``落款``; an appended official interpretation (``内容解读``) is its own part ``解读/…``.
@@ -15,8 +20,9 @@ import re
 from dataclasses import dataclass, field
 
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
-from qa.ingest.document import BYLINE_RE, line_spans
+from qa.ingest.document import line_spans
 from qa.ingest.duties import extract_duties
+from qa.ingest.metadata import BYLINE_RE
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
 
@@ -26,27 +32,48 @@ _CN = "一二三四五六七八九十"
 _NUM1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、")
 _NUM2_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
 _NUM3_RE = re.compile(r"^(\d{1,2})[.．、](?!\d)")
+#: ``第十四条　职工有下列情形之一的…``, ``第一条为完善…`` (no space), ``第一章　总　则``
+_LEGAL_RE = re.compile(r"^第([一二三四五六七八九十百零〇两]{1,6})(编|章|节|条)(?:[\s\u3000]*)(.*)$")
+_LEGAL_KIND = {"编": "bian", "章": "chapter", "节": "jie", "条": "article"}
 _SIGN_RE = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日|（[^（）]{2,12}）)$"
 )
 _SENT_END_RE = re.compile(r"[。；！？]")
 _SENT_SPLIT_RE = re.compile(r"(?<=[。；！？!?;])")
 
-RANK = {"part": -1, "sign": 0, "section": 0, "num1": 1, "num2": 2, "num3": 3, "para": 4}
+RANK = {
+    "part": -1,
+    "sign": 0,
+    "section": 0,
+    "bian": 0.2,
+    "chapter": 0.4,
+    "jie": 0.6,
+    "article": 0.8,
+    "num1": 1,
+    "num2": 2,
+    "num3": 3,
+    "para": 4,
+}
 
 
 def cn_number(text: str) -> int:
-    """Value of a Chinese numeral up to 99.
+    """Value of a Chinese numeral (cn2an's reading; 0 when it is not one).
 
-    >>> [cn_number(x) for x in ("三", "十", "十二", "二十一")]
-    [3, 10, 12, 21]
+    >>> [cn_number(x) for x in ("三", "十", "十二", "二十一", "一百三十二", "一百零五", "")]
+    [3, 10, 12, 21, 132, 105, 0]
     """
     if not text:
         return 0
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN.index(tens) + 1 if tens else 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-    return _CN.index(text) + 1
+    try:
+        return int(_cn2an()(text, "strict"))
+    except (ValueError, KeyError, TypeError):
+        return 0
+
+
+def _cn2an():
+    import cn2an
+
+    return cn2an.cn2an
 
 
 def cn_numeral(n: int) -> str:
@@ -57,8 +84,12 @@ def cn_numeral(n: int) -> str:
     """
     if n <= 10:
         return _CN[n - 1]
-    tens, ones = divmod(n, 10)
-    return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
+    import cn2an
+
+    return cn2an.an2cn(n)
 
 
 @dataclass
@@ -76,8 +107,13 @@ class Block:
 
 
 def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]:
-    """Kind and normalised marker of one cleaned line.
+    """Kind and normalised marker of one cleaned line (a 第N条/章/节/编 line is taken as one only
+    in sequence: see :func:`_blocks`).
 
+    >>> classify("第十四条　职工有下列情形之一的，应当认定为工伤：", False)
+    ('article', '第十四条')
+    >>> classify("第一章 总 则", False)
+    ('chapter', '第一章')
     >>> classify("(二)總體目標。到2025年", True)
     ('num2', '（二）')
     >>> classify("12.打造政府效能管理应用。", False)
@@ -88,6 +124,8 @@ def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]
     ('sign', '')
     """
     m = match_form(clean)
+    if g := _LEGAL_RE.match(m):
+        return _LEGAL_KIND[g.group(2)], f"第{g.group(1)}{g.group(2)}"
     if g := _NUM1_RE.match(m):
         return "num1", g.group(1)
     if g := _NUM2_RE.match(m):
@@ -111,8 +149,8 @@ def _heading(kind: str, text: str) -> str:
     >>> _heading("num2", "（一）指導思想。以習近平新時代中國特色社會主義思想為指導")
     '（一）指導思想'
     """
-    if kind in ("section", "part"):
-        return text
+    if kind in ("section", "part", "bian", "chapter", "jie"):
+        return re.sub(r"[\s\u3000]+", " ", text)
     if kind == "sign":
         return "落款"
     first = _SENT_SPLIT_RE.split(text, maxsplit=1)[0].rstrip("。；！？!?;")
@@ -135,9 +173,27 @@ def _blocks(doc: Document) -> list[Block]:
         e -= len(lines[i]) - len(lines[i].rstrip(" \t\u3000\u00a0"))
         cleaned.append((s, e, fullwidth_punct(c), lines[i]))
     has_sections = any(_NUM1_RE.match(match_form(c)) for _s, _e, c, _r in cleaned)
+    has_articles = any(match_form(c).startswith("第一条") for _s, _e, c, _r in cleaned)
+    last = {"bian": 0, "chapter": 0, "jie": 0, "article": 0}  # the last number of each level taken
     blocks: list[Block] = []
     for s, e, c, rawline in cleaned:
         kind, marker = classify(c, has_sections, doc.title)
+        if kind in last:
+            n = cn_number(marker[1:-1])
+            # an article follows the last one; a heading (编/章/节) is a short line numbered past
+            # the last (a damaged heading may have lost its label: 第三章 … 第五章)
+            heading_ok = kind != "article" and n > last[kind] and len(c) <= 40 and not _SENT_END_RE.search(c)
+            if n == last[kind] + 1 or heading_ok or (kind == "jie" and n == 1):
+                last[kind] = n
+                if kind == "chapter":
+                    last["jie"] = 0
+            else:  # out of sequence: a sentence that starts by citing an article
+                kind, marker = "para", ""
+        elif has_articles and kind == "section":
+            kind = "para"  # a legislative text's headings are its 章 and 节
+        if has_articles and kind == "para":  # each paragraph of an article is a 款 of its own
+            blocks.append(Block(kind, s, e, c))
+            continue
         if kind == "para" and rawline.lstrip(" \u3000").startswith("?") and blocks:
             # a mojibake heading whose numeral was lost: number it after its previous sibling
             prev = next((b for b in reversed(blocks) if b.kind in ("num1", "num2")), None)
@@ -160,8 +216,9 @@ def _blocks(doc: Document) -> list[Block]:
     return blocks
 
 
-def _tree(blocks: list[Block]) -> list[Block]:
-    """Nest blocks by rank; paragraphs and signatures are leaves."""
+def _tree(blocks: list[Block], legal: bool = False) -> list[Block]:
+    """Nest blocks by rank; paragraphs and signatures are leaves.  In a legislative text a
+    paragraph after an article's items is the article's next 款, not part of the last item."""
     roots: list[Block] = []
     stack: list[tuple[int, Block]] = []
     for b in blocks:
@@ -171,7 +228,7 @@ def _tree(blocks: list[Block]) -> list[Block]:
         elif b.kind == "sign":
             stack = [x for x in stack if x[0] < 0]
         else:
-            while stack and stack[-1][0] >= r:
+            while stack and (stack[-1][0] >= r or (legal and b.kind == "para" and stack[-1][1].kind.startswith("num"))):
                 stack.pop()
         (stack[-1][1].children if stack else roots).append(b)
         if b.kind not in ("para", "sign"):
@@ -246,7 +303,8 @@ def parse_clauses(doc: Document) -> list[Clause]:
     >>> [(c.path, c.heading) for c in parse_clauses(d)]
     [('一', '一、总体要求'), ('一/（一）', '（一）指导思想'), ('一/（二）', '（二）主要目标')]
     """
-    roots = _tree(_blocks(doc))
+    blocks = _blocks(doc)
+    roots = _tree(blocks, legal=any(b.kind == "article" for b in blocks))
     _absorb_lone_paragraphs(roots)
     out: list[Clause] = []
     seen: set[str] = set()
@@ -255,7 +313,10 @@ def parse_clauses(doc: Document) -> list[Clause]:
         counters = {"para": 0, "section": 0, "sign": 0}
         for b in nodes:
             _split_long(doc, b)
-            if b.kind in counters:
+            if b.kind == "para" and parent is not None and parent.path.rsplit("/", 1)[-1].endswith("条"):
+                counters["para"] += 1
+                seg = f"第{counters['para'] + 1}款"  # the article's own line is its first 款
+            elif b.kind in counters:
                 counters[b.kind] += 1
                 seg = {"para": "¶", "section": "§", "sign": "落款"}[b.kind]
                 seg = seg + str(counters[b.kind]) if b.kind != "sign" or counters["sign"] > 1 else seg

@@ -1,0 +1,117 @@
+"""Hold the parser to the expected-structure records of the corpus (eval/corpus/expected/*.json).
+
+``python -m eval.structure`` prints, per document, which fields differ from the record, and
+the totals the document-grammar issue asks for (articles, items, duty groups, documents with
+each metadata field filled).  ``tests/test_corpus_structure.py`` asserts the same per document.
+
+The records were written from the texts, not from this parser (see expected/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent / "corpus"
+DOCS = ROOT / "docs"
+EXPECTED = ROOT / "expected"
+META_FIELDS = ("title", "doc_number", "issuers", "date", "effective_date", "valid_until", "level", "region", "kind")
+_ARTICLE_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+条$")
+_CHAPTER_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+章$")
+_NUM1_SEG = re.compile(r"^[一二三四五六七八九十]+$")
+
+
+@dataclass
+class Result:
+    """One document against its record: the fields that differ, and the structure counts."""
+
+    source_file: str
+    wrong: dict[str, tuple[object, object]] = field(default_factory=dict)  # field → (got, expected)
+    articles: tuple[int, int] = (0, 0)  # (parsed as article clauses, expected)
+    chapters: tuple[int, int] = (0, 0)
+    top_items: tuple[int, int] = (0, 0)
+    duties: tuple[int, int] = (0, 0)  # (annotations whose units all came out in their roles, expected)
+    filled: dict[str, bool] = field(default_factory=dict)
+
+
+def expected_records() -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXPECTED.glob("*.json"))]
+
+
+def _issuers(text: str) -> set[str]:
+    return {x for x in re.split(r"[、，,\s]+", text) if x}
+
+
+def _units(names) -> set[str]:
+    return {re.sub(r"\s+", "", n) for n in names}
+
+
+def check(record: dict) -> Result:
+    """Parse the record's document with the project's own reader and compare."""
+    from qa.ingest import load_document, parse_clauses
+
+    doc = load_document(DOCS / record["source_file"])
+    clauses = parse_clauses(doc)
+    res = Result(record["source_file"])
+    got = {
+        "title": doc.title,
+        "doc_number": re.sub(r"\s+", "", doc.doc_number),
+        "issuers": _issuers(doc.issuer),
+        "date": doc.date,
+        "effective_date": doc.effective_date,
+        "valid_until": doc.valid_until,
+        "level": doc.level,
+        "region": doc.region,
+        "kind": doc.kind,
+    }
+    want = {
+        "title": record["attached_title"] or record["title"],
+        "doc_number": re.sub(r"\s+", "", record["doc_number"]),
+        "issuers": set(record["issuers"]),
+        **{k: record[k] for k in ("date", "effective_date", "valid_until", "level", "region", "kind")},
+    }
+    for k in META_FIELDS:
+        res.filled[k] = bool(got[k])
+        if got[k] != want[k]:
+            res.wrong[k] = (got[k], want[k])
+    segs = [c.path.split("/") for c in clauses]
+    res.articles = (sum(1 for s in segs if _ARTICLE_SEG.match(s[-1])), record["articles"])
+    res.chapters = (sum(1 for s in segs if _CHAPTER_SEG.match(s[-1])), record["chapters"])
+    res.top_items = (sum(1 for s in segs if len(s) == 1 and _NUM1_SEG.match(s[0])), record["top_items"])
+    ok = 0
+    for item in record["duty_items"]:
+        at = doc.raw.find(item["evidence"])
+        owners = [c for c in clauses if c.char_start <= at < (c.own_end if c.own_end >= 0 else c.char_end)]
+        owner = owners[-1] if owners else None
+        if owner is not None and all(
+            _units(item[role]) <= _units(getattr(owner.duties, role)) for role in ("lead", "responsible", "cooperating")
+        ):
+            ok += 1
+    res.duties = (ok, len(record["duty_items"]))
+    return res
+
+
+def main() -> int:
+    results = [check(r) for r in expected_records()]
+    for r in results:
+        counts = f"art {r.articles[0]}/{r.articles[1]} ch {r.chapters[0]}/{r.chapters[1]} items {r.top_items[0]}/{r.top_items[1]} duties {r.duties[0]}/{r.duties[1]}"
+        print(f"{r.source_file[:34]:34} {counts}")
+        for k, (g, w) in r.wrong.items():
+            print(f"    {k}: got {g!r} want {w!r}")
+    total = {
+        k: (sum(getattr(r, k)[0] for r in results), sum(getattr(r, k)[1] for r in results))
+        for k in ("articles", "chapters", "top_items", "duties")
+    }
+    print("\ntotals (parsed / expected):", {k: f"{a}/{b}" for k, (a, b) in total.items()})
+    right = {k: sum(k not in r.wrong for r in results) for k in META_FIELDS}
+    filled = {k: sum(r.filled[k] for r in results) for k in META_FIELDS}
+    print("documents with the field right:", right)
+    print("documents with the field filled:", filled)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Word tables of general Chinese and of official-document conventions, one file each."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def words(name: str) -> tuple[str, ...]:
+    """The entries of ``qa/data/<name>.txt`` (one a line; ``#`` starts a comment), longest first.
+
+    >>> words("doc_kinds")[:2]
+    ('指导意见', '实施意见')
+    """
+    lines = (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    entries = dict.fromkeys(x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#"))
+    return tuple(sorted(entries, key=len, reverse=True))
