@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.ingest.document import line_spans
-from qa.ingest.duties import extract_duties
+from qa.ingest.duties import extract_duties, first_unit_leads
 from qa.ingest.metadata import BYLINE_RE
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
@@ -308,6 +308,7 @@ def parse_clauses(doc: Document) -> list[Clause]:
     _absorb_lone_paragraphs(roots)
     out: list[Clause] = []
     seen: set[str] = set()
+    first_leads = first_unit_leads(doc.clean)  # 排在第一位的部门为牵头部门，下同
 
     def visit(nodes: list[Block], parent: Clause | None, prefix: str, crumbs: list[str]) -> None:
         counters = {"para": 0, "section": 0, "sign": 0}
@@ -346,7 +347,7 @@ def parse_clauses(doc: Document) -> list[Clause]:
                 char_start=b.start,
                 char_end=_span_end(b),
                 parent_id=parent.id if parent else None,
-                duties=extract_duties(b.text),
+                duties=extract_duties(b.text, first_leads),
                 own_end=own_end,
                 page=doc.page_of(b.start),
             )
