@@ -21,7 +21,7 @@ EXPECTED = ROOT / "expected"
 META_FIELDS = ("title", "doc_number", "issuers", "date", "effective_date", "valid_until", "level", "region", "kind")
 _ARTICLE_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+条$")
 _CHAPTER_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+章$")
-_NUM1_SEG = re.compile(r"^[一二三四五六七八九十]+$")
+_NUM1_SEG = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})$")
 
 
 @dataclass
@@ -80,7 +80,9 @@ def check(record: dict) -> Result:
     segs = [c.path.split("/") for c in clauses]
     res.articles = (sum(1 for s in segs if _ARTICLE_SEG.match(s[-1])), record["articles"])
     res.chapters = (sum(1 for s in segs if _CHAPTER_SEG.match(s[-1])), record["chapters"])
-    res.top_items = (sum(1 for s in segs if len(s) == 1 and _NUM1_SEG.match(s[0])), record["top_items"])
+    top = [s[0] for s in segs if len(s) == 1 and _NUM1_SEG.match(s[0])]
+    # a plan numbered 1. 2. at its top (no 一、) counts those; otherwise 一、 二、
+    res.top_items = (sum(1 for t in top if not t.isdigit()) or len(top), record["top_items"])
     ok = 0
     for item in record["duty_items"]:
         at = doc.raw.find(item["evidence"])

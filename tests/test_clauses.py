@@ -150,3 +150,49 @@ def test_sentences_of_a_clause():
         "推进（试点。范围）共享。（牵头单位：省大数据局）"
     ]
     assert cut_outside_parens("甲，乙（丙，丁），戊", "，") == ["甲，", "乙（丙，丁），", "戊"]
+
+
+# --- legislative and decimal numbering (documents of the corpus's genres) ------------------------
+
+REGULATION = """某市居家养老服务条例
+2015年1月29日 某市第十四届人民代表大会第三次会议通过
+第一章　总　则
+第一条 为了满足居住在家老年人的社会化服务需求，制定本条例。
+第二条 本条例所称居家养老服务，是指以家庭为基础的服务。
+本市行政区域内的居家养老服务，适用本条例。
+第二章 服务内容
+第三条 居家养老服务包括下列内容：
+（一）用餐服务；
+（二）医疗卫生服务。
+前款规定的服务，由街道办事处组织提供。
+第四条 依照本条例第二条规定提供服务的，应当登记。
+第五条 本条例自2015年5月1日起施行。
+"""
+
+
+def test_articles_are_clauses_numbered_in_the_documents_own_way():
+    doc = document_from_text(REGULATION, "reg.txt")
+    paths = [c.path for c in parse_clauses(doc)]
+    assert "第一章/第一条" in paths and "第二章/第三条" in paths
+    assert "第一章/第二条/第2款" in paths  # an article's second paragraph is its 第2款
+    assert "第二章/第三条/（一）" in paths and "第二章/第三条/第2款" in paths  # a 款 after the 项
+    assert sum(p.endswith("条") for p in paths) == 5  # 第四条 cites 第二条 inside: not a sixth article
+    assert (doc.title, doc.kind, doc.issuer, doc.date, doc.effective_date) == (
+        "某市居家养老服务条例", "条例", "某市人民代表大会", "2015-01-29", "2015-05-01"
+    )  # fmt: skip
+
+
+def test_an_article_is_cited_by_its_number():
+    from qa.answer import readable_path
+
+    doc = document_from_text(REGULATION, "reg.txt")
+    c = next(c for c in parse_clauses(doc) if c.path == "第二章/第三条/第2款")
+    assert readable_path(c) == "第三条第二款"
+
+
+def test_decimal_sections_after_a_table_of_contents():
+    text = "某市粮食应急预案\n目 录\n1 总则\n2 组织机构\n3 附则\n1 总则\n1.1 编制目的\n为了有效控制粮食市场异常波动，制定本预案。\n" \
+           "1.2 适用范围\n本预案适用于粮食应急状态。\n2 组织机构\n2.1 指挥部\n成立市粮食应急工作指挥部。\n3 附则\n本预案自印发之日起实施。\n"  # fmt: skip
+    paths = [c.path for c in parse_clauses(document_from_text(text, "plan.txt"))]
+    assert [p for p in paths if "/" not in p and p[0].isdigit()] == ["1", "2", "3"]
+    assert "1/1.1" in paths and "2/2.1" in paths

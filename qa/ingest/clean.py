@@ -114,6 +114,7 @@ _POLICY_VOCAB = re.compile(
     r"服务|治理|监管|发展|目标|任务|措施|要求|领导|机制|体系|工作|保障|解读|[省市县区]"
 )
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十百]+[章节条])")
 #: what a page shows in place of a picture or a player: ``图片``, ``视频``, ``image``
 _MEDIA_RE = re.compile(r"(?:图片|图像|视频|音频|动图|image|img|video)\s*\d*", re.I)
 
@@ -128,11 +129,11 @@ def is_chrome_line(line: str) -> bool:
     True
     >>> is_chrome_line("甬政发(2023)16号.pdf"), is_chrome_line("»"), is_chrome_line("图片")
     (True, True, True)
-    >>> is_chrome_line("(责任单位:市政务办、市大数据局)"), is_chrome_line("咨询电话：12333"), is_chrome_line("附则")
+    >>> is_chrome_line("(责任单位:市政务办、市大数据局)"), is_chrome_line("咨询电话：12333"), is_chrome_line("四、政策衔接，三医联动")
     (False, False, False)
     """
     s = match_form(line)
-    if not s:
+    if not s or _NUMBERED_RE.match(s.strip()):  # a numbered heading (四、政策衔接，三医联动) is text
         return False
     if len(s) > 80 and _SENTENCE_END.search(s):  # long prose is never furniture
         return False

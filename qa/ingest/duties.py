@@ -66,12 +66,12 @@ def _suffixes() -> tuple[str, ...]:
 def is_unit_name(name: str) -> bool:
     """Does ``name`` read as the name of a body (ends with a unit suffix, no verb or particle)?
 
-    >>> [is_unit_name(x) for x in ("人力资源社会保障部", "市场监管总局", "人民银行", "各镇（街道）", "有关部门")]
+    >>> [is_unit_name(x) for x in ("人力资源社会保障部", "市场监管总局", "人民银行", "各镇（街道）", "各市、县人民政府")]
     [True, True, True, True, True]
     >>> [is_unit_name(x) for x in ("技工院校内由人力资源社会保障行政部门", "以下简称综保区", "2019年")]
     [False, False, False]
     """
-    s = re.sub(r"[（(][^（）()]{1,8}[）)]", "", match_form(name)).strip()
+    s = re.sub(r"[（(][^（）()]{1,8}[）)]|、", "", match_form(name)).strip()  # 各镇（街道）, 各市、县人民政府
     if s.endswith("街道") or s.endswith("乡镇"):
         return True
     return (

@@ -35,8 +35,11 @@ _NUM3_RE = re.compile(r"^(\d{1,2})[.．、](?!\d)")
 #: ``第十四条　职工有下列情形之一的…``, ``第一条为完善…`` (no space), ``第一章　总　则``
 _LEGAL_RE = re.compile(r"^第([一二三四五六七八九十百零〇两]{1,6})(编|章|节|条)(?:[\s\u3000]*)(.*)$")
 _LEGAL_KIND = {"编": "bian", "章": "chapter", "节": "jie", "条": "article"}
+#: decimal section numbers of 预案 and technical plans: ``1 总则``, ``1.2 等级划分``, ``1.2.1 国家级…``
+_DEC_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})[ \u3000]+(?=[^\d\s])")
 _SIGN_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日|（[^（）]{2,12}）)$"
+    r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日"
+    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日|（[^（）]{2,12}）)$"
 )
 _SENT_END_RE = re.compile(r"[。；！？]")
 _SENT_SPLIT_RE = re.compile(r"(?<=[。；！？!?;])")
@@ -52,6 +55,10 @@ RANK = {
     "num1": 1,
     "num2": 2,
     "num3": 3,
+    "dec1": 1,
+    "dec2": 2,
+    "dec3": 3,
+    "dec4": 3.5,
     "para": 4,
 }
 
@@ -126,6 +133,8 @@ def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]
     m = match_form(clean)
     if g := _LEGAL_RE.match(m):
         return _LEGAL_KIND[g.group(2)], f"第{g.group(1)}{g.group(2)}"
+    if g := _DEC_RE.match(clean.strip()):  # the space after the number matters: 3个… is prose
+        return f"dec{g.group(1).count('.') + 1}", g.group(1)
     if g := _NUM1_RE.match(m):
         return "num1", g.group(1)
     if g := _NUM2_RE.match(m):
@@ -134,6 +143,8 @@ def classify(clean: str, has_sections: bool, title: str = "") -> tuple[str, str]
         return "num3", str(int(g.group(1)))
     if "解读" in m and len(m) <= 12:
         return "part", ""
+    if m in ("目录", "目次"):  # a table of contents heads nothing
+        return "para", ""
     if _SIGN_RE.match(m) or BYLINE_RE.match(m):
         return "sign", ""
     short = len(m) <= 30 and not _SENT_END_RE.search(m) and not m.endswith(("：", "，"))
@@ -174,10 +185,12 @@ def _blocks(doc: Document) -> list[Block]:
         cleaned.append((s, e, fullwidth_punct(c), lines[i]))
     has_sections = any(_NUM1_RE.match(match_form(c)) for _s, _e, c, _r in cleaned)
     has_articles = any(match_form(c).startswith("第一条") for _s, _e, c, _r in cleaned)
+    has_decimal = sum(1 for _s, _e, c, _r in cleaned if (g := _DEC_RE.match(c.strip())) and "." in g.group(1)) >= 3
+    last_dec = 0
     last = {"bian": 0, "chapter": 0, "jie": 0, "article": 0}  # the last number of each level taken
     blocks: list[Block] = []
     for s, e, c, rawline in cleaned:
-        kind, marker = classify(c, has_sections, doc.title)
+        kind, marker = classify(c, has_sections or has_decimal, doc.title)
         if kind in last:
             n = cn_number(marker[1:-1])
             # an article follows the last one; a heading (编/章/节) is a short line numbered past
@@ -189,6 +202,17 @@ def _blocks(doc: Document) -> list[Block]:
                     last["jie"] = 0
             else:  # out of sequence: a sentence that starts by citing an article
                 kind, marker = "para", ""
+        elif kind.startswith("dec") and not has_decimal:
+            kind, marker = "para", ""
+        elif kind == "dec1":
+            n = int(marker)
+            if n == 1 and last_dec > 1:  # numbering starts again: what came before was a table of contents
+                for b in blocks:
+                    if b.kind.startswith("dec"):
+                        b.kind, b.marker = "para", ""
+            elif n != last_dec + 1:
+                kind, marker = "para", ""
+            last_dec = n if kind == "dec1" else last_dec
         elif has_articles and kind == "section":
             kind = "para"  # a legislative text's headings are its 章 and 节
         if has_articles and kind == "para":  # each paragraph of an article is a 款 of its own
