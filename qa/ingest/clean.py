@@ -114,7 +114,9 @@ _POLICY_VOCAB = re.compile(
     r"服务|治理|监管|发展|目标|任务|措施|要求|领导|机制|体系|工作|保障|解读|[省市县区]"
 )
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
-_NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十百]+[章节条])")
+_NUMBERED_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十百]+[章节条])"
+)
 #: what a page shows in place of a picture or a player: ``图片``, ``视频``, ``image``
 _MEDIA_RE = re.compile(r"(?:图片|图像|视频|音频|动图|image|img|video)\s*\d*", re.I)
 
