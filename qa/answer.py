@@ -998,6 +998,15 @@ _ASKS_PERSON_RE = re.compile(r"是谁|谁写|什么人|身份|职务|头衔|哪�
 _KIND_WORDS = {"评论": ("评论", "文章"), "实施意见": ("实施意见",), "方案": ("方案",)}
 
 
+def _kind_words(kind: str) -> tuple[str, ...]:
+    """The words for a kind, by its ending: a 实施方案 is called a 方案.
+
+    >>> _kind_words("实施方案"), _kind_words("实施意见"), _kind_words("条例")
+    (('方案',), ('实施意见',), ())
+    """
+    return next((_KIND_WORDS[k] for k in sorted(_KIND_WORDS, key=len, reverse=True) if kind.endswith(k)), ())
+
+
 def asks_about_author(index: Index, q: Query) -> bool:
     """Does a question ask who a document's author is (by the author's name, or 作者 + 身份…)?
 
@@ -1019,7 +1028,7 @@ def _kind_target(index: Index, q: Query) -> list[Document]:
     docs = [
         d
         for d in index.corpus.documents
-        if any(w in q.sc for w in _KIND_WORDS.get(d.kind, ())) and set(q.places) <= doc_places(d)
+        if any(w in q.sc for w in _kind_words(d.kind)) and set(q.places) <= doc_places(d)
     ]
     return docs if len(docs) == 1 else []
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from qa.errors import InputError
 from qa.ingest import load_corpus
 from qa.ingest.grammar import parse_clauses
+from qa.ingest.metadata import titles_from_citations
 from qa.schema import Clause, Document
 
-PARSER_VERSION = "clauses-v1"
+PARSER_VERSION = "grammar-v2"  # the reader of qa/ingest: a change re-reads a library's texts
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Corpus:
 
     @classmethod
     def from_documents(cls, docs: list[Document]) -> Corpus:
+        docs = titles_from_citations(docs)
         clauses = [c for d in docs for c in parse_clauses(d)]
         return cls.assemble(docs, clauses)
 

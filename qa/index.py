@@ -384,7 +384,9 @@ def read_documents(d: Path) -> list[Document]:
     ]
 
 
-def read_manifest(d: Path, hint: str) -> dict:
+def read_manifest(d: Path, hint: str, any_parser: bool = False) -> dict:
+    """The manifest of an index folder, checked to be of this format (and, unless ``any_parser``,
+    of this reader: a library built by an earlier reader is read again, not loaded)."""
     mpath = d / "manifest.json"
     if not mpath.exists():
         raise IndexStateError(f"no index at {d}: {hint}")
@@ -394,7 +396,9 @@ def read_manifest(d: Path, hint: str) -> dict:
         raise IndexStateError(f"index manifest {mpath} is unreadable ({e}): {hint}") from e
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
         raise IndexStateError(f"index manifest {mpath} is not a PolicyQA manifest: {hint}")
-    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("parser") != PARSER_VERSION:
+    if manifest.get("format_version") != FORMAT_VERSION or (
+        manifest.get("parser") != PARSER_VERSION and not any_parser
+    ):
         raise IndexStateError(f"index {d} was built by another version of PolicyQA: {hint}")
     return manifest
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from qa.corpus import Corpus, documents_hash
+from qa.corpus import PARSER_VERSION, Corpus, documents_hash
 from qa.encoders import Encoder
 from qa.errors import Busy, IndexStateError, InputError
 from qa.index import (
@@ -41,7 +41,9 @@ from qa.index import (
     verify_files,
 )
 from qa.ingest import load_corpus, load_document
+from qa.ingest.document import reread
 from qa.ingest.grammar import parse_clauses
+from qa.ingest.metadata import titles_from_citations
 from qa.schema import Document
 from qa.settings import Settings
 
@@ -172,6 +174,10 @@ def _commit(
 ) -> tuple[dict, Corpus]:
     """Write the next generation: ``docs`` in library order, re-parsing only those in ``fresh``."""
     sweep_generations(settings.index_dir)  # what an interrupted change left behind
+    titled = titles_from_citations(docs)
+    before = {d.id: d.title for d in docs}
+    fresh = {**fresh, **{d.id: d for d in titled if d.title != before[d.id]}}  # a title found: parse again
+    docs = titled
     keep = {d.id for d in docs} - set(fresh)
     clauses = [c for c in index.corpus.clauses if c.doc_id in keep]
     for d in fresh.values():
@@ -373,7 +379,7 @@ def _previous_library(settings: Settings) -> tuple[list[Document], list[dict], P
         return [], [], None
     hint = f"restore it from a backup, or run `policyqa build --fresh --index {settings.index_name}` to start again from {settings.seeds_dir}/ only (documents added since are dropped)"
     try:
-        manifest = read_manifest(d, hint)
+        manifest = read_manifest(d, hint, any_parser=True)
     except IndexStateError:
         if _format_version(d) < FORMAT_VERSION:  # written before the library existed: all from seeds
             return [], [], None
@@ -381,7 +387,10 @@ def _previous_library(settings: Settings) -> tuple[list[Document], list[dict], P
     verify_files(
         d, manifest, f"the library's documents cannot be read back: {hint}", only=("documents.json", "history.jsonl")
     )
-    return read_documents(d), read_history(d), d
+    docs = read_documents(d)
+    if manifest.get("parser") != PARSER_VERSION:  # built by an earlier reader: read every text again
+        docs = [reread(x) for x in docs]
+    return docs, read_history(d), d
 
 
 def _format_version(d: Path) -> int:
@@ -440,6 +449,7 @@ def import_seeds(
             events.append(_event("import", imported))
             changes.append(Change("import", s.id, 1, s.name))
         docs.extend(d for d in prev_docs if d.origin == "added")
+        docs = titles_from_citations(docs)
         clauses = [c for d in docs for c in parse_clauses(d)]
         corpus = Corpus.assemble(docs, clauses)
         if prev_dir is None:

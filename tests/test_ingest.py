@@ -5,7 +5,8 @@ from qa.ingest import document_from_text, load_corpus, load_document
 
 EXPECTED = {
     # id prefix: (title, issuer, doc number, date, region, kind, script)
-    "000": ("", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "traditional"),
+    # 000 prints no title: it takes the one 004 cites it by (title_from says so)
+    "000": ("浙江省人民政府关于深化数字政府建设的实施意见", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "traditional"),
     "001": ("河北省人民政府關於加強數字政府建設的實施意見", "河北省人民政府", "冀政發〔2023〕3號", "2023-04-12", "河北省", "实施意见", "traditional"),
     "002": ("浙江省数字政府系统建设方案", "", "", "", "浙江省", "方案", "simplified"),
     "003": ("", "", "", "", "", "评论", "simplified"),
@@ -17,6 +18,7 @@ def test_metadata_of_every_seed(corpus):
     for prefix, expected in EXPECTED.items():
         d = corpus.document(prefix)
         assert (d.title, d.issuer, d.doc_number, d.date, d.region, d.kind, d.script) == expected, prefix
+    assert corpus.document("000").title_from == "cited by 004_fc0c221cca52bb2d"
     # a 印发 notice is titled by the document it attaches, with the notice's 文号 and date
     assert corpus.document("004").notice_title == "宁波市人民政府关于印发宁波市加快数字政府建设实施方案的通知"
     assert [corpus.document(p).level for p in ("000", "001", "002", "004")] == ["省", "省", "省", "市"]

@@ -370,3 +370,31 @@ def test_a_duty_table_in_a_word_file_feeds_the_duty_lookup(four, index, tmp_path
     assert [r.role for r in rows] == ["lead"] and "交通出行" in rows[0].task + idx.corpus.clause_by_id[
         rows[0].clause_id
     ].text
+
+
+def test_a_library_built_by_an_earlier_reader_is_read_again(index_settings, tmp_path, index, monkeypatch):
+    """After an upgrade of the reader, `policyqa build` re-reads every stored text (an added
+    document keeps its id, version and origin) instead of keeping what the old reader made."""
+    import qa.index
+    import qa.ingest.document
+    import qa.library
+
+    real = qa.ingest.document.extract_metadata
+    with monkeypatch.context() as m:  # the "old reader": another version, and no level or kind
+        m.setattr(qa.index, "PARSER_VERSION", "old-reader")
+        m.setattr(qa.library, "PARSER_VERSION", "old-reader")
+        m.setattr(qa.ingest.document, "extract_metadata", lambda lines: {**real(lines), "level": "", "kind": ""})
+        s = index_settings.with_(index_root=tmp_path / "index")
+        import_seeds(s, encoder=index.encoder)
+        [added] = add_documents([_hz(tmp_path)], s, encoder=index.encoder)
+        old = {d.id: d for d in qa.index.read_documents(s.index_dir.resolve())}
+    assert {d.level for d in old.values()} == {""}
+    import_seeds(s, encoder=index.encoder)  # the new reader
+    new = load_index(s, encoder=index.encoder)
+    docs = new.corpus.doc_by_id
+    assert docs["000_c08e7fd1595398c3"].level == "省" and docs["004_fc0c221cca52bb2d"].kind == "实施方案"
+    hz = docs[added.doc_id]
+    assert (hz.level, hz.kind, hz.origin, hz.version) == ("市", "实施意见", "added", 1)
+    # the untitled seed takes the title 004 cites it by
+    assert docs["000_c08e7fd1595398c3"].title == "浙江省人民政府关于深化数字政府建设的实施意见"
+    assert docs["000_c08e7fd1595398c3"].title_from == "cited by 004_fc0c221cca52bb2d"

@@ -86,6 +86,18 @@ def document_from_text(raw: str, source_file: str) -> Document:
     )
 
 
+#: What the reader derives from a file's text (the rest of a Document is the library's own).
+TEXT_FIELDS = ("title", "issuer", "doc_number", "date", "region", "kind", "script", "clean", "source",
+               "addressees", "basis", "author", "level", "effective_date", "valid_until", "notice_title")  # fmt: skip
+
+
+def reread(doc: Document) -> Document:
+    """``doc`` with everything read from its text read again by this version of the reader;
+    its id, version, status and history stay."""
+    fresh = document_from_text(doc.raw, doc.source_file)
+    return replace(doc, title_from="", **{f: getattr(fresh, f) for f in TEXT_FIELDS})
+
+
 def load_document(path: str | Path) -> Document:
     """Read one file (txt, md, html, docx or pdf: see :mod:`qa.ingest.formats`) into a :class:`Document`.
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
 
 from qa.data import words
 from qa.ingest.clean import SALUTATION_RE, doc_kind, is_legislative_title, is_title_line
 from qa.normalize import match_form
+from qa.schema import Document
 
 _DOCNO_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}[〔\[［（(]\s*\d{4}\s*[〕\]］）)]\s*\d{1,4}\s*号$")
 _DOCNO_ORIG = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［（(]\d{4}[〕\]］）)]\d{1,4}[号號]")
@@ -300,3 +302,42 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
         elif km := _SELF_KIND_RE.search("".join(m for _l, m in forms[:6])):
             meta["kind"] = km.group(1)
     return meta
+
+
+#: ``《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）``: a title cited with its 文号
+_CITED_WITH_NUMBER_RE = re.compile(
+    r"《([^《》]{6,80})》[（(]([\u4e00-\u9fff]{1,8}[〔\[［（(]\d{4}[〕\]］）)]\d{1,4}号)[）)]"
+)
+
+
+def titles_from_citations(docs: list[Document]) -> list[Document]:
+    """A document whose text carries no title takes the title another document of the library
+    cites it by — a ``《…》（文号）`` whose title starts with its issuer and ends with its kind, and
+    whose 文号 is of its year — and records where the title came from (``title_from``).
+
+    >>> from qa.schema import Document
+    >>> bare = Document("zj", "zj.txt", "", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "simplified", "", "")
+    >>> plan = Document("nb", "nb.txt", "宁波方案", "", "", "", "", "方案", "simplified", "",
+    ...                 "贯彻落实《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）精神")
+    >>> [(d.title, d.title_from) for d in titles_from_citations([bare, plan])][0]
+    ('浙江省人民政府关于深化数字政府建设的实施意见', 'cited by nb')
+    """
+    cites = [(m.group(1), m.group(2), d.id) for d in docs for m in _CITED_WITH_NUMBER_RE.finditer(match_form(d.clean))]
+    out = []
+    for d in docs:
+        if d.title_from:  # found earlier: found again from the library as it is now (the citing one may be gone)
+            d = replace(d, title="", title_from="")
+        if d.title or not d.issuer or not d.kind:
+            out.append(d)
+            continue
+        issuer, year = match_form(d.issuer), d.date[:4]
+        found = next(
+            (
+                (title, by)
+                for title, number, by in cites
+                if by != d.id and title.startswith(issuer) and title.endswith(d.kind) and (not year or year in number)
+            ),
+            None,
+        )
+        out.append(replace(d, title=found[0], title_from=f"cited by {found[1]}") if found else d)
+    return out
