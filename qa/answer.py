@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from qa.article import answer_article, asked_article
 from qa.cite import is_instruction
 from qa.duties import unit_key, unit_matches
 from qa.evidence import (
@@ -775,6 +776,15 @@ def content_date(index: Index, q: Query, w: Weights) -> bool:
 
 
 _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』\s]")
+
+
+@lru_cache(maxsize=4)
+def _clauses_by_doc(index: Index) -> dict[str, list[Clause]]:
+    """Each document's clauses in reading order, by id."""
+    out: dict[str, list[Clause]] = {}
+    for c in index.corpus.clauses:
+        out.setdefault(c.doc_id, []).append(c)
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -1618,6 +1628,12 @@ def _answer(
     hits = second_stage(index, question, pool)[:k] if settings.rescore else found
     limit = int(settings.max_answer_chars * (LIST_FACTOR if q.wants_list else 1))
 
+    if asked_article(q.sc) and (
+        article := answer_article(list(index.corpus.documents), _clauses_by_doc(index), q.sc, script)
+    ):
+        if not article[1]:  # “…第九十条”: the regulation has 67
+            return _refusal(question, hits, started, article[0], rewritten)
+        return _answer_record(question, article, hits, started, rewritten, "article", index, script)
     unknown_places = [p for p in q.places if not any(p in doc_places(d) for d in index.corpus.documents)]
     mentioned = [p for p in unknown_places if any(p in c.text_sc for c in index.corpus.clauses)]
     if unknown_places and len(mentioned) < len(unknown_places):
@@ -1761,6 +1777,20 @@ def _answer(
             result, mode = _answer_fact(index, q, good, w, script, limit), "fact"
         if result is None:
             return _refusal(question, hits, started, "", rewritten)
+    return _answer_record(question, result, hits, started, rewritten, mode, index, script)
+
+
+def _answer_record(
+    question: str,
+    result: tuple[str, list[Citation]],
+    hits: list[Hit],
+    started: float,
+    rewritten: str,
+    mode: str,
+    index: Index,
+    script: str,
+) -> Answer:
+    """The Answer of a handler's ``(text, citations)``: the sources line added, cited hits first."""
     text, citations = result
     if citations:
         text = f"{text}\n{sources_line(citations, index, script)}"

@@ -1,0 +1,110 @@
+"""Article lookup: “《工伤保险条例》第十四条是怎么规定的？” is answered by that article of that document.
+
+A question that asks for an article by its number (第十四条, 第14条, 第十四条第二款) and names a
+document of the library that is numbered by articles — by its title, with or without 《》 and
+the issuer's place — gets the article's text (with its 款 and 项), cited as the article.  A
+document without that article gets a refusal that says how many articles it has.  A question
+that names no document, or one that is not numbered by articles, is left to the other handlers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.ingest.grammar import cn_number, cn_numeral
+from qa.normalize import match_form, to_script
+from qa.schema import Citation, Clause, Document
+
+#: ``第十四条``, ``第14条``, ``第十四条第二款``
+ASKED_ARTICLE_RE = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,6})条(?:第([一二三四五六七八九十\d]{1,3})款)?")
+_ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
+#: how much of a long article the answer shows (its 款 and 项 included)
+MAX_ARTICLE_CHARS = 600
+
+
+@dataclass(frozen=True)
+class AskedArticle:
+    """The article a question asks for: its number, and the 款 (0 for the whole article)."""
+
+    number: int
+    paragraph: int = 0
+
+
+def asked_article(sc: str) -> AskedArticle | None:
+    """The article number a question asks for.
+
+    >>> asked_article("《工伤保险条例》第十四条是怎么规定的？"), asked_article("第14条第2款讲什么")
+    (AskedArticle(number=14, paragraph=0), AskedArticle(number=14, paragraph=2))
+    >>> asked_article("宁波方案第三部分讲什么") is None
+    True
+    """
+    m = ASKED_ARTICLE_RE.search(sc)
+    if not m:
+        return None
+
+    def value(x: str) -> int:
+        return int(x) if x.isdigit() else cn_number(x)
+
+    n = value(m.group(1))
+    return AskedArticle(n, value(m.group(2)) if m.group(2) else 0) if n else None
+
+
+def _names(doc: Document) -> list[str]:
+    """The ways a question may name a document: its title, without its issuer's place or 《》."""
+    title = match_form(doc.title).strip("《》")
+    names = [title]
+    if doc.region and title.startswith(match_form(doc.region)):
+        names.append(title[len(match_form(doc.region)) :])
+    if m := re.search(r"关于(.+)$", title):
+        names.append(m.group(1))
+    return [n for n in names if len(n) >= 4]
+
+
+def named_article_document(documents: list[Document], by_doc: dict[str, list[Clause]], sc: str) -> Document | None:
+    """The document numbered by articles that the question names (the longest name wins)."""
+    best, length = None, 0
+    for d in documents:
+        if not d.title or not any(_ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]) for c in by_doc.get(d.id, ())):
+            continue
+        for name in _names(d):
+            if name in sc and len(name) > length:
+                best, length = d, len(name)
+    return best
+
+
+def article_of(clauses: list[Clause], asked: AskedArticle) -> Clause | None:
+    """The clause of article ``asked`` (or of its 款) among a document's clauses."""
+    seg = f"第{cn_numeral(asked.number)}条"
+    article = next((c for c in clauses if c.path.rsplit("/", 1)[-1] == seg), None)
+    if article is None or asked.paragraph <= 1:
+        return article
+    return next((c for c in clauses if c.path == f"{article.path}/第{asked.paragraph}款"), None)
+
+
+def article_text(clause: Clause, clauses: list[Clause]) -> str:
+    """The article's own text and the text of everything beneath it (its 款 and 项), cut to
+    :data:`MAX_ARTICLE_CHARS`."""
+    parts = [clause.text] + [c.text for c in clauses if c.path.startswith(clause.path + "/")]
+    text = "\n".join(parts)
+    return text if len(text) <= MAX_ARTICLE_CHARS else text[:MAX_ARTICLE_CHARS] + "…"
+
+
+def answer_article(
+    documents: list[Document], by_doc: dict[str, list[Clause]], sc: str, script: str
+) -> tuple[str, list[Citation]] | None:
+    """``(text, citations)`` for an article question; ``(why, [])`` when the named document has no
+    such article; None when the question is not one (see the module docstring)."""
+    asked = asked_article(sc)
+    if asked is None:
+        return None
+    doc = named_article_document(documents, by_doc, sc)
+    if doc is None:
+        return None
+    clauses = by_doc[doc.id]
+    found = article_of(clauses, asked)
+    if found is None:
+        count = sum(1 for c in clauses if _ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]))
+        what = f"第{cn_numeral(asked.number)}条" + (f"第{cn_numeral(asked.paragraph)}款" if asked.paragraph else "")
+        return to_script(f"《{doc.title}》共{count}条，没有{what}", script), []
+    return to_script(article_text(found, clauses), script) + "[1]", [Citation(1, found, found.text)]

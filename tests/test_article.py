@@ -1,0 +1,70 @@
+"""Article lookup (qa/article.py): “《X条例》第N条是怎么规定的？” cites that article first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.article import answer_article
+from qa.ingest import document_from_text, parse_clauses
+
+CORPUS = Path(__file__).resolve().parent.parent / "eval" / "corpus" / "docs"
+
+
+@pytest.fixture(scope="module")
+def laws():
+    docs = [
+        document_from_text((CORPUS / name).read_text(encoding="utf-8"), name)
+        for name in (
+            "31_gongshang_baoxian_tiaoli.txt",
+            "26_beijing_jujia_yanglao_tiaoli.txt",
+            "01_gwy_zonghe_baoshuiqu.txt",
+        )
+    ]
+    return docs, {d.id: parse_clauses(d) for d in docs}
+
+
+def test_the_named_article_is_cited(laws):
+    docs, by_doc = laws
+    text, [cite] = answer_article(docs, by_doc, "《工伤保险条例》第十四条是怎么规定的？", "simplified")
+    assert cite.clause.path == "第三章/第十四条" and "应当认定为工伤" in text
+    assert "（一）在工作时间和工作场所内" in text  # its 项 come with it
+    _t, [cite] = answer_article(docs, by_doc, "工伤保险条例第8条第2款说了什么", "simplified")
+    assert cite.clause.path == "第二章/第八条/第2款"
+
+
+def test_a_regulation_is_named_without_its_place(laws):
+    docs, by_doc = laws
+    _t, [cite] = answer_article(docs, by_doc, "居家养老服务条例第三条规定了哪些服务？", "simplified")
+    assert cite.clause.doc_id.startswith("26_") and cite.clause.path == "第三条"
+
+
+def test_an_article_the_document_does_not_have_is_refused_with_its_count(laws):
+    docs, by_doc = laws
+    why, cites = answer_article(docs, by_doc, "《工伤保险条例》第九十条是什么？", "simplified")
+    assert cites == [] and "共67条" in why and "第九十条" in why
+
+
+def test_questions_that_are_not_article_lookups_are_left_alone(laws):
+    docs, by_doc = laws
+    assert answer_article(docs, by_doc, "工伤保险条例规定哪些情形认定为工伤？", "simplified") is None
+    assert answer_article(docs, by_doc, "第十四条是怎么规定的？", "simplified") is None  # no document named
+    # a document numbered by items, not articles
+    assert answer_article(docs, by_doc, "综合保税区高水平开放高质量发展的若干意见第三条", "simplified") is None
+
+
+def test_an_article_question_is_answered_end_to_end(index, tmp_path):
+    from qa.answer import answer
+    from qa.library import add_documents
+    from tests.conftest_ui import private_library
+
+    lib = private_library(index, tmp_path / "lib")
+    add_documents([CORPUS / "31_gongshang_baoxian_tiaoli.txt"], lib.settings, encoder=index.encoder)
+    from qa.index import load_index
+
+    lib = load_index(lib.settings, encoder=index.encoder)
+    a = answer("《工伤保险条例》第十四条是怎么规定的？", lib)
+    assert not a.refused and a.citations[0].clause.path == "第三章/第十四条"
+    assert "《工伤保险条例》第十四条" in a.text  # cited in the document's own numbering
+    assert answer("《工伤保险条例》第九十条是什么？", lib).refused
