@@ -21,7 +21,7 @@ EXPECTED = ROOT / "expected"
 META_FIELDS = ("title", "doc_number", "issuers", "date", "effective_date", "valid_until", "level", "region", "kind")
 _ARTICLE_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+条$")
 _CHAPTER_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+章$")
-_NUM1_SEG = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})$")
+_NUM1_SEG = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})(?:~\d+)?$")  # 一~2: the second attached 规定's 一、
 
 
 @dataclass

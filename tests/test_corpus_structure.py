@@ -13,11 +13,7 @@ from eval.structure import META_FIELDS, check, expected_records
 RECORDS = {r["source_file"]: r for r in expected_records()}
 
 #: Fields the parser does not get right yet, each with the reason: a strict xfail, so a fix shows.
-KNOWN = {
-    ("11_gwyb_wenhua_qiye_zhuanzhi.txt", "title"): "the notice attaches two 规定; the record names the first",
-    ("20_anhui_cujin_xiaofei_cuoshi.txt", "region"): "issuer and title name no place (省完善促进消费…联席会议)",
-    ("11_gwyb_wenhua_qiye_zhuanzhi.txt", "top_items"): "the second attached 规定 restarts at 一、",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -78,10 +78,13 @@ def _iso_of(text: str) -> str:
 
 def _attached_title(title: str, lines: list[str]) -> str:
     """The title line of the document a 印发 notice attaches, as printed (joined when the page
-    breaks it over two lines), or ``""`` when the text does not carry it."""
+    breaks it over two lines), or ``""`` when the text does not carry it.  A notice that attaches
+    several (``…两个规定的通知``) is titled by the first."""
     m = _ATTACHED_RE.search(match_form(title))
     if not m:
         return ""
+    if several := _SEVERAL_RE.search(m.group(1)):
+        return _first_attached(lines, several.group(1))
     want = re.sub(r"[《》\s的]", "", m.group(1))  # 《…扩大消费的若干措施》 is cited as …扩大消费若干措施
     forms = [re.sub(r"[《》\s的]", "", match_form(x)) for x in lines]
     for i, f in enumerate(forms[1:], start=1):
@@ -90,6 +93,32 @@ def _attached_title(title: str, lines: list[str]) -> str:
         if f and want.startswith(f) and i + 1 < len(forms) and f + forms[i + 1] == want:
             return (lines[i].strip() + lines[i + 1].strip()).strip("《》")
     return ""
+
+
+_SEVERAL_RE = re.compile(r"(?:两|二|三|四|五|六|七|八|九|十|\d+)个(规定|办法|意见|方案|细则|措施|条例)$")
+
+
+def _first_attached(lines: list[str], kind: str) -> str:
+    """The first title after the notice's 落款 that ends with ``kind`` (two lines joined when the
+    page breaks it)."""
+    dated = next((i for i, x in enumerate(lines) if _date_line(x)), None)
+    if dated is None:
+        return ""
+    for i in range(dated + 1, len(lines)):
+        s = match_form(lines[i]).strip()
+        if s.endswith(kind) and len(s) <= 40 and not re.search(r"[。，；：]", s):
+            prev = match_form(lines[i - 1]).strip()
+            if i - 1 > dated and len(prev) <= 30 and not re.search(r"[。，；：（(]", prev):
+                return lines[i - 1].strip() + lines[i].strip()
+            return lines[i].strip()
+    return ""
+
+
+def _named_province(lines: list[str]) -> str:
+    """The one province a text names in full (``开展2022年安徽省…``), or ``""``."""
+    found = {place_of(m.group(0))[1] for x in lines for m in re.finditer(r"[\u4e00-\u9fff]{2,3}省", match_form(x))}
+    found.discard("")
+    return found.pop() if len(found) == 1 else ""
 
 
 def _issuers_of_title(title: str) -> list[str]:
@@ -288,6 +317,8 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
         meta["level"], meta["region"] = place_of(title_sc)
     if not meta["level"] and (lv := re.match(r"[省市县区]", match_form(meta["issuer"]))):
         meta["level"] = {"区": "县"}.get(lv.group(0), lv.group(0))  # 省完善促进消费…联席会议: its own province
+        if meta["level"] == "省":
+            meta["region"] = _named_province(lines)  # …the one the text names in full
     if not meta["level"] and (meta["issuer"] or meta["title"]):
         meta["level"] = "国家"  # a local document names its place in its issuer or its title
     if attached := _attached_title(meta["title"], lines):
