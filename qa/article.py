@@ -107,4 +107,50 @@ def answer_article(
         count = sum(1 for c in clauses if _ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]))
         what = f"第{cn_numeral(asked.number)}条" + (f"第{cn_numeral(asked.paragraph)}款" if asked.paragraph else "")
         return to_script(f"《{doc.title}》共{count}条，没有{what}", script), []
+    if (item := asked_item(found, clauses, sc, doc)) is not None:
+        # “…第七条规定家庭购买第几套住房不予贷款？”: the article's lead-in and the 项 that says it
+        lead = _lead(found.text)
+        text = f"{to_script(lead, script)}[1]\n{to_script(item.text, script)}[2]"
+        return text, [Citation(1, found, lead), Citation(2, item, item.text)]
     return to_script(article_text(found, clauses), script) + "[1]", [Citation(1, found, found.text)]
+
+
+#: words of a question about an article that do not say what in it is asked
+_GENERIC_RE = re.compile(r"规定|怎么|怎样|如何|什么|哪些|哪几|是否|有没有|内容|讲了|说了|要求|对|的|是|了|吗|呢|有")
+_ITEM_RE = re.compile(r"第([一二三四五六七八九十\d]{1,3})项")
+
+
+def _lead(text: str) -> str:
+    """An article's first sentence (up to its colon: ``第七条 有下列情形之一的，不予贷款：``)."""
+    m = re.search(r"[：:。；]", text)
+    return text[: m.end()] if m else text
+
+
+def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -> Clause | None:
+    """The one 项 or 款 of an article a question asks about: by its number (第一项), or by the
+    words of the question beyond the document and article it names (two or more of them shared
+    with that item, and more than with any other item)."""
+    children = [c for c in clauses if c.parent_id == article.id]
+    if not children:
+        return None
+    if m := _ITEM_RE.search(sc):
+        n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
+        return next((c for c in children if c.path.rsplit("/", 1)[-1] == f"（{cn_numeral(n)}）"), None)
+    rest = ASKED_ARTICLE_RE.sub(" ", sc)
+    for name in _names(doc):
+        rest = rest.replace(name, " ")
+    rest = _GENERIC_RE.sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
+    grams = {rest[i : i + 2] for i in range(len(rest) - 1) if " " not in rest[i : i + 2]}
+    if not grams:
+        return None
+
+    def shared(text: str) -> int:
+        form = match_form(text)
+        return sum(1 for g in grams if g in form)
+
+    scored = sorted(((shared(c.text), i) for i, c in enumerate(children)), reverse=True)
+    best, index = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0
+    if best >= 2 and best > runner_up:
+        return children[index]
+    return None
