@@ -83,8 +83,10 @@ load: index
 bench-llm: $(VENV)/.llm
 	$(PY) -m qa.llm bench
 
-eval: index
-	$(CLI) eval --questions eval/test.jsonl --index $(INDEX)
+# The generality report: the seeds' test set in the seeds' library and in the 50-document library
+# (seeds + eval/corpus), and the corpus questions split by document (tune / held-out).
+eval: $(VENV)/.installed
+	$(PY) -m eval.generality
 
 clean:
 	rm -rf $(VENV) index/$(INDEX) .pytest_cache .ruff_cache

@@ -113,6 +113,30 @@ def by_script(scored: list, groups: dict[str, str]) -> dict[str, dict]:
     return {g: summarise([s for s in scored if groups.get(s.id) == g]) for g in sorted(set(groups.values()))}
 
 
+def score_questions(questions: list[Question], st: Settings, index, gold: dict, groups: dict, progress: bool):
+    """Answer and score every question with one configuration:
+    ``(records, overall summary, summary by kind, summary by script)``."""
+    index.settings = st
+    records = answer_all(questions, st, index, progress)
+    by_id = {r["id"]: r for r in records}
+    scored = [score_record(q, by_id.get(q.id), gold[q.id], index.corpus) for q in questions]
+    score_search(questions, scored, gold, index, st)
+    return records, summarise(scored), summarise_by_kind(scored), by_script(scored, groups)
+
+
+def score_set(settings: Settings, questions_path: Path, progress: bool = False) -> tuple[dict, dict]:
+    """``(overall, by kind)`` of one question file against the library ``settings`` names."""
+    from qa.index import load_index
+
+    questions = read_questions(questions_path)
+    index = load_index(settings)
+    gold = {q.id: resolve_gold(index.corpus, q.gold) for q in questions}
+    _records, overall, kinds, _scripts = score_questions(
+        questions, settings, index, gold, script_groups(questions, gold, index.corpus), progress
+    )
+    return overall, kinds
+
+
 def run_eval(
     settings: Settings,
     questions_path: Path,
@@ -132,12 +156,7 @@ def run_eval(
     settings_list = [parse_config(c.strip(), settings) for c in configs] if configs else [settings]
     results = {}
     for st in settings_list:
-        index.settings = st
-        records = answer_all(questions, st, index, progress)
-        by_id = {r["id"]: r for r in records}
-        scored = [score_record(q, by_id.get(q.id), gold[q.id], corpus) for q in questions]
-        score_search(questions, scored, gold, index, st)
-        results[config_name(st)] = (records, summarise(scored), summarise_by_kind(scored), by_script(scored, groups))
+        results[config_name(st)] = score_questions(questions, st, index, gold, groups, progress)
     index.settings = settings
     reports_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{now_stamp()}-{questions_path.stem}-{'-vs-'.join(results)}"
