@@ -1744,6 +1744,8 @@ def _answer(
             result, mode = _answer_duties(index, tasks, settings, script), "duty"
         if q.duty and result is None:
             result, mode = _answer_duty(index, q, good, script), "duty"
+            if result is None:  # no annotation: a sentence may say it (国务院专利行政部门负责全国的…工作)
+                result = _prose_duty(index, q, good, w, script, limit)
             if result is None and re.search(r"牵头|负责|责任", q.sc) and not q.wants_list:
                 return _refusal(question, hits, started, "文件未写明该项工作的牵头或责任单位", rewritten)
         if result is None and (titled := [c for c in good if _names_item(index, q, c.hit.clause)]):
@@ -1778,6 +1780,26 @@ def _answer(
         if result is None:
             return _refusal(question, hits, started, "", rewritten)
     return _answer_record(question, result, hits, started, rewritten, mode, index, script)
+
+
+@lru_cache(maxsize=1)
+def _prose_duty_re() -> re.Pattern:
+    """A body (a name ending with a unit suffix) that the sentence gives a task: …部门负责, …局牵头, …会同."""
+    from qa.data import words
+
+    suffixes = "|".join(map(re.escape, words("unit_suffixes")))
+    return re.compile(rf"(?:{suffixes})(?:等有关部门|等部门)?(?:应当|要|依法|按照职责|按职责分工)?(?:负责|牵头|主管|会同|承担|组织实施)")
+
+
+def _prose_duty(
+    index: Index, q: Query, good: list[_Candidate], w: Weights, script: str, limit: int
+) -> tuple[str, list[Citation]] | None:
+    """A duty question whose clauses carry no duty annotation, answered by the sentence that gives
+    the task to a body (regulations say it in prose: 县级以上人民政府人力资源社会保障部门负责…)."""
+    result = _answer_fact(index, q, good, w, script, limit)
+    if result and _prose_duty_re().search(match_form(result[0])):
+        return result
+    return None
 
 
 def _answer_record(

@@ -54,17 +54,30 @@ def test_questions_that_are_not_article_lookups_are_left_alone(laws):
     assert answer_article(docs, by_doc, "综合保税区高水平开放高质量发展的若干意见第三条", "simplified") is None
 
 
-def test_an_article_question_is_answered_end_to_end(index, tmp_path):
-    from qa.answer import answer
+@pytest.fixture(scope="module")
+def regulation_library(index, tmp_path_factory):
+    """The seeds and 《工伤保险条例》, in a library of their own."""
+    from qa.index import load_index
     from qa.library import add_documents
     from tests.conftest_ui import private_library
 
-    lib = private_library(index, tmp_path / "lib")
+    lib = private_library(index, tmp_path_factory.mktemp("reglib"))
     add_documents([CORPUS / "31_gongshang_baoxian_tiaoli.txt"], lib.settings, encoder=index.encoder)
-    from qa.index import load_index
+    return load_index(lib.settings, encoder=index.encoder)
 
-    lib = load_index(lib.settings, encoder=index.encoder)
-    a = answer("《工伤保险条例》第十四条是怎么规定的？", lib)
+
+def test_an_article_question_is_answered_end_to_end(regulation_library):
+    from qa.answer import answer
+
+    a = answer("《工伤保险条例》第十四条是怎么规定的？", regulation_library)
     assert not a.refused and a.citations[0].clause.path == "第三章/第十四条"
     assert "《工伤保险条例》第十四条" in a.text  # cited in the document's own numbering
-    assert answer("《工伤保险条例》第九十条是什么？", lib).refused
+    assert answer("《工伤保险条例》第九十条是什么？", regulation_library).refused
+
+
+def test_a_duty_a_regulation_states_in_prose_is_answered(regulation_library):
+    """No duty annotation in a regulation: the sentence that gives the task to a body answers."""
+    from qa.answer import answer
+
+    a = answer("全国的工伤保险工作由哪个部门负责？", regulation_library)
+    assert not a.refused and "社会保险行政部门" in a.text
