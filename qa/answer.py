@@ -721,6 +721,9 @@ _META_FIELDS = (
         "issuer",
         "发文机关",
     ),
+    # 施行日期 and 有效期 as the text states them (本条例自2022年1月1日起施行；有效期5年)
+    (re.compile(r"施行|生效|开始实行|开始执行|起实施|实施日期|开始实施"), "effective_date", "施行日期"),
+    (re.compile(r"有效期|有效到|失效|到期"), "valid_until", "有效期"),
     (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
     (re.compile(r"出自|来源|媒体|平台|转载|(?:发表|刊登|刊发|登|发)在哪"), "source", "来源"),
     (re.compile(r"标题|全称|题目|完整名称|是(?:什么|哪个|哪份|哪一份)文件"), "title", "标题"),
@@ -994,9 +997,19 @@ def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:
     return list(out.items())
 
 
+_SELF = r"本[\u4e00-\u9fff]{0,4}?(?:条例|规定|办法|细则|措施|通知|意见|方案|预案|决定)"
+#: The clause that states a 施行日期 or 有效期 (本办法自印发之日起施行，有效期3年): the reader may
+#: have computed the value (自印发之日, 有效期N年), so it is found by what the clause says.
+_STATED_BY = {
+    "valid_until": re.compile(_SELF + r"[^。]{0,40}有效期"),
+    "effective_date": re.compile(_SELF + r"[^。]{0,14}自[^。]{0,16}(?:施行|实施|执行|生效)"),
+}
+_TERM_RE = re.compile(r"有效期(?:为)?[0-9一二三四五六七八九十两]{1,2}年")
+
+
 def _meta_value(doc: Document, field: str) -> str:
     value = getattr(doc, field, "")  # "" for a field no document records (抄送机关)
-    if value and field == "date":
+    if value and field in ("date", "effective_date", "valid_until"):
         y, m, d = value.split("-")
         return f"{int(y)}年{int(m)}月{int(d)}日"
     return value
@@ -1051,6 +1064,8 @@ def _answer_meta(
     if fields is None:
         asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
         fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
+        if {f for f, _l in fields} & {"effective_date", "valid_until"}:  # 哪天开始施行: not the 印发日期
+            fields = [(f, label) for f, label in fields if f != "date"]
     if not fields:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
@@ -1061,8 +1076,14 @@ def _answer_meta(
     if targets and not pool:  # the fields are the document's, whichever of its clauses was found
         first = index.corpus.clauses_of(targets[0].id)[0]
         pool = [_Candidate(Hit(first, 0.0, (), ()), 0, targets[0], "", 0.0)]
+    asked_fields = fields
     for cand in pool:
         doc = cand.doc
+        # a document that states no 施行日期 took effect when it was issued: its 印发日期 answers
+        fields = [
+            ("date", "印发日期") if f == "effective_date" and not doc.effective_date else (f, lb)
+            for f, lb in asked_fields
+        ]
         # “…根据国务院哪份文件制定的？文号是什么？” asks for the basis's 文号, not this one's
         asked = {f for f, _l in fields}
         cited = cited_as(index, doc) if asked & {"doc_number", "title"} and "basis" not in asked else None
@@ -1100,7 +1121,13 @@ def _answer_meta(
             if not shown:
                 parts.append(f"文件未写明{label}")
                 continue
-            cl = _stating_clause(index, doc, shown)
+            if field in _STATED_BY:  # 有效期至2026年12月5日 is counted from “…施行，有效期5年”
+                cl = next((c for c in index.corpus.clauses_of(doc.id) if _STATED_BY[field].search(c.text_sc)), None)
+                if field == "valid_until" and cl is not None and (term := _TERM_RE.search(cl.text_sc)):
+                    shown = f"{term.group(0)}，至{shown}"  # the term as stated, and its last day
+                cl = cl or _stating_clause(index, doc, shown)
+            else:
+                cl = _stating_clause(index, doc, shown)
             if cl is None:
                 continue
             n = _cite(citations, cl, shown)
@@ -1788,7 +1815,9 @@ def _prose_duty_re() -> re.Pattern:
     from qa.data import words
 
     suffixes = "|".join(map(re.escape, words("unit_suffixes")))
-    return re.compile(rf"(?:{suffixes})(?:等有关部门|等部门)?(?:应当|要|依法|按照职责|按职责分工)?(?:负责|牵头|主管|会同|承担|组织实施)")
+    return re.compile(
+        rf"(?:{suffixes})(?:等有关部门|等部门)?(?:应当|要|依法|按照职责|按职责分工)?(?:负责|牵头|主管|会同|承担|组织实施)"
+    )
 
 
 def _prose_duty(

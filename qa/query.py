@@ -157,9 +157,12 @@ COMPARE_RE = re.compile(
 # metadata questions ask about a document itself: a field word and a word naming the document
 META_FIELD_RE = re.compile(
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
-    r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度"
+    r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度|"
+    r"施行|生效|有效期"
 )
-_META_DOC_RE = re.compile(r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|" + DOC_NUMBER_RE.pattern)
+_META_DOC_RE = re.compile(
+    r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|条例|办法|规定|细则|措施|" + DOC_NUMBER_RE.pattern
+)
 
 # what kind of answer the question wants; the answer sentence must contain one
 ANSWER_TYPES = {

@@ -56,13 +56,14 @@ def test_questions_that_are_not_article_lookups_are_left_alone(laws):
 
 @pytest.fixture(scope="module")
 def regulation_library(index, tmp_path_factory):
-    """The seeds and 《工伤保险条例》, in a library of their own."""
+    """The seeds, 《工伤保险条例》 and 广州's 临时救助实施细则, in a library of their own."""
     from qa.index import load_index
     from qa.library import add_documents
     from tests.conftest_ui import private_library
 
     lib = private_library(index, tmp_path_factory.mktemp("reglib"))
-    add_documents([CORPUS / "31_gongshang_baoxian_tiaoli.txt"], lib.settings, encoder=index.encoder)
+    docs = [CORPUS / "31_gongshang_baoxian_tiaoli.txt", CORPUS / "33_guangzhou_linshi_jiuzhu.txt"]
+    add_documents(docs, lib.settings, encoder=index.encoder)
     return load_index(lib.settings, encoder=index.encoder)
 
 
@@ -81,3 +82,13 @@ def test_a_duty_a_regulation_states_in_prose_is_answered(regulation_library):
 
     a = answer("全国的工伤保险工作由哪个部门负责？", regulation_library)
     assert not a.refused and "社会保险行政部门" in a.text
+
+
+def test_when_a_regulation_takes_effect_and_how_long_it_holds(regulation_library):
+    """施行日期 and 有效期 as the text states them, cited to the clause that says so."""
+    from qa.answer import answer
+
+    a = answer("《工伤保险条例》从哪天开始施行？", regulation_library)
+    assert not a.refused and "2004年1月1日" in a.text and a.citations[0].clause.path.endswith("第六十七条")
+    a = answer("广州市临时救助实施细则的有效期是多久？", regulation_library)
+    assert not a.refused and "有效期5年" in a.text and a.citations[0].clause.path == "第十八条"
