@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from qa.data import synonyms
 from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
@@ -48,7 +49,10 @@ _NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:
 _MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|[一二两三四五六七八九十百千万亿]+元")
 _DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _ASKS_DAY_RE = re.compile(r"哪一?天|几月几[日号]|几号|什么日期|具体日期|哪一日")
-_TIME_RE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年")
+#: a time, absolute (2025年, 6月, 年底) or counted from an event (次月起, 自…之日起, …后30日内)
+_TIME_RE = re.compile(
+    r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年|次月|次年|当月|当年|之日起|之日|\d+\s*(?:日|天|个工作日)内"
+)
 _ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
 _ROLE_WORD_RE = re.compile(r"局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长")
@@ -222,6 +226,8 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     True
     >>> supports_asked_unit(analyse("提出了几项重点任务？"), "等5項重點任務"), supports_asked_unit(analyse("几项任务？"), "5个方面")
     (True, False)
+    >>> supports_asked_unit(analyse("受理后多少天内作出决定？"), "受理申请后，15日内作出准予贷款的决定")
+    True
     """
     m = _ASK_UNIT_RE.search(q.sc)
     if not m or counts_a_list(q.sc):
@@ -229,10 +235,13 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     unit = m.group("unit") or m.group("few")
     flags = re.IGNORECASE if unit.isascii() else 0
     s = match_form(context)  # 15分鐘 is 15分钟
-    figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + re.escape(unit), s, flags))
+    same = synonyms("unit_synonyms").get(unit, (unit,))  # 多少天 is answered by 30日
+    unit_re = "(?:" + "|".join(map(re.escape, same)) + ")"
+    figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + unit_re, s, flags))
     if not figures:
         return False
-    noun = _counted_noun(q.sc[m.end() :])
+    # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does
+    noun = "" if unit in ("天", "小时", "分钟", "年", "月", "周") else _counted_noun(q.sc[m.end() :])
     # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures
     return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
 

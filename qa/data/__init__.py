@@ -18,3 +18,19 @@ def words(name: str) -> tuple[str, ...]:
     lines = (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
     entries = dict.fromkeys(x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#"))
     return tuple(sorted(entries, key=len, reverse=True))
+
+
+@cache
+def synonyms(name: str) -> dict[str, tuple[str, ...]]:
+    """``qa/data/<name>.txt`` read as groups of words that mean the same (one group a line):
+    each word → every word of its group, longest first.
+
+    >>> synonyms("unit_synonyms")["天"][:2]
+    ('个工作日', '工作日')
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for line in (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        group = tuple(sorted(line.split(), key=len, reverse=True)) if not line.lstrip().startswith("#") else ()
+        for word in group:
+            out[word] = group
+    return out
