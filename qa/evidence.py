@@ -118,6 +118,8 @@ def supports_type(q: Query, sentence: str) -> bool:
     False
     >>> supports_type(analyse("实施意见是哪一天印发的？"), "于2023年4月12日正式印发。")
     True
+    >>> supports_type(analyse("转制后从什么时候起按企业办法参加社会保险？"), "转制后自企业登记注册的次月起按企业办法参加社会保险")
+    True
     """
     s = match_form(sentence)
     if q.wants == "money":  # an amount of money, not just any figure
