@@ -34,7 +34,8 @@ from qa.evidence import (
 from qa.index import Index
 from qa.ingest.clean import SALUTATION_RE
 from qa.ingest.duties import strip_duty_groups
-from qa.ingest.grammar import cn_number, cn_numeral
+from qa.ingest.metadata import CITED_WITH_NUMBER_RE, cites_untitled
+from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import cut_outside_parens, split_sentences
 from qa.normalize import detect_script, match_form, to_script
 from qa.places import doc_places, supports_places
@@ -782,15 +783,6 @@ _QUOTES_RE = re.compile(r"[“”\"'‘’「」『』\s]")
 
 
 @lru_cache(maxsize=4)
-def _clauses_by_doc(index: Index) -> dict[str, list[Clause]]:
-    """Each document's clauses in reading order, by id."""
-    out: dict[str, list[Clause]] = {}
-    for c in index.corpus.clauses:
-        out.setdefault(c.doc_id, []).append(c)
-    return out
-
-
-@lru_cache(maxsize=4)
 def _doc_texts(index: Index) -> dict[str, str]:
     """Each document's text in match form, quotes dropped (“一网统管” is 一网统管), by id."""
     return {d.id: bare(d.clean) for d in index.corpus.documents}
@@ -957,15 +949,14 @@ def _evidence_first(citations: list[Citation], hits: list[Hit]) -> list[Hit]:
     return [*used, *(h for h in hits if h.clause.id not in seen)]
 
 
-_CITED_DOC_RE = re.compile(r"《([^《》]{6,60})》[（(]([^（）()]{2,20}号)[）)]")
-
-
 @lru_cache(maxsize=4)
 def _numbered_citations(index: Index) -> tuple[tuple[str, str, Clause], ...]:
     """Every document the library cites with its 文号 (《…》（国发〔2022〕14号）): title, number and
     the citing clause, read once per index."""
     return tuple(
-        (m.group(1), m.group(2), c) for c in index.corpus.clauses for m in _CITED_DOC_RE.finditer(match_form(c.text))
+        (m.group(1), m.group(2), c)
+        for c in index.corpus.clauses
+        for m in CITED_WITH_NUMBER_RE.finditer(match_form(c.text))
     )
 
 
@@ -974,15 +965,10 @@ def cited_as(index: Index, doc: Document) -> tuple[str, str, Clause] | None:
     《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）, which the 浙江
     document itself (a page without its title block) never states. A document without a title
     is matched by its issuer, its kind and its year."""
-    year, issuer = doc.date[:4], match_form(doc.issuer)
     for title, number, c in _numbered_citations(index):
         if c.doc_id == doc.id:
             continue
-        if doc.title:
-            same = title == match_form(doc.title)
-        else:
-            same = bool(issuer) and title.startswith(issuer) and title.endswith(doc.kind) and year in number
-        if same:
+        if title == match_form(doc.title) if doc.title else cites_untitled(title, number, doc):
             return title, number, c
     return None
 
@@ -1656,7 +1642,7 @@ def _answer(
     limit = int(settings.max_answer_chars * (LIST_FACTOR if q.wants_list else 1))
 
     if asked_article(q.sc) and (
-        article := answer_article(list(index.corpus.documents), _clauses_by_doc(index), q.sc, script)
+        article := answer_article(list(index.corpus.documents), index.corpus.by_doc, q.sc, script)
     ):
         if not article[1]:  # “…第九十条”: the regulation has 67
             return _refusal(question, hits, started, article[0], rewritten)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.ingest.grammar import cn_number, cn_numeral
+from qa.ingest.numerals import cn_number, cn_numeral
 from qa.normalize import match_form, to_script
 from qa.schema import Citation, Clause, Document
 

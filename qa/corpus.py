@@ -78,8 +78,16 @@ class Corpus:
     def clause_at(self, doc_id: str, path: str) -> Clause | None:
         return next((c for c in self.clauses if c.doc_id == doc_id and c.path == path), None)
 
+    @cached_property
+    def by_doc(self) -> dict[str, list[Clause]]:
+        """Each document's clauses in reading order, by id."""
+        out: dict[str, list[Clause]] = {d.id: [] for d in self.documents}
+        for c in self.clauses:
+            out[c.doc_id].append(c)
+        return out
+
     def clauses_of(self, doc_id: str) -> list[Clause]:
-        return [c for c in self.clauses if c.doc_id == doc_id]
+        return list(self.by_doc.get(doc_id, ()))
 
     def is_heading_only(self, c: Clause) -> bool:
         """A container whose own text is only its heading (``二、全面提升…``): not worth indexing."""

@@ -173,7 +173,7 @@ def test_the_export_folder_goes_with_the_server(index, tmp_path):
     assert not folder.exists()
 
 
-def test_the_access_log_is_off_by_default_and_keeps_no_query_string():
+def test_the_access_log_is_off_by_default():
     from qa.cli import build_parser
     from qa.ui import serve
 

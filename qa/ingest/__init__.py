@@ -4,7 +4,7 @@ The steps, one module each: ``formats`` (txt/md/html/docx/pdf → text) · ``cle
 by shape, mojibake, pinyin glosses) · ``document`` (decoding, the Document record) ·
 ``metadata`` (title, 文号, issuer, dates, level, region, kind, read from the text) · ``grammar``
 (公文 and legislative structure → the clause tree) · ``duties`` (duty annotations → units by
-role) · ``sentences`` (a clause's sentences, for the answer stage).
+role) · ``numerals`` (Chinese numerals, by cn2an) · ``sentences`` (a clause's sentences, for the answer stage).
 """
 
 from qa.ingest.document import document_from_text, load_corpus, load_document, read_text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qa.data import words
 from qa.normalize import match_form
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -177,8 +178,6 @@ def is_document_element(line: str) -> bool:
     s = match_form(line).strip()
     if _ELEMENT_RE.search(s):
         return True
-    from qa.data import words
-
     signer = re.sub(r"[（(]?(?:代章|印章)[）)]?$", "", s)
     return (
         2 <= len(signer) <= 60
@@ -233,8 +232,6 @@ def doc_kind(title: str) -> str:
     >>> doc_kind("广州市公共租赁住房管理办法"), doc_kind("巴中市恩阳区进一步扎实稳住经济增长若干政策措施")
     ('办法', '措施')
     """
-    from qa.data import words
-
     t = _PERIOD_TAIL_RE.sub("", match_form(title).strip("《》 "))
     return next((k for k in words("doc_kinds") if t.endswith(k)), "")
 

@@ -18,7 +18,6 @@ Units are kept as published (original script).
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from qa.data import words
 from qa.normalize import match_form
@@ -58,11 +57,6 @@ _NOT_A_NAME_RE = re.compile(r"[由对在将把为的是从向按据如应]|以�
 _FIRST_LEADS_RE = re.compile(r"(?:排在|列)第一位的?(?:部门|单位|者)?为牵头")
 
 
-@cache
-def _suffixes() -> tuple[str, ...]:
-    return words("unit_suffixes")
-
-
 def is_unit_name(name: str) -> bool:
     """Does ``name`` read as the name of a body (ends with a unit suffix, no verb or particle)?
 
@@ -77,7 +71,7 @@ def is_unit_name(name: str) -> bool:
     return (
         2 <= len(s) <= 30
         and bool(re.fullmatch(r"[\u4e00-\u9fff]+", s))
-        and s.endswith(_suffixes())
+        and s.endswith(words("unit_suffixes"))
         and not _NOT_A_NAME_RE.search(s)
     )
 

@@ -23,11 +23,11 @@ from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_li
 from qa.ingest.document import line_spans
 from qa.ingest.duties import extract_duties, first_unit_leads
 from qa.ingest.metadata import BYLINE_RE
+from qa.ingest.numerals import cn_number, cn_numeral
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
 
 MAX_CLAUSE_CHARS = 500
-_CN = "一二三四五六七八九十"
 
 _NUM1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、")
 _NUM2_RE = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[）)]")
@@ -62,42 +62,6 @@ RANK = {
     "dec4": 3.5,
     "para": 4,
 }
-
-
-def cn_number(text: str) -> int:
-    """Value of a Chinese numeral (cn2an's reading; 0 when it is not one).
-
-    >>> [cn_number(x) for x in ("三", "十", "十二", "二十一", "一百三十二", "一百零五", "")]
-    [3, 10, 12, 21, 132, 105, 0]
-    """
-    if not text:
-        return 0
-    try:
-        return int(_cn2an()(text, "strict"))
-    except (ValueError, KeyError, TypeError):
-        return 0
-
-
-def _cn2an():
-    import cn2an
-
-    return cn2an.cn2an
-
-
-def cn_numeral(n: int) -> str:
-    """Inverse of :func:`cn_number`.
-
-    >>> [cn_numeral(x) for x in (3, 10, 12, 21)]
-    ['三', '十', '十二', '二十一']
-    """
-    if n <= 10:
-        return _CN[n - 1]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return (_CN[tens - 1] if tens > 1 else "") + "十" + (_CN[ones - 1] if ones else "")
-    import cn2an
-
-    return cn2an.an2cn(n)
 
 
 @dataclass

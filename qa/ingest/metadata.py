@@ -29,6 +29,7 @@ from functools import cache
 
 from qa.data import words
 from qa.ingest.clean import SALUTATION_RE, doc_kind, is_legislative_title, is_title_line
+from qa.ingest.numerals import cn_number
 from qa.normalize import match_form
 from qa.schema import Document
 
@@ -64,7 +65,6 @@ _VALID_YEARS_RE = re.compile(r"有效期(?:为)?([0-9一二三四五六七八九
 _VALID_UNTIL_RE = re.compile(r"(?:有效期至|执行期限[^。]{0,20}?至|有效期[^。]{0,20}?至)(\d{4}年\d{1,2}月\d{1,2}日)")
 _ITEM_START_RE = re.compile(r"^(?:\d{1,3}[.．、]|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 
 
 def _iso(y: str, m: str, d: str) -> str:
@@ -122,11 +122,13 @@ def _named_province(lines: list[str]) -> str:
 
 
 def _issuers_of_title(title: str) -> list[str]:
-    """``北京市住房和城乡建设委员会 北京市财政局关于印发…`` → the issuers before 关于."""
-    head = match_form(title).split("关于", 1)
-    if len(head) < 2 or not head[0].strip():
-        return []
-    return [x for x in re.split(r"[\s\u3000、，,]+", title.split("关于", 1)[0].split("關於", 1)[0].strip()) if x]
+    """``北京市住房和城乡建设委员会 北京市财政局关于印发…`` → the issuers before 关于 (關於).
+
+    >>> _issuers_of_title("北京市住房和城乡建设委员会 北京市财政局关于印发《…》的通知"), _issuers_of_title("关于印发…的通知")
+    (['北京市住房和城乡建设委员会', '北京市财政局'], [])
+    """
+    head = re.split("关于|關於", title, maxsplit=1)
+    return [x for x in re.split(r"[\s\u3000、，,]+", head[0]) if x] if len(head) == 2 else []
 
 
 def _date_line(line: str) -> re.Match | None:
@@ -140,7 +142,6 @@ def _date_line(line: str) -> re.Match | None:
         import cn2an
 
         s = cn2an.transform(s.replace("〇", "零"), "cn2an")
-        s = re.sub(r"^(\d)年", lambda m: m.group(0), s)
     return _DATE_RE.match(s)
 
 
@@ -152,15 +153,10 @@ def _signature(lines: list[str]) -> tuple[list[str], str]:
             continue
         above = lines[i - 1].strip() if i else ""
         s = _SIGNATURE_RE.sub("", match_form(above))
-        if above and len(s) <= 80 and not re.search(r"[。；：:]", s) and s.endswith(_unit_suffixes()):
+        if above and len(s) <= 80 and not re.search(r"[。；：:]", s) and s.endswith(words("unit_suffixes")):
             return [x for x in re.split(r"[\s\u3000]+", _SIGNATURE_RE.sub("", above)) if x], _iso(*m.groups())
         return [], _iso(*m.groups())
     return [], ""
-
-
-@cache
-def _unit_suffixes() -> tuple[str, ...]:
-    return words("unit_suffixes")
 
 
 def _decree(lines: list[str]) -> tuple[str, str]:
@@ -217,7 +213,7 @@ def _valid_until(lines: list[str], effective: str) -> str:
         if m := _VALID_UNTIL_RE.search(s):
             return _iso_of(m.group(1))
         if (m := _VALID_YEARS_RE.search(s)) and effective:
-            n = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS.get(m.group(1), 0)
+            n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
             start = date.fromisoformat(effective)
             try:
                 end = start.replace(year=start.year + n)
@@ -335,10 +331,15 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
     return meta
 
 
-#: ``《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）``: a title cited with its 文号
-_CITED_WITH_NUMBER_RE = re.compile(
-    r"《([^《》]{6,80})》[（(]([\u4e00-\u9fff]{1,8}[〔\[［（(]\d{4}[〕\]］）)]\d{1,4}号)[）)]"
-)
+#: a title cited with its 文号: ``《…实施意见》（浙政发〔2022〕20号）``
+CITED_WITH_NUMBER_RE = re.compile(r"《([^《》]{6,60})》[（(]([^（）()]{2,20}号)[）)]")
+
+
+def cites_untitled(title: str, number: str, doc: Document) -> bool:
+    """Is ``《title》（number）`` a citation of ``doc``, a document whose text has no title? Its
+    title starts with the document's issuer and ends with its kind, and its 文号 is of its year."""
+    issuer, year = match_form(doc.issuer), doc.date[:4]
+    return bool(issuer and doc.kind) and title.startswith(issuer) and title.endswith(doc.kind) and year in number
 
 
 def titles_from_citations(docs: list[Document]) -> list[Document]:
@@ -353,7 +354,7 @@ def titles_from_citations(docs: list[Document]) -> list[Document]:
     >>> [(d.title, d.title_from) for d in titles_from_citations([bare, plan])][0]
     ('浙江省人民政府关于深化数字政府建设的实施意见', 'cited by nb')
     """
-    cites = [(m.group(1), m.group(2), d.id) for d in docs for m in _CITED_WITH_NUMBER_RE.finditer(match_form(d.clean))]
+    cites = [(m.group(1), m.group(2), d.id) for d in docs for m in CITED_WITH_NUMBER_RE.finditer(match_form(d.clean))]
     out = []
     for d in docs:
         if d.title_from:  # found earlier: found again from the library as it is now (the citing one may be gone)
@@ -361,14 +362,6 @@ def titles_from_citations(docs: list[Document]) -> list[Document]:
         if d.title or not d.issuer or not d.kind:
             out.append(d)
             continue
-        issuer, year = match_form(d.issuer), d.date[:4]
-        found = next(
-            (
-                (title, by)
-                for title, number, by in cites
-                if by != d.id and title.startswith(issuer) and title.endswith(d.kind) and (not year or year in number)
-            ),
-            None,
-        )
+        found = next(((t, by) for t, number, by in cites if by != d.id and cites_untitled(t, number, d)), None)
         out.append(replace(d, title=found[0], title_from=f"cited by {found[1]}") if found else d)
     return out
