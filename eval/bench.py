@@ -78,9 +78,10 @@ def main() -> None:
 
     # --- material for synthetic corpora -----------------------------------------------------
     rows = index.rows
-    base_vecs = np.zeros((len(rows), index.dense.d), np.float32)
+    stored = index.dense.reconstruct_all()
+    base_vecs = np.zeros((len(rows), stored.shape[1]), np.float32)
     for vid, row in enumerate(index.vec_rows):
-        base_vecs[row] += index.dense.reconstruct(int(vid))
+        base_vecs[row] += stored[vid]
     base_vecs /= np.linalg.norm(base_vecs, axis=1, keepdims=True)
     sent_tokens = [[tokenize(s, index.user_words) for s in split_sentences(c.text_sc)] or [["∅"]] for c in rows]
     q_tokens = [tokenize(q, index.user_words) for q in questions]

@@ -1,9 +1,10 @@
-"""Build and load ``index/<name>/``: manifest, clauses, BM25 and FAISS, written atomically.
+"""Build and load ``index/<name>/``: manifest, clauses, BM25 and the vector store, written atomically.
 
 ``build`` writes into a temporary sibling folder and renames it over the old one only when
 everything is on disk, so an interrupted build leaves the previous index usable.  ``load``
 checks the manifest (format, encoder, corpus hash, file checksums): a mismatch is an error
-that says how to rebuild, never silently wrong results.
+that says how to rebuild, never silently wrong results.  The vectors go to the store
+``settings.vector_store`` names (FAISS in the folder, or a Milvus collection: :mod:`qa.vectors`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import vectors as vector_store
 from qa.corpus import PARSER_VERSION, Corpus, documents_hash
 from qa.encoders import Encoder, make_encoder
 from qa.errors import IndexStateError, InputError
@@ -28,6 +30,7 @@ from qa.normalize import match_form, to_simplified
 from qa.schema import Clause, Document
 from qa.settings import Settings
 from qa.tokens import TOKENIZER_ID, corpus_terms, tokenize
+from qa.vectors.faiss_store import make_faiss  # noqa: F401 (qa.index.make_faiss, as before the stores)
 
 FORMAT_VERSION = 2  # 2: generations, document lifecycle fields, history
 REBUILD_HINT = "rebuild it with `make index` (or `policyqa build --index {name}`)"
@@ -107,36 +110,6 @@ class EmbeddingCache:
         os.replace(tmp, self.path)
 
 
-def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
-    """A FAISS inner-product index for normalised vectors.
-
-    ``flat`` is exact (``IndexFlatIP``); ``hnsw`` is a graph index (``IndexHNSWFlat``, M=32);
-    ``ivf`` clusters into ~4·√n lists (``IndexIVFFlat``, trained on ≤100k vectors, 32 probed).
-    ``auto`` stays exact up to ``threshold`` vectors and uses HNSW above it.
-    """
-    import faiss
-
-    n, dim = vectors.shape
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if kind == "auto":
-        kind = "hnsw" if n > threshold else "flat"
-    if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 64
-        index.hnsw.efSearch = 128
-    elif kind == "ivf":
-        nlist = max(1, min(int(4 * np.sqrt(n)), n // 39 or 1))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        sample = vectors if n <= 100_000 else vectors[np.random.default_rng(0).choice(n, 100_000, replace=False)]
-        index.train(sample)
-        index.nprobe = min(32, nlist)
-    else:
-        index = faiss.IndexFlatIP(dim)
-    if n:
-        index.add(vectors)
-    return index
-
-
 def _generation_dirs(target: Path) -> list[Path]:
     return sorted(target.parent.glob(f".{target.name}.gen-*"))
 
@@ -158,16 +131,27 @@ def _swap_in(target: Path, generation: Path) -> None:
         old = target.with_name(f".{target.name}.legacy.{os.getpid()}")
         os.replace(target, old)
     os.replace(link, target)
-    if old is not None and old.resolve() != generation.resolve():
-        shutil.rmtree(old, ignore_errors=True)
+    if old is not None and old.resolve() != generation.resolve() and not vector_store.drop_later(old):
+        shutil.rmtree(old, ignore_errors=True)  # a Milvus generation stays until the next sweep
 
 
 def sweep_generations(target: Path) -> list[Path]:
-    """Remove generation folders left behind by interrupted builds (call under the library lock)."""
+    """Remove generation folders left behind by interrupted builds or superseded by a change,
+    with their vectors in the store (call under the library lock).
+
+    A folder whose store cannot be reached now is kept, so a later sweep drops its vectors.
+    """
     live = target.resolve() if target.is_symlink() else None
-    gone = [g for g in _generation_dirs(target) if g.resolve() != live]
-    for g in gone:
+    gone = []
+    for g in _generation_dirs(target):
+        if g.resolve() == live:
+            continue
+        try:
+            vector_store.drop(g)
+        except Exception:
+            continue
         shutil.rmtree(g, ignore_errors=True)
+        gone.append(g)
     return gone
 
 
@@ -186,17 +170,11 @@ def stored_vectors(index: Index) -> dict[str, np.ndarray]:
 
     An incremental update reuses them, so only new clauses are embedded even without the cache.
     """
-    import faiss
-
-    dense = index.dense
-    n = dense.ntotal
+    n = index.dense.ntotal
     if not n:
         return {}
-    try:
-        if isinstance(dense, faiss.IndexIVF):
-            dense.make_direct_map()
-        vecs = dense.reconstruct_n(0, n)
-    except RuntimeError:  # an index type that cannot give its vectors back: embed again
+    vecs = index.dense.reconstruct_all()
+    if vecs is None:  # a store that cannot give its vectors back: embed again
         return {}
     texts, _rows = passage_plan(index.corpus, index.rows, index.manifest.get("embed_form", "both"))
     if len(texts) != n:
@@ -225,7 +203,6 @@ def build_index(
     ``versions/`` (earlier texts of updated or removed documents) are carried over.
     """
     import bm25s
-    import faiss
 
     t0 = time.perf_counter()
     encoder = encoder or make_encoder(settings.encoder)
@@ -266,8 +243,9 @@ def build_index(
             cache.vectors.update({k: v for k, v in reuse.items() if k not in cache.vectors})
         vectors, embedded = cache.embed(encoder, texts, settings.progress)
         t_dense = time.perf_counter()
-        index = make_faiss(vectors, settings.dense_index, settings.hnsw_threshold)
-        faiss.write_index(index, str(tmp / "dense.faiss"))
+        store = vector_store.write(
+            settings.vector_store, tmp, vectors, index_kind=settings.dense_index, threshold=settings.hnsw_threshold
+        )
         np.save(tmp / "vec_rows.npy", np.asarray(vec_rows, dtype=np.int32))
         t_dense = time.perf_counter() - t_dense
 
@@ -276,8 +254,9 @@ def build_index(
             "parser": PARSER_VERSION,
             "encoder": {"id": encoder.id, "dim": int(encoder.dim), "spec": settings.encoder},
             "embed_form": settings.embed_form,
-            "dense_index": type(index).__name__,
+            "dense_index": store.get("type") or f"milvus:{store.get('index')}",
             "dense_index_setting": settings.dense_index,
+            "vector_store": store,
             "tokenizer": {"id": TOKENIZER_ID, "user_words": list(user_words)},
             "corpus_hash": corpus.hash,
             "seeds_hash": seeds_hash if seeds_hash is not None else corpus.hash,
@@ -298,7 +277,12 @@ def build_index(
         _fsync_tree(tmp)
         _swap_in(target, tmp)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            vector_store.drop(tmp)  # a half-written Milvus collection
+        except Exception:  # the store is unreachable: the folder stays for the next sweep
+            pass
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
 
@@ -461,7 +445,6 @@ def _load_generation(settings: Settings, encoder: Encoder | None, check_corpus: 
 
 def _read_generation(d: Path, settings: Settings, encoder: Encoder | None, check_corpus: bool, hint: str) -> Index:
     import bm25s
-    import faiss
 
     manifest = read_manifest(d, hint)
     verify_files(d, manifest, hint)
@@ -487,6 +470,9 @@ def _read_generation(d: Path, settings: Settings, encoder: Encoder | None, check
     by_id = corpus.clause_by_id
     rows = [by_id[i] for i in json.loads((d / "rows.json").read_text(encoding="utf-8"))]
     bm25 = bm25s.BM25.load(str(d / "bm25"))
-    dense = faiss.read_index(str(d / "dense.faiss"))
+    try:
+        dense = vector_store.open_store(d, vector_store.entry_of(manifest))
+    except IndexStateError as e:
+        raise IndexStateError(f"{e}: {hint}") from e
     vec_rows = np.load(d / "vec_rows.npy")
     return Index(d, manifest, corpus, rows, bm25, dense, vec_rows, settings, encoder)

@@ -1,4 +1,4 @@
-"""Sparse (BM25), dense (FAISS) and fused retrieval over an :class:`~qa.index.Index`.
+"""Sparse (BM25), dense (the vector store of :mod:`qa.vectors`) and fused retrieval over an :class:`~qa.index.Index`.
 
 Fusion is weighted reciprocal-rank fusion: scores of different retrievers are not
 comparable (BM25 is unbounded, e5 cosines bunch around .8), ranks are.

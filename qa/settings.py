@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import ConfigError
+from qa.vectors import store_kind
 
 GENERATORS = ("extractive", "llm", "openai", "transformers")
 RETRIEVERS = ("bm25", "dense", "hybrid")
@@ -30,6 +31,9 @@ class Settings:
     top_k: int = 10
     dense_index: str = "auto"  # "flat" | "hnsw" | "ivf" | "auto" (hnsw above hnsw_threshold vectors)
     hnsw_threshold: int = 50_000
+    # where a build writes the vectors: "faiss" (a file in the index), a Milvus Lite path ending
+    # in .db, or a Milvus server URL (http://host:19530); see qa/vectors and docs/SCALE.md
+    vector_store: str = "faiss"
     rerank: bool = False
     feedback: bool = True  # pseudo-relevance feedback in hybrid search (a second BM25 query)
     rescore: bool = True  # re-order the first fused hits by their coverage of the question's words
@@ -55,6 +59,10 @@ class Settings:
             raise ConfigError(f"embed_form must be simplified, original or both, not {self.embed_form!r}")
         if self.dense_index not in ("flat", "hnsw", "ivf", "auto"):
             raise ConfigError(f"dense_index must be flat, hnsw, ivf or auto, not {self.dense_index!r}")
+        try:
+            store_kind(self.vector_store)
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
         if self.rrf_k < 1 or self.top_k < 1:
             raise ConfigError("rrf_k and top_k must be positive")
 
@@ -77,6 +85,7 @@ _ENV = {
     "POLICYQA_CACHE": ("cache_dir", Path),
     "POLICYQA_ENCODER": ("encoder", str),
     "POLICYQA_RETRIEVER": ("retriever", str),
+    "POLICYQA_VECTOR_STORE": ("vector_store", str),
     "POLICYQA_GENERATOR": ("generator", str),
     "POLICYQA_RERANK": ("rerank", lambda v: v.lower() in ("1", "true", "yes")),
     "POLICYQA_FEEDBACK": ("feedback", lambda v: v.lower() not in ("0", "false", "no")),

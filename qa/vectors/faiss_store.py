@@ -1,0 +1,90 @@
+"""The default store: a FAISS index in the generation folder (``dense.faiss``), read whole at load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FILE = "dense.faiss"
+
+
+def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
+    """A FAISS inner-product index for normalised vectors.
+
+    ``flat`` is exact (``IndexFlatIP``); ``hnsw`` is a graph index (``IndexHNSWFlat``, M=32);
+    ``ivf`` clusters into ~4·√n lists (``IndexIVFFlat``, trained on ≤100k vectors, 32 probed).
+    ``auto`` stays exact up to ``threshold`` vectors and uses HNSW above it.
+    """
+    import faiss
+
+    n, dim = vectors.shape
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if kind == "auto":
+        kind = "hnsw" if n > threshold else "flat"
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 64
+        index.hnsw.efSearch = 128
+    elif kind == "ivf":
+        nlist = max(1, min(int(4 * np.sqrt(n)), n // 39 or 1))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        sample = vectors if n <= 100_000 else vectors[np.random.default_rng(0).choice(n, 100_000, replace=False)]
+        index.train(sample)
+        index.nprobe = min(32, nlist)
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if n:
+        index.add(vectors)
+    return index
+
+
+@dataclass(eq=False)
+class FaissStore:
+    """A FAISS index in memory; ``index`` is the ``faiss.Index`` itself."""
+
+    entry: dict
+    index: object
+
+    @property
+    def ntotal(self) -> int:
+        return int(self.index.ntotal)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def reconstruct_all(self) -> np.ndarray | None:
+        import faiss
+
+        n = self.ntotal
+        if not n:
+            return np.zeros((0, self.index.d), np.float32)
+        try:
+            if isinstance(self.index, faiss.IndexIVF):
+                self.index.make_direct_map()
+            return self.index.reconstruct_n(0, n)
+        except RuntimeError:  # an index type that cannot give its vectors back
+            return None
+
+
+def locate(setting: str, generation_dir: Path) -> dict:
+    return {"kind": "faiss", "file": FILE}
+
+
+def write(entry: dict, generation_dir: Path, vectors: np.ndarray, index_kind: str, threshold: int) -> dict:
+    import faiss
+
+    index = make_faiss(vectors, index_kind, threshold)
+    faiss.write_index(index, str(generation_dir / entry["file"]))
+    return {**entry, "type": type(index).__name__}
+
+
+def load(entry: dict, generation_dir: Path) -> FaissStore:
+    import faiss
+
+    return FaissStore(entry, faiss.read_index(str(generation_dir / entry.get("file", FILE))))
+
+
+def drop(entry: dict) -> None:
+    """Nothing to do: the file is removed with its generation folder."""
