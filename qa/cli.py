@@ -140,6 +140,8 @@ def _report(changes) -> int:
             else c.message
         )
         print(f"{what}: {c.doc_id} (v{c.version}) {c.title[:40]}  [{detail or f'{c.seconds} s'}]")
+        if c.reached:
+            print(f"  政策推送: its new clauses reached {c.reached} saved profile(s)")
     return 0 if any(c.action != "skip" for c in changes) else 1
 
 
@@ -239,10 +241,48 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_match(args) -> int:
+    from qa.match import match, to_record
+
+    fields = {"who": args.who, "region": args.region, "age": args.age, "identity": args.identity,
+              "industry": args.industry, "size": args.size}  # fmt: skip
+    index = _load(args)[1]
+    result = match(index, args.profile, fields, k=args.k, in_force_only=args.in_force)
+    if args.json:
+        _print_json(to_record(result))
+        return 0
+    p = result.profile
+    said = [p.who, p.region.name(), f"{p.age}岁" if p.age is not None else "", "、".join(p.identities)]
+    print("情况：" + " · ".join(x for x in said if x))
+    print(result.message)
+    for i, m in enumerate(result.matches, start=1):
+        c = m.clause
+        flag = (
+            ""
+            if m.valid["in_force"]
+            else f"  [{ {'expired': '已失效', 'not_yet': '尚未施行'}.get(m.valid['status'], m.valid['status']) }]"
+        )
+        print(
+            f"\n{i}. {c.title_path}  [{c.source_file} {c.char_start}:{c.own_end if c.own_end >= 0 else c.char_end}]{flag}"
+        )
+        print(f"   {c.text[:160]}")
+        if m.eligibility.benefits:
+            print("   待遇：" + "；".join(m.eligibility.benefits))
+        for text, status in m.conditions:
+            print(f"   [{status}] {text}")
+        print(f"   匹配原因：{m.why}")
+    return 0
+
+
 def cmd_eval(args) -> int:
+    settings = _settings(args)
+    if args.profiles:
+        from qa.match.score import run_profiles
+
+        print(run_profiles(settings, Path(args.profiles), reports_dir=Path(args.reports), k=args.k))
+        return 0
     from qa.runner import run_eval
 
-    settings = _settings(args)
     configs = args.compare.split(",") if args.compare else None
     report = run_eval(settings, Path(args.questions), output=Path(args.output) if args.output else None,
                       configs=configs, reports_dir=Path(args.reports), progress=not args.quiet)  # fmt: skip
@@ -316,8 +356,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--in-force", action="store_true", help="only documents in force today")
     sp.add_argument("--id", help="record id for --json")
     sp.add_argument("--json", action="store_true")
+    sp = add("match", cmd_match, "政策找人: the clauses that apply to a person's or a firm's situation")
+    sp.add_argument("profile", help="the situation in one's own words, e.g. 我是广州的特困人员，住院需要护工")
+    sp.add_argument("-k", type=int, default=10, help="at most this many matches (default 10)")
+    sp.add_argument("--who", choices=["个人", "企业", "社会组织"])
+    sp.add_argument("--region", help="city or province, e.g. 广州")
+    sp.add_argument("--age", type=int)
+    sp.add_argument("--identity", action="append", help="e.g. 特困人员, 退役军人 (repeatable)")
+    sp.add_argument("--industry")
+    sp.add_argument("--size", help="小微 / 中小 / 大型")
+    sp.add_argument("--in-force", action="store_true", help="leave out documents no longer in force")
+    sp.add_argument("--json", action="store_true")
     sp = add("eval", cmd_eval, "run a benchmark question set and write a report")
     sp.add_argument("--questions", default="eval/test.jsonl")
+    sp.add_argument("--profiles", help="a 政策找人 profile set (JSON Lines): hit@k, MRR, uncovered left empty")
+    sp.add_argument("-k", type=int, default=5, help="with --profiles: the k of hit@k (default 5)")
     sp.add_argument("--output", help="answer records (JSON Lines)")
     sp.add_argument("--reports", default="eval/reports")
     sp.add_argument("--generator", choices=GENERATORS)

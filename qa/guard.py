@@ -72,6 +72,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/library/{doc_id}"): STAFF,
     ("GET", "/api/clauses/{clause_id}"): PUBLIC,
     ("GET", "/api/health"): PUBLIC,
+    ("POST", "/api/match"): PUBLIC_JSON,
+    ("POST", "/api/subscriptions"): PUBLIC_JSON,
+    ("GET", "/api/subscriptions/{sub_id}/feed"): PUBLIC,
+    ("DELETE", "/api/subscriptions/{sub_id}"): PUBLIC,
+    ("GET", "/api/pushes"): STAFF,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     # the page and its assets
@@ -177,6 +182,11 @@ EVENTS: dict[str, str] = {
     "on_lib_remove": "staff",
     "on_log": "staff",
     "on_log_row": "staff",
+    "on_match": "public",
+    "on_subscribe": "public",
+    "on_feed": "public",
+    "on_unsubscribe": "public",
+    "on_pushes": "staff",
 }
 
 

@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from qa.corpus import PARSER_VERSION, Corpus, documents_hash
 from qa.encoders import Encoder
-from qa.errors import Busy, IndexStateError, InputError
+from qa.errors import Busy, IndexStateError, InputError, PolicyQAError
 from qa.index import (
     FORMAT_VERSION,
     Index,
@@ -47,6 +49,7 @@ from qa.ingest.metadata import titles_from_citations
 from qa.schema import Document
 from qa.settings import Settings
 
+log = logging.getLogger(__name__)
 STATUSES = ("in_force", "superseded", "expired")
 STATUS_LABELS = {"in_force": "现行有效", "superseded": "已被替代", "expired": "已废止"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -64,6 +67,7 @@ class Change:
     embedded: int = 0
     seconds: float = 0.0
     message: str = ""
+    reached: int = 0  # saved profiles (政策找人 subscriptions) its new clauses were pushed to
 
 
 def now() -> str:
@@ -201,6 +205,21 @@ def _commit(
     return json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8")), corpus
 
 
+def _push(settings: Settings, encoder: Encoder | None, new_clauses: dict[str, set[str]]) -> dict[str, int]:
+    """Push the new clauses to the saved profiles they match (政策推送); the change itself has
+    already been written, so a failing push is reported and does not undo it."""
+    from qa.match.subscriptions import any_saved, push
+
+    new_clauses = {d: ids for d, ids in new_clauses.items() if ids}
+    if not new_clauses or not any_saved(settings):
+        return {}
+    try:
+        return push(settings, load_index(settings, encoder=encoder, check_corpus=False), new_clauses)
+    except (OSError, sqlite3.Error, PolicyQAError) as e:
+        log.warning("the change is saved, but pushing it to saved profiles failed: %s", e)
+        return {}
+
+
 def _duplicate_of(doc: Document, index: Index) -> str:
     for d in index.corpus.documents:
         if d.sha256 == doc.sha256:
@@ -260,10 +279,22 @@ def add_documents(paths: list[str | Path], settings: Settings, encoder: Encoder 
         if not fresh:
             return changes
         manifest, corpus = _commit(settings, index, docs, fresh, events, encoder=encoder)
+        reached = _push(settings, encoder, {d: {c.id for c in corpus.clauses_of(d)} for d in fresh})
     seconds = time.perf_counter() - t0
     for d in fresh.values():
         n = len(corpus.clauses_of(d.id))
-        changes.append(Change("add", d.id, d.version, d.name, n, manifest["embedded_now"], round(seconds, 2)))
+        changes.append(
+            Change(
+                "add",
+                d.id,
+                d.version,
+                d.name,
+                n,
+                manifest["embedded_now"],
+                round(seconds, 2),
+                reached=reached.get(d.id, 0),
+            )
+        )
     return changes
 
 
@@ -286,10 +317,13 @@ def update_document(key: str, path: str | Path, settings: Settings, encoder: Enc
         docs = [new if d.id == old.id else d for d in index.corpus.documents]
         event = _event("update", new, previous_sha256=old.sha256, archived=_archive_name(old))
         manifest, corpus = _commit(settings, index, docs, {new.id: new}, [event], archive=[old], encoder=encoder)
+        known = {c.text for c in index.corpus.clauses_of(old.id)}
+        reached = _push(settings, encoder, {new.id: {c.id for c in corpus.clauses_of(new.id) if c.text not in known}})
     n = len(corpus.clauses_of(new.id))
     return Change(
-        "update", new.id, new.version, new.name, n, manifest["embedded_now"], round(time.perf_counter() - t0, 2)
-    )
+        "update", new.id, new.version, new.name, n, manifest["embedded_now"], round(time.perf_counter() - t0, 2),
+        reached=reached.get(new.id, 0),
+    )  # fmt: skip
 
 
 def remove_document(key: str, settings: Settings, encoder: Encoder | None = None) -> Change:

@@ -21,6 +21,45 @@ class Duties:
         return self.lead + self.responsible + self.cooperating
 
 
+@dataclass(frozen=True)
+class Condition:
+    """A condition a clause sets, as stated; ``kind`` says what it bounds (``age``, ``other``…)
+    and ``low``/``high`` the parsed bounds, inclusive, where the text gives numbers."""
+
+    text: str
+    kind: str = "other"
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who a clause grants something to, on what conditions, what, and when (read at index time)."""
+
+    who: tuple[str, ...] = ()  # 个人 | 企业 | 社会组织
+    targets: tuple[str, ...] = ()  # the groups named: 特困人员, 职工参保人员, 中小企业
+    conditions: tuple[Condition, ...] = ()
+    benefits: tuple[str, ...] = ()  # 每人每月1000元, 免交租金
+    periods: tuple[tuple[str, str], ...] = ()  # ISO dates (first, last) the clause states
+
+    def __bool__(self) -> bool:
+        return bool(self.benefits or self.conditions)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> Eligibility:
+        d = d or {}
+        return cls(
+            tuple(d.get("who", ())),
+            tuple(d.get("targets", ())),
+            tuple(Condition(**c) for c in d.get("conditions", ())),
+            tuple(d.get("benefits", ())),
+            tuple(tuple(p) for p in d.get("periods", ())),
+        )
+
+
 def page_of(pages: tuple[int, ...], offset: int) -> int | None:
     """1-based page holding character ``offset`` of a text whose pages start at ``pages``;
     ``None`` when there are no pages.
@@ -130,9 +169,11 @@ class Clause:
     duties: Duties = Duties()
     own_end: int = -1  # end of the clause's own lines in raw (before its children)
     page: int | None = None  # PDFs: the page the clause starts on
+    eligibility: Eligibility = Eligibility()  # what the clause grants, to whom (qa/ingest/eligibility.py)
 
     def to_json(self) -> dict:
         d = asdict(self)
+        d["eligibility"] = self.eligibility.to_json()
         d["duties"] = {
             "lead": list(self.duties.lead),
             "responsible": list(self.duties.responsible),
@@ -144,8 +185,10 @@ class Clause:
     def from_json(cls, d: dict) -> Clause:
         d = dict(d)
         du = d.pop("duties", {}) or {}
+        eligibility = Eligibility.from_json(d.pop("eligibility", None))
         return cls(
             **d,
+            eligibility=eligibility,
             duties=Duties(
                 tuple(du.get("lead", ())), tuple(du.get("responsible", ())), tuple(du.get("cooperating", ()))
             ),

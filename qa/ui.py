@@ -28,12 +28,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa import views
+from qa import views, web_match
 from qa.errors import AccessDenied, Busy, InputError, PolicyQAError
 from qa.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
 from qa.qlog import MAX_ID, QuestionLog
 from qa.retrieve import MAX_QUESTION_CHARS
 from qa.settings import Settings
+from qa.web_match import TAB_MATCH
 
 log = logging.getLogger("policyqa.ui")
 
@@ -271,6 +272,14 @@ class PolicyApp:
             ans = answer_with(question, index, settings, history=history or None, filters=filters, on_token=on_token)
         qid = self.log.record_answer(question.strip(), ans)
         return ans, qid
+
+    def match(self, text: str, fields: dict | None = None, k: int = 10, in_force_only: bool = False) -> dict:
+        """政策找人: the match record for a profile (see :func:`qa.match.to_record`)."""
+        from qa.match import match, to_record
+
+        index = self.index
+        with self._answer_lock:
+            return to_record(match(index, text, fields, k=k, in_force_only=in_force_only))
 
     def close(self) -> None:
         """Remove this server's export folder (called when the server shuts down)."""
@@ -632,7 +641,7 @@ def build_blocks(app: PolicyApp):
                 )
             tab = params.get("tab")
             # no deep link: leave the tab alone (the user may have switched while the page loaded)
-            known = tab in (TAB_CHAT, TAB_DUTIES, TAB_LIBRARY, TAB_LOG)
+            known = tab in (TAB_CHAT, TAB_MATCH, TAB_DUTIES, TAB_LIBRARY, TAB_LOG)
             return (
                 gr.Tabs(selected=tab) if known else gr.Tabs(),
                 gr.Dropdown(choices=choices, value=first),
@@ -714,6 +723,7 @@ def build_blocks(app: PolicyApp):
                             max_length=1000,
                         )
                     fb_status = gr.Markdown("", elem_id="feedback-status")
+            web_match.build_tab(gr, app, user_message)
             # 职责查询
             with gr.Tab("职责查询", id=TAB_DUTIES, elem_id="tab-duties"):
                 with gr.Row():
@@ -814,6 +824,7 @@ def build_blocks(app: PolicyApp):
                             wrap=True,
                             elem_id="unanswered",
                         )
+                web_match.build_pushes(gr, app, token, refresh, log_tab, user_message)
 
         chat_outputs = [chat, live, parts, history, last_qid, question, fb_status]
         question.submit(on_ask, [question, parts, history, generator], chat_outputs)
@@ -1079,6 +1090,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     )
     api.state.policyqa = app
     api.add_middleware(Guard, settings=settings)
+    api.include_router(web_match.router(app))
 
     @api.exception_handler(RequestValidationError)
     async def _invalid_request(_request: Request, exc: RequestValidationError):
@@ -1266,7 +1278,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         blocks,
         path="/",
         footer_links=[],
-        css=CSS,
+        css=CSS + web_match.CSS,
         theme=blocks.policyqa_theme,
         show_error=False,
         max_file_size=MAX_UPLOAD_BYTES,

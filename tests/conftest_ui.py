@@ -104,3 +104,20 @@ def start_server(index, log_db: Path, staff_token: str = "") -> Iterator[LiveSer
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+CORPUS_DOCS = Path(__file__).resolve().parent.parent / "eval" / "corpus" / "docs"
+#: Citizen-facing documents the 政策找人 tests add to the seeds (as `policyqa add` would).
+CITIZEN_DOCS = ("33_guangzhou_linshi_jiuzhu.txt", "35_guangzhou_changqi_huli_baoxian.txt",
+                "38_beijing_gongyou_chanquan_zhufang.txt")  # fmt: skip
+
+
+def citizen_library(index, folder: Path, names=CITIZEN_DOCS):
+    """A private library: the seeds plus citizen-facing corpus documents, added as staff add them."""
+    from qa.index import load_index
+    from qa.library import add_documents
+
+    lib = private_library(index, folder)
+    if names:
+        add_documents([CORPUS_DOCS / n for n in names], lib.settings, encoder=index.encoder)
+    return load_index(lib.settings, encoder=index.encoder)

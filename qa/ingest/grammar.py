@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.ingest.document import line_spans
 from qa.ingest.duties import extract_duties, first_unit_leads
+from qa.ingest.eligibility import read_eligibility
 from qa.ingest.metadata import BYLINE_RE
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.normalize import fullwidth_punct, match_form
@@ -339,6 +340,7 @@ def parse_clauses(doc: Document) -> list[Clause]:
                 duties=extract_duties(b.text, first_leads),
                 own_end=own_end,
                 page=doc.page_of(b.start),
+                eligibility=read_eligibility(b.text),
             )
             out.append(clause)
             visit(b.children, clause, path, [*crumbs, heading])

@@ -20,16 +20,13 @@ The elements are those of GB/T 9704-2012 (党政机关公文格式) and of legis
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import cache
 
 from qa.data import words
 from qa.ingest.clean import SALUTATION_RE, doc_kind, is_legislative_title, is_title_line
-from qa.ingest.numerals import cn_number
+from qa.ingest.numerals import cn_number, jionlp
 from qa.normalize import match_form
 from qa.schema import Document
 
@@ -223,12 +220,8 @@ def _valid_until(lines: list[str], effective: str) -> str:
     return ""
 
 
-@cache
 def _location_parser():
-    with contextlib.redirect_stdout(io.StringIO()):  # jionlp greets on import
-        import jionlp
-
-    return jionlp.parse_location
+    return jionlp().parse_location
 
 
 def place_of(text: str) -> tuple[str, str]:

@@ -1,6 +1,40 @@
-"""Chinese numerals ↔ integers, through cn2an (loaded on first use)."""
+"""Chinese numerals ↔ integers, through cn2an; jionlp's parsers of places, money and dates
+(both loaded on first use)."""
 
 from __future__ import annotations
+
+import contextlib
+import io
+import re
+import warnings
+from functools import cache
+
+
+@cache
+def jionlp():
+    """The jionlp module, imported once and quietly (it greets on stdout on import)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+
+    return jionlp
+
+
+def in_digits(text: str) -> str:
+    """``text`` with its Chinese numerals written in digits (cn2an), for parsing.
+
+    >>> in_digits("年满六十周岁，连续缴存十二个月")
+    '年满60周岁，连续缴存12个月'
+    """
+    if not re.search("[一二三四五六七八九十百千万两〇零]", text):
+        return text
+    import cn2an
+
+    with warnings.catch_warnings():  # cn2an warns of every numeral-like word it leaves alone (十四五)
+        warnings.simplefilter("ignore")
+        try:
+            return cn2an.transform(text, "cn2an")
+        except (ValueError, KeyError, IndexError):
+            return text
 
 
 def cn_number(text: str) -> int:

@@ -1,0 +1,77 @@
+"""Does a clause apply to a profile: its place, whom it is for, and each of its conditions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qa.gazetteer import Region, region_of
+from qa.match.profile import Profile, identity_groups
+from qa.schema import Condition, Document, Eligibility
+
+MET, NOT_MET, UNSTATED = "符合", "不符合", "未说明"
+OTHERS_RE = re.compile(r"子女|父母|配偶|家庭成员|老人|孩子|儿童|婴幼儿|未成年人|学生|供养|赡养|抚养")
+NO_HOME_RE = re.compile(r"无(?:自有)?住房|无房|未(?:拥有|购买)(?:过)?住房|没有住房|名下无")
+
+
+@lru_cache(maxsize=4096)
+def doc_region(region: str) -> Region:
+    return region_of(region) if region else Region()
+
+
+def place_applies(doc: Document, profile: Profile) -> bool:
+    """False when the document is for a place other than the profile's (a national one is for all).
+
+    >>> from qa.match.profile import read_profile
+    >>> d = Document("d", "d.txt", "", "", "", "", "北京市", "", "simplified", "", "", level="省")
+    >>> place_applies(d, read_profile("我住在广州")), place_applies(d, read_profile("我住在北京朝阳")), place_applies(d, read_profile("我退休了"))
+    (False, True, True)
+    >>> place_applies(d, read_profile("我是河北户口，在北京通州上班"))
+    True
+    """
+    if not profile.regions or doc.level == "国家":
+        return True
+    own = doc_region(doc.region)
+    return not own or any(r.within(own) for r in profile.regions)
+
+
+def who_applies(eligibility: Eligibility, text: str, profile: Profile) -> bool:
+    """False when every group the clause names is of another kind than the profile (a firm asking
+    of a benefit for individuals), unless the clause names one of the profile's identities (a
+    退役军人 who registered a company is still a 退役军人)."""
+    return not eligibility.who or profile.who in eligibility.who or identity_overlap(text, profile) > 0
+
+
+def condition_status(condition: Condition, profile: Profile) -> str:
+    """符合, 不符合 or 未说明 for one condition against what the profile states.
+
+    >>> from qa.match.profile import read_profile
+    >>> p = read_profile("我今年56岁，广州户口，是低保户")
+    >>> [condition_status(Condition("年满60周岁", "age", 60), p), condition_status(Condition("本市户籍", "residence"), p)]
+    ['不符合', '符合']
+    >>> condition_status(Condition("家庭成员均年满60周岁", "age", 60), p)
+    '未说明'
+    >>> condition_status(Condition("连续缴存12个月", "contribution"), p)
+    '未说明'
+    >>> condition_status(Condition("在本市无自有住房", "housing"), read_profile("我家在广州有一套房"))
+    '不符合'
+    """
+    if condition.kind == "housing" and profile.owns_home is not None and NO_HOME_RE.search(condition.text):
+        return NOT_MET if profile.owns_home else MET
+    if condition.kind == "age":
+        if profile.age is None or OTHERS_RE.search(condition.text):  # whose age: the profile's own only
+            return UNSTATED
+        low_ok = condition.low is None or profile.age >= condition.low
+        high_ok = condition.high is None or profile.age <= condition.high
+        return MET if low_ok and high_ok else NOT_MET
+    stated = set(profile.identities)
+    for group in identity_groups():
+        if group[0] in stated and any(w in condition.text for w in group):
+            return MET
+    return UNSTATED
+
+
+def identity_overlap(text: str, profile: Profile) -> int:
+    """How many of the profile's identities a clause's text names (in any of their words)."""
+    stated = set(profile.identities)
+    return sum(1 for g in identity_groups() if g[0] in stated and any(w in text for w in g))

@@ -1,0 +1,156 @@
+"""A person's or a firm's situation, read from their own words and the form's optional fields.
+
+Places come from jionlp's table of administrative divisions, numbers through cn2an, and the
+identities people describe themselves by from ``qa/data/identity_words.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+
+from qa.data import HERE
+from qa.errors import InputError
+from qa.gazetteer import Region, places_in
+from qa.ingest.numerals import in_digits
+from qa.normalize import match_form
+
+WHO = ("个人", "企业", "社会组织")
+MAX_PROFILE_CHARS = 2000
+FIELDS = ("who", "region", "age", "identity", "industry", "size")
+
+# A firm speaks of "our company", "my shop", a business it opened or registered.
+_FIRM_WORDS = "公司|企业|工厂|厂|店|车行|商行|门店|合作社|作坊|剧团|工作室|机构|农场"
+_FIRM_RE = re.compile(
+    rf"(?:我们|咱们|我的|我家|本|自己的|开了?|办了?|注册了?|经营)[^，。；,？?]{{0,12}}?(?:{_FIRM_WORDS})"
+    r"|个体户|个体工商户"
+)
+_WORKER_RE = re.compile(
+    rf"(?:在|去|进)[^，。；,？?]{{0,12}}?(?:{_FIRM_WORDS})[^，。；,？?]{{0,3}}(?:上班|干活|工作|打工)"
+)
+_ORG_RE = re.compile(r"(?:我们|我们的)[^，。；,]{0,6}?(?:社会组织|协会|基金会|民办非企业)")
+_OWNS_HOME_RE = re.compile(r"(?:有|买了|名下有)(?:一|两|三|1|2|3)?套(?:房|住房|自住房)?|有房|有自己的房")
+_NO_HOME_RE = re.compile(r"(?:没|无|没有)(?:自己的)?(?:房|住房)|租房")
+_AGE_RE = re.compile(r"(\d{1,3})\s*周?岁(?![多余])")
+
+
+@dataclass(frozen=True)
+class Profile:
+    text: str
+    who: str  # 个人 | 企业 | 社会组织
+    regions: tuple[Region, ...]  # every place it names: where one lives, works, comes from
+    age: int | None
+    identities: tuple[str, ...]  # the policy words of the identity groups it names (特困人员, 中小企业)
+    owns_home: bool | None = None  # what it says of owning a home, if anything
+    industry: str = ""
+    size: str = ""
+
+    @property
+    def region(self) -> Region:
+        return self.regions[0] if self.regions else Region()
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d.pop("regions")
+        d["region"] = self.region.name()
+        d["regions"] = [asdict(r) for r in self.regions]
+        return d
+
+
+@cache
+def identity_groups() -> tuple[tuple[str, ...], ...]:
+    """``qa/data/identity_words.txt``: groups of words for one identity, the policy's word first."""
+    lines = (HERE / "identity_words.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(dict.fromkeys(x.split())) for x in lines if x.strip() and not x.startswith("#"))
+
+
+def identities_in(text: str) -> tuple[str, ...]:
+    """The identities a text names, each as its policy word.
+
+    >>> identities_in("我是广州的特困供养人员，住院要请护工")
+    ('特困人员', '住院')
+    """
+    sc = match_form(text)
+    return tuple(g[0] for g in identity_groups() if any(w in sc for w in g))
+
+
+def who_of(text: str) -> str:
+    """个人, 企业 or 社会组织, by how the text speaks of itself.
+
+    >>> who_of("我在建筑公司干活，从脚手架上摔下来"), who_of("我在江西开了家二十来人的机械加工厂"), who_of("我们公司是高新技术企业")
+    ('个人', '企业', '企业')
+    >>> who_of("我们是县里一家小电影放映公司"), who_of("我在一家电子厂上班"), who_of("我在佛山开了家二手车行")
+    ('企业', '个人', '企业')
+    """
+    sc = match_form(text)
+    if _ORG_RE.search(sc):
+        return "社会组织"
+    return "企业" if _FIRM_RE.search(_WORKER_RE.sub("", sc)) else "个人"
+
+
+def age_of(text: str) -> int | None:
+    """An exact age the text states (``七十多`` is not one).
+
+    >>> age_of("我今年五十六岁了"), age_of("我和老伴都七十多岁了"), age_of("孩子3岁")
+    (56, None, 3)
+    """
+    if m := _AGE_RE.search(in_digits(match_form(text))):
+        return int(m.group(1))
+    return None
+
+
+def owns_home(text: str) -> bool | None:
+    """True or False when the text says whether the household owns a home, else None.
+
+    >>> owns_home("自己有一套100平的房子"), owns_home("我们一直租房，名下没房"), owns_home("我退休了")
+    (True, False, None)
+    """
+    sc = match_form(text)
+    if _NO_HOME_RE.search(sc):
+        return False
+    return True if _OWNS_HOME_RE.search(sc) else None
+
+
+def read_profile(text: str, fields: dict | None = None) -> Profile:
+    """A profile from free text and the optional fields (a field given wins over the text).
+
+    >>> p = read_profile("我45岁，博士，在广州注册了一家生物科技公司")
+    >>> p.who, p.region.city, p.age, p.identities
+    ('企业', '广州市', 45, ('人才',))
+    >>> read_profile("", {"who": "个人", "region": "上海", "age": 70}).region.province
+    '上海市'
+    """
+    fields = {k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())}
+    if unknown := set(fields) - set(FIELDS):
+        raise InputError(f"unknown profile fields: {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
+    text = (text or "").strip()[:MAX_PROFILE_CHARS]
+    identity = fields.get("identity") or ()
+    identity = [identity] if isinstance(identity, str) else list(identity)
+    extra = " ".join(str(fields.get(k, "")) for k in ("industry", "size"))
+    if not text and not fields:
+        raise InputError("describe the person or the firm: who, where, age, situation (我是…)")
+    who = fields.get("who") or who_of(text)
+    if who not in WHO:
+        raise InputError(f"who must be one of {', '.join(WHO)}, not {who!r}")
+    age = fields.get("age")
+    if age is not None:
+        try:
+            age = int(age)
+        except (TypeError, ValueError):
+            raise InputError(f"age must be a whole number, not {age!r}") from None
+        if not 0 <= age <= 150:
+            raise InputError(f"age must be between 0 and 150, not {age}")
+    else:
+        age = age_of(text)
+    regions = places_in(str(fields["region"])) if fields.get("region") else places_in(text)
+    return Profile(
+        text=text,
+        who=who,
+        regions=tuple(regions),
+        age=age,
+        owns_home=owns_home(text),
+        identities=tuple(dict.fromkeys([*identities_in(f"{text} {' '.join(identity)} {extra}"), *identity])),
+        industry=str(fields.get("industry", "")),
+        size=str(fields.get("size", "")),
+    )

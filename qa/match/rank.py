@@ -1,0 +1,131 @@
+"""政策找人: the clauses that grant a profile something, best first, and none when nothing applies.
+
+The steps: the profile's words (with the policy's words for the identities it names) search the
+index as a question would; each hit that grants something is checked against the profile (its
+document's place, whom it is for, each condition); those the profile contradicts are left out;
+the rest keep the search's order.  When the first hits are all left out, nothing applies.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from qa.corpus import Corpus
+from qa.index import Index
+from qa.match.judge import NOT_MET, condition_status, identity_overlap, place_applies, who_applies
+from qa.match.profile import Profile, read_profile
+from qa.retrieve import search
+from qa.schema import Clause, Document, Eligibility
+
+POOL = 30  # hits searched per profile
+#: When the first hits searched are all left out (another place, another kind of applicant, a
+#: condition not met), what follows them is what the search found next, not what applies: a
+#: profile whose first applicable hit was searched at this rank or later gets no matches.
+#: Chosen on the tuning profiles (any value from 3 to 23 separates them); on the held-out
+#: profiles it empties 6 of 11 uncovered lists and no covered one (eval/ABLATION.md).
+FIRST_APPLICABLE_WITHIN = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    clause: Clause
+    doc: Document
+    score: float
+    eligibility: Eligibility
+    conditions: tuple[tuple[str, str], ...]  # (text, 符合 | 不符合 | 未说明)
+    valid: dict
+    why: str
+    searched_rank: int = 0  # its place among the hits searched, before any was left out
+
+
+@dataclass(frozen=True)
+class Matches:
+    profile: Profile
+    matches: tuple[Match, ...]
+    message: str
+    latency_ms: float = 0.0
+    left_out: dict = field(default_factory=dict)  # reason → how many hits it removed
+
+
+def query_of(profile: Profile) -> str:
+    """What the profile searches with: its own words, the fields it gave, the identities' policy words."""
+    parts = [profile.text, profile.region.name() if not profile.text else "", profile.industry, profile.size]
+    return " ".join(p for p in [*parts, *profile.identities] if p)
+
+
+def candidates(index: Index, profile: Profile) -> list:
+    return search(index, query_of(profile), k=POOL)
+
+
+def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
+    """A clause's own facts, with the conditions its parent states for the list it belongs to."""
+    own = clause.eligibility
+    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
+    if parent is None or not parent.eligibility.conditions or not parent.text.rstrip().endswith(("：", ":")):
+        return own
+    merged = tuple(dict.fromkeys([*parent.eligibility.conditions, *own.conditions]))
+    return Eligibility(own.who or parent.eligibility.who, own.targets, merged, own.benefits, own.periods)
+
+
+def validity(doc: Document, on: str) -> dict:
+    """Whether the document is in force on ``on`` (ISO), with the dates it states."""
+    status = doc.effective_status(on)
+    if status == "in_force" and doc.valid_until and doc.valid_until < on:
+        status = "expired"
+    if status == "in_force" and doc.effective_date and doc.effective_date > on:
+        status = "not_yet"
+    return {
+        "status": status,
+        "in_force": status == "in_force",
+        "effective_date": doc.effective_date,
+        "valid_until": doc.valid_until,
+    }
+
+
+def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_force_only: bool = False) -> Matches:
+    """The clauses that apply to a profile (free text and optional fields), best first."""
+    started = time.perf_counter()
+    profile = read_profile(text, fields)
+    corpus = index.corpus
+    today = date.today().isoformat()
+    left_out: dict[str, int] = {}
+    found: list[Match] = []
+    for pos, hit in enumerate(candidates(index, profile)):
+        c = hit.clause
+        doc = corpus.doc_by_id[c.doc_id]
+        elig = eligibility_of(corpus, c)
+        statuses = tuple((cond.text, condition_status(cond, profile)) for cond in elig.conditions)
+        valid = validity(doc, today)
+        reason = (
+            "another place" if not place_applies(doc, profile)
+            else "for others" if not who_applies(elig, c.text_sc, profile)
+            else "a condition not met" if any(s == NOT_MET for _t, s in statuses)
+            else "not in force" if in_force_only and not valid["in_force"]
+            else ""
+        )  # fmt: skip
+        if reason:
+            left_out[reason] = left_out.get(reason, 0) + 1
+            continue
+        named = identity_overlap(c.text_sc + c.title_path, profile)
+        score = hit.score
+        found.append(Match(c, doc, score, elig, statuses, valid, _why(profile, elig, named, doc), pos))
+    kept = tuple(found[:k]) if found and found[0].searched_rank < FIRST_APPLICABLE_WITHIN else ()
+    message = (
+        f"{len(kept)} 条可能适用的条款"
+        if kept
+        else "没有找到适用于这一情况的政策条款：文件库中的文件没有为这一情况规定待遇或服务。"
+    )
+    return Matches(profile, kept, message, round((time.perf_counter() - started) * 1000, 1), left_out)
+
+
+def _why(profile: Profile, elig: Eligibility, named: int, doc: Document) -> str:
+    parts = []
+    if elig.targets:
+        parts.append("面向" + "、".join(elig.targets[:3]))
+    if named:
+        parts.append("与所述情况（" + "、".join(profile.identities[:3]) + "）相关")
+    if profile.region and doc.region:
+        parts.append(f"适用地区{doc.region}")
+    return "；".join(parts) or "条款内容与所述情况相关"
