@@ -1,0 +1,261 @@
+"""政策找人: eligibility facts, profiles, matching, the CLI, the API and subscriptions, on a real
+library (the seeds plus three citizen-facing corpus documents added as staff add them)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import run_cli
+from conftest_ui import CORPUS_DOCS, STAFF_TOKEN, citizen_library, start_server
+
+from qa.errors import InputError
+from qa.gazetteer import places_in
+from qa.ingest.eligibility import read_eligibility
+from qa.match import match, read_profile, to_record
+from qa.match.subscriptions import db_path, push_counts, subscribe, subscription, unsubscribe
+
+MATCH_KEYS = {"doc_id", "title", "clause_id", "path", "text", "source_file", "char_start", "char_end", "score",
+              "benefit", "conditions", "valid"}  # fmt: skip
+CARE_PROFILE = "我是广州的特困人员，一个人住，这次住院要请护工照顾，护工费有补助吗？"
+
+
+@pytest.fixture(scope="module")
+def library(index, tmp_path_factory):
+    return citizen_library(index, tmp_path_factory.mktemp("citizens"))
+
+
+# --- facts read at index time ---------------------------------------------------------------
+
+
+def test_eligibility_reads_amounts_ages_targets_and_periods():
+    e = read_eligibility(
+        "对年满六十周岁的本市户籍老年人，每人每月发放高龄津贴300元，申报时间为2024年1月1日至2024年12月31日。"
+    )
+    assert e.who == ("个人",) and "户籍老年人" in e.targets[0]
+    assert any("300元" in b for b in e.benefits)
+    age = next(c for c in e.conditions if c.kind == "age")
+    assert (age.low, age.high) == (60, None)
+    assert e.periods == (("2024-01-01", "2024-12-31"),)
+    firm = read_eligibility("对新认定的高新技术企业，给予一次性奖励20万元。")
+    assert firm.who == ("企业",) and any("20万元" in b for b in firm.benefits)
+    assert not read_eligibility("各地要加强组织领导，压实工作责任。")
+
+
+def test_every_clause_of_the_library_carries_its_facts(library):
+    doc = next(d for d in library.corpus.documents if d.source_file.endswith("33_guangzhou_linshi_jiuzhu.txt"))
+    clause = next(c for c in library.corpus.clauses_of(doc.id) if "240元/人/日" in c.text)
+    assert any("240元/人/日" in b for b in clause.eligibility.benefits)
+    assert "特困人员" in clause.eligibility.targets
+
+
+def test_places_come_from_the_divisions_table_not_a_hand_list():
+    # places no seed or corpus document names are found, with their province
+    assert [r.province for r in places_in("我在昆山上班")] == ["江苏省"]
+    assert places_in("我住在绵阳涪城")[0].city == "绵阳市"
+    assert places_in("在医保定点医院做了手术") == []
+
+
+def test_a_profile_is_read_from_words_and_fields():
+    p = read_profile("我们公司在苏州工业园区，是一家有30名员工的高新技术企业")
+    assert p.who == "企业" and p.region.city == "苏州市" and "高新技术企业" in p.identities
+    q = read_profile("我今年六十八岁，广州户口，自己有一套房", {"identity": ["退役军人"]})
+    assert (q.who, q.age, q.owns_home) == ("个人", 68, True) and "退役军人" in q.identities
+    with pytest.raises(InputError):
+        read_profile("  ")
+    with pytest.raises(InputError):
+        read_profile("我是退休职工", {"age": 400})
+    with pytest.raises(InputError):
+        read_profile("我是退休职工", {"who": "机关"})
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def test_a_profile_gets_the_clause_that_grants_it_with_an_exact_citation(library):
+    rec = to_record(match(library, CARE_PROFILE, k=5))
+    assert rec["matches"], rec["message"]
+    raw = {d.id: d.raw for d in library.corpus.documents}
+    for m in rec["matches"]:
+        assert m.keys() >= MATCH_KEYS
+        assert raw[m["doc_id"]][m["char_start"] : m["char_end"]].strip()  # a real span of the source
+        assert all(c["status"] in ("符合", "不符合", "未说明") for c in m["conditions"])
+        assert set(m["valid"]) >= {"status", "in_force", "effective_date", "valid_until"}
+    top = [m for m in rec["matches"] if "240元/人/日" in m["text"]]
+    assert top and "240元/人/日" in top[0]["benefit"]
+    assert rec["profile"]["region"] == "广州市"
+
+
+def test_a_condition_the_profile_fails_leaves_the_clause_out(library):
+    # 北京共有产权住房: a single applicant must be at least 30 (第九条)
+    young = to_record(match(library, "我25岁，单身，北京户口，名下没有房，想申请共有产权住房", k=10))
+    older = to_record(match(library, "我31岁，单身，北京户口，名下没有房，想申请共有产权住房", k=10))
+    rule = "年满30周岁"
+    assert any(rule in m["text"] for m in older["matches"])
+    assert not any(rule in m["text"] for m in young["matches"])
+    assert young["left_out"].get("a condition not met", 0) >= 1
+    met = next(m for m in older["matches"] if rule in m["text"])
+    assert any(c["status"] == "符合" and "30周岁" in c["text"] for c in met["conditions"])
+
+
+def test_a_firm_is_not_matched_to_relief_for_individuals(library):
+    rec = to_record(match(library, "我们公司在广州，今年经营困难，能申请临时救助吗？", k=10))
+    assert not any(m["source_file"].endswith("33_guangzhou_linshi_jiuzhu.txt") for m in rec["matches"])
+    assert rec["left_out"].get("for others", 0) > 0
+
+
+def test_another_places_rules_are_left_out_and_nothing_is_said_plainly(library):
+    for profile in ("我住在天津，家里老人突发重病花光了积蓄，能申请临时救助吗？", "我是上海人，想申请共有产权房"):
+        rec = to_record(match(library, profile, k=10))
+        assert rec["matches"] == [], (profile, [m["title"] for m in rec["matches"]])
+        assert "没有找到" in rec["message"]
+
+
+def test_an_expired_document_is_marked_and_can_be_left_out(library, monkeypatch):
+    from datetime import date, timedelta
+
+    import qa.match.rank as rank
+
+    doc = next(d for d in library.corpus.documents if d.source_file.endswith("33_guangzhou_linshi_jiuzhu.txt"))
+    assert doc.valid_until  # 有效期5年, read from the text
+
+    class DayAfter(date):
+        @classmethod
+        def today(cls):
+            return date.fromisoformat(doc.valid_until) + timedelta(days=1)
+
+    monkeypatch.setattr(rank, "date", DayAfter)
+    shown = to_record(match(library, CARE_PROFILE, k=10))
+    mine = [m for m in shown["matches"] if m["doc_id"] == doc.id]
+    assert mine and all(m["valid"]["status"] == "expired" and not m["valid"]["in_force"] for m in mine)
+    hidden = to_record(match(library, CARE_PROFILE, k=10, in_force_only=True))
+    assert not any(m["doc_id"] == doc.id for m in hidden["matches"])
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lib_env(monkeypatch, library):
+    monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(library.settings.index_root))
+    monkeypatch.setenv("POLICYQA_INDEX", library.settings.index_name)
+    monkeypatch.setenv("POLICYQA_PROGRESS", "0")
+
+
+def test_cli_match_prints_json_and_text(lib_env, capsys):
+    rc, out, _err = run_cli(capsys, "match", CARE_PROFILE, "--json", "-k", "3")
+    assert rc == 0
+    rec = json.loads(out)
+    assert rec.keys() >= {"profile", "matches", "message"} and 1 <= len(rec["matches"]) <= 3
+    rc, out, _err = run_cli(capsys, "match", CARE_PROFILE, "-k", "2")
+    assert rc == 0 and "待遇：" in out and "33_guangzhou_linshi_jiuzhu.txt" in out
+
+
+def test_cli_match_refuses_bad_input_with_a_message(lib_env, capsys):
+    rc, _out, err = run_cli(capsys, "match", "   ")
+    assert rc == 2 and "error:" in err and "Traceback" not in err
+    rc, _out, err = run_cli(capsys, "match", "我是退休职工", "--age", "400")
+    assert rc == 2 and "age" in err
+
+
+def test_eval_profiles_reports_hit_at_5_by_split(lib_env, capsys, tmp_path):
+    doc = (CORPUS_DOCS / "33_guangzhou_linshi_jiuzhu.txt").read_text(encoding="utf-8")
+    evidence = next(x for x in ("本市特困人员住院照料临时救助标准不超过240元/人/日",) if x in doc)
+    rows = [
+        {"id": "a", "profile": CARE_PROFILE, "covered": True, "split": "tune",
+         "gold": [{"source_file": "33_guangzhou_linshi_jiuzhu.txt", "evidence": evidence}]},
+        {"id": "b", "profile": "我是上海人，想申请共有产权房", "covered": False, "split": "heldout", "gold": []},
+    ]  # fmt: skip
+    path = tmp_path / "profiles.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    rc, out, _err = run_cli(capsys, "eval", "--profiles", str(path), "--reports", str(tmp_path / "rep"))
+    assert rc == 0
+    assert "| tune | 1 | 0 | 1.0 |" in out and "| heldout | 0 | 1 |" in out
+    assert list((tmp_path / "rep").glob("*.json"))
+    path.write_text("not json\n", encoding="utf-8")
+    rc, _out, err = run_cli(capsys, "eval", "--profiles", str(path))
+    assert rc == 2 and "not JSON" in err
+
+
+# --- the API and subscriptions ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(library, tmp_path_factory):
+    with start_server(library, tmp_path_factory.mktemp("matchlog") / "log.db", staff_token=STAFF_TOKEN) as live:
+        yield live
+
+
+def test_api_match_answers_the_record_and_4xx_on_bad_input(server):
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        r = c.post("/api/match", json={"profile": CARE_PROFILE, "k": 3})
+        assert r.status_code == 200, r.text
+        assert r.json().keys() >= {"profile", "matches", "message"} and len(r.json()["matches"]) <= 3
+        assert c.post("/api/match", json={"profile": ""}).status_code == 400
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "k": 0}).status_code == 422
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "age": "old"}).status_code == 422
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "nickname": "x"}).status_code == 422
+        assert c.get("/api/subscriptions/short/feed").status_code == 404
+        assert c.get("/api/pushes").status_code == 403
+
+
+def test_a_saved_profile_gets_the_new_clauses_of_an_added_document(index, tmp_path):
+    from qa.index import load_index
+    from qa.library import add_documents, update_document
+
+    lib = citizen_library(index, tmp_path / "lib", names=("33_guangzhou_linshi_jiuzhu.txt",))
+    st = lib.settings.with_(log_db=tmp_path / "log.db")
+    care = "我妈72岁，在广州交职工医保，卧床失能评了3级，住护理院长护险每天能报多少？"
+    sub = subscribe(st, care)
+    other = subscribe(st, "我是上海人，想申请共有产权房")
+    assert subscription(st, sub)["feed"] == []
+    # 长护险 arrives: the saved profile's feed gets its clauses; the other profile's does not
+    changes = add_documents([CORPUS_DOCS / "35_guangzhou_changqi_huli_baoxian.txt"], st, encoder=index.encoder)
+    assert changes[0].reached == 1
+    feed = subscription(st, sub)["feed"]
+    assert feed and all(m["source_file"].endswith("35_guangzhou_changqi_huli_baoxian.txt") for m in feed)
+    assert any("120元" in m["text"] for m in feed)
+    assert subscription(st, other)["feed"] == []
+    # staff see counts, never profiles
+    counts = push_counts(st)
+    assert counts[0]["reached"] == 1 and counts[0]["subscriptions"] == 2
+    assert "profile" not in json.dumps(counts)
+    # an update pushes only the clauses it changes
+    lib = load_index(st, encoder=index.encoder)
+    doc = next(d for d in lib.corpus.documents if d.source_file.endswith("35_guangzhou_changqi_huli_baoxian.txt"))
+    text = doc.raw.replace("每人每天120元", "每人每天130元")
+    new = tmp_path / "35_v2.txt"
+    new.write_text(text, encoding="utf-8")
+    before = len(subscription(st, sub)["feed"])
+    change = update_document(doc.id, new, st, encoder=index.encoder)
+    after = subscription(st, sub)["feed"]
+    assert change.reached == 1 and len(after) > before and any("130元" in m["text"] for m in after)
+    # deleting a subscription deletes its data
+    assert unsubscribe(st, sub) and not unsubscribe(st, sub)
+    with sqlite3.connect(db_path(st)) as con:
+        assert con.execute("SELECT COUNT(*) FROM feed WHERE sub_id = ?", (sub,)).fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM subscriptions WHERE id = ?", (sub,)).fetchone()[0] == 0
+    with pytest.raises(InputError):
+        subscription(st, sub)
+
+
+def test_subscription_api_round_trip(server):
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        r = c.post("/api/subscriptions", json={"profile": CARE_PROFILE})
+        assert r.status_code == 200
+        sub = r.json()["id"]
+        assert len(sub) >= 20
+        feed = c.get(f"/api/subscriptions/{sub}/feed").json()
+        assert feed["profile"] == CARE_PROFILE and feed["feed"] == []
+        pushes = c.get("/api/pushes", headers={"X-Staff-Token": STAFF_TOKEN})
+        assert pushes.status_code == 200 and "pushes" in pushes.json()
+        assert c.delete(f"/api/subscriptions/{sub}").json() == {"deleted": True}
+        assert c.get(f"/api/subscriptions/{sub}/feed").status_code == 404
+        assert c.delete(f"/api/subscriptions/{sub}").status_code == 404
+        assert c.post("/api/subscriptions", json={"profile": ""}).status_code == 400
