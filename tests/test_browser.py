@@ -18,6 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest_ui import (  # noqa: F401
+    CORPUS_DOCS,
     HZ_DOC,
     HZ_QUESTION,
     LATENCY_QUESTIONS,
@@ -25,6 +26,7 @@ from conftest_ui import (  # noqa: F401
     STAFF_TOKEN,
     UNANSWERABLE,
     ZJ_GOAL,
+    citizen_library,
     policy_index,
     private_library,
     start_server,
@@ -285,6 +287,74 @@ def test_staff_upload_makes_a_document_answerable(browser, policy_index, shots, 
         pg.get_by_text("版本记录").click()
         assert "状态变更" in pg.locator("#lib-history").inner_text()
         pg.screenshot(path=str(shots / "12_library_status.png"), full_page=True)
+        context.close()
+
+
+def test_match_tab_finds_clauses_and_the_feed_updates_after_a_staff_upload(
+    browser,
+    policy_index,  # noqa: F811
+    shots,
+    tmp_path_factory,
+):
+    """政策找人: a profile goes in, matches with citations come out; a saved profile's feed gets
+    the clauses of a document staff upload afterwards."""
+    lib = citizen_library(policy_index, tmp_path_factory.mktemp("matchlib"), names=("33_guangzhou_linshi_jiuzhu.txt",))
+    care = "我妈72岁，在广州交职工医保，卧床失能评了3级，住护理院长护险每天能报多少？"
+    with start_server(lib, tmp_path_factory.mktemp("matchlog") / "log.db", staff_token=STAFF_TOKEN) as live:
+        context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
+        pg = context.new_page()
+        pg.set_default_timeout(TIMEOUT)
+        pg.goto(live.url + "/?tab=match")
+        wait_loaded(pg)
+        # a profile the library covers: matches, each citing its clause
+        pg.locator("#match-profile textarea").fill(
+            "我是广州的特困人员，一个人住，这次住院要请护工照顾，护工费有补助吗？"
+        )
+        pg.click("#match-find")
+        pg.wait_for_selector("#match-results .match-card")
+        cards = pg.locator("#match-results .match-card")
+        assert "240元/人/日" in pg.locator("#match-results").inner_text()
+        first = cards.first
+        assert "33_guangzhou_linshi_jiuzhu.txt [" in first.locator(".cite").inner_text()
+        assert first.locator(".benefit").count() == 1
+        href = first.locator(".match-head a").get_attribute("href")
+        assert href.startswith("/?clause=")
+        pg.screenshot(path=str(shots / "13_match.png"), full_page=True)
+        # another city's rules do not apply: an empty list that says so
+        pg.locator("#match-profile textarea").fill("我住在天津，家里老人突发重病花光了积蓄，能申请临时救助吗？")
+        pg.click("#match-find")
+        pg.wait_for_function("document.querySelector('#match-results').innerText.includes('没有找到')")
+        assert pg.locator("#match-results .match-card").count() == 0
+        # save a profile, then staff upload 长护险: the feed shows its clauses
+        pg.locator("#match-profile textarea").fill(care)
+        pg.get_by_text("订阅新政策推送").click()
+        pg.click("#match-sub-save")
+        pg.wait_for_function("document.querySelector('#match-sub-msg').innerText.includes('已订阅')")
+        sub_id = pg.locator("#match-sub-id textarea, #match-sub-id input").first.input_value()
+        assert len(sub_id) >= 20
+        pg.click("#match-sub-feed")
+        pg.wait_for_function("document.querySelector('#match-feed').innerText.includes('暂无新推送')")
+
+        pg.click("#tab-library-button")
+        pg.get_by_text("管理文库（工作人员）").click()
+        pg.locator("#lib-files input[type=file]").set_input_files(
+            str(CORPUS_DOCS / "35_guangzhou_changqi_huli_baoxian.txt")
+        )
+        pg.locator("#lib-token input").fill(STAFF_TOKEN)
+        pg.click("#lib-add")
+        pg.wait_for_function("document.querySelector('#lib-msg').innerText.includes('新增')", timeout=120_000)
+
+        pg.click("#tab-match-button")
+        pg.click("#match-sub-feed")
+        pg.wait_for_selector("#match-feed .match-card")
+        assert "长期护理保险" in pg.locator("#match-feed").inner_text()
+        pg.screenshot(path=str(shots / "14_match_feed.png"), full_page=True)
+        # staff see how many profiles the document reached, and no profile
+        pg.click("#tab-log-button")
+        pg.locator("#staff-token input").fill(STAFF_TOKEN)
+        pg.locator("#staff-token input").press("Enter")
+        pg.wait_for_function("document.querySelector('#push-table').innerText.includes('1 / 1')")
+        assert "护理院" not in pg.locator("#push-table").inner_text()
         context.close()
 
 
