@@ -472,6 +472,8 @@ def _read_generation(d: Path, settings: Settings, encoder: Encoder | None, check
     bm25 = bm25s.BM25.load(str(d / "bm25"))
     try:
         dense = vector_store.open_store(d, vector_store.entry_of(manifest))
+    except vector_store.StoreUnavailable:
+        raise
     except IndexStateError as e:
         raise IndexStateError(f"{e}: {hint}") from e
     vec_rows = np.load(d / "vec_rows.npy")

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from qa import vectors as vector_store
-from qa.errors import ConfigError, IndexStateError
+from qa.errors import Busy, ConfigError, IndexStateError
 from qa.evaluate import read_questions
 from qa.index import build_index, load_index, stored_vectors
 from qa.library import add_documents, import_seeds, remove_document
@@ -196,6 +196,13 @@ def test_failed_build_leaves_the_previous_generation(library, index):
     assert after.dir == before.dir and len(search(after, "数据安全保障有哪些要求？", k=5)) == 5
 
 
+def test_missing_collection_is_an_error_with_the_rebuild_hint(library, index):
+    live = load_index(library, encoder=index.encoder, check_corpus=False).manifest["vector_store"]
+    milvus_store.client(live["uri"]).drop_collection(live["collection"])
+    with pytest.raises(IndexStateError, match=r"Milvus collection .* missing.*rebuild"):
+        load_index(library, encoder=index.encoder, check_corpus=False)
+
+
 def test_collection_of_a_crashed_build_is_swept(library, index):
     """A build killed mid-write leaves a folder with only its marker; the next change drops its collection."""
     uri = str(Path(library.vector_store).resolve())
@@ -231,7 +238,7 @@ def test_lite_file_held_by_another_process_is_a_clear_error(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "open"
-        with pytest.raises(IndexStateError, match="another process has this Milvus Lite file open"):
+        with pytest.raises(Busy, match=r"another process has the Milvus Lite file .* open"):
             milvus_store.client(str(db))
     finally:
         holder.stdin.close()

@@ -27,8 +27,14 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.errors import IndexStateError
+
 MARKER = "vector_store.json"
 LOCAL_SCHEMES = ("http://", "https://", "tcp://", "unix:")
+
+
+class StoreUnavailable(IndexStateError):
+    """The store cannot be reached or read now (a Milvus server down): rebuilding would not help."""
 
 
 class VectorStore(Protocol):

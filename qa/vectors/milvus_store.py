@@ -11,6 +11,7 @@ a new generation, hence a new collection, and the superseded one is dropped when
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexStateError
+from qa.errors import Busy, IndexStateError
+from qa.vectors import StoreUnavailable
 
 ID, VEC = "id", "vec"
 BATCH = 5_000  # rows per insert / query call (Milvus caps one query at 16,384)
@@ -48,18 +50,20 @@ def client(uri: str):
 
         if uri.endswith(".db"):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        lite_log = logging.getLogger("milvus_lite.server_manager")
+        quiet, lite_log.disabled = lite_log.disabled, True  # its traceback would repeat the error below
         try:
             c = MilvusClient(uri=uri)
         except Exception as e:
-            held = uri.endswith(".db") and _lite_locked(uri)
-            why = (
-                "another process has this Milvus Lite file open (Milvus Lite serves one process: "
-                "change the library through that process, e.g. the running server's staff panel, "
-                "or use a Milvus server)"
-                if held
-                else str(e)
-            )
-            raise IndexStateError(f"cannot open the vector store {uri}: {why}") from e
+            if uri.endswith(".db") and _lite_locked(uri):
+                raise Busy(
+                    f"another process has the Milvus Lite file {uri} open (Milvus Lite serves one process: "
+                    "change the library through that process, e.g. the running server's staff panel, "
+                    "or use a Milvus server)"
+                ) from e
+            raise StoreUnavailable(f"cannot open the vector store {uri}: {e}") from e
+        finally:
+            lite_log.disabled = quiet
         _clients[uri] = c
         return c
 
@@ -208,7 +212,7 @@ def load(entry: dict, generation_dir: Path) -> MilvusStore:
     except IndexStateError:
         raise
     except Exception as e:
-        raise IndexStateError(f"cannot read Milvus collection {name} at {entry['uri']}: {e}") from e
+        raise StoreUnavailable(f"cannot read Milvus collection {name} at {entry['uri']}: {e}") from e
     return MilvusStore(entry, c)
 
 
