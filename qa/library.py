@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from qa import vectors
 from qa.corpus import PARSER_VERSION, Corpus, documents_hash
 from qa.encoders import Encoder
 from qa.errors import Busy, IndexStateError, InputError, PolicyQAError
@@ -190,10 +191,11 @@ def _commit(
     extra = {_archive_name(d): d.raw for d in archive}
     build_index(
         corpus,
-        settings.with_(  # the library keeps the choices it was built with
+        settings.with_(  # the library keeps the choices it was built with, its vector store too
             encoder=index.manifest["encoder"]["spec"],
             embed_form=index.manifest.get("embed_form"),
             dense_index=index.manifest.get("dense_index_setting"),
+            vector_store=vectors.setting_of(index.manifest),
         ),
         encoder or index._encoder,
         reuse=stored_vectors(index),

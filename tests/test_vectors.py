@@ -184,6 +184,15 @@ def test_add_and_remove_on_milvus(library, index, tmp_path):
     assert removed.dense.ntotal == first.dense.ntotal
 
 
+def test_a_change_keeps_the_store_the_library_was_built_with(library, index, tmp_path):
+    hz = tmp_path / "杭州市公共数据开放实施意见.txt"
+    hz.write_text(HZ_TEXT, encoding="utf-8")
+    add_documents([hz], library.with_(vector_store="faiss"), encoder=index.encoder)  # POLICYQA_VECTOR_STORE unset
+    changed = load_index(library, encoder=index.encoder, check_corpus=False)
+    assert changed.manifest["vector_store"]["kind"] == "milvus"
+    assert isinstance(changed.dense, MilvusStore)
+
+
 def test_failed_build_leaves_the_previous_generation(library, index):
     uri = str(Path(library.vector_store).resolve())
     before = load_index(library, encoder=index.encoder, check_corpus=False)
