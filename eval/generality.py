@@ -84,7 +84,17 @@ def render_profiles(settings) -> str:
     from qa.match.score import read_profiles, score_profiles
 
     report = score_profiles(load_index(settings), read_profiles(PROFILES))
-    cols = ["covered", "uncovered", "hit@5", "hit@1", "mrr", "covered_empty", "uncovered_empty", "p50_ms"]
+    cols = [
+        "covered",
+        "uncovered",
+        "hit@5",
+        "hit@1",
+        "mrr",
+        "benefit_shown",
+        "covered_empty",
+        "uncovered_empty",
+        "p50_ms",
+    ]
     lines = ["", "## 政策找人: eval/profiles.jsonl in the 50-document library", "",
              "| split | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]  # fmt: skip
     for split, f in report["figures"].items():

@@ -176,7 +176,7 @@ def test_eval_profiles_reports_hit_at_5_by_split(lib_env, capsys, tmp_path):
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     rc, out, _err = run_cli(capsys, "eval", "--profiles", str(path), "--reports", str(tmp_path / "rep"))
     assert rc == 0
-    assert "| tune | 1 | 0 | 1.0 |" in out and "| heldout | 0 | 1 |" in out
+    assert "| tune | 1 | 0 | 1.0 |" in out and "| heldout | 0 | 1 |" in out and "benefit_shown" in out
     assert list((tmp_path / "rep").glob("*.json"))
     path.write_text("not json\n", encoding="utf-8")
     rc, _out, err = run_cli(capsys, "eval", "--profiles", str(path))

@@ -15,6 +15,7 @@ from pathlib import Path
 from qa.errors import InputError
 from qa.index import Index
 from qa.match.rank import match
+from qa.normalize import match_form
 from qa.settings import Settings
 
 DEPTH = 10  # matches asked for per profile (MRR is over these)
@@ -71,8 +72,10 @@ def score_profiles(index: Index, rows: list[dict], k: int = 5) -> dict:
         result = match(index, row["profile"], k=DEPTH)  # the words alone, as `policyqa match "…"` is asked
         records = [match_json(m) for m in result.matches]
         rank = first_hit(records, gold_spots(index, row)) if row["covered"] else None
+        shown = match_form(records[rank]["benefit"]) if rank is not None else ""
+        benefit = bool(shown) and any(match_form(b) in shown for b in row.get("benefit") or ())
         per.append({"id": row.get("id", ""), "split": row.get("split", "all"), "covered": bool(row["covered"]),
-                    "rank": rank, "matches": len(records), "latency_ms": result.latency_ms})  # fmt: skip
+                    "rank": rank, "benefit": benefit, "matches": len(records), "latency_ms": result.latency_ms})  # fmt: skip
     splits = sorted({p["split"] for p in per})
     figures = {s: _figures([p for p in per if p["split"] == s], k) for s in splits}
     figures["all"] = _figures(per, k)
@@ -89,6 +92,7 @@ def _figures(per: list[dict], k: int) -> dict:
         f"hit@{k}": share(sum(p["rank"] is not None and p["rank"] < k for p in covered), len(covered)),
         "hit@1": share(sum(p["rank"] == 0 for p in covered), len(covered)),
         "mrr": share(sum(1 / (p["rank"] + 1) for p in covered if p["rank"] is not None), len(covered)),
+        "benefit_shown": share(sum(p["benefit"] for p in covered), len(covered)),
         "covered_empty": share(sum(p["matches"] == 0 for p in covered), len(covered)),
         "uncovered_empty": share(sum(p["matches"] == 0 for p in uncovered), len(uncovered)),
         "p50_ms": round(statistics.median(p["latency_ms"] for p in per), 1) if per else None,
@@ -97,13 +101,15 @@ def _figures(per: list[dict], k: int) -> dict:
 
 def render(report: dict, path: Path, library: str) -> str:
     k = report["k"]
-    cols = ["covered", "uncovered", f"hit@{k}", "hit@1", "mrr", "covered_empty", "uncovered_empty", "p50_ms"]
+    cols = ["covered", "uncovered", f"hit@{k}", "hit@1", "mrr", "benefit_shown", "covered_empty", "uncovered_empty",
+            "p50_ms"]  # fmt: skip
     lines = [
         f"# 政策找人: {path.name} in library `{library}`",
         "",
         f"hit@{k}: a clause that applies is among the first {k} matches (gold evidence inside the cited span).",
         "uncovered_empty: share of profiles no document covers that get an empty list (higher is better);",
-        "covered_empty: share of covered profiles wrongly left with nothing (lower is better).",
+        "covered_empty: share of covered profiles wrongly left with nothing (lower is better);",
+        "benefit_shown: share of covered profiles whose gold benefit is in the benefit the hit match shows.",
         "",
         "| split | " + " | ".join(cols) + " |",
         "|---" * (len(cols) + 1) + "|",
