@@ -136,6 +136,7 @@ def test_an_expired_document_is_marked_and_can_be_left_out(library, monkeypatch)
     assert mine and all(m["valid"]["status"] == "expired" and not m["valid"]["in_force"] for m in mine)
     hidden = to_record(match(library, CARE_PROFILE, k=10, in_force_only=True))
     assert not any(m["doc_id"] == doc.id for m in hidden["matches"])
+    assert "已失效" in hidden["message"]
 
 
 # --- the command line -------------------------------------------------------------------------

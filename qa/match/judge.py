@@ -39,7 +39,7 @@ def who_applies(eligibility: Eligibility, text: str, profile: Profile) -> bool:
     """False when every group the clause names is of another kind than the profile (a firm asking
     of a benefit for individuals), unless the clause names one of the profile's identities (a
     退役军人 who registered a company is still a 退役军人)."""
-    return not eligibility.who or profile.who in eligibility.who or identity_overlap(text, profile) > 0
+    return not eligibility.who or profile.who in eligibility.who or bool(identities_named(text, profile))
 
 
 def condition_status(condition: Condition, profile: Profile) -> str:
@@ -71,7 +71,7 @@ def condition_status(condition: Condition, profile: Profile) -> str:
     return UNSTATED
 
 
-def identity_overlap(text: str, profile: Profile) -> int:
-    """How many of the profile's identities a clause's text names (in any of their words)."""
+def identities_named(text: str, profile: Profile) -> tuple[str, ...]:
+    """The profile's identities a clause's text names (in any of their words)."""
     stated = set(profile.identities)
-    return sum(1 for g in identity_groups() if g[0] in stated and any(w in text for w in g))
+    return tuple(g[0] for g in identity_groups() if g[0] in stated and any(w in text for w in g))

@@ -1,9 +1,9 @@
 """政策找人: the clauses that grant a profile something, best first, and none when nothing applies.
 
 The steps: the profile's words (with the policy's words for the identities it names) search the
-index as a question would; each hit that grants something is checked against the profile (its
-document's place, whom it is for, each condition); those the profile contradicts are left out;
-the rest keep the search's order.  When the first hits are all left out, nothing applies.
+index as a question would; each hit is checked against the profile (its document's place, whom
+it is for, each condition the clause or its list sets); those the profile contradicts are left
+out; the rest keep the search's order.  When the first hits are all left out, nothing applies.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 
 from qa.corpus import Corpus
 from qa.index import Index
-from qa.match.judge import NOT_MET, condition_status, identity_overlap, place_applies, who_applies
+from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
 from qa.retrieve import search
 from qa.schema import Clause, Document, Eligibility
@@ -56,6 +56,7 @@ def query_of(profile: Profile) -> str:
 
 
 def candidates(index: Index, profile: Profile) -> list:
+    """The hits a profile's words find, best first (hybrid search, as for a question)."""
     return search(index, query_of(profile), k=POOL)
 
 
@@ -102,30 +103,36 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
             "another place" if not place_applies(doc, profile)
             else "for others" if not who_applies(elig, c.text_sc, profile)
             else "a condition not met" if any(s == NOT_MET for _t, s in statuses)
-            else "not in force" if in_force_only and not valid["in_force"]
             else ""
         )  # fmt: skip
         if reason:
             left_out[reason] = left_out.get(reason, 0) + 1
             continue
-        named = identity_overlap(c.text_sc + c.title_path, profile)
-        score = hit.score
-        found.append(Match(c, doc, score, elig, statuses, valid, _why(profile, elig, named, doc), pos))
-    kept = tuple(found[:k]) if found and found[0].searched_rank < FIRST_APPLICABLE_WITHIN else ()
+        named = identities_named(c.text_sc + c.title_path, profile)
+        found.append(Match(c, doc, hit.score, elig, statuses, valid, _why(elig, named, doc, profile), pos))
+    if not found or found[0].searched_rank >= FIRST_APPLICABLE_WITHIN:
+        found = []
+    if in_force_only:  # a switch of the reader's, after relevance was judged on every document
+        left_out["not in force"] = sum(not m.valid["in_force"] for m in found)
+        found = [m for m in found if m.valid["in_force"]]
+    kept = tuple(found[:k])
     message = (
         f"{len(kept)} 条可能适用的条款"
         if kept
         else "没有找到适用于这一情况的政策条款：文件库中的文件没有为这一情况规定待遇或服务。"
     )
+    if left_out.get("not in force"):
+        message += f"（另有 {left_out['not in force']} 条出自已失效的文件，未列出）"
     return Matches(profile, kept, message, round((time.perf_counter() - started) * 1000, 1), left_out)
 
 
-def _why(profile: Profile, elig: Eligibility, named: int, doc: Document) -> str:
+def _why(elig: Eligibility, named: tuple[str, ...], doc: Document, profile: Profile) -> str:
+    """One line on why a clause matched: whom it is for, the identities it shares, its place."""
     parts = []
     if elig.targets:
         parts.append("面向" + "、".join(elig.targets[:3]))
     if named:
-        parts.append("与所述情况（" + "、".join(profile.identities[:3]) + "）相关")
+        parts.append("涉及所述情况：" + "、".join(named[:3]))
     if profile.region and doc.region:
         parts.append(f"适用地区{doc.region}")
     return "；".join(parts) or "条款内容与所述情况相关"
