@@ -117,7 +117,8 @@ def read_eligibility(text: str) -> Eligibility:
     sc = match_form(text)
     phrases = [p.strip() for p in _PHRASE_RE.findall(sc) if p.strip()]
     amounts = [p for p in phrases if states_amount(p)]
-    benefits = amounts + [p for p in phrases if p not in amounts and is_benefit(p)]
+    named = [p for p in phrases if p not in amounts and is_benefit(p)]
+    benefits = amounts + sorted(named, key=lambda p: not any(v in p for v in words("grant_verbs")))
     conditions = [read_condition(p) for p in phrases if p not in benefits and _is_condition(p)]
     if not benefits and not any(c.kind != "other" for c in conditions):
         return Eligibility()  # grants nothing and sets no condition that can be checked
