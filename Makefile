@@ -74,6 +74,7 @@ test: $(VENV)/.installed $(VENV)/.llm browser
 bench: index
 	$(PY) -m eval.bench
 	$(PY) -m eval.bench_library
+	$(PY) -m eval.bench_answers
 	$(PY) -m eval.load
 
 # 50 simulated users for 60 s against `policyqa serve` on 127.0.0.1 (report: eval/reports/load.md)

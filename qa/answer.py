@@ -566,8 +566,22 @@ def _unit_and_scope(index: Index, q: Query) -> tuple[str, list[str]]:
     return unit, scope
 
 
-def _scoped_documents(index: Index, scope: list[str]) -> list[Document]:
-    return [d for d in index.corpus.documents if not scope or all(p in doc_places(d) for p in scope)]
+def _scoped_documents(index: Index, scope: list[str] | tuple[str, ...]) -> list[Document]:
+    """The documents that speak for every place of ``scope`` (all of them for none), in library order."""
+    if not scope:
+        return list(index.corpus.documents)
+    first = _docs_by_place(index).get(scope[0], ())
+    return [d for d in first if all(p in doc_places(d) for p in scope[1:])]
+
+
+@lru_cache(maxsize=4)
+def _docs_by_place(index: Index) -> dict[str, tuple[Document, ...]]:
+    """The documents of each place (:func:`doc_places`), in library order, once per index."""
+    out: dict[str, list[Document]] = {}
+    for d in index.corpus.documents:
+        for p in doc_places(d):
+            out.setdefault(p, []).append(d)
+    return {p: tuple(ds) for p, ds in out.items()}
 
 
 def unit_unlisted(index: Index, q: Query) -> bool:
@@ -747,6 +761,17 @@ def _names_document(sc: str, doc: Document) -> bool:
     return any(m in sc for m in _doc_marks(doc))
 
 
+@lru_cache(maxsize=4)
+def _library_marks(index: Index) -> tuple[tuple[Document, tuple[str, ...]], ...]:
+    """Every document with its :func:`_doc_marks`, once per index."""
+    return tuple((d, tuple(_doc_marks(d))) for d in index.corpus.documents)
+
+
+def _named_documents(index: Index, sc: str) -> list[Document]:
+    """The documents a question names (:func:`_names_document`), in library order."""
+    return [d for d, marks in _library_marks(index) if any(m in sc for m in marks)]
+
+
 _META_WORDS_RE = re.compile(
     META_FIELD_RE.pattern
     + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的"
@@ -797,6 +822,19 @@ def _corpus_titles(index: Index) -> tuple[str, tuple[frozenset[str], ...]]:
         for d in index.corpus.documents
     )
     return text, words
+
+
+@lru_cache(maxsize=4)
+def _clause_texts(index: Index) -> str:
+    """Every clause's ``text_sc``, one a line, once per index (a place is named in it when it is
+    named in a clause)."""
+    return "\n".join(c.text_sc for c in index.corpus.clauses)
+
+
+@lru_cache(maxsize=4)
+def _corpus_text_lower(index: Index) -> str:
+    """All document text (:func:`_corpus_titles`) lower-cased, once per index."""
+    return _corpus_titles(index)[0].lower()
 
 
 def unknown_titles(index: Index, q: Query) -> list[str]:
@@ -854,7 +892,7 @@ def unknown_names(index: Index, q: Query, docs: list[Document] | None = None) ->
     if not names:
         return []
     texts = _doc_texts(index)
-    text = ("\n".join(texts[d.id] for d in docs) if docs is not None else _corpus_titles(index)[0]).lower()
+    text = "\n".join(texts[d.id] for d in docs).lower() if docs is not None else _corpus_text_lower(index)
     return [n for n in names if not says_name(n.lower(), text)]
 
 
@@ -904,7 +942,7 @@ def absent_topic(index: Index, q: Query) -> list[str]:
     from words that point at a document: “宁波方案的附件有什么？” asks about 附件, which the
     library never mentions, so whatever clause matches 方案 does not answer it."""
     toks = [t for t in content_tokens(index, q) if t not in _DOC_WORDS and not t.isdigit()]
-    text = _corpus_titles(index)[0].lower()
+    text = _corpus_text_lower(index)
     absent = [t for t in toks if t not in text and not any(a in text for a in COLLOQUIAL.get(t, ()))]
     return absent if toks and len(absent) == len(toks) else []
 
@@ -927,7 +965,7 @@ def owns_document(sc: str, place: str) -> bool:
 
 def _named_document(index: Index, q: Query) -> Document | None:
     """The one document a question names by its author, source or short title, if exactly one."""
-    named = [d for d in index.corpus.documents if _names_document(q.sc, d)]
+    named = _named_documents(index, q.sc)
     if len(named) != 1 or not set(q.places) <= doc_places(named[0]):
         return None  # none, several, or the question also asks about another place
     return named[0]
@@ -1034,11 +1072,7 @@ def asks_about_author(index: Index, q: Query) -> bool:
 
 def _kind_target(index: Index, q: Query) -> list[Document]:
     """The one document of the kind a question names (那篇评论文章, 河北的实施意见), if just one."""
-    docs = [
-        d
-        for d in index.corpus.documents
-        if any(w in q.sc for w in _kind_words(d.kind)) and set(q.places) <= doc_places(d)
-    ]
+    docs = [d for d in _scoped_documents(index, q.places) if any(w in q.sc for w in _kind_words(d.kind))]
     return docs if len(docs) == 1 else []
 
 
@@ -1055,7 +1089,7 @@ def _answer_meta(
     if not fields:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
-    targets = [d for d in index.corpus.documents if _names_document(q.sc, d)]
+    targets = _named_documents(index, q.sc)
     if not targets and not named:  # a quoted title is matched below: another file may cite its 文号
         targets = _kind_target(index, q)
     pool = [c for c in cands[:5] if not targets or c.doc in targets]
@@ -1177,7 +1211,7 @@ def _outline_target(index: Index, q: Query) -> Document | None:
         return named
     if kind := _kind_target(index, q):
         return kind[0]
-    owned = [d for d in index.corpus.documents if q.places and set(q.places) <= doc_places(d)]
+    owned = _scoped_documents(index, q.places) if q.places else []
     return owned[0] if len(owned) == 1 else None
 
 
@@ -1560,7 +1594,7 @@ def compare_sides(index: Index, q: Query) -> list[Side]:
         i = q.sc.find(place)
         if any(a <= i < b for a, b in spans):
             continue
-        docs = tuple(d.id for d in index.corpus.documents if place in doc_places(d))
+        docs = tuple(d.id for d in _docs_by_place(index).get(place, ()))
         found.append((i, Side(place, tuple(d for d in docs if d not in named) or docs, place)))
     return [s for _i, s in sorted(found, key=lambda x: x[0])]
 
@@ -1647,8 +1681,8 @@ def _answer(
         if not article[1]:  # “…第九十条”: the regulation has 67
             return _refusal(question, hits, started, article[0], rewritten)
         return _answer_record(question, article, hits, started, rewritten, "article", index, script)
-    unknown_places = [p for p in q.places if not any(p in doc_places(d) for d in index.corpus.documents)]
-    mentioned = [p for p in unknown_places if any(p in c.text_sc for c in index.corpus.clauses)]
+    unknown_places = [p for p in q.places if p not in _docs_by_place(index)]
+    mentioned = [p for p in unknown_places if p in _clause_texts(index)]
     if unknown_places and len(mentioned) < len(unknown_places):
         missing = "、".join(p for p in unknown_places if p not in mentioned)
         return _refusal(question, hits, started, f"现有文件不涉及{missing}", rewritten)

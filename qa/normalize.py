@@ -152,7 +152,20 @@ def squash_spaces(text: str) -> str:
 def match_form(text: str) -> str:
     """The canonical form used for lexical matching: Simplified, full-width punctuation, no spaces.
 
+    Texts up to a clause's length are cached: answers ask for the same titles, headings and
+    clause texts again and again (a whole document is converted when asked, not kept).
+
     >>> match_form("(責任單位:省公安廳)")
     '（责任单位：省公安厅）'
     """
+    return _match_form_cached(text) if len(text) <= _CACHED_CHARS else _match_form(text)
+
+
+_CACHED_CHARS = 2000
+
+
+def _match_form(text: str) -> str:
     return to_simplified(fullwidth_punct(squash_spaces(text)))
+
+
+_match_form_cached = lru_cache(maxsize=1 << 15)(_match_form)

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import weakref
 
 from qa.normalize import match_form
 from qa.query import Query, places_in
 from qa.schema import Clause, Document
 
+#: doc_places of every document seen, for as long as the document is loaded: a question asks
+#: it of every document of the library (a bounded cache thrashed at a few hundred documents)
+_DOC_PLACES: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakKeyDictionary()
 
-@lru_cache(maxsize=64)
+
 def doc_places(doc: Document) -> frozenset[str]:
     """The places a document speaks for: those in its region, title and issuer, or else the
-    places its text names at least three times."""
+    places its text names at least three times (computed once per loaded document)."""
+    try:
+        return _DOC_PLACES[doc]
+    except KeyError:
+        pass
+    found = _DOC_PLACES[doc] = _doc_places(doc)
+    return found
+
+
+def _doc_places(doc: Document) -> frozenset[str]:
     own = places_in(doc.region + doc.title + doc.issuer)
     if own:
         # a city document also speaks for its province only when it says so in its title
