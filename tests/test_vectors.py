@@ -117,9 +117,9 @@ def test_milvus_hnsw_recall(index, store_dir, tmp_path):
     gen.mkdir()
     entry = vector_store.write(str(store_dir / "vectors.db"), gen, vecs, index_kind="auto", threshold=100)
     try:
-        assert entry["index"] == "HNSW" and entry["search_params"] == {"ef": 128}
+        assert entry["index"] == "HNSW" and entry["search_params"] == {"ef": 256}
         described = milvus_store.client(entry["uri"]).describe_index(entry["collection"], "vec")
-        assert described["metric_type"] == "IP" and described["params"] == {"M": 32, "efConstruction": 64}
+        assert described["metric_type"] == "IP" and described["params"] == {"M": 32, "efConstruction": 128}
         assert json.loads((gen / vector_store.MARKER).read_text())["collection"] == entry["collection"]
         store = vector_store.open_store(gen, entry)
         queries = index.encoder.encode_queries(_questions(40))

@@ -21,6 +21,7 @@ import numpy as np
 
 from qa.errors import Busy, IndexStateError
 from qa.vectors import StoreUnavailable
+from qa.vectors.faiss_store import HNSW_EF, HNSW_EF_CONSTRUCTION, IVF_NPROBE
 
 ID, VEC = "id", "vec"
 BATCH = 5_000  # rows per insert / query call (Milvus caps one query at 16,384)
@@ -108,18 +109,21 @@ def index_plan(n: int, kind: str, threshold: int) -> tuple[str, dict, dict]:
     >>> index_plan(1_000, "auto", 50_000)
     ('FLAT', {}, {})
     >>> index_plan(80_000, "auto", 50_000)
-    ('HNSW', {'M': 32, 'efConstruction': 64}, {'ef': 128})
+    ('HNSW', {'M': 32, 'efConstruction': 128}, {'ef': 256})
     >>> index_plan(10_000, "ivf", 0)
-    ('IVF_FLAT', {'nlist': 256}, {'nprobe': 32})
+    ('IVF_FLAT', {'nlist': 256}, {'nprobe': 96})
     """
     if kind == "auto":
         kind = "hnsw" if n > threshold else "flat"
     if kind == "hnsw":
-        return "HNSW", {"M": 32, "efConstruction": 64}, {"ef": 128}
+        return "HNSW", {"M": 32, "efConstruction": HNSW_EF_CONSTRUCTION}, {"ef": HNSW_EF}
     if kind == "ivf":
         nlist = max(1, min(int(4 * np.sqrt(n)), n // 39 or 1))
-        return "IVF_FLAT", {"nlist": nlist}, {"nprobe": min(32, nlist)}
+        return "IVF_FLAT", {"nlist": nlist}, {"nprobe": min(IVF_NPROBE, nlist)}
     return "FLAT", {}, {}
+
+
+_LITE_SEARCH = threading.Lock()
 
 
 @dataclass(eq=False)
@@ -139,13 +143,16 @@ class MilvusStore:
         ids = np.full((nq, k), -1, np.int64)
         if not nq or not k:
             return scores, ids
-        result = self.client.search(
-            self.entry["collection"],
-            data=[np.asarray(q, np.float32) for q in queries],
-            limit=k,
-            search_params={"metric_type": "IP", "params": self.entry.get("search_params", {})},
-            output_fields=[ID],
-        )
+        # Milvus Lite runs in this process's shadow (one local server, not checked for concurrent
+        # searches): one search at a time; a Milvus server takes concurrent searches
+        with _LITE_SEARCH if self.entry["uri"].endswith(".db") else contextlib.nullcontext():
+            result = self.client.search(
+                self.entry["collection"],
+                data=[np.asarray(q, np.float32) for q in queries],
+                limit=k,
+                search_params={"metric_type": "IP", "params": self.entry.get("search_params", {})},
+                output_fields=[ID],
+            )
         for qi, hits in enumerate(result):
             for j, hit in enumerate(list(hits)[:k]):
                 ids[qi, j] = int(hit["id"])
