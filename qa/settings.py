@@ -29,7 +29,8 @@ class Settings:
     w_sparse: float = 1.0
     w_dense: float = 1.0
     top_k: int = 10
-    dense_index: str = "auto"  # "flat" | "hnsw" | "ivf" | "auto" (hnsw above hnsw_threshold vectors)
+    # "flat" | "hnsw" | "ivf" | "auto" (hnsw above hnsw_threshold vectors, FAISS ivf above 500k)
+    dense_index: str = "auto"
     hnsw_threshold: int = 50_000
     # where a build writes the vectors: "faiss" (a file in the index), a Milvus Lite path ending
     # in .db, or a Milvus server URL (http://host:19530); see qa/vectors and docs/SCALE.md

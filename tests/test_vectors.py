@@ -252,3 +252,13 @@ def test_lite_file_held_by_another_process_is_a_clear_error(tmp_path):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def test_auto_builds_ivf_past_the_size_where_hnsw_fell_short(monkeypatch):
+    from qa.vectors import faiss_store
+
+    vecs = np.random.default_rng(0).standard_normal((2_000, 8)).astype("float32")
+    assert type(faiss_store.make_faiss(vecs, "auto", 100)).__name__ == "IndexHNSWFlat"
+    monkeypatch.setattr(faiss_store, "IVF_ABOVE", 1_000)
+    assert type(faiss_store.make_faiss(vecs, "auto", 100)).__name__ == "IndexIVFFlat"
+    assert type(faiss_store.make_faiss(vecs, "auto", 5_000)).__name__ == "IndexFlatIP"

@@ -12,6 +12,9 @@ FILE = "dense.faiss"
 HNSW_EF_CONSTRUCTION = 128
 HNSW_EF = 256
 IVF_NPROBE = 96
+#: Above this many vectors ``auto`` builds IVF: at 1M clauses HNSW (M=32, efSearch 512) reached
+#: recall@10 0.916 and IVF (nprobe 96) 0.956 at p95 5.6 ms (eval/reports/2026-12-05-bench.md).
+IVF_ABOVE = 500_000
 
 
 def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
@@ -21,14 +24,15 @@ def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
     efConstruction=128, efSearch=HNSW_EF); ``ivf`` clusters into ~4·√n lists (``IndexIVFFlat``,
     trained on ≤100k vectors, IVF_NPROBE probed).  The search parameters are the smallest that
     reached recall@10 ≥ 0.95 against exact search in ``make bench`` (docs/SCALE.md).
-    ``auto`` stays exact up to ``threshold`` vectors and uses HNSW above it.
+    ``auto`` stays exact up to ``threshold`` vectors, uses HNSW above it and IVF above
+    :data:`IVF_ABOVE` (where HNSW fell short of recall 0.95 in ``make bench``).
     """
     import faiss
 
     n, dim = vectors.shape
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if kind == "auto":
-        kind = "hnsw" if n > threshold else "flat"
+        kind = "flat" if n <= threshold else "ivf" if n > IVF_ABOVE else "hnsw"
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
