@@ -304,8 +304,9 @@ def test_match_tab_finds_clauses_and_the_feed_updates_after_a_staff_upload(
         context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
         pg = context.new_page()
         pg.set_default_timeout(TIMEOUT)
-        pg.goto(live.url + "/?tab=match")
-        wait_loaded(pg)
+        pg.goto(live.url + "/")
+        wait_loaded(pg)  # waits for the chat tab to show: open 政策找人 after it, not by ?tab= (a race)
+        pg.click("#tab-match-button")
         # a profile the library covers: matches, each citing its clause
         pg.locator("#match-profile textarea").fill(
             "我是广州的特困人员，一个人住，这次住院要请护工照顾，护工费有补助吗？"
@@ -353,6 +354,7 @@ def test_match_tab_finds_clauses_and_the_feed_updates_after_a_staff_upload(
         pg.click("#tab-log-button")
         pg.locator("#staff-token input").fill(STAFF_TOKEN)
         pg.locator("#staff-token input").press("Enter")
+        pg.click("#refresh-log")  # after the tab's own select event (empty token) has been answered
         pg.wait_for_function("document.querySelector('#push-table').innerText.includes('1 / 1')")
         assert "护理院" not in pg.locator("#push-table").inner_text()
         context.close()

@@ -341,11 +341,11 @@ def titles_from_citations(docs: list[Document]) -> list[Document]:
     whose 文号 is of its year — and records where the title came from (``title_from``).
 
     >>> from qa.schema import Document
-    >>> bare = Document("zj", "zj.txt", "", "浙江省人民政府", "", "2022-07-30", "浙江省", "实施意见", "simplified", "", "")
-    >>> plan = Document("nb", "nb.txt", "宁波方案", "", "", "", "", "方案", "simplified", "",
-    ...                 "贯彻落实《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）精神")
+    >>> bare = Document("jx", "jx.txt", "", "江西省人民政府", "", "2023-03-01", "江西省", "实施意见", "simplified", "", "")
+    >>> plan = Document("nc", "nc.txt", "南昌方案", "", "", "", "", "方案", "simplified", "",
+    ...                 "贯彻落实《江西省人民政府关于推进养老服务发展的实施意见》（赣府发〔2023〕5号）精神")
     >>> [(d.title, d.title_from) for d in titles_from_citations([bare, plan])][0]
-    ('浙江省人民政府关于深化数字政府建设的实施意见', 'cited by nb')
+    ('江西省人民政府关于推进养老服务发展的实施意见', 'cited by nc')
     """
     cites = [(m.group(1), m.group(2), d.id) for d in docs for m in CITED_WITH_NUMBER_RE.finditer(match_form(d.clean))]
     out = []

@@ -6,24 +6,17 @@ leave out what the profile contradicts, order) · ``subscriptions`` (saved profi
 feeds).  The facts matched on are read at index time by :mod:`qa.ingest.eligibility`.
 """
 
+from qa.answer import clause_json
 from qa.match.profile import Profile, read_profile
 from qa.match.rank import Match, Matches, match
 
 
 def match_json(m: Match) -> dict:
-    """One match as the contract shows it: the clause cited exactly as an answer cites it."""
-    c = m.clause
+    """One match as the contract shows it: the clause cited exactly as an answer cites it
+    (:func:`qa.answer.clause_json`), with what the match adds."""
     return {
-        "doc_id": c.doc_id,
+        **clause_json(m.clause),
         "title": m.doc.name,
-        "clause_id": c.id,
-        "path": c.path,
-        "title_path": c.title_path,
-        "text": c.text,
-        "source_file": c.source_file,
-        "char_start": c.char_start,
-        "char_end": c.own_end if c.own_end >= 0 else c.char_end,
-        **({"page": c.page} if c.page else {}),
         "score": round(m.score, 6),
         "benefit": "；".join(m.eligibility.benefits),
         "conditions": [{"text": t, "status": s} for t, s in m.conditions],
