@@ -56,7 +56,7 @@ _TIME_RE = re.compile(
 _ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
 _ROLE_WORD_RE = re.compile(r"局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长")
-# a named institution (浙江大学, 之江实验室), not the generic 高校 / 科研院所 / 成立联合实验室
+# a named institution (四川大学, 天府实验室), not the generic 高校 / 科研院所 / 成立联合实验室
 _INSTITUTION_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院|医院|研究院|研究所|实验室)")
 _LEAD_VERB_RE = re.compile(r"^(?:依托|成立|建设|建立|组建|设立|推动|支持|联合|加强|打造|培育|与|和|及|由|在)+")
 _GENERIC_NAME_RE = re.compile(r"^(?:高等|知名|重点|省内|国内|相关|有关|专业|科研|研究|高校|企业|省|市|县)+$")
@@ -129,7 +129,7 @@ def supports_type(q: Query, sentence: str) -> bool:
     if q.wants == "time":  # 哪一天 needs a day (4月12日), 哪一年 a year
         return bool((_DAY_RE if _ASKS_DAY_RE.search(q.sc) else _TIME_RE).search(s))
     if q.wants == "place":  # a place other than the one the question is already about
-        s = strip_duty_groups(s)  # a unit name like 宁波高新区管委会 is not a location
+        s = strip_duty_groups(s)  # a unit name like 南昌高新区管委会 is not a location
         return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))
     if q.wants == "company":
         return bool(_COMPANY_RE.search(s))

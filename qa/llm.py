@@ -1047,7 +1047,7 @@ def _bench(args: Any) -> dict[str, Any]:
         context, n = text[start : start + 2000], 0
         while True:
             messages = [
-                {"role": "system", "content": f"你是浙江省政策问答助手（第{run + 1}轮）。只根据给定条文回答。"},
+                {"role": "system", "content": f"你是江西省政策问答助手（第{run + 1}轮）。只根据给定条文回答。"},
                 {"role": "user", "content": f"条文：\n{context}\n\n问题：这些条文的主要任务是什么？请简要回答。"},
             ]
             n = len(llm.tokenize(backend._format_chat(messages).encode("utf-8"), add_bos=True, special=True))

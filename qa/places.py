@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import weakref
 
+from qa.data import mapping
 from qa.normalize import match_form
 from qa.query import Query, places_in
 from qa.schema import Clause, Document
@@ -15,8 +16,9 @@ _DOC_PLACES: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakK
 
 
 def doc_places(doc: Document) -> frozenset[str]:
-    """The places a document speaks for: those in its region, title and issuer, or else the
-    places its text names at least three times (computed once per loaded document)."""
+    """The places a document speaks for, by the names they go by (:func:`qa.query.places_in`):
+    those in its region, title and issuer, or else the places its text names at least three
+    times (computed once per loaded document)."""
     try:
         return _DOC_PLACES[doc]
     except KeyError:
@@ -26,7 +28,7 @@ def doc_places(doc: Document) -> frozenset[str]:
 
 
 def _doc_places(doc: Document) -> frozenset[str]:
-    own = places_in(doc.region + doc.title + doc.issuer)
+    own = places_in("\n".join((doc.region, doc.title, doc.issuer)))
     if own:
         # a city document also speaks for its province only when it says so in its title
         return frozenset(own)
@@ -34,19 +36,15 @@ def _doc_places(doc: Document) -> frozenset[str]:
     return frozenset(p for p in places_in(text) if text.count(p) >= 3)
 
 
-#: One-character names of places, as policy texts join them (杭甬, 京津冀, 沪苏浙皖).
-PLACE_ABBR = {
-    "杭州": "杭", "宁波": "甬", "温州": "温", "绍兴": "绍", "嘉兴": "嘉", "湖州": "湖", "金华": "金",
-    "台州": "台", "舟山": "舟", "上海": "沪", "北京": "京", "天津": "津", "河北": "冀", "浙江": "浙",
-    "江苏": "苏", "安徽": "皖", "广东": "粤", "重庆": "渝", "四川": "川", "福建": "闽", "山东": "鲁",
-}  # fmt: skip
+#: One-character names of places, as policy texts join them in runs (``qa/data/place_abbr.txt``).
+PLACE_ABBR: dict[str, str] = {place: chars[0] for place, chars in mapping("place_abbr").items()}
 _ABBR_RUN_RE = re.compile("[" + "".join(PLACE_ABBR.values()) + "]{2,4}")
 
 
 def names_place(place: str, text: str) -> bool:
     """Is a place named in a text, in full or in a run of one-character names?
 
-    >>> names_place("杭州", "推动杭甬两地“一卡通”功能互用"), names_place("宁波", "甬江"), names_place("河北", "京津冀协同")
+    >>> names_place("重庆", "推动川渝两地“一卡通”功能互用"), names_place("四川", "川江"), names_place("湖南", "湘鄂赣协同")
     (True, False, True)
     """
     if place in text:

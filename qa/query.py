@@ -3,120 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
+from qa import gazetteer
+from qa.data import mapping, words
 from qa.normalize import match_form
 
-# Provinces and the larger cities: a general gazetteer, not a list of the corpus's places.
-PROVINCES = [
-    "北京",
-    "天津",
-    "上海",
-    "重庆",
-    "河北",
-    "山西",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "台湾",
-    "内蒙古",
-    "广西",
-    "西藏",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-]
-CITIES = [
-    "石家庄",
-    "唐山",
-    "保定",
-    "廊坊",
-    "邯郸",
-    "邢台",
-    "沧州",
-    "衡水",
-    "承德",
-    "张家口",
-    "秦皇岛",
-    "定州",
-    "辛集",
-    "雄安",
-    "杭州",
-    "宁波",
-    "温州",
-    "嘉兴",
-    "湖州",
-    "绍兴",
-    "金华",
-    "衢州",
-    "舟山",
-    "台州",
-    "丽水",
-    "义乌",
-    "南京",
-    "苏州",
-    "无锡",
-    "常州",
-    "南通",
-    "徐州",
-    "扬州",
-    "合肥",
-    "福州",
-    "厦门",
-    "泉州",
-    "南昌",
-    "济南",
-    "青岛",
-    "烟台",
-    "郑州",
-    "洛阳",
-    "武汉",
-    "长沙",
-    "广州",
-    "深圳",
-    "珠海",
-    "佛山",
-    "东莞",
-    "海口",
-    "三亚",
-    "成都",
-    "贵阳",
-    "昆明",
-    "西安",
-    "兰州",
-    "西宁",
-    "银川",
-    "乌鲁木齐",
-    "拉萨",
-    "南宁",
-    "呼和浩特",
-    "沈阳",
-    "大连",
-    "长春",
-    "哈尔滨",
-    "太原",
-    "大同",
-]
-PLACES = tuple(sorted(PROVINCES + CITIES, key=len, reverse=True))
-_PLACE_RE = re.compile("|".join(PLACES))
+
+class _Names(Sequence[str]):
+    """A tuple of place names read from the gazetteer on first use (``import qa`` loads no table)."""
+
+    def __init__(self, load: Callable[[], tuple[str, ...]]) -> None:
+        self._load = cache(load)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._load()[i]
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+
+#: Every province-level division by the name it goes by (江西, 内蒙古 …), from the gazetteer.
+PROVINCES: Sequence[str] = _Names(gazetteer.provinces)
+#: Every prefecture-level city by the name it goes by (南昌, 延边 …).
+CITIES: Sequence[str] = _Names(gazetteer.cities)
+#: Provinces and cities, longest first.
+PLACES: Sequence[str] = _Names(lambda: tuple(sorted({*PROVINCES, *CITIES}, key=len, reverse=True)))
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
 #: a 文号 (冀政发〔2023〕3号): its year names the document, not a year the question asks about
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号")
@@ -126,13 +46,13 @@ _DUTY_RE = re.compile(
     r"(?:哪(?:个|些|几个)|什么)(?:单位|部门|机构)的(?:责任|职责|事)|"
     r"牵头单位|责任单位|协同单位|配合单位|牵头部门|责任部门|主管部门|负责单位|负责部门"
 )
-# a government is a place's (省政府, 宁波市人民政府), never 数字政府
+# a government is a place's (省政府, 南昌市人民政府), never 数字政府
 _UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公司|(?<=[省市县区州民])政府|部(?!门)|署|社|行|关)"
-# a unit starts the question or its clause (“…方案中，省商务厅牵头哪项应用？”)
+# a unit starts the question or its clause (“…方案中，省林业局牵头哪项应用？”)
 _UNIT_START = r"(?:^|(?<=[，,；;：:])|(?<=方案中|意见中|文件中|方案里|意见里))"
 #: “…牵头的任务有几项？”“…牵头了几个应用？”: how many tasks a unit has
 COUNTED_TASKS = r"几项|多少项|(?:几|多少)个(?:应用|任务|工作|项目)"
-# a unit's name: no quotes (“冀时办” is an app) and not the document it is in (…方案中省建设厅)
+# a unit's name: no quotes (“赣服通” is an app) and not the document it is in (…方案中省林业局)
 _UNIT_NAME = r"(?:(?!方案|意见|文件)[^，。？、；：\s“”\"《》]){2,20}?" + _UNIT_TAIL
 _REVERSE_RE = re.compile(
     _UNIT_START + r"(?P<unit>" + _UNIT_NAME + r")"
@@ -218,93 +138,13 @@ def answer_type(sc: str) -> str:
     return ""
 
 
-#: How citizens say it → how policy documents say it.  General service vocabulary (not the
-#: words of any one benchmark question): used to widen BM25 queries and to count a question
-#: word as covered when the clause uses the official term.
-COLLOQUIAL: dict[str, tuple[str, ...]] = {
-    "手机": ("移动端", "掌上", "客户端", "app", "移动"),
-    "app": ("移动端", "掌上", "客户端", "应用"),
-    "小程序": ("移动端", "掌上", "小程序"),
-    "老板": ("企业", "市场主体"),
-    "公司": ("企业", "市场主体"),
-    "开公司": ("企业开办", "设立"),
-    "开厂": ("企业", "许可"),
-    "商家": ("企业", "市场主体"),
-    "个体户": ("个体工商户", "市场主体"),
-    "村里": ("乡村", "农村", "村"),
-    "乡下": ("乡村", "农村"),
-    "家门口": ("就近", "基层", "村"),
-    "附近": ("就近",),
-    "提意见": ("建议", "民意", "诉求", "信箱", "互动"),
-    "投诉": ("诉求", "信访", "热线", "投诉"),
-    "反映": ("诉求", "民意"),
-    "跑腿": ("跑一次", "跑零次", "跑"),
-    "来回跑": ("跑一次", "跑零次"),
-    "当面": ("现场", "线下", "窗口"),
-    "窗口": ("窗口", "现场", "线下"),
-    "网上": ("网上", "在线", "一网通办", "掌上"),
-    "在线": ("网上", "在线"),
-    "看病": ("医疗", "卫生健康", "就医"),
-    "医院": ("医疗", "卫生健康", "就医"),
-    "上学": ("教育",),
-    "学校": ("教育",),
-    "老人": ("老年人", "养老"),
-    "养老": ("养老", "老年人"),
-    "证件": ("证照", "电子证照"),
-    "执照": ("证照", "营业执照", "许可"),
-    "许可证": ("许可", "证照"),
-    "签字": ("签名", "签章", "电子印章"),
-    "盖章": ("印章", "签章", "电子印章"),
-    "注销": ("注销",),
-    "关掉": ("注销",),
-    "倒闭": ("注销", "退出"),
-    "补贴": ("资金", "补助", "奖补"),
-    "钱": ("资金", "经费", "财政"),
-    "网速": ("网络", "带宽", "千兆", "5g"),
-    "信号": ("网络", "5g", "基站"),
-    "宽带": ("网络", "千兆", "带宽"),
-    "摄像头": ("视频", "感知"),
-    "监控": ("视频", "监测", "感知"),
-    "办事": ("政务服务", "办理", "事项"),
-    "排队": ("窗口", "就近", "网上"),
-    "社保": ("社会保障", "社保"),
-    "看房": ("不动产", "住房"),
-    "买房": ("不动产", "住房"),
-    "开车": ("交通",),
-    "堵车": ("交通",),
-    "停车": ("交通", "停车"),
-    "外国": ("境外", "海外", "华侨"),
-    "国外": ("境外", "海外", "华侨"),
-    "华侨": ("华侨", "海外", "侨"),
-    "隐私": ("个人信息", "隐私"),
-    "泄露": ("安全", "个人信息"),
-    "骗": ("诈骗", "安全"),
-    "残疾人": ("残疾人", "特殊群体", "无障碍"),
-    "不会用": ("适老化", "数字鸿沟", "帮办"),
-    "买菜": ("菜篮子", "农产品", "农贸"),
-    "带娃": ("育儿", "善育", "托育", "婴幼儿"),
-    "孩子": ("育儿", "托育", "教育", "婴幼儿"),
-    "坐车": ("交通出行", "公交", "交通"),
-    "公交": ("公交", "交通出行"),
-    "出行": ("交通出行", "出行"),
-    "一张卡": ("一卡通",),
-    "同一张卡": ("一卡通",),
-    "吃饭": ("餐饮", "食品"),
-    "饭馆": ("餐饮", "食品"),
-    "后厨": ("明厨亮灶", "餐饮"),
-    "电梯": ("电梯", "特种设备"),
-    "电脑": ("数字化", "信息化"),
-}
+#: How citizens say it → how policy documents say it (``qa/data/colloquial.txt``): general
+#: service vocabulary, used to widen BM25 queries and to count a question word as covered when
+#: the clause uses the official term.
+COLLOQUIAL: dict[str, tuple[str, ...]] = mapping("colloquial")
 
-#: Words of spoken questions that say nothing about the topic (not counted as evidence).
-FILLER = frozenset([
-    "想", "给", "除了", "打", "用", "有没有", "没有", "能不能", "能否", "可不可以", "专门", "得", "还得", "需要", "需不需要", "现在",
-    "以后", "听说", "到底", "具体", "一般", "平时", "自己", "咱们", "人", "住", "办法", "什么样", "哪里", "怎么办", "呀", "啥", "咋",
-    "搞", "弄", "让", "帮", "还能", "能够", "应该", "里", "们", "有人", "别人", "东西", "事情", "事儿", "情况", "时候", "地方", "一点",
-    "是不是", "行不行", "好不好", "会不会", "据", "文章", "一年", "哪一年", "哪年", "哪天", "何时", "这篇", "那篇", "篇",
-    "分别", "各自", "两边", "两地", "各是", "区别", "差异", "异同", "有何不同", "不同", "何", "相同", "一样", "不一样",
-    "这项", "该项", "这个", "那个", "这些", "那些", "这类", "这种", "那种", "这件", "这事",
-])  # fmt: skip
+#: Words of spoken questions that say nothing about the topic (``qa/data/filler.txt``).
+FILLER = frozenset(words("filler"))
 
 
 def expand_colloquial(sc: str) -> str:
@@ -337,16 +177,13 @@ class Query:
 
 
 def places_in(text: str) -> tuple[str, ...]:
-    """Place names in order of appearance (Simplified).
+    """The places a text names, in order, by the names they go by (Simplified): any province,
+    city or county of :mod:`qa.gazetteer` (江西省 → 江西, 昆山市 → 昆山).
 
-    >>> places_in("浙江和寧波分別提出了什麼目標？")
-    ('浙江', '宁波')
+    >>> places_in("江西和南昌分別提出了什麼目標？"), places_in("昆山要建多少个5G基站？")
+    (('江西', '南昌'), ('昆山',))
     """
-    seen: list[str] = []
-    for m in _PLACE_RE.finditer(match_form(text)):
-        if m.group(0) not in seen:
-            seen.append(m.group(0))
-    return tuple(seen)
+    return tuple(gazetteer.names_in(match_form(text)))
 
 
 def analyse(question: str) -> Query:
@@ -385,13 +222,13 @@ def analyse(question: str) -> Query:
     """
     sc = match_form(question)
     # “…作为责任单位，参与的是哪项任务”: the role aside does not end the unit's question
-    # and an alias in brackets (人行市中心支行（人民银行宁波市中心支行）) does not end the unit's name
+    # and an alias in brackets (某行分行（某银行南昌市分行）) does not end the unit's name
     plain = re.sub(r"(作为[^，。？]{0,6}单位)[，,]|[（(][^（）()]{1,24}[）)]", r"\1", sc)
     rev = _REVERSE_RE.search(plain)
     group = next((g for g in ("unit", "unit2", "unit3") if rev and rev.group(g)), "")
     unit = rev.group(group) if group else ""
     if unit and (more := _UNIT_MORE_RE.match(plain[rev.end(group) :])):
-        unit += more.group(0)  # 宁波市委 + 机要保密局: the longest unit name, not its first tail
+        unit += more.group(0)  # 南昌市委 + 机要保密局: the longest unit name, not its first tail
     return Query(
         text=question,
         sc=sc,
@@ -454,7 +291,7 @@ def rewrite_followup(question: str, previous: str) -> str:
     if _UNIT_ONLY_RE.fullmatch(unit) and (old_unit := analyse(previous).reverse_unit):
         old_place = places_in(old_unit)
         if old_place and not places_in(unit) and old_unit.startswith(old_place[0]):
-            unit = old_place[0] + unit  # 省卫生健康委 after 河北省公安厅 is 河北's
+            unit = old_place[0] + unit  # 省林业局 after 江西省粮食局 is 江西's
         return match_form(previous).replace(old_unit, unit)
     new_places = places_in(q)
     old_places = places_in(previous)

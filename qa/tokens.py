@@ -1,8 +1,8 @@
 """jieba segmentation for BM25, on the Simplified form, with a corpus user dictionary.
 
 Never a regex word split: Chinese has no spaces.  The user dictionary is built from the
-corpus itself (unit names from duty groups, quoted terms such as “浙里办”) plus a short
-list of policy terms, so that names stay whole tokens.
+corpus itself (unit names from duty groups, quoted terms such as “赣服通”) plus a short
+list of policy terms (``qa/data/policy_terms.txt``), so that names stay whole tokens.
 """
 
 from __future__ import annotations
@@ -12,17 +12,19 @@ import threading
 from collections.abc import Iterable
 from functools import lru_cache
 
+from qa.data import HERE as DATA
 from qa.normalize import match_form
+
+
+def _policy_terms() -> list[str]:
+    lines = (DATA / "policy_terms.txt").read_text(encoding="utf-8").splitlines()
+    return [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+
 
 TOKENIZER_ID = "jieba-0.42.1-search+userdict-v1"
 
-POLICY_TERMS = (
-    "浙里办", "浙政钉", "冀时办", "一网通办", "一网通管", "一网协同", "一件事", "一次办", "最多跑一次",
-    "掌上办事", "掌上办公", "牵头单位", "责任单位", "协同单位", "数字政府", "数字化改革", "城市大脑",
-    "公共数据平台", "政务服务", "政务云", "政务外网", "电子证照", "电子印章", "统一身份认证",
-    "互联网+监管", "双随机、一公开", "营商环境", "数字孪生", "数据要素", "数据安全", "网络安全",
-    "共同富裕", "整体智治", "基层治理", "大数据局", "发展改革委", "发改委", "网信办", "一张网",
-)  # fmt: skip
+#: terms jieba keeps whole, from ``qa/data/policy_terms.txt`` (file order)
+POLICY_TERMS: tuple[str, ...] = tuple(_policy_terms())
 
 STOPWORDS = frozenset([
     "的", "了", "和", "与", "及", "或", "等", "在", "是", "对", "为", "以", "于", "把", "被", "将", "从", "向", "由", "其",

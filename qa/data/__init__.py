@@ -34,3 +34,18 @@ def synonyms(name: str) -> dict[str, tuple[str, ...]]:
         for word in group:
             out[word] = group
     return out
+
+
+@cache
+def mapping(name: str) -> dict[str, tuple[str, ...]]:
+    """``qa/data/<name>.txt`` read as ``word: term term …`` lines, in the file's order.
+
+    >>> mapping("colloquial")["看病"]
+    ('医疗', '卫生健康', '就医')
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for line in (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            word, _, terms = line.partition(":")
+            out[word.strip()] = tuple(terms.split())
+    return out
