@@ -1,4 +1,4 @@
-"""Article lookup (qa/article.py): “《X条例》第N条是怎么规定的？” cites that article first."""
+"""Article lookup (qa/answer/kinds/article.py): “《X条例》第N条是怎么规定的？” cites that article first."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.article import answer_article
+from qa.answer.kinds.article import answer_article
 from qa.ingest import document_from_text, parse_clauses
 
 CORPUS = Path(__file__).resolve().parent.parent / "eval" / "corpus" / "docs"

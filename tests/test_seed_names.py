@@ -19,9 +19,6 @@ from qa.normalize import match_form
 from qa.query import places_in
 
 QA = Path(__file__).resolve().parent.parent / "qa"
-#: the other engineer is splitting qa/answer.py into the package qa/answer/ (#22): its files
-#: are checked once the split is done; remove this exception then
-IN_PROGRESS = ("answer.py", "answer/")
 #: files that still name seeds, each with what is left to do
 KNOWN = {
     "ingest/duties.py": "comments cite seed units as examples; qa/ingest is outside #22 item 3",
@@ -78,8 +75,6 @@ FILES = sorted(QA.rglob("*.py"))
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(QA)) for p in FILES])
 def test_code_names_no_seed_place_or_unit(path, corpus):
     rel = str(path.relative_to(QA))
-    if rel.startswith(IN_PROGRESS):
-        pytest.skip("qa/answer is being split into a package (#22); checked once that is done")
     if rel in KNOWN:
         pytest.xfail(KNOWN[rel])
     names = _seed_names(corpus)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.ask import Ask, Draft
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.normalize import match_form, to_script
 from qa.schema import Citation, Clause, Document
@@ -154,3 +155,11 @@ def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -
     if best >= 2 and best > runner_up:
         return children[index]
     return None
+
+
+def draft(ask: Ask) -> Draft | None:
+    """“《X条例》第N条是怎么规定的？”: that article, cited whole (a number it does not have is refused)."""
+    if not asked_article(ask.q.sc):
+        return None
+    found = answer_article(list(ask.index.corpus.documents), ask.index.corpus.by_doc, ask.q.sc, ask.script)
+    return Draft(*found, "article") if found else None

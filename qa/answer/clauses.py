@@ -1,0 +1,86 @@
+"""What a clause is, by its shape: front or back matter, an overview section, a heading, a numbered part."""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.limits import OUTLINE_HEADING
+from qa.ingest.clean import SALUTATION_RE
+from qa.normalize import match_form
+from qa.schema import Clause
+
+_TRANSMITTAL_RE = re.compile(r"[^。\n]*(?:印发给你们|现将[^。\n]*印发|请认真(?:贯彻执行|组织实施|抓好落实))[^。\n]*。?")
+
+
+def is_front_or_back_matter(c: Clause) -> bool:
+    """The signature block, or an opening paragraph that only addresses and transmits
+    (“各区（县、市）人民政府…：现将《…》印发给你们，请认真贯彻执行。”): not evidence for answers.
+    An opening paragraph that also says something (the preamble's 根据《…》) is kept.
+
+    >>> from qa.schema import Clause
+    >>> is_front_or_back_matter(Clause("c", "d", "d.txt", "¶2", 1, "", "", "现将《宁波市加快数字政府建设实施方案》印发给你们，请认真贯彻执行。", "", 0, 1, None))
+    True
+    >>> is_front_or_back_matter(Clause("c", "d", "d.txt", "¶1", 1, "", "", "各市人民政府：\\n根据《国务院关于加强数字政府建设的指导意见》，结合我省实际，提出如下实施意见。", "", 0, 1, None))
+    False
+    """
+    if c.path.startswith("落款"):
+        return True
+    if c.level != 1 or not c.path.startswith("¶"):
+        return False
+    sc = match_form(c.text)
+    lines = [x for x in sc.splitlines() if not SALUTATION_RE.match(x.strip())]
+    if len(lines) == len(sc.splitlines()) and not _TRANSMITTAL_RE.search(sc):
+        return False
+    said = [x for x in _TRANSMITTAL_RE.sub("", "\n".join(lines)).splitlines() if re.search(r"[。，；]", x)]
+    return len("".join(said)) < 30
+
+
+_OVERVIEW_RE = re.compile(r"总体要求|总体思路|工作目标|发展目标|主要目标|指导思想|基本原则|内容解读")
+ASKS_OVERVIEW_RE = re.compile(r"目标|指标|原则|思路|指导思想|解读|总体|到20\d\d|20\d\d年")
+
+
+def is_overview(c: Clause) -> bool:
+    """Is a clause in a document's overview (its goals, principles or its interpretation)?
+
+    >>> from qa.schema import Clause
+    >>> is_overview(Clause("c", "d", "d.txt", "一/（二）/¶1", 3, "", "宁波方案 > 一、总体要求 > （二）发展目标 > ¶1", "…", "", 0, 1, None))
+    True
+    >>> is_overview(Clause("c", "d", "d.txt", "三/（四）/1", 3, "", "宁波方案 > 三、以数字化改革助力政府职能转变 > 1.推动政务服务集成高效", "…", "", 0, 1, None))
+    False
+    """
+    return bool(_OVERVIEW_RE.search(match_form(" > ".join(c.title_path.split(" > ")[1:]))))
+
+
+def strip_marker(heading: str) -> str:
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\(\S+?\)|\d+[.．、])", "", heading)
+
+
+_LEAD_VERBS_RE = re.compile(
+    r"^(?:打造|建设|推进|推动|加强|加快|强化|完善|构建|提升|深化|健全|建立|实施|优化|提高|促进|大力|全面|积极)+"
+)
+
+
+def heading_core(c: Clause) -> str:
+    """What an item's heading names, without its number, its verb and its full stop:
+    ``10.打造民生保障应用。`` → ``民生保障应用``.
+
+    >>> from types import SimpleNamespace as N
+    >>> heading_core(N(heading="10.打造民生保障应用。")), heading_core(N(heading="（二）推进重大任务应用"))
+    ('民生保障应用', '重大任务应用')
+    """
+    return _LEAD_VERBS_RE.sub("", match_form(strip_marker(c.heading)).rstrip("。．.；;"))
+
+
+def short_heading(c: Clause) -> str:
+    """A heading as an outline shows it: cut at :data:`OUTLINE_HEADING` characters."""
+    return c.heading if len(c.heading) <= OUTLINE_HEADING else c.heading[: OUTLINE_HEADING - 1] + "…"
+
+
+def is_numbered_part(c: Clause) -> bool:
+    """A numbered or titled part (一、, （二）, 3., §2), not a paragraph, byline or interpretation."""
+    last = c.path.split("/")[-1]
+    return not last.startswith(("¶", "p")) and c.path not in ("落款", "解读") and bool(c.heading.strip())
+
+
+#: an item's title sentence: its number and a short name (“1.完善人口基礎資料庫。”)
+ITEM_TITLE_RE = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])[^。，,；;]{2,30}。?$")

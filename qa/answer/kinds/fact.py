@@ -1,0 +1,38 @@
+"""Fact questions: the sentences of the evidence that answer, each part of a multi-part question
+answered and cited."""
+
+from __future__ import annotations
+
+from qa.answer.answerable import stated_evidence
+from qa.answer.ask import Ask, Draft
+from qa.answer.candidates import Candidate
+from qa.answer.sentences import best_sentences, item_lines, picked_per_part, question_parts
+from qa.index import Index
+from qa.query import (
+    Query,
+)
+from qa.retrieve import (
+    Weights,
+)
+from qa.schema import Citation
+
+
+def answer_fact(index: Index, q: Query, cands: list[Candidate], w: Weights, script: str, limit: int):
+    parts = [] if q.duty else question_parts(q)
+    picked = picked_per_part(index, parts, cands, w, limit) if parts else []
+    picked = picked or best_sentences(index, q, cands, w, limit, 4 if q.wants_list else 2)
+    if not picked:
+        return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
+    citations: list[Citation] = []
+    items = item_lines(index, q, picked, w, script, limit, citations, keep_duties=q.duty)
+    return "\n".join(items), citations
+
+
+def draft(ask: Ask) -> Draft:
+    """The sentences of the evidence that answer (each part of a multi-part question, each cited);
+    refused when the evidence holds nothing of the kind asked for."""
+    evidence = stated_evidence(ask)
+    if isinstance(evidence, Draft):
+        return evidence
+    found = answer_fact(ask.index, ask.q, evidence, ask.w, ask.script, ask.limit)
+    return Draft(*found, "fact") if found else Draft.refusal()

@@ -1,0 +1,222 @@
+"""Document metadata questions: 文号, 印发日期, 施行日期, 有效期, issuer, title and author, each cited
+to the clause that states it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from qa.answer.ask import Ask, Draft
+from qa.answer.candidates import Candidate
+from qa.answer.draft import cite
+from qa.answer.named import cited_as, kind_target, named_documents, numbered_citations
+from qa.answer.render import short_name
+from qa.index import Index
+from qa.normalize import match_form, to_script
+from qa.places import doc_places
+from qa.query import (
+    META_FIELD_RE,
+    Query,
+)
+from qa.retrieve import (
+    Weights,
+    content_tokens,
+)
+from qa.schema import Citation, Clause, Document, Hit
+
+_META_FIELDS = (
+    (re.compile(r"主送|发给|印发给|下发给|发送给|发至"), "addressees", "主送单位"),
+    (re.compile(r"依据|根据[^，。？]{0,6}哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
+    (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
+    (re.compile(r"作者|谁写"), "author", "作者"),
+    (
+        re.compile(
+            r"发文机关|哪个机关|哪(?:个|家)(?:部门|单位)(?:印发|发布|制定|出台)|由?谁(?:印发|发布|制定|出台)|发布单位|印发单位"
+        ),
+        "issuer",
+        "发文机关",
+    ),
+    # 施行日期 and 有效期 as the text states them (本条例自2022年1月1日起施行；有效期5年)
+    (re.compile(r"施行|生效|开始实行|开始执行|起实施|实施日期|开始实施"), "effective_date", "施行日期"),
+    (re.compile(r"有效期|有效到|失效|到期"), "valid_until", "有效期"),
+    (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
+    (re.compile(r"出自|来源|媒体|平台|转载|(?:发表|刊登|刊发|登|发)在哪"), "source", "来源"),
+    (re.compile(r"标题|全称|题目|完整名称|是(?:什么|哪个|哪份|哪一份)文件"), "title", "标题"),
+    # elements of an official document (GB/T 9704) that the library's documents do not record
+    (re.compile(r"抄送"), "cc", "抄送机关"),
+    (re.compile(r"签发人|谁签发"), "signer", "签发人"),
+    (re.compile(r"密级|保密期限"), "classification", "密级"),
+    (re.compile(r"紧急程度"), "urgency", "紧急程度"),
+)
+
+
+_META_WORDS_RE = re.compile(
+    META_FIELD_RE.pattern
+    + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的"
+)
+
+
+def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
+    """Does a question that names a document and a field word (“…方案…什么时候…”) ask about
+    the document's content rather than its metadata?  It does when, after the words naming
+    documents (titles, issuers, 文号) and the field words, two or more corpus words remain
+    (“…要求数字政府综合应用在什么时候上线运行” → 综合、应用、上线、运行)."""
+    names = "".join(
+        match_form(f"{d.title}{short_name(d)}{d.issuer}{d.source}{d.author}{d.doc_number}{d.region}")
+        for d in index.corpus.documents
+    )
+    rest = _META_WORDS_RE.sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
+    toks = [t for t in content_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
+    return len(toks) >= 2
+
+
+#: the words of a document's own date: it was issued (印发), not something it plans starts (实行)
+_ISSUED_RE = re.compile(r"印发|发布|出台|发文|成文|公布|发表|刊登|刊发|落款|签发|制定|写的|写于")
+
+
+def content_date(index: Index, q: Query, w: Weights) -> bool:
+    """Does a question that names a document ask when something *in* it happens, not when the
+    document was issued? (“宁波方案规定…免征关税，这项政策从哪天开始实行？” is not asking for
+    the plan's 印发日期.)"""
+    asks_date = any(f == "date" and pat.search(q.sc) for pat, f, _l in _META_FIELDS)
+    return asks_date and not _ISSUED_RE.search(q.sc) and asks_about_content(index, q, w)
+
+
+def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:
+    """The 文号 the document gives for the documents it is based on (《…指导意见》（国发〔2022〕14号）)."""
+    titles = [match_form(t) for t in re.findall(r"《([^《》]+)》", doc.basis)]
+    out: dict[str, Clause] = {}
+    for title, number, c in numbered_citations(index):
+        if c.doc_id == doc.id and title in titles:
+            out.setdefault(number, c)
+    return list(out.items())
+
+
+_SELF = r"本[\u4e00-\u9fff]{0,4}?(?:条例|规定|办法|细则|措施|通知|意见|方案|预案|决定)"
+#: The clause that states a 施行日期 or 有效期 (本办法自印发之日起施行，有效期3年): the reader may
+#: have computed the value (自印发之日, 有效期N年), so it is found by what the clause says.
+_STATED_BY = {
+    "valid_until": re.compile(_SELF + r"[^。]{0,40}有效期"),
+    "effective_date": re.compile(_SELF + r"[^。]{0,14}自[^。]{0,16}(?:施行|实施|执行|生效)"),
+}
+_TERM_RE = re.compile(r"有效期(?:为)?[0-9一二三四五六七八九十两]{1,2}年")
+
+
+def meta_value(doc: Document, field: str) -> str:
+    value = getattr(doc, field, "")  # "" for a field no document records (抄送机关)
+    if value and field in ("date", "effective_date", "valid_until"):
+        y, m, d = value.split("-")
+        return f"{int(y)}年{int(m)}月{int(d)}日"
+    return value
+
+
+def answer_meta(
+    index: Index, q: Query, cands: list[Candidate], script: str, fields: list[tuple[str, str]] | None = None
+) -> tuple[str, list[Citation]] | None:
+    """文号 / date / issuer / author / title of the document the question is about, each cited
+    to the clause stating it (“这份文件的标题是什么？由哪个机关印发？” answers both)."""
+    if fields is None:
+        asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
+        fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
+        if {f for f, _l in fields} & {"effective_date", "valid_until"}:  # 哪天开始施行: not the 印发日期
+            fields = [(f, label) for f, label in fields if f != "date"]
+    if not fields:
+        return None
+    named = re.findall(r"《([^》]+)》", q.sc)
+    targets = named_documents(index, q.sc)
+    if not targets and not named:  # a quoted title is matched below: another file may cite its 文号
+        targets = kind_target(index, q)
+    pool = [c for c in cands[:5] if not targets or c.doc in targets]
+    if targets and not pool:  # the fields are the document's, whichever of its clauses was found
+        first = index.corpus.clauses_of(targets[0].id)[0]
+        pool = [Candidate(Hit(first, 0.0, (), ()), 0, targets[0], "", 0.0)]
+    asked_fields = fields
+    for cand in pool:
+        doc = cand.doc
+        # a document that states no 施行日期 took effect when it was issued: its 印发日期 answers
+        fields = [
+            ("date", "印发日期") if f == "effective_date" and not doc.effective_date else (f, lb)
+            for f, lb in asked_fields
+        ]
+        # “…根据国务院哪份文件制定的？文号是什么？” asks for the basis's 文号, not this one's
+        asked = {f for f, _l in fields}
+        cited = cited_as(index, doc) if asked & {"doc_number", "title"} and "basis" not in asked else None
+        if not any(getattr(doc, f, "") or (f == "issuer" and doc.source) or cited for f, _l in fields):
+            if targets:
+                return "", []  # the document the question names does not state it
+            continue
+        title = match_form(doc.title)
+        if named and not any(n in title or match_form(short_name(doc)) in n for n in named):
+            continue  # the question asks about another document it names
+        if not named and not targets and not (set(q.places) & doc_places(doc)) and not _states_field(q, doc):
+            continue
+        citations: list[Citation] = []
+        parts = []
+        note = ""
+        for field, label in fields:
+            shown = meta_value(doc, field)
+            if not shown and field == "issuer" and doc.source:
+                shown, label = doc.source, "来源"  # a web page names who published it, not an issuer
+            if field == "doc_number" and "basis" in asked and (numbered := _basis_numbers(index, doc)):
+                # “…根据哪份文件制定的？文号是什么？”: the 文号 of what it was based on
+                cl = numbered[0][1]
+                n = cite(citations, cl, numbered[0][0])
+                parts.append(f"依据文件的文号：{to_script('、'.join(x for x, _c in numbered), script)}[{n}]")
+                continue
+            if not shown and cited and field in ("doc_number", "title"):
+                # not in the document itself: as another document of the library cites it
+                title, number, cl = cited
+                shown = number if field == "doc_number" else title
+                by = short_name(index.corpus.doc_by_id[cl.doc_id])
+                n = cite(citations, cl, number)
+                parts.append(f"{label}：{to_script(shown, script)}[{n}]")
+                note = to_script(f"（文件本身未写明，据《{by}》的引用）", script)
+                continue
+            if not shown:
+                parts.append(f"文件未写明{label}")
+                continue
+            if field in _STATED_BY:  # 有效期至2026年12月5日 is counted from “…施行，有效期5年”
+                cl = next((c for c in index.corpus.clauses_of(doc.id) if _STATED_BY[field].search(c.text_sc)), None)
+                if field == "valid_until" and cl is not None and (term := _TERM_RE.search(cl.text_sc)):
+                    shown = f"{term.group(0)}，至{shown}"  # the term as stated, and its last day
+                cl = cl or stating_clause(index, doc, shown)
+            else:
+                cl = stating_clause(index, doc, shown)
+            if cl is None:
+                continue
+            n = cite(citations, cl, shown)
+            parts.append(f"{label}：{to_script(shown, script)}[{n}]")
+        if citations:
+            return f"《{to_script(short_name(doc), script)}》的" + "；".join(parts) + "。" + note, citations
+    return None
+
+
+def stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
+    """The clause that states a metadata value: a labelled field (“印发机关：河北省人民政府”)
+    before any clause that merely mentions it."""
+    probe = match_form(re.split(r"[,，、]", shown)[0])
+    having = [c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc]
+    labelled = re.compile(r"[：:]\s*" + re.escape(probe))
+    return next((c for c in having if labelled.search(c.text_sc)), having[0] if having else None)
+
+
+def _states_field(q: Query, doc: Document) -> bool:
+    """Does the question quote one of the document's own metadata values (冀政发〔2023〕3号)?"""
+    values = (doc.doc_number, doc.issuer, doc.author)
+    return any(v and match_form(v) in q.sc for v in values)
+
+
+def draft(ask: Ask) -> Draft | None:
+    """The author the question names (“某某是谁？”), or the fields it asks for (文号、印发日期…).
+    A field the named document does not state is refused, unless the content may say it
+    (“…方案要求…什么时候上线运行” asks about the content, not the metadata)."""
+    index, q, w = ask.index, ask.q, ask.w
+    if not q.meta:
+        found = answer_meta(index, q, ask.cands, ask.script, [("author", "作者")]) if ask.about_author else None
+        return Draft(*found, "meta") if found is not None else None
+    if content_date(index, q, w):
+        return None
+    found = answer_meta(index, q, ask.cands, ask.script)
+    if found == ("", []):
+        return None if asks_about_content(index, q, w) else Draft.refusal("文件未写明")
+    return Draft(*found, "meta") if found else None

@@ -1,0 +1,285 @@
+"""Choosing and cropping the sentences that answer: the best-scoring sentences of the candidates,
+one question part at a time, told as items within the answer's length."""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.candidates import Candidate, is_topic_word
+from qa.answer.clauses import ASKS_OVERVIEW_RE, ITEM_TITLE_RE, is_overview, strip_marker
+from qa.answer.draft import cite
+from qa.answer.limits import (
+    BARE_HEADING,
+    MIN_CROP,
+    OVERVIEW_PENALTY,
+    SECOND_SENTENCE,
+    SHORT_TAIL,
+    TYPED_SENTENCE_COVERAGE,
+)
+from qa.cite import is_instruction
+from qa.evidence import (
+    supports_asked_unit,
+    supports_measure,
+    supports_phase,
+    supports_type,
+    year_part,
+)
+from qa.index import Index
+from qa.ingest.duties import strip_duty_groups
+from qa.ingest.sentences import cut_outside_parens, split_sentences
+from qa.normalize import match_form, to_script
+from qa.query import (
+    Query,
+    analyse,
+    places_in,
+)
+from qa.retrieve import (
+    HAN_RE,
+    Weights,
+    content_tokens,
+    coverage,
+)
+from qa.schema import Citation, Clause
+from qa.tokens import tokenize
+
+# --- small pure helpers -------------------------------------------------------------------
+
+
+def _phrases(sentence: str) -> list[str]:
+    """A sentence cut after each top-level comma or colon (never inside parentheses)."""
+    return cut_outside_parens(sentence, "，,：:")
+
+
+def crop(sentence: str, toks: list[str], w: Weights, budget: int, q: Query | None = None) -> str:
+    """The part of a long sentence around the phrase that best matches the question, within
+    ``budget`` characters, marked with … where cut.
+
+    >>> s = "聚焦疫情防控、科技创新等12个方面重大任务，强化经济调节、市场监管等五大职能，建设数字政府综合应用，健全工作运行机制，实现政府履职整体跃升。"
+    >>> crop(s, ["重大任务", "职能"], Weights({}, 1.0), 40)
+    '聚焦疫情防控、科技创新等12个方面重大任务，强化经济调节、市场监管等五大职能，…'
+    >>> crop("建设数字政府。", ["数字政府"], Weights({}, 1.0), 50)
+    '建设数字政府。'
+    """
+    if len(sentence) <= budget:
+        return sentence
+    parts = _phrases(sentence)
+    scores = [sum(w.of(t) for t in toks if t in match_form(p).lower()) for p in parts]
+    if q is not None and q.wants:  # the phrase holding the figure/date/place asked for
+        scores = [x + (w.unknown if supports_type(q, p) else 0.0) for x, p in zip(scores, parts, strict=True)]
+    lo = hi = max(range(len(parts)), key=lambda i: (scores[i], -i))
+    size = len(parts[lo])
+    while True:
+        options = [(scores[i], i == hi + 1, i) for i in (lo - 1, hi + 1) if 0 <= i < len(parts)]
+        options = [o for o in options if size + len(parts[o[2]]) <= budget]
+        if not options:
+            break
+        i = max(options)[2]
+        size += len(parts[i])
+        lo, hi = min(lo, i), max(hi, i)
+    text = "".join(parts[lo : hi + 1])
+    if len(text) > budget:  # one phrase longer than the budget
+        text = text[: budget - 1]
+        hi = -1
+    return ("…" if lo > 0 else "") + text + ("…" if hi != len(parts) - 1 else "")
+
+
+def best_sentences(
+    index: Index, q: Query, cands: list[Candidate], w: Weights, limit: int, max_clauses: int
+) -> list[tuple[Candidate, list[str]]]:
+    """Pick the answering sentences: the best-scoring ones, grouped by clause."""
+    all_toks = content_tokens(index, q)
+    # targets and dates live in the overview (总体要求 > 发展目标); measures in the sections after it
+    asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS_OVERVIEW_RE.search(q.sc))
+    scored = []
+    for c in cands[:6]:
+        title = match_form(c.doc.title or c.doc.name)
+        toks = [t for t in all_toks if t not in title] or all_toks
+        # what the question is about: not the year it names (到 2025 年), which many sentences
+        # share, nor Latin noise around it (<script>…) that no document uses
+        topic = toks if q.compare else [t for t in toks if is_topic_word(t, w)] or toks
+        # “…分别打算怎么做”: the measure, not the goal paragraph that names it
+        overview = 0.0 if asks_overview or not is_overview(c.hit.clause) else OVERVIEW_PENALTY
+        sents = split_sentences(c.hit.clause.text)
+        for j, s in enumerate(sents):
+            if is_instruction(s):
+                continue  # an instruction planted in a document is not an answer
+            if len(sents) == 1 and (
+                len(strip_marker(s).rstrip("。：:")) <= BARE_HEADING
+                or (len(s) <= 40 and index.corpus.children.get(c.hit.clause.id))
+            ):
+                continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
+            part = s if q.compare else year_part(q, s)
+            if part is None or not (
+                supports_type(q, part)
+                and supports_phase(q, part)
+                and supports_asked_unit(q, part)
+                and supports_measure(q, part)
+            ):
+                continue  # about other years, or without the kind of thing asked for
+            own = coverage(toks, part, w)
+            if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:
+                continue  # a figure/date/place sentence must also be about what the question asks
+            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview
+            if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
+                sc -= 0.05
+            scored.append((sc, c.rank, j, c, sents))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    picked: dict[int, tuple[Candidate, list[int], list[str]]] = {}
+    total = 0
+    best = scored[0][0] if scored else 0
+    for sc, rank, j, c, sents in scored:
+        if sc < best * (0.55 if q.wants_list else SECOND_SENTENCE) or total >= limit:
+            break
+        if rank not in picked and len(picked) >= max_clauses:
+            continue
+        entry = picked.setdefault(rank, (c, [], sents))
+        if j in entry[1]:
+            continue
+        entry[1].append(j)
+        total += len(sents[j])
+        if j == 0 and len(sents[j]) <= 24 and j + 1 < len(sents) and j + 1 not in entry[1]:
+            entry[1].append(j + 1)  # a heading sentence needs the sentence that explains it
+            total += len(sents[j + 1])
+        elif j + 1 < len(sents) and j + 1 not in entry[1] and _short_tail(sents[j], sents[j + 1]):
+            entry[1].append(j + 1)  # “2023年，启动二期项目建设；” + “2025年全面建成。”
+            total += len(sents[j + 1])
+    return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _short_tail(sentence: str, following: str) -> bool:
+    """Does ``following`` finish ``sentence``: a short clause after its semicolon?
+
+    >>> _short_tail("2023年，启动城市大脑二期项目建设；", "2025年全面建成。（责任单位：市大数据局）")
+    True
+    >>> _short_tail("2023年，启动城市大脑二期项目建设。", "2025年全面建成。")
+    False
+    """
+    return sentence.endswith(("；", ";")) and len(strip_duty_groups(following)) <= SHORT_TAIL
+
+
+def task_summary(c: Clause, toks: list[str], w: Weights, budget: int, core: str = "") -> str:
+    """A task as its heading plus the body sentences that best say what it is, within ``budget``
+    characters: first those naming the unit's own field (档案局 → 电子档案), then by the
+    question's words."""
+    head = strip_marker(c.heading)
+    sents = [x for x in split_sentences(strip_duty_groups(c.text)) if strip_marker(x).rstrip("。") != head]
+    own = [t for t in tokenize(core) if len(t) > 1] if core else []
+    if toks or own:
+        sents.sort(key=lambda x: (-any(t in match_form(x) for t in own), -coverage(toks, x, w) if toks else 0))
+    body = ""
+    for x in sents:
+        if len(head) + len(body) + len(x) > budget:
+            if not body:
+                body = x[: max(0, budget - len(head) - 1)] + "…"
+            break
+        body += x
+    return f"{head}：{body}" if body else head
+
+
+def lead_sentences(sents: list[str], limit: int) -> str:
+    """The first sentence and as many following ones as fit in ``limit`` characters.
+
+    >>> lead_sentences(["第一句。", "第二句很长很长。", "三。"], 10)
+    '第一句。'
+    """
+    said = sents[0]
+    for x in sents[1:]:
+        if len(said) + len(x) > limit:
+            break
+        said += x
+    return said
+
+
+#: words that make a clause a question (two of them joined by a comma ask two things)
+_ASK_RE = re.compile(r"什么|多少|哪些|哪个|哪里|哪家|哪所|哪一|几|如何|怎么|怎样|是否|谁|何时")
+
+
+def question_parts(q: Query) -> list[str]:
+    """The sub-questions of a question that asks two things, each with the places of the whole.
+
+    >>> from qa.query import analyse
+    >>> question_parts(analyse("浙江的科技创新应用聚焦什么目标？要集成哪个“大脑”的子系统？"))
+    ['浙江的科技创新应用聚焦什么目标？', '浙江 要集成哪个“大脑”的子系统？']
+    >>> question_parts(analyse("宁波城市大脑二期项目什么时候启动，什么时候全面建成？"))
+    ['宁波城市大脑二期项目什么时候启动，', '宁波 什么时候全面建成？']
+    >>> question_parts(analyse("浙江哪一年印发了《数字化改革总体方案》？它提了什么要求？"))[1]
+    '《数字化改革总体方案》 浙江 它提了什么要求？'
+    >>> question_parts(analyse("宁波要建多少个5G基站？")), question_parts(analyse("到2025年，宁波要建多少个5G基站？"))
+    ([], [])
+    """
+    parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
+    if len(parts) < 2:
+        # “…什么时候启动，什么时候全面建成？”: two questions joined by a comma
+        parts = [p for p in re.findall(r"[^，,？?；;]+[，,？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
+        if len(parts) != 2 or not all(_ASK_RE.search(p) for p in parts):
+            return []
+    parts = [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
+    # “…《江西省数字化改革总体方案》？它对数字政府提了什么要求？”: 它 is what the first part names
+    named = "".join(re.findall(r"《[^》]+》|“[^”]+”", parts[0]))
+    return [parts[0], *(f"{named} {p}" if named and _PRONOUN_RE.match(p) else p for p in parts[1:])]
+
+
+_PRONOUN_RE = re.compile(r"(?:\S+ )?(?:它们?|其|该|这份|这个|那份|那个)")
+
+
+def picked_per_part(
+    index: Index, parts: list[str], cands: list[Candidate], w: Weights, limit: int
+) -> list[tuple[Candidate, list[str]]]:
+    """The best sentences for each sub-question, merged by clause in document order."""
+    by_rank: dict[int, tuple[Candidate, set[str]]] = {}
+    for part in parts:
+        for c, sents in best_sentences(index, analyse(part), cands, w, limit // len(parts), 1):
+            by_rank.setdefault(c.rank, (c, set()))[1].update(sents)
+    out = []
+    for _rank, (c, chosen) in sorted(by_rank.items()):
+        order = split_sentences(c.hit.clause.text)
+        out.append((c, [x for x in order if x in chosen]))
+    return out
+
+
+def item_lines(
+    index: Index,
+    q: Query,
+    picked: list[tuple[Candidate, list[str]]],
+    w: Weights,
+    script: str,
+    limit: int,
+    citations: list[Citation],
+    keep_duties: bool = False,
+) -> list[str]:
+    """The picked sentences as answer items, one per clause, each ending with its ``[n]``:
+    the item's title in front when it fits, long sentences cropped to keep near ``limit``, the
+    duty groups dropped unless the question asks about duties."""
+    picked = _with_item_titles(picked, limit)
+    budget = _crop_budget(picked, limit)
+    toks = content_tokens(index, q)
+    out = []
+    for c, sents in picked:
+        n = cite(citations, c.hit.clause, sents[0])
+        body = "".join(
+            to_script(crop(s if keep_duties else strip_duty_groups(s), toks, w, budget, q), script) for s in sents
+        )
+        out.append(f"{body}[{n}]")
+    return out
+
+
+def _with_item_titles(picked: list[tuple[Candidate, list[str]]], limit: int) -> list[tuple[Candidate, list[str]]]:
+    """Each picked item with its title sentence in front (the task's name: “9.打造生态环境保护综合
+    协同管理应用。”) when the whole answer still fits ``limit`` uncut."""
+    out, size = [], sum(len(s) for _c, ss in picked for s in ss)
+    for c, sents in picked:
+        first = split_sentences(c.hit.clause.text)[0]
+        if sents[0] != first and ITEM_TITLE_RE.match(first) and size + len(first) <= limit:
+            sents = [first, *sents]
+            size += len(first)
+        out.append((c, sents))
+    return out
+
+
+def _crop_budget(picked: list[tuple[Candidate, list[str]]], limit: int) -> int:
+    """Characters each picked sentence may keep so that the answer stays near ``limit``
+    (no cropping when it already fits)."""
+    sents = [s for _c, ss in picked for s in ss]
+    if sum(len(s) for s in sents) <= limit:
+        return 10**6
+    return max(MIN_CROP, limit // max(1, len(sents)))
