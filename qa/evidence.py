@@ -9,16 +9,18 @@ coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
-from qa.data import synonyms
+from qa.data import synonyms, words
 from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
 from qa.query import Query, counts_a_list, places_in
 from qa.retrieve import HAN_RE, dense_scores
 from qa.schema import Clause
+from qa.tokens import cut
 
 
 def context_of(index: Index, clause: Clause) -> str:
@@ -248,12 +250,20 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
 
 
-#: “…注册用户数达到多少？”: the rate or count whose value is asked (the words before 达到多少)
-_MEASURE_RE = re.compile(
-    r"([\w“”]{2,12}?(?:率|数))”?(?:要|将|需|应|能|可|预计|计划|力争)?(?:达到|超过|提高到|提升到|不低于|为|是|有)?多少"
-)
-#: the last characters of a measure that name it (跨部门事件处置率 → 事件处置率)
-MEASURE_CHARS = 5
+#: “…注册用户数达到多少？”“…缴存比例是多少？”: the measure whose value is asked (the words before
+#: 达到多少, ending in a head of ``qa/data/measure_heads.txt``)
+@lru_cache(maxsize=1)
+def _measure_re() -> re.Pattern:
+    heads = "|".join(map(re.escape, words("measure_heads")))
+    return re.compile(
+        rf"([\w“”]{{2,12}}?(?:{heads}))”?(?:要|将|需|应|能|可|预计|计划|力争)?(?:达到|超过|提高到|提升到|不低于|为|是|有)?"
+        r"(?:每人|每户|每月|每年|每天|每日|每次)*多少"
+    )
+
+
+#: a measure is named by the whole words at its end that make at least this many characters
+#: (跨部门事件处置率 → 事件处置率, 住房公积金缴存比例 → 缴存比例)
+MEASURE_CHARS = 4
 
 
 def asked_measure(sc: str) -> str:
@@ -263,13 +273,22 @@ def asked_measure(sc: str) -> str:
     ('注册用户数', '好评率')
     >>> asked_measure("宁波要建多少个5G基站？"), asked_measure("河北的人数是多少？")
     ('', '')
+    >>> asked_measure("住房公积金缴存比例是多少？"), asked_measure("城乡低保标准是每人每月多少元？")
+    ('缴存比例', '低保标准')
     """
-    m = _MEASURE_RE.search(sc)
+    m = _measure_re().search(sc)
     if not m:
         return ""
     run = re.split(r"[^\u4e00-\u9fff]|的", m.group(1))[-1]  # after a quote, a year or 的: 日活跃用户数
     run = re.sub(r"^(?:年底?|年末|末|底|的|其|中)+", "", run)
-    return run[-MEASURE_CHARS:] if len(run) >= 3 else ""
+    if len(run) < 3:
+        return ""
+    tail = ""
+    for word in reversed(cut(run)):
+        tail = word + tail
+        if len(tail) >= MEASURE_CHARS:
+            break
+    return tail
 
 
 def supports_measure(q: Query, sentence: str) -> bool:

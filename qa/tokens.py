@@ -71,3 +71,14 @@ def tokenize(text: str, user_words: tuple[str, ...] = ()) -> list[str]:
     with _lock:  # jieba's Tokenizer is not thread-safe while it builds its DAG cache
         words = tk.lcut_for_search(match_form(text), HMM=False)
     return [w for w in (x.strip().lower() for x in words) if w and _KEEP_RE.search(w) and w not in STOPWORDS]
+
+
+def cut(text: str) -> list[str]:
+    """jieba's words of a text in precise mode (no overlapping pieces, nothing dropped).
+
+    >>> cut("住房公积金缴存比例")
+    ['住房', '公积金', '缴存', '比例']
+    """
+    tk = _tokenizer(())
+    with _lock:
+        return tk.lcut(text)
