@@ -117,6 +117,56 @@ def test_another_places_rules_are_left_out_and_nothing_is_said_plainly(library):
         assert "没有找到" in rec["message"]
 
 
+def test_an_age_bound_set_for_single_applicants_binds_only_them(library):
+    from qa.match.judge import condition_status
+    from qa.match.rank import context_of, eligibility_of
+
+    # 北京共有产权住房: “单身家庭申请购买的，申请人应当年满30周岁” — a married 28-year-old is not ruled out
+    clause = next(c for c in library.corpus.clauses if "单身家庭申请购买的" in c.text_sc)
+    age = next(x for x in eligibility_of(library.corpus, clause).conditions if x.kind == "age")
+    context = context_of(library.corpus, clause)
+    assert condition_status(age, read_profile("我28岁，已婚，北京户口"), context) == "未说明"
+    assert condition_status(age, read_profile("我28岁，单身，北京户口"), context) == "不符合"
+    assert condition_status(age, read_profile("我28岁，已婚，北京户口")) == "不符合"  # without the clause's words
+
+
+def test_a_firm_is_matched_to_a_rule_on_its_own_trade():
+    from qa.match.judge import who_applies
+    from qa.schema import Eligibility
+
+    firm = read_profile("我们在成都开了家托育机构，收了二十多个孩子")
+    assert (firm.who, firm.trade) == ("企业", "托育机构")
+    for_people = Eligibility(who=("个人",), targets=("居民",))
+    assert who_applies(for_people, "落实托育机构水电气热按照居民生活类价格执行等政策", firm)
+    assert not who_applies(for_people, "对困难居民给予临时生活补助", firm)
+    assert read_profile("我开了一家公司").trade == "" and read_profile("我在一家电子厂上班").trade == ""
+
+
+def test_a_lists_items_follow_it(library):
+    from qa.match.rank import Match, items_after_lists
+
+    corpus = library.corpus
+    kids: dict[str, list] = {}
+    for c in corpus.clauses:
+        if c.parent_id:
+            kids.setdefault(c.parent_id, []).append(c)
+    head = next(c for c in corpus.clauses if c.text_sc.rstrip().endswith("：") and len(kids.get(c.id, ())) >= 2)
+    one, two = kids[head.id][:2]
+    other, other2 = [c for c in corpus.clauses if c.doc_id != head.doc_id][:2]
+    doc = corpus.doc_by_id[head.doc_id]
+    m = {c.id: Match(c, doc, 1.0, c.eligibility, (), {}, "") for c in (head, one, two, other, other2)}
+
+    def order(*cs):
+        return [x.clause.id for x in items_after_lists(corpus, [m[c.id] for c in cs])]
+
+    # a matched list header: its items come right after it
+    assert order(head, other, other2, two, one) == [head.id, two.id, one.id, other.id, other2.id]
+    # the first match is an item: the other items of its list follow it
+    assert order(one, other, two) == [one.id, two.id, other.id]
+    # a later item does not pull its list along
+    assert order(other, one, other2, two) == [other.id, one.id, other2.id, two.id]
+
+
 def test_an_expired_document_is_marked_and_can_be_left_out(library, monkeypatch):
     from datetime import date, timedelta
 

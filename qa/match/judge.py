@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qa.data import words
 from qa.gazetteer import Region, region_of
 from qa.match.profile import Profile, identity_groups
 from qa.schema import Condition, Document, Eligibility
 
 MET, NOT_MET, UNSTATED = "符合", "不符合", "未说明"
 OTHERS_RE = re.compile(r"子女|父母|配偶|家庭成员|老人|孩子|儿童|婴幼儿|未成年人|学生|供养|赡养|抚养")
+SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
 NO_HOME_RE = re.compile(r"无(?:自有)?住房|无房|未(?:拥有|购买)(?:过)?住房|没有住房|名下无")
 
 
@@ -38,11 +40,17 @@ def place_applies(doc: Document, profile: Profile) -> bool:
 def who_applies(eligibility: Eligibility, text: str, profile: Profile) -> bool:
     """False when every group the clause names is of another kind than the profile (a firm asking
     of a benefit for individuals), unless the clause names one of the profile's identities (a
-    退役军人 who registered a company is still a 退役军人)."""
-    return not eligibility.who or profile.who in eligibility.who or bool(identities_named(text, profile))
+    退役军人 who registered a company is still a 退役军人) or the firm's own trade (a rule on what a
+    托育机构 pays is for the 托育机构, whoever else it names)."""
+    return (
+        not eligibility.who
+        or profile.who in eligibility.who
+        or bool(identities_named(text, profile))
+        or bool(profile.trade and profile.trade in text)
+    )
 
 
-def condition_status(condition: Condition, profile: Profile) -> str:
+def condition_status(condition: Condition, profile: Profile, context: str = "") -> str:
     """符合, 不符合 or 未说明 for one condition against what the profile states.
 
     >>> from qa.match.profile import read_profile
@@ -55,11 +63,23 @@ def condition_status(condition: Condition, profile: Profile) -> str:
     '未说明'
     >>> condition_status(Condition("在本市无自有住房", "housing"), read_profile("我家在广州有一套房"))
     '不符合'
+
+    ``context`` is the clause the condition is read from: an age bound its sentence sets for a
+    kind of applicant (:func:`age_holder`) the profile does not say it is, is not the profile's.
+
+    >>> q = read_profile("我28岁，已婚，在广州租房")
+    >>> c = Condition("申请人应当年满30周岁", "age", 30)
+    >>> condition_status(c, q), condition_status(c, q, "单身家庭申请购买的，申请人应当年满30周岁。")
+    ('不符合', '未说明')
+    >>> condition_status(c, read_profile("我28岁，单身"), "单身家庭申请购买的，申请人应当年满30周岁。")
+    '不符合'
     """
     if condition.kind == "housing" and profile.owns_home is not None and NO_HOME_RE.search(condition.text):
         return NOT_MET if profile.owns_home else MET
     if condition.kind == "age":
         if profile.age is None or OTHERS_RE.search(condition.text):  # whose age: the profile's own only
+            return UNSTATED
+        if (holder := age_holder(condition.text, context)) and holder not in profile.identities:
             return UNSTATED
         low_ok = condition.low is None or profile.age >= condition.low
         high_ok = condition.high is None or profile.age <= condition.high
@@ -69,6 +89,25 @@ def condition_status(condition: Condition, profile: Profile) -> str:
         if group[0] in stated and any(w in condition.text for w in group):
             return MET
     return UNSTATED
+
+
+def age_holder(condition_text: str, context: str) -> str:
+    """The kind of applicant (``qa/data/age_holders.txt``) the sentence setting an age bound is
+    about, or ``""``: the bound is for that kind alone (单身 in “单身家庭申请购买的，申请人应当年满30周岁”).
+
+    >>> age_holder("申请人应当年满30周岁", "单身家庭申请购买的，申请人应当年满30周岁。其他…")
+    '单身'
+    >>> age_holder("需年满60周岁", "需年满60周岁、因病住院治疗后病情稳定。单身…")
+    ''
+    """
+    at = context.find(condition_text)
+    if at < 0:
+        sentence = condition_text
+    else:
+        start = max((m.end() for m in SENTENCE_END_RE.finditer(context, 0, at)), default=0)
+        end = SENTENCE_END_RE.search(context, at + len(condition_text))
+        sentence = context[start : end.start() if end else len(context)]
+    return next((w for w in words("age_holders") if w in sentence), "")
 
 
 def identities_named(text: str, profile: Profile) -> tuple[str, ...]:

@@ -29,9 +29,13 @@ _FIRM_RE = re.compile(
 _WORKER_RE = re.compile(
     rf"(?:在|去|进)[^，。；,？?]{{0,12}}?(?:{_FIRM_WORDS})[^，。；,？?]{{0,3}}(?:上班|干活|工作|打工)"
 )
+#: A firm's own trade: the two characters before the word it calls itself by (托育机构, 加工厂),
+#: unless they only count or size it (一家, 小型).
+_NOT_TRADE = set("一两家个小大这那们的了型些所间座自己开办")
 _ORG_RE = re.compile(r"(?:我们|我们的)[^，。；,]{0,6}?(?:社会组织|协会|基金会|民办非企业)")
 _OWNS_HOME_RE = re.compile(r"(?:有|买了|名下有)(?:一|两|三|1|2|3)?套(?:房|住房|自住房)?|有房|有自己的房")
 _NO_HOME_RE = re.compile(r"(?:没|无|没有)(?:自己的)?(?:房|住房)|租房")
+HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _AGE_RE = re.compile(r"(\d{1,3})\s*周?岁(?![多余])")
 
 
@@ -43,6 +47,7 @@ class Profile:
     age: int | None
     identities: tuple[str, ...]  # the policy words of the identity groups it names (特困人员, 中小企业)
     owns_home: bool | None = None  # what it says of owning a home, if anything
+    trade: str = ""  # a firm's own kind, as it names itself (托育机构, 五金店)
     industry: str = ""
     size: str = ""
 
@@ -87,6 +92,22 @@ def who_of(text: str) -> str:
     if _ORG_RE.search(sc):
         return "社会组织"
     return "企业" if _FIRM_RE.search(_WORKER_RE.sub("", sc)) else "个人"
+
+
+def trade_of(text: str) -> str:
+    """A firm's own kind of business, as its words name it (``""`` for a person or when unsaid).
+
+    >>> trade_of("我在北京开了一家小型托育机构"), trade_of("我是开五金店的个体工商户"), trade_of("我开了一家公司")
+    ('托育机构', '五金店', '')
+    """
+    sc = match_form(text)
+    for m in _FIRM_RE.finditer(_WORKER_RE.sub("", sc)):
+        span = m.group(0)
+        word = min((w for w in _FIRM_WORDS.split("|") if span.endswith(w)), key=len, default="")
+        before = span[: len(span) - len(word)][-2:]
+        if word and len(before) == 2 and HAN_RE.fullmatch(before) and not set(before) & _NOT_TRADE:
+            return before + word
+    return ""
 
 
 def age_of(text: str) -> int | None:
@@ -150,6 +171,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
         regions=tuple(regions),
         age=age,
         owns_home=owns_home(text),
+        trade=trade_of(text) if who != "个人" else "",
         identities=tuple(dict.fromkeys([*identities_in(f"{text} {' '.join(identity)} {extra}"), *identity])),
         industry=str(fields.get("industry", "")),
         size=str(fields.get("size", "")),

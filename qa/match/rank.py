@@ -3,7 +3,8 @@
 The steps: the profile's words (with the policy's words for the identities it names) search the
 index as a question would; each hit is checked against the profile (its document's place, whom
 it is for, each condition the clause or its list sets); those the profile contradicts are left
-out; the rest keep the search's order.  When the first hits are all left out, nothing applies.
+out; the rest keep the search's order, except that a list's items follow it (see
+:func:`items_after_lists`).  When the first hits are all left out, nothing applies.
 """
 
 from __future__ import annotations
@@ -70,6 +71,40 @@ def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
     return Eligibility(own.who or parent.eligibility.who, own.targets, merged, own.benefits, own.periods)
 
 
+def context_of(corpus: Corpus, clause: Clause) -> str:
+    """The text a clause's conditions are read in: its own, and its parent's for a list item."""
+    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
+    return clause.text_sc if parent is None else f"{clause.text_sc}\n{parent.text_sc}"
+
+
+def is_list(clause: Clause | None) -> bool:
+    """A clause that introduces a list (…按照下列规定领取…：): what it grants is in its items."""
+    return clause is not None and clause.text_sc.rstrip().endswith(("：", ":"))
+
+
+def items_after_lists(corpus: Corpus, found: list[Match]) -> list[Match]:
+    """The matches with a list's items right after it: the items of a matched list header (its
+    benefits are in them: 丧葬补助金, 抚恤金… under “其近亲属按照下列规定…领取：”), and the other
+    items of the list the first match belongs to (机构护理 beside 居家护理 under one article).
+    Only items the search found and the profile does not contradict move; each keeps the
+    search's order among them."""
+    out: list[Match] = []
+    placed: set[str] = set()
+    for n, m in enumerate(found):
+        if m.clause.id in placed:
+            continue
+        out.append(m)
+        placed.add(m.clause.id)
+        lists = {m.clause.id} if is_list(m.clause) else set()
+        if n == 0 and m.clause.parent_id and is_list(corpus.clause_by_id.get(m.clause.parent_id)):
+            lists.add(m.clause.parent_id)
+        for item in found:
+            if item.clause.id not in placed and item.clause.parent_id in lists:
+                out.append(item)
+                placed.add(item.clause.id)
+    return out
+
+
 def validity(doc: Document, on: str) -> dict:
     """Whether the document is in force on ``on`` (ISO), with the dates it states."""
     status = doc.effective_status(on)
@@ -97,7 +132,8 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
         c = hit.clause
         doc = corpus.doc_by_id[c.doc_id]
         elig = eligibility_of(corpus, c)
-        statuses = tuple((cond.text, condition_status(cond, profile)) for cond in elig.conditions)
+        context = context_of(corpus, c)
+        statuses = tuple((cond.text, condition_status(cond, profile, context)) for cond in elig.conditions)
         valid = validity(doc, today)
         reason = (
             "another place" if not place_applies(doc, profile)
@@ -112,6 +148,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
         found.append(Match(c, doc, hit.score, elig, statuses, valid, _why(elig, named, doc, profile), pos))
     if not found or found[0].searched_rank >= FIRST_APPLICABLE_WITHIN:
         found = []
+    found = items_after_lists(corpus, found)
     if in_force_only:  # a switch of the reader's, after relevance was judged on every document
         left_out["not in force"] = sum(not m.valid["in_force"] for m in found)
         found = [m for m in found if m.valid["in_force"]]
