@@ -753,3 +753,12 @@ def test_the_off_topic_gate_does_not_count_one_character_words_and_ability_quest
     # 会不会/能不能/别人/看 made the clause about 数据加密 cover too little of the question
     a, t = ask(index, "河北政府存的数据会不会加密？别人能不能随便看？")
     assert not a.refused and "数据加密" in t
+
+
+def test_a_question_of_two_parts_gets_the_figure_and_the_units(index):
+    a, t = ask(index, "2023年“浙里办”日活跃用户要达到多少？谁负责？")
+    assert not a.refused and "30万" in t  # the figure (today's duty answer alone had only units)
+    assert "市政务办" in t and "市大数据局" in t  # and who is responsible, from the same item
+    a, t = ask(index, "河北推进智慧城市建设由谁负责？要达到什么目标？")
+    assert "智慧城市" in t and "省发展改革委" in t
+    assert "河北" in a.text.split("出处：")[1] and "浙江" not in a.text  # the question's place, not another's

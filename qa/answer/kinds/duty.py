@@ -23,7 +23,7 @@ from qa.retrieve import (
     search,
     weights,
 )
-from qa.schema import Citation
+from qa.schema import Citation, Clause
 from qa.settings import Settings
 
 ROLE_NAMES = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
@@ -39,16 +39,17 @@ def answer_duty(
         return None
     # the clause that names the task whole (政务云平台建设) before one that shares its words (政务云视频…平台)
     best = max(with_duties, key=lambda x: (round(x[0], 1), x[1].cover, -x[1].rank))[1]
-    cl = best.hit.clause
-    citations = [] if citations is None else citations
+    return units_line(best.hit.clause, q, script, [] if citations is None else citations)
+
+
+def units_line(cl: Clause, q: Query, script: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """The units a clause's duty annotation names, by role, cited: ““任务”的牵头单位：…；责任单位：…[n]。”."""
     n = cite(citations, cl, cl.heading)
     task = to_script(strip_marker(cl.heading), script)
     roles = [(r, getattr(cl.duties, r)) for r in ("lead", "responsible", "cooperating")]
     parts = [f"{ROLE_NAMES[r]}：{to_script('、'.join(us), script)}" for r, us in roles if us]
-    asked_lead = "牵头" in q.sc
-    note = "（该项未列牵头单位）" if asked_lead and not cl.duties.lead else ""
-    text = f"“{task}”的{'；'.join(parts)}{note}[{n}]。"
-    return text, citations
+    note = "（该项未列牵头单位）" if "牵头" in q.sc and not cl.duties.lead else ""
+    return f"“{task}”的{'；'.join(parts)}{note}[{n}]。", citations
 
 
 _DUTY_ASK_RE = re.compile(
