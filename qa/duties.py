@@ -56,6 +56,8 @@ def unit_matches(query: str, unit: str) -> bool:
     False
     >>> unit_matches("大数据局", "市大数据局")
     True
+    >>> unit_matches("人社厅", "省人力资源社会保障厅"), unit_matches("市人社局", "省人力资源社会保障厅")
+    (True, False)
     """
     q, u = unit_key(query), unit_key(unit)
     if not q:
@@ -64,7 +66,25 @@ def unit_matches(query: str, unit: str) -> bool:
         return True
     if q[0] in "省市县区" and u[:1] in "省市县区" and q[0] != u[0]:
         return False
-    return q in u or (u[:1] in "省市县区" and q == u[1:])
+    bare = u[1:] if u[:1] in "省市县区" else u
+    return q in u or q == bare or abbreviates(q, u) or abbreviates(q, bare)
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Is ``short`` the usual abbreviation of a unit name: the same first and last character (its
+    level or first word, its suffix), the rest of its characters in order, at least two between?
+
+    >>> abbreviates("省人社厅", "省人力资源社会保障厅"), abbreviates("卫健委", "卫生健康委")
+    (True, True)
+    >>> abbreviates("省数据局", "省大数据局"), abbreviates("省厅", "省人力资源社会保障厅"), abbreviates("省人社局", "省人力资源社会保障厅")
+    (False, False, False)
+    """
+    if len(short) < 3 or len(short) >= len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    if short[0] in "省市县区" and (len(short) < 4 or short[1] != full[1]):
+        return False  # 省人社厅: after the level, the first word's character too
+    rest = iter(full[1:-1])
+    return all(ch in rest for ch in short[1:-1])
 
 
 @dataclass(frozen=True)

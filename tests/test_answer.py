@@ -762,3 +762,14 @@ def test_a_question_of_two_parts_gets_the_figure_and_the_units(index):
     a, t = ask(index, "河北推进智慧城市建设由谁负责？要达到什么目标？")
     assert "智慧城市" in t and "省发展改革委" in t
     assert "河北" in a.text.split("出处：")[1] and "浙江" not in a.text  # the question's place, not another's
+
+
+def test_a_unit_asked_by_its_abbreviation_is_found(index):
+    # the document writes 省人力资源社会保障厅; people say 人社厅
+    a, t = ask(index, "河北省人社厅负责哪些任务？")
+    assert a.mode == "reverse_duty" and not a.refused and a.citations
+    assert all(
+        "人力资源社会保障"
+        in match_form("".join((*c.clause.duties.lead, *c.clause.duties.responsible, *c.clause.duties.cooperating)))
+        for c in a.citations
+    )
