@@ -157,6 +157,36 @@ def supports_years(q: Query, context: str) -> bool:
     return test(y in context for y in q.years)
 
 
+#: a code of letters and digits that names a thing (5G, 6G, IPv6, H5, 4K): another code is
+#: another thing
+_CODE_RE = re.compile(r"(?<![A-Za-z\d.])(?:\d+[A-Za-z]+\d*|[A-Za-z]+\d+[A-Za-z]*)(?![A-Za-z\d])")
+
+
+def codes_in(text: str) -> frozenset[str]:
+    """The codes of letters and digits a text names, lower-cased.
+
+    >>> sorted(codes_in("推动5G网络全覆盖，积极开展6G网络前期工作，部署IPv6。"))
+    ['5g', '6g', 'ipv6']
+    """
+    return frozenset(c.lower() for c in _CODE_RE.findall(match_form(text)))
+
+
+def supports_codes(q: Query, context: str, known: frozenset[str]) -> bool:
+    """Every code the question names that the library uses (``known``: 5G, 6G, IPv6) is in the
+    evidence: a 5G figure does not answer a 6G question.  A code the library never uses is the
+    asker's own word (4S店 for 修理者) and is not asked of the evidence.
+
+    >>> from qa.query import analyse
+    >>> q, known = analyse("南昌到2025年要建多少个6G基站？"), frozenset({"5g", "6g"})
+    >>> supports_codes(q, "到2025年，累计建设5G基站超过4万个。", known), supports_codes(q, "6G基站1万个", known)
+    (False, True)
+    >>> supports_codes(analyse("4S店修车超过5天怎么办？"), "修理时间超过5日的", known)
+    True
+    """
+    asked = codes_in(q.sc) & known
+    return not asked or asked <= codes_in(context)
+
+
 _SENT_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
 
 

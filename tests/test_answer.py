@@ -773,3 +773,11 @@ def test_a_unit_asked_by_its_abbreviation_is_found(index):
         in match_form("".join((*c.clause.duties.lead, *c.clause.duties.responsible, *c.clause.duties.cooperating)))
         for c in a.citations
     )
+
+
+def test_a_figure_for_another_code_does_not_answer(index):
+    # the clause gives the 5G figure and only mentions 6G work: no 6G figure is stated
+    a, _t = ask(index, "宁波到2025年要建多少个6G基站？")
+    assert a.refused
+    a, t = ask(index, "宁波对6G有什么安排？")
+    assert not a.refused and "6G" in t

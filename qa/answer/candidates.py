@@ -14,7 +14,9 @@ from qa.answer.named import doc_texts
 from qa.answer.render import short_name
 from qa.evidence import (
     bigram_coverage,
+    codes_in,
     context_of,
+    supports_codes,
     supports_years,
     task_bigrams,
 )
@@ -60,6 +62,12 @@ def gate_cover(index: Index, q: Query, cands: list[Candidate], w: Weights) -> fl
     return max((coverage(toks, _cover_text(c.hit.clause), w) for c in cands), default=0.0)
 
 
+@lru_cache(maxsize=4)
+def library_codes(index: Index) -> frozenset[str]:
+    """The codes of letters and digits the library's documents use (5G, IPv6)."""
+    return frozenset().union(*(codes_in(d.clean) for d in index.corpus.documents))
+
+
 def candidates_of(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[Candidate]:
     toks = content_tokens(index, q)
     out = []
@@ -68,7 +76,7 @@ def candidates_of(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[C
         if not supports_places(q, h.clause, doc):
             continue
         ctx = context_of(index, h.clause)
-        if not supports_years(q, ctx):
+        if not supports_years(q, ctx) or not supports_codes(q, ctx, library_codes(index)):
             continue
         out.append(Candidate(h, r, doc, ctx, coverage(toks, _cover_text(h.clause), w)))
     return out

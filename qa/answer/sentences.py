@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.candidates import Candidate, is_topic_word
+from qa.answer.candidates import Candidate, is_topic_word, library_codes
 from qa.answer.clauses import ASKS_OVERVIEW_RE, ITEM_TITLE_RE, is_overview, strip_marker
 from qa.answer.draft import cite
 from qa.answer.limits import (
@@ -19,6 +19,7 @@ from qa.answer.limits import (
 from qa.cite import is_instruction
 from qa.evidence import (
     supports_asked_unit,
+    supports_codes,
     supports_measure,
     supports_phase,
     supports_type,
@@ -114,6 +115,7 @@ def best_sentences(
                 and supports_phase(q, part)
                 and supports_asked_unit(q, part)
                 and supports_measure(q, part)
+                and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
