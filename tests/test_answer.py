@@ -766,7 +766,7 @@ def test_a_question_of_two_parts_gets_the_figure_and_the_units(index):
 
 def test_a_unit_asked_by_its_abbreviation_is_found(index):
     # the document writes 省人力资源社会保障厅; people say 人社厅
-    a, t = ask(index, "河北省人社厅负责哪些任务？")
+    a, _t = ask(index, "河北省人社厅负责哪些任务？")
     assert a.mode == "reverse_duty" and not a.refused and a.citations
     assert all(
         "人力资源社会保障"

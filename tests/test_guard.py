@@ -87,7 +87,9 @@ def test_f2_library_events_read_no_file_named_by_path(live, tmp_path):
             assert "✅" not in out, (name, path, out[:300])
     assert doc_ids(live) == before
     asked = httpx.post(live.url + "/api/ask", json={"question": "临海数据中心建几个？"}, timeout=60).json()
-    assert "临海" not in asked["answer"] + json.dumps(asked["citations"], ensure_ascii=False)
+    # the secret's text is in no answer or citation (a refusal may name the place the question names)
+    assert "临海数据中心一个" not in asked["answer"] + json.dumps(asked["citations"], ensure_ascii=False)
+    assert not any("临海" in c["text"] for c in asked["citations"])
 
 
 def test_f2_a_file_the_page_uploaded_is_read(live):
