@@ -106,6 +106,15 @@ def _names_institution(sentence: str, question: str) -> bool:
     return False
 
 
+#: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)
+_PAPERS_RE = re.compile(r"材料|证明|证件|证书|身份证|户口簿|户口本|居住证|申请书|申请表|表格|资料|凭证|合同|发票|照片")
+#: where a person goes or whom they ask: a body, a service point or a channel
+_OFFICE_RE = re.compile(
+    r"部门|机关|机构|政府|街道|乡镇|社区|居委会|村委会|办事处|窗口|服务中心|网上|网站|平台|热线|所在地|户籍地|居住地|医院|银行"
+    r"|[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|管理中心|服务站|派出所)"
+)
+
+
 def supports_type(q: Query, sentence: str) -> bool:
     """Does a sentence contain the kind of thing the question asks for?
 
@@ -121,6 +130,10 @@ def supports_type(q: Query, sentence: str) -> bool:
     >>> supports_type(analyse("实施意见是哪一天印发的？"), "于2023年4月12日正式印发。")
     True
     >>> supports_type(analyse("转制后从什么时候起按企业办法参加社会保险？"), "转制后自企业登记注册的次月起按企业办法参加社会保险")
+    True
+    >>> supports_type(analyse("换护照要准备什么材料？"), "家庭人口发生变化的，应当及时告知乡镇人民政府。")
+    False
+    >>> supports_type(analyse("临时救助去哪里申请？"), "向户籍所在地乡镇人民政府（街道办事处）提出申请。")
     True
     """
     s = match_form(sentence)
@@ -139,6 +152,10 @@ def supports_type(q: Query, sentence: str) -> bool:
         return _names_institution(s, q.sc)
     if q.wants == "rank":
         return bool(_RANK_RE.search(s))
+    if q.wants == "papers":
+        return bool(_PAPERS_RE.search(s))
+    if q.wants == "office":
+        return bool(_OFFICE_RE.search(strip_duty_groups(s)))
     if q.wants == "person":
         if _NAME_ASK_RE.search(q.sc):
             return _names_person(s)  # 姓名: the sentence must name someone, not just the post

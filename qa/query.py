@@ -101,6 +101,10 @@ ANSWER_TYPES = {
     "company": re.compile(r"哪家(?:企业|公司|单位|银行|机构)|哪个(?:企业|公司|集团)"),
     "institution": re.compile(r"哪(?:所|家|个)(?:高校|大学|学校|院校|医院|科研院所|研究院|研究所|实验室)"),
     "rank": re.compile(r"什么级别|哪个级别|哪一级|什么职级|什么层级"),
+    # “换证要准备什么材料？”“需要带哪些证件？”: the papers to bring
+    "papers": re.compile(r"(?:什么|哪些|啥)(?:材料|证件|证明|资料)|带(?:什么|啥|哪些)|准备(?:什么|啥|哪些)"),
+    # “去哪里办？”“在哪儿申请？”“找哪个部门？”: where to go or whom to ask
+    "office": re.compile(r"(?:去|到|在|找|向)(?:哪里|哪儿|哪|什么地方)(?:办|申请|交|缴|领|做|报|登记|鉴定|认证)|找哪个部门|去哪个部门"),
     "person": re.compile(
         r"(?:局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长|部长|主席|处长|首席[^，。？]{0,4}官)(?:委员|助理)?(?:是谁|是哪位|叫什么)|"
         r"(?:是谁|哪位).{0,6}(?:局长|厅长|主任|书记|省长|市长|负责人)|姓名|叫什么名字|"
@@ -131,6 +135,8 @@ def answer_type(sc: str) -> str:
     ['quantity', 'time', 'place', '']
     >>> answer_type("每年投入多少亿元财政资金？"), answer_type("补贴标准是多少？"), answer_type("有几个？分别是什么？")
     ('money', 'money', '')
+    >>> answer_type("换证要准备什么材料？"), answer_type("残疾证去哪里办？")
+    ('papers', 'office')
     """
     for kind, pat in ANSWER_TYPES.items():
         if pat.search(sc):
@@ -173,7 +179,7 @@ class Query:
     wants_list: bool
     compare: bool
     meta: bool
-    wants: str = ""  # answer type: money | quantity | time | place | company | institution | rank | person | ""
+    wants: str = ""  # answer type: a key of ANSWER_TYPES, or ""
 
 
 def places_in(text: str) -> tuple[str, ...]:

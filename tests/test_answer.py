@@ -1,6 +1,8 @@
 """Answers on real questions from the corpus, one or more per kind, in both scripts."""
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -781,3 +783,23 @@ def test_a_figure_for_another_code_does_not_answer(index):
     assert a.refused
     a, t = ask(index, "宁波对6G有什么安排？")
     assert not a.refused and "6G" in t
+
+
+@pytest.fixture(scope="module")
+def assistance_library(index, tmp_path_factory):
+    """The seeds and a social-assistance regulation: it speaks of 登记, 乡镇人民政府, 办理."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import citizen_library
+
+    return citizen_library(
+        index, tmp_path_factory.mktemp("assistance"), names=("27_shanghai_shehui_jiuzhu_tiaoli.txt",)
+    )
+
+
+def test_an_everyday_errand_no_document_covers_is_refused(assistance_library):
+    # a clause sharing a word (登记, 乡镇人民政府) does not say what to bring or where to go
+    for q in ("我的护照快过期了，换新护照要准备什么材料、去哪里办？", "我们准备去领结婚证，婚姻登记要带哪些材料？"):
+        a, _t = ask(assistance_library, q)
+        assert a.refused, (q, a.text)
+    a, t = ask(assistance_library, "申请社会救助要向哪里提出？")  # the regulation says where
+    assert not a.refused and ("乡镇人民政府" in t or "街道办事处" in t), a.text
