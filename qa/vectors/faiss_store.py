@@ -11,9 +11,16 @@ FILE = "dense.faiss"
 #: search parameters measured by ``make bench`` (eval/bench.py) to reach recall@10 ≥ 0.95
 HNSW_EF_CONSTRUCTION = 128
 HNSW_EF = 256
-IVF_NPROBE = 96
-#: Above this many vectors ``auto`` builds IVF: at 1M clauses HNSW (M=32, efSearch 512) reached
-#: recall@10 0.916 and IVF (nprobe 96) 0.956 at p95 5.6 ms (eval/reports/2026-12-05-bench.md).
+#: an HNSW graph of more than HNSW_LARGE vectors searches wider: at 1M (efConstruction 128)
+#: efSearch 256 reached recall@10 0.899, 512 0.946 and 768 0.966 at p95 7.9 ms
+#: (eval/reports/2026-12-05-bench-1m.md)
+HNSW_LARGE = 200_000
+HNSW_EF_LARGE = 768
+#: at 1M nprobe 96 reached 0.944 on one draw of vectors (0.956 on another), 128 reached 0.954 at
+#: p95 17.6 ms on a loaded machine (eval/reports/2026-12-05-bench-1m.md)
+IVF_NPROBE = 128
+#: Above this many vectors ``auto`` builds IVF: both meet recall 0.95 at 1M, and IVF built in
+#: 89 s where HNSW took 1,374 s (eval/reports/2026-12-05-bench-1m.md); every change rebuilds.
 IVF_ABOVE = 500_000
 
 
@@ -21,7 +28,7 @@ def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
     """A FAISS inner-product index for normalised vectors.
 
     ``flat`` is exact (``IndexFlatIP``); ``hnsw`` is a graph index (``IndexHNSWFlat``, M=32,
-    efConstruction=128, efSearch=HNSW_EF); ``ivf`` clusters into ~4·√n lists (``IndexIVFFlat``,
+    efConstruction=128, efSearch=HNSW_EF, or HNSW_EF_LARGE past HNSW_LARGE vectors); ``ivf`` clusters into ~4·√n lists (``IndexIVFFlat``,
     trained on ≤100k vectors, IVF_NPROBE probed).  The search parameters are the smallest that
     reached recall@10 ≥ 0.95 against exact search in ``make bench`` (docs/SCALE.md).
     ``auto`` stays exact up to ``threshold`` vectors, uses HNSW above it and IVF above
@@ -36,7 +43,7 @@ def make_faiss(vectors: np.ndarray, kind: str, threshold: int):
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF
+        index.hnsw.efSearch = HNSW_EF_LARGE if n > HNSW_LARGE else HNSW_EF
     elif kind == "ivf":
         nlist = max(1, min(int(4 * np.sqrt(n)), n // 39 or 1))
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
