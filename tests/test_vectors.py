@@ -262,3 +262,29 @@ def test_auto_builds_ivf_past_the_size_where_hnsw_fell_short(monkeypatch):
     monkeypatch.setattr(faiss_store, "IVF_ABOVE", 1_000)
     assert type(faiss_store.make_faiss(vecs, "auto", 100)).__name__ == "IndexIVFFlat"
     assert type(faiss_store.make_faiss(vecs, "auto", 5_000)).__name__ == "IndexFlatIP"
+
+
+def test_a_retried_create_index_that_finds_the_index_built_is_taken(index, store_dir, tmp_path, monkeypatch):
+    """At ~1M rows pymilvus re-sends a long create_index after the server drops the connection;
+    the retry fails with "index already exists" although the index was built as asked."""
+    real = milvus_store.client(str(store_dir / "vectors.db"))
+
+    class Retrying:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def create_index(self, *a, **kw):
+            real.create_index(*a, **kw)
+            raise RuntimeError("<MilvusException: (code=65535, message=index already exists[field=vec])>")
+
+    monkeypatch.setattr(milvus_store, "client", lambda uri: Retrying())
+    gen = tmp_path / ".retry.gen-1-test"
+    gen.mkdir()
+    vecs = index.dense.reconstruct_all()
+    entry = vector_store.write(str(store_dir / "vectors.db"), gen, vecs, index_kind="flat", threshold=100)
+    try:
+        _, found = vector_store.open_store(gen, entry).search(vecs[:3], 1)
+        assert [row[0] for row in found] == [0, 1, 2]
+    finally:
+        monkeypatch.undo()
+        vector_store.drop(gen)
