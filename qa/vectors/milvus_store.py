@@ -111,7 +111,7 @@ def index_plan(n: int, kind: str, threshold: int) -> tuple[str, dict, dict]:
     >>> index_plan(80_000, "auto", 50_000)
     ('HNSW', {'M': 32, 'efConstruction': 128}, {'ef': 256})
     >>> index_plan(10_000, "ivf", 0)
-    ('IVF_FLAT', {'nlist': 256}, {'nprobe': 96})
+    ('IVF_FLAT', {'nlist': 256}, {'nprobe': 128})
     """
     if kind == "auto":
         kind = "hnsw" if n > threshold else "flat"
