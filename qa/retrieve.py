@@ -32,6 +32,11 @@ HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CUT_NOTICE = "⚠️ 问题过长，只按前{n}个字回答（the question was cut to its first {n} characters）。"
 
 
+#: how many times deeper a search filtered by places looks: in a library of many places'
+#: look-alike plans the asked place's clause ranks below other places' copies of it
+PLACE_OVERFETCH = 12
+
+
 @dataclass(frozen=True)
 class Filters:
     """Optional metadata filters: document ids (or prefixes), region, kind, only documents in force."""
@@ -40,10 +45,17 @@ class Filters:
     region: str = ""
     kind: str = ""
     in_force: bool = False
+    #: only clauses that can speak for these places: of a document that is the place's own, or
+    #: naming the place themselves (what :func:`qa.places.supports_places` accepts)
+    places: tuple[str, ...] = ()
 
     def predicate(self, index: Index) -> Callable[[Clause], bool] | None:
         if not (self.docs or self.region or self.kind or self.in_force):
-            return None
+            if not self.places:
+                return None
+            asked = _place_query(self.places)
+            by_id = index.corpus.doc_by_id
+            return lambda c: supports_places(asked, c, by_id[c.doc_id])
         doc_ok = set()
         on = date.today().isoformat()
         for d in index.corpus.documents:
@@ -56,7 +68,16 @@ class Filters:
             if self.kind and self.kind != d.kind:
                 continue
             doc_ok.add(d.id)
+        if self.places:
+            asked = _place_query(self.places)
+            by_id = index.corpus.doc_by_id
+            return lambda c: c.doc_id in doc_ok and supports_places(asked, c, by_id[c.doc_id])
         return lambda c: c.doc_id in doc_ok
+
+
+def _place_query(places: tuple[str, ...]) -> Query:
+    """A query that names only these places (what :func:`qa.places.supports_places` reads)."""
+    return Query("", "", places, (), False, "", False, False, False)
 
 
 def check_question(question: str) -> str:
@@ -212,17 +233,24 @@ def search(
     retriever = retriever or st.retriever
     allowed = (filters or Filters()).predicate(index)
     depth = max(depth, k)
+    over = 1 if allowed is None else 4  # a filter keeps fewer rows: look deeper
+    keep = None
+    if filters is not None and filters.places and filters == Filters(places=filters.places):
+        # places alone: rank as if unfiltered (the same order for the clauses kept), deeper, and
+        # keep the clauses that can speak for the places after fusion
+        allowed, keep, over = None, allowed, PLACE_OVERFETCH
+    runs_depth = depth * over if keep else depth
     runs: dict[str, list[int]] = {}
     raw_scores: dict[str, dict[int, float]] = {}
     if retriever in ("bm25", "hybrid"):
         sc = sparse_scores(index, f"{question} {expand_colloquial(match_form(question))}")
-        order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
+        order = np.argsort(-sc)[: depth * over]
         pairs = [(int(i), float(sc[i])) for i in order]
-        runs["bm25"] = _ranked(pairs, allowed, index.rows)[:depth]
+        runs["bm25"] = _ranked(pairs, allowed, index.rows)[:runs_depth]
         raw_scores["bm25"] = dict(pairs)
     if retriever in ("dense", "hybrid"):
-        pairs = dense_scores(index, question, depth * (4 if allowed else 1))
-        runs["dense"] = _ranked(((i, s + 2.0) for i, s in pairs), allowed, index.rows)[:depth]
+        pairs = dense_scores(index, question, depth * over)
+        runs["dense"] = _ranked(((i, s + 2.0) for i, s in pairs), allowed, index.rows)[:runs_depth]
         raw_scores["dense"] = dict(pairs)
     if retriever not in ("bm25", "dense", "hybrid"):
         raise InputError(f"unknown retriever {retriever!r}: use bm25, dense or hybrid")
@@ -236,9 +264,11 @@ def search(
         terms = feedback_terms(index, question, [i for i, _s in fused[:FEEDBACK_ROWS]]) if st.feedback else []
         if terms:  # BM25 again with the words of the first hits (pseudo-relevance feedback)
             sc = sparse_scores(index, f"{question} {' '.join(terms)}")
-            order = np.argsort(-sc)[: depth * (4 if allowed else 1)]
-            runs["feedback"] = _ranked(((int(i), float(sc[i])) for i in order), allowed, index.rows)[:depth]
+            order = np.argsort(-sc)[: depth * over]
+            runs["feedback"] = _ranked(((int(i), float(sc[i])) for i in order), allowed, index.rows)[:runs_depth]
             fused = rrf(runs, k=st.rrf_k, weights={**run_weights, "feedback": FEEDBACK_WEIGHT * st.w_sparse})
+    if keep is not None:
+        fused = [(i, s) for i, s in fused if keep(index.rows[i])]
     first: dict[int, int] = {}  # first-stage positions of the re-ordered hits, shown beside the retrievers'
     if st.rescore if second_stage is None else second_stage:
         head = fused[:RESCORE_POOL]

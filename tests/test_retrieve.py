@@ -50,6 +50,17 @@ def test_filters_restrict_documents(index):
     assert hits and all(h.clause.doc_id.startswith("001") for h in hits)
 
 
+def test_a_place_filter_keeps_only_clauses_that_can_speak_for_the_place(index):
+    from qa.places import doc_places, names_place
+
+    hits = search(index, "数据安全", k=20, filters=Filters(places=("宁波",)))
+    assert hits
+    for h in hits:  # the place's own document, or a clause that names it (浙江's plans mention 宁波)
+        doc = index.corpus.doc_by_id[h.clause.doc_id]
+        assert "宁波" in doc_places(doc) or names_place("宁波", h.clause.text_sc)
+    assert any(not h.clause.doc_id.startswith("004") for h in search(index, "数据安全", k=20))
+
+
 def test_hybrid_reports_which_retrievers_found_each_hit(index):
     hits = search(index, "浙里办日活跃用户数", k=10)
     assert any({"bm25", "dense"} <= set(h.sources) for h in hits)

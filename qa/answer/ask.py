@@ -97,6 +97,10 @@ def prepare(
         filters = Filters(docs=(named.id,))  # “据某某文章，…”: search that document
         for mark in (named.author[:3], named.source) if not about_author else ():
             q = replace(q, sc=q.sc.replace(match_form(mark), " ") if mark else q.sc)  # not evidence
+    elif filters is None and len(sides) < 2 and q.places:
+        # only a clause that can speak for the places asked about can answer: keep those, or a
+        # library of many places' look-alike plans fills the hits with other places' copies
+        filters = Filters(places=q.places)
     # the answer stage scores sentences itself, from the fused ranking; the record lists the
     # hits in the second stage's order (after the clauses the answer cites)
     k = max(10, settings.top_k)
