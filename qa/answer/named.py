@@ -208,6 +208,8 @@ def absent_topic(index: Index, q: Query) -> list[str]:
     from words that point at a document: “宁波方案的附件有什么？” asks about 附件, which the
     library never mentions, so whatever clause matches 方案 does not answer it."""
     toks = [t for t in content_tokens(index, q) if t not in _DOC_WORDS and not t.isdigit()]
+    if any(t in index.bm25.vocab_dict for t in toks):
+        return []  # a word some clause has (its BM25 token) is in the library: no scan of it all
     text = _corpus_text_lower(index)
     absent = [t for t in toks if t not in text and not any(a in text for a in COLLOQUIAL.get(t, ()))]
     return absent if toks and len(absent) == len(toks) else []
