@@ -50,29 +50,28 @@ class Filters:
     places: tuple[str, ...] = ()
 
     def predicate(self, index: Index) -> Callable[[Clause], bool] | None:
-        if not (self.docs or self.region or self.kind or self.in_force):
-            if not self.places:
-                return None
-            asked = _place_query(self.places)
-            by_id = index.corpus.doc_by_id
-            return lambda c: supports_places(asked, c, by_id[c.doc_id])
-        doc_ok = set()
-        on = date.today().isoformat()
-        for d in index.corpus.documents:
-            if self.in_force and d.effective_status(on) != "in_force":
-                continue
-            if self.docs and not any(d.id == x or d.id.startswith(x) or d.source_file == x for x in self.docs):
-                continue
-            if self.region and match_form(printable(self.region)) not in match_form(d.region + d.name):
-                continue
-            if self.kind and self.kind != d.kind:
-                continue
-            doc_ok.add(d.id)
+        checks: list[Callable[[Clause], bool]] = []
+        if self.docs or self.region or self.kind or self.in_force:
+            doc_ok = set()
+            on = date.today().isoformat()
+            prefixes, files = tuple(self.docs), frozenset(self.docs)
+            for d in index.corpus.documents:
+                if self.in_force and d.effective_status(on) != "in_force":
+                    continue
+                if self.docs and not (d.id.startswith(prefixes) or d.source_file in files):
+                    continue
+                if self.region and match_form(printable(self.region)) not in match_form(d.region + d.name):
+                    continue
+                if self.kind and self.kind != d.kind:
+                    continue
+                doc_ok.add(d.id)
+            checks.append(lambda c: c.doc_id in doc_ok)
         if self.places:
-            asked = _place_query(self.places)
-            by_id = index.corpus.doc_by_id
-            return lambda c: c.doc_id in doc_ok and supports_places(asked, c, by_id[c.doc_id])
-        return lambda c: c.doc_id in doc_ok
+            asked, by_id = _place_query(self.places), index.corpus.doc_by_id
+            checks.append(lambda c: supports_places(asked, c, by_id[c.doc_id]))
+        if not checks:
+            return None
+        return checks[0] if len(checks) == 1 else lambda c: all(check(c) for check in checks)
 
 
 def _place_query(places: tuple[str, ...]) -> Query:

@@ -18,7 +18,7 @@ DUTY_CANDIDATES = 8
 OFF_TOPIC_COVERAGE = 0.25
 OFF_TOPIC_Z = 2.2
 #: a clause naming what the question quotes must also cover this share of the question's other
-#: words (tuning answers: 0.20 and up; 《…暂行办法》…开放属性 0, “甬有安居”…住房业务 0.06)
+#: words (tuning answers: 0.20 and up; 《…暂行办法》…开放属性 0, a quoted housing brand…住房业务 0.06)
 NAMED_REST_COVERAGE = 0.1
 #: …when the question asks something of it in at least this many words
 NAMED_REST_WORDS = 3

@@ -104,7 +104,7 @@ def _corpus_text_lower(index: Index) -> str:
 
 def unknown_titles(index: Index, q: Query) -> list[str]:
     """Titles in 《》 that are neither a document of the library (in full or in other words)
-    nor mentioned by one: “《浙江省数字政府建设“十五五”规划》提出了哪些目标？” cannot be answered
+    nor mentioned by one: “《江西省数字政府建设“十五五”规划》提出了哪些目标？” cannot be answered
     from the library, while a document the library cites (国务院《指导意见》) is known."""
     text = _corpus_titles(index)[0]
     return [title for title, t in _asked_titles(q) if t not in text and not _own_title(index, t)]
@@ -142,8 +142,8 @@ def quoted_names(q: Query) -> list[str]:
     """Names the question quotes, quotes inside them dropped.
 
     >>> from qa.query import analyse
-    >>> quoted_names(analyse("宁波“甬金通”数智金融应用由谁负责？它和“几合一”有关吗？"))
-    ['甬金通']
+    >>> quoted_names(analyse("南昌“洪金通”数智金融应用由谁负责？它和“几合一”有关吗？"))
+    ['洪金通']
     """
     names = (m.group(1).strip() for m in _QUOTED_NAME_RE.finditer(q.sc))
     return [QUOTES_RE.sub("", n) for n in names if not _NOT_A_NAME_RE.search(n)]
@@ -199,13 +199,13 @@ def beyond_name(index: Index, q: Query, names: list[str], context: str, w: Weigh
     in_names = {t for n in names for t in tokenize(n, index.user_words)}
     toks = [t for t in content_tokens(index, replace(q, sc=sc)) if t not in in_names and t not in _DOC_WORDS]
     if sum(len(t) > 1 for t in toks) < NAMED_REST_WORDS:
-        return 1.0  # ““浙政钉”是干什么的？”: nothing is asked about it but what it is
+        return 1.0  # ““赣政通”是干什么的？”: nothing is asked about it but what it is
     return coverage(toks, text, w)
 
 
 def absent_topic(index: Index, q: Query) -> list[str]:
     """The question's content words when no document of the library has any of them, apart
-    from words that point at a document: “宁波方案的附件有什么？” asks about 附件, which the
+    from words that point at a document: “南昌方案的附件有什么？” asks about 附件, which the
     library never mentions, so whatever clause matches 方案 does not answer it."""
     toks = [t for t in content_tokens(index, q) if t not in _DOC_WORDS and not t.isdigit()]
     if any(t in index.bm25.vocab_dict for t in toks):
@@ -251,8 +251,8 @@ def numbered_citations(index: Index) -> tuple[tuple[str, str, Clause], ...]:
 
 
 def cited_as(index: Index, doc: Document) -> tuple[str, str, Clause] | None:
-    """How another document of the library cites this one, with its 文号: 宁波's plan cites
-    《浙江省人民政府关于深化数字政府建设的实施意见》（浙政发〔2022〕20号）, which the 浙江
+    """How another document of the library cites this one, with its 文号: a city's plan cites
+    its province's 《…实施意见》 with its 文号 (赣府发〔2022〕20号), which the province's
     document itself (a page without its title block) never states. A document without a title
     is matched by its issuer, its kind and its year."""
     for title, number, c in numbered_citations(index):
@@ -295,7 +295,7 @@ def asks_about_author(index: Index, q: Query) -> bool:
 
 
 def kind_target(index: Index, q: Query) -> list[Document]:
-    """The one document of the kind a question names (那篇评论文章, 河北的实施意见), if just one."""
+    """The one document of the kind a question names (那篇评论文章, 江西的实施意见), if just one."""
     docs = [d for d in scoped_documents(index, q.places) if any(w in q.sc for w in _kind_words(d.kind))]
     return docs if len(docs) == 1 else []
 

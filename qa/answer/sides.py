@@ -35,7 +35,7 @@ class Side:
 
 def compare_sides(index: Index, q: Query) -> list[Side]:
     """The sides a comparison names, in the question's order: a document named by its author,
-    source or title (陈畴镛的文章, 浙江省数字政府系统建设方案), or a place (宁波: its documents
+    source or title (某某的文章, 江西省数字政府系统建设方案), or a place (南昌: its documents
     but those named as sides of their own). A place inside a named title is that title's side."""
     found: list[tuple[int, Side]] = []
     spans = []

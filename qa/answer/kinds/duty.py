@@ -62,9 +62,9 @@ def duty_tasks(q: Query) -> list[str]:
     of their own; [] for one task.
 
     >>> from qa.query import analyse
-    >>> duty_tasks(analyse("河北建立人口基础数据库和法人基础数据库分别由谁负责？"))
-    ['河北建立人口基础数据库由谁负责？', '河北法人基础数据库由谁负责？']
-    >>> duty_tasks(analyse("河北推进智慧城市、数字乡村建设由谁牵头？"))
+    >>> duty_tasks(analyse("江西建立人口基础数据库和法人基础数据库分别由谁负责？"))
+    ['江西建立人口基础数据库由谁负责？', '江西法人基础数据库由谁负责？']
+    >>> duty_tasks(analyse("江西推进智慧城市、数字乡村建设由谁牵头？"))
     []
     """
     if not (q.duty and re.search(r"分别|各自", q.sc)) or not (m := _DUTY_ASK_RE.search(q.sc)):

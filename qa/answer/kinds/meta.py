@@ -76,7 +76,7 @@ _ISSUED_RE = re.compile(r"印发|发布|出台|发文|成文|公布|发表|刊�
 
 def content_date(index: Index, q: Query, w: Weights) -> bool:
     """Does a question that names a document ask when something *in* it happens, not when the
-    document was issued? (“宁波方案规定…免征关税，这项政策从哪天开始实行？” is not asking for
+    document was issued? (“南昌方案规定…免征关税，这项政策从哪天开始实行？” is not asking for
     the plan's 印发日期.)"""
     asks_date = any(f == "date" and pat.search(q.sc) for pat, f, _l in _META_FIELDS)
     return asks_date and not _ISSUED_RE.search(q.sc) and asks_about_content(index, q, w)
@@ -192,7 +192,7 @@ def answer_meta(
 
 
 def stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
-    """The clause that states a metadata value: a labelled field (“印发机关：河北省人民政府”)
+    """The clause that states a metadata value: a labelled field (“印发机关：江西省人民政府”)
     before any clause that merely mentions it."""
     probe = match_form(re.split(r"[,，、]", shown)[0])
     having = [c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc]

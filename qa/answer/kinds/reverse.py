@@ -31,9 +31,9 @@ from qa.tokens import tokenize
 
 
 def _unit_and_scope(index: Index, q: Query) -> tuple[str, list[str]]:
-    """The unit a "what does unit Y do" question asks about, as documents write it (宁波市大数据局 →
-    市大数据局), and the places whose documents may answer.  A unit named by a place with no
-    document of its own (杭州海关) is written whole and may be in any document."""
+    """The unit a "what does unit Y do" question asks about, as documents write it (南昌市数据局 →
+    市数据局), and the places whose documents may answer.  A unit named by a place with no
+    document of its own (九江海关) is written whole and may be in any document."""
     unit, scope = q.reverse_unit, list(q.places)
     for p in sorted(q.places, key=len, reverse=True):
         m = re.match(re.escape(p) + r"(省|市|自治区)?", unit)
@@ -54,7 +54,7 @@ def _unit_and_scope(index: Index, q: Query) -> tuple[str, list[str]]:
 
 def unit_unlisted(index: Index, q: Query) -> bool:
     """Is the unit a reverse-duty question asks about named nowhere in the documents in scope
-    (省公安厅 in 浙江省数字政府系统建设方案)?  Then no document says what it does."""
+    (省公安厅 in a province's plan that never names it)?  Then no document says what it does."""
     unit, scope = _unit_and_scope(index, q)
     if not unit or "各" in unit or unit.startswith("全"):
         return False  # 各区县政府 is written many ways (各区（县、市）政府): a collective is never “not named”
