@@ -262,9 +262,13 @@ def supports_phase(q: Query, sentence: str) -> bool:
 
 
 _ASK_UNIT_RE = re.compile(
-    r"多少(?P<unit>个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|[A-Za-z]+(?:/[A-Za-z]+)?)"
-    r"|(?<![哪第])几(?P<few>个|项|家|名|条|类|大|次|批|种|所|座|台|户)"
+    r"多少(?P<unit>个月|个工作日|个小时|工作日|个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|年|周岁|岁|[A-Za-z]+(?:/[A-Za-z]+)?)"
+    r"|(?<![哪第])几(?P<few>个月|个工作日|个小时|个|项|家|名|条|类|大|次|批|种|所|座|台|户|年|天|月|周岁|岁)"
 )
+
+
+#: units that count time: 多少天内作出决定 counts no noun
+_DURATIONS = frozenset(["天", "小时", "个小时", "分钟", "年", "月", "个月", "周", "个工作日", "周岁", "岁"])
 
 
 def supports_asked_unit(q: Query, context: str) -> bool:
@@ -292,7 +296,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     if not figures:
         return False
     # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does
-    noun = "" if unit in ("天", "小时", "分钟", "年", "月", "周") else _counted_noun(q.sc[m.end() :])
+    noun = "" if unit in _DURATIONS else _counted_noun(q.sc[m.end() :])
     # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures
     return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
 

@@ -130,6 +130,13 @@ def counts_a_list(sc: str) -> bool:
     return bool(_COUNT_THEN_LIST_RE.search(sc))
 
 
+#: “多少天内”“几个月工资”“最多贷几年”: a count in a unit that is not money is asked, whatever
+#: money word (贷款, 资金, 工资) the question also names
+_COUNTED_RE = re.compile(
+    r"(?:多少|几)(?:个)?(?:工作日|天|日|月|年|周岁|岁|小时|分钟|次|项|倍|层|级|套|平方米|公里|户|人|名)"
+)
+
+
 def answer_type(sc: str) -> str:
     """The kind of answer a question asks for (``""`` when it asks for an explanation).
 
@@ -139,7 +146,11 @@ def answer_type(sc: str) -> str:
     ('money', 'money', '')
     >>> answer_type("换证要准备什么材料？"), answer_type("残疾证去哪里办？")
     ('papers', 'office')
+    >>> answer_type("贷款申请受理后多少天内作出决定？"), answer_type("补助金能拿几个月工资？"), answer_type("贷款多少钱？")
+    ('quantity', 'quantity', 'money')
     """
+    if _COUNTED_RE.search(sc) and not counts_a_list(sc):
+        return "quantity"
     for kind, pat in ANSWER_TYPES.items():
         if pat.search(sc):
             return "" if kind == "quantity" and counts_a_list(sc) else kind

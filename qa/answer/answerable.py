@@ -104,8 +104,9 @@ def stated_evidence(ask: Ask) -> list[Candidate] | Draft:
     good = [c for c in ask.good if names_item(index, q, c.hit.clause)] or ask.good
     if names := quoted_names(q):
         # “…“某某办”比例达到多少？”: the answer is about what the question names, not a figure
-        # from a clause that never names it; a clause under a heading that names it is about it too
-        good = [c for c in good if all(says_name(n, bare(c.context)) for n in names)]
+        # from a clause that never names it; a clause under a heading, or in a document titled,
+        # that names it is about it too
+        good = [c for c in good if all(says_name(n, bare(f"{c.hit.clause.title_path}\n{c.context}")) for n in names)]
         if not good:
             return Draft.refusal()
     if cited := cited_titles(index, q):
