@@ -36,8 +36,19 @@ def test_the_named_article_is_cited(laws):
 
 def test_a_regulation_is_named_without_its_place(laws):
     docs, by_doc = laws
-    _t, [cite] = answer_article(docs, by_doc, "居家养老服务条例第三条规定了哪些服务？", "simplified")
+    _t, [cite, *_items] = answer_article(docs, by_doc, "居家养老服务条例第三条规定了哪些服务？", "simplified")
     assert cite.clause.doc_id.startswith("26_") and cite.clause.path == "第三条"
+
+
+def test_a_long_article_is_told_within_a_short_answer(laws):
+    """An article longer than a short answer shows its first sentence and the 项 that say what is
+    asked, each cited; asked nothing in particular, it is cut and cited whole."""
+    docs, by_doc = laws
+    text, cites = answer_article(docs, by_doc, "《工伤保险条例》第三十九条对丧葬补助金是怎么规定的？", "simplified")
+    assert len(text) <= 300 and "丧葬补助金为6个月" in text
+    assert cites[0].clause.path == "第五章/第三十九条" and any("丧葬补助金" in c.clause.text for c in cites[1:])
+    text, [cite] = answer_article(docs, by_doc, "《工伤保险条例》第三十九条讲了什么？", "simplified")
+    assert len(text) <= 300 and text.endswith("…[1]") and cite.clause.path == "第五章/第三十九条"
 
 
 def test_an_article_the_document_does_not_have_is_refused_with_its_count(laws):

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 from qa.answer.ask import Ask, Draft
 from qa.ingest.numerals import cn_number, cn_numeral
+from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.schema import Citation, Clause, Document
 
 #: ``第十四条``, ``第14条``, ``第十四条第二款``
 ASKED_ARTICLE_RE = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,6})条(?:第([一二三四五六七八九十\d]{1,3})款)?")
 _ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
-#: how much of a long article the answer shows (its 款 and 项 included)
-MAX_ARTICLE_CHARS = 600
+#: how much of a long article the answer shows (its 款 and 项 included): a short answer's length
+MAX_ARTICLE_CHARS = 290
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,45 @@ def article_of(clauses: list[Clause], asked: AskedArticle) -> Clause | None:
     return next((c for c in clauses if c.path == f"{article.path}/第{asked.paragraph}款"), None)
 
 
-def article_text(clause: Clause, clauses: list[Clause]) -> str:
-    """The article's own text and the text of everything beneath it (its 款 and 项), cut to
-    :data:`MAX_ARTICLE_CHARS`."""
-    parts = [clause.text] + [c.text for c in clauses if c.path.startswith(clause.path + "/")]
-    text = "\n".join(parts)
-    return text if len(text) <= MAX_ARTICLE_CHARS else text[:MAX_ARTICLE_CHARS] + "…"
+def article_parts(clause: Clause, clauses: list[Clause]) -> list[Clause]:
+    """The article and everything beneath it (its 款 and 项), in document order."""
+    return [clause] + [c for c in clauses if c.path.startswith(clause.path + "/")]
+
+
+def told_within(parts: list[Clause], grams: set[str], script: str) -> tuple[str, list[Citation]]:
+    """An article told within :data:`MAX_ARTICLE_CHARS`.
+
+    Whole when it fits, cited as the article.  Otherwise its first sentence and the sentences
+    that say what the question asks (the most of its character pairs, a pair that few of the
+    article's sentences share counting more), each 款 or 项 cited where its sentences are shown;
+    when no sentence says anything the question asks, the article from its start, cited whole.
+    … marks what is left out."""
+    whole = "\n".join(c.text for c in parts)
+    if len(whole) <= MAX_ARTICLE_CHARS:
+        return to_script(whole, script) + "[1]", [Citation(1, parts[0], parts[0].text)]
+    sents = [(i, x) for i, c in enumerate(parts) for x in split_sentences(c.text)]
+    forms = [match_form(x) for _i, x in sents]
+    spread = {g: sum(1 for f in forms if g in f) for g in grams}
+    score = [sum(1 / spread[g] for g in grams if g in f) for f in forms]
+    best = max(score[1:], default=0.0)
+    if best == 0.0:
+        return to_script(whole[: MAX_ARTICLE_CHARS - 1], script) + "…[1]", [Citation(1, parts[0], parts[0].text)]
+    keep, size = {0}, len(sents[0][1])
+    for k in sorted(range(1, len(sents)), key=lambda k: (-score[k], k)):
+        if score[k] < best / 2:
+            break
+        if size + len(sents[k][1]) <= MAX_ARTICLE_CHARS:
+            keep.add(k)
+            size += len(sents[k][1])
+    citations: list[Citation] = []
+    lines: list[str] = []
+    for i, c in enumerate(parts):
+        shown = [(k, x) for k, (ci, x) in enumerate(sents) if ci == i and k in keep]
+        if shown:
+            citations.append(Citation(len(citations) + 1, c, shown[0][1]))
+            gap = "…" if shown[0][0] > 0 and shown[0][0] - 1 not in keep else ""
+            lines.append(gap + to_script("".join(x for _k, x in shown), script) + f"[{len(citations)}]")
+    return "\n".join(lines), citations
 
 
 def answer_article(
@@ -113,7 +147,7 @@ def answer_article(
         lead = _lead(found.text)
         text = f"{to_script(lead, script)}[1]\n{to_script(item.text, script)}[2]"
         return text, [Citation(1, found, lead), Citation(2, item, item.text)]
-    return to_script(article_text(found, clauses), script) + "[1]", [Citation(1, found, found.text)]
+    return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
 
 
 #: words of a question about an article that do not say what in it is asked
@@ -127,6 +161,16 @@ def _lead(text: str) -> str:
     return text[: m.end()] if m else text
 
 
+def _question_pairs(sc: str, doc: Document) -> set[str]:
+    """The character pairs of what a question asks of an article, beyond the document and the
+    article it names and the words every such question uses (规定, 什么…)."""
+    rest = ASKED_ARTICLE_RE.sub(" ", sc)
+    for name in _names(doc):
+        rest = rest.replace(name, " ")
+    rest = _GENERIC_RE.sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
+    return {rest[i : i + 2] for i in range(len(rest) - 1) if " " not in rest[i : i + 2]}
+
+
 def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -> Clause | None:
     """The one 项 or 款 of an article a question asks about: by its number (第一项), or by the
     words of the question beyond the document and article it names (two or more of them shared
@@ -137,11 +181,7 @@ def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -
     if m := _ITEM_RE.search(sc):
         n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
         return next((c for c in children if c.path.rsplit("/", 1)[-1] == f"（{cn_numeral(n)}）"), None)
-    rest = ASKED_ARTICLE_RE.sub(" ", sc)
-    for name in _names(doc):
-        rest = rest.replace(name, " ")
-    rest = _GENERIC_RE.sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
-    grams = {rest[i : i + 2] for i in range(len(rest) - 1) if " " not in rest[i : i + 2]}
+    grams = _question_pairs(sc, doc)
     if not grams:
         return None
 
