@@ -133,8 +133,8 @@ def counts_a_list(sc: str) -> bool:
 #: “多少天内”“几个月工资”“最多贷几年”: a count in a unit that is not money is asked, whatever
 #: money word (贷款, 资金, 工资) the question also names
 _COUNTED_RE = re.compile(
-    r"(?:多少|(?<![好十数])几)(?:个)?(?:工作日|天|年|周岁|岁|小时|分钟|次|项|倍|层|级|套|平方米|公里|户|人|名)"
-    r"|(?:多少|(?<![好十数])几)个月|多少日"
+    r"(?:多少|(?<![好十数这那近前])几)(?:个)?(?:工作日|天|年|周岁|岁|小时|分钟|次|项|倍|层|级|套|平方米|公里|户|人|名)"
+    r"|(?:多少|(?<![好十数这那近前])几)个月|多少日"
 )
 
 
@@ -149,7 +149,7 @@ def answer_type(sc: str) -> str:
     ('papers', 'office')
     >>> answer_type("贷款申请受理后多少天内作出决定？"), answer_type("补助金能拿几个月工资？"), answer_type("贷款多少钱？")
     ('quantity', 'quantity', 'money')
-    >>> answer_type("申报几月几号截止？"), answer_type("交了好几年社保，能领多少补贴？")
+    >>> answer_type("申报几月几号截止？"), answer_type("这几年交了社保，能领多少补贴？")
     ('time', 'money')
     """
     if _COUNTED_RE.search(sc) and not counts_a_list(sc):
