@@ -261,8 +261,29 @@ def item_lines(
         body = "".join(
             to_script(crop(s if keep_duties else strip_duty_groups(s), toks, w, budget, q), script) for s in sents
         )
-        out.append(f"{body}[{n}]")
+        out.append(f"{to_script(year_lead(q, body, c.context), script)}{body}[{n}]")
     return out
+
+
+_YEAR_LEAD_RE = r"(?:到|至|截至|截止|在|于)?{}年(?:底|末|前|内)?"
+
+
+def year_lead(q: Query, said: str, context: str) -> str:
+    """The words that say the year a question asks about (到2025年，), when the answer's sentences
+    do not and their clause or a heading above it does: a target is told with its year.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("河北到2025年政务大数据体系要达到什么程度？")
+    >>> year_lead(q, "政务大数据体系初步建成。", "（二）主要目标。到2025年，政务大数据体系初步建成。")
+    '到2025年，'
+    >>> year_lead(q, "到2025年，体系初步建成。", "到2025年，体系初步建成。"), year_lead(q, "体系初步建成。", "体系初步建成。")
+    ('', '')
+    """
+    years = [y for y in q.years if y not in said]
+    if not years or len(years) < len(q.years):
+        return ""
+    m = re.search(_YEAR_LEAD_RE.format(years[0]), context)
+    return f"{m.group(0)}，" if m else ""
 
 
 def _with_item_titles(picked: list[tuple[Candidate, list[str]]], limit: int) -> list[tuple[Candidate, list[str]]]:
