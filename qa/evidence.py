@@ -17,7 +17,7 @@ from qa.data import synonyms, words
 from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
-from qa.query import Query, counts_a_list, places_in
+from qa.query import Query, asking_part, counts_a_list, places_in
 from qa.retrieve import HAN_RE, dense_scores
 from qa.schema import Clause
 from qa.tokens import cut
@@ -48,7 +48,13 @@ def dense_z(index: Index, question: str, depth: int = 50) -> float:
 
 
 _NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时)|百分之")
-_MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:万|亿)?元|[一二两三四五六七八九十百千万亿]+元")
+#: an amount of money, in yuan or as a share or multiple of a wage or a standard (本人工资的70%,
+#: 上年度职工月平均工资的50%, 2个月城镇最低生活保障标准, 6个月的本人工资)
+_MONEY_RE = re.compile(
+    r"\d[\d.,]*\s*(?:万|亿)?元|[一二两三四五六七八九十百千万亿]+元"
+    r"|(?:工资|收入|标准|基数)的?\s*\d[\d.]*\s*(?:%|％|倍)"
+    r"|[\d一二两三四五六七八九十]+\s*个月的?[\u4e00-\u9fff]{0,12}(?:工资|收入|标准)"
+)
 _DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _ASKS_DAY_RE = re.compile(r"哪一?天|几月几[日号]|几号|什么日期|具体日期|哪一日")
 #: a time, absolute (2025年, 6月, 年底) or counted from an event (次月起, 自…之日起, …后30日内)
@@ -284,7 +290,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     >>> supports_asked_unit(analyse("受理后多少天内作出决定？"), "受理申请后，15日内作出准予贷款的决定")
     True
     """
-    m = _ASK_UNIT_RE.search(q.sc)
+    m = _ASK_UNIT_RE.search(asking_part(q.sc))
     if not m or counts_a_list(q.sc):
         return True
     unit = m.group("unit") or m.group("few")
@@ -296,7 +302,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     if not figures:
         return False
     # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does
-    noun = "" if unit in _DURATIONS else _counted_noun(q.sc[m.end() :])
+    noun = "" if unit in _DURATIONS else _counted_noun(asking_part(q.sc)[m.end() :])
     # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures
     return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
 

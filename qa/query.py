@@ -138,6 +138,27 @@ _COUNTED_RE = re.compile(
 )
 
 
+#: a question that ends by asking yes or no (…，政策上允许吗？): what comes before tells the
+#: asker's situation (我手里有几项专利), it asks nothing
+_YES_NO_END_RE = re.compile(r"[，,]([^，,？?]*?)(?:吗|么|不|没有|没)[？?]?\s*$")
+_ASKING_WORD_RE = re.compile(r"什么|多少|哪|几|谁|如何|怎么|怎样|何时|多久|多长|多大")
+
+
+def asking_part(sc: str) -> str:
+    """The part of a question that asks: the whole question, or only its last clause when that
+    clause asks yes or no and names no question word.
+
+    >>> asking_part("我手里有几项专利，想拿来作价入股，政策上允许吗？"), asking_part("宁波要建多少个5G基站？")
+    ('政策上允许吗？', '宁波要建多少个5G基站？')
+    >>> asking_part("交了几年社保，能领多少钱吗？")
+    '交了几年社保，能领多少钱吗？'
+    """
+    m = _YES_NO_END_RE.search(sc)
+    if m and not _ASKING_WORD_RE.search(m.group(1)):
+        return sc[m.start() + 1 :]
+    return sc
+
+
 def answer_type(sc: str) -> str:
     """The kind of answer a question asks for (``""`` when it asks for an explanation).
 
@@ -261,7 +282,7 @@ def analyse(question: str) -> Query:
         wants_list=bool(_LIST_RE.search(sc)),
         compare=bool(COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
         meta=bool(META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
-        wants=answer_type(sc),
+        wants=answer_type(asking_part(sc)),
     )
 
 
