@@ -145,7 +145,20 @@ def best_sentences(
         elif j + 1 < len(sents) and j + 1 not in entry[1] and _short_tail(sents[j], sents[j + 1]):
             entry[1].append(j + 1)  # “2023年，启动二期项目建设；” + “2025年全面建成。”
             total += len(sents[j + 1])
+    _with_neighbours(list(picked.values()), limit - total)
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _with_neighbours(picked: list[tuple[Candidate, list[int], list[str]]], room: int) -> None:
+    """The sentences next to the picked ones in their clause, the following before the preceding,
+    while the answer has ``room``: a sentence is read with the words around it (…；其他申请人…)."""
+    for _c, js, sents in picked:
+        for step in (1, -1):
+            j = max(js) + 1 if step == 1 else min(js) - 1
+            while 0 <= j < len(sents) and len(sents[j]) <= room:
+                js.append(j)
+                room -= len(sents[j])
+                j += step
 
 
 def _short_tail(sentence: str, following: str) -> bool:
