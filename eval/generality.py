@@ -5,8 +5,10 @@
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
 * the same questions in the 50-document library (the seeds and ``eval/corpus/docs``);
-* ``eval/corpus-tune.jsonl``, questions over the odd-numbered corpus documents (for tuning);
-* ``eval/corpus-heldout.jsonl``, over the even-numbered ones (held out: read totals only);
+* ``eval/corpus-tune.jsonl`` and ``eval/corpus-tune2.jsonl``, questions over the odd-numbered
+  corpus documents (for tuning; two sets by different writers);
+* ``eval/corpus-heldout.jsonl`` and ``eval/corpus-heldout2.jsonl``, over the even-numbered ones
+  (held out: read totals only);
 
 and, for 政策找人, the profiles of ``eval/profiles.jsonl`` in the 50-document library, tuning
 and held-out documents side by side (hit@5, MRR, uncovered profiles left empty).
@@ -30,7 +32,9 @@ SETS = [
     ("seeds test, seeds library", "eval-seeds", ROOT / "eval" / "test.jsonl"),
     ("seeds test, 50-document library", "eval-lib50", ROOT / "eval" / "test.jsonl"),
     ("corpus tune (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-tune.jsonl"),
+    ("corpus tune 2 (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-tune2.jsonl"),
     ("corpus held-out (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout.jsonl"),
+    ("corpus held-out 2 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout2.jsonl"),
 ]
 PROFILES = ROOT / "eval" / "profiles.jsonl"
 COLUMNS = [
@@ -57,7 +61,7 @@ def _fmt(v) -> str:
     return "–" if v is None else f"{v:.3f}" if isinstance(v, float) and v <= 1.5 else f"{v:.1f}"
 
 
-def render(rows: list[tuple[str, dict]], heldout_kinds: dict) -> str:
+def render(rows: list[tuple[str, dict]], heldout_kinds: list[tuple[str, dict]]) -> str:
     head = "| set | n | " + " | ".join(label for _k, label in COLUMNS) + " |"
     lines = ["# Generality: the seeds' questions and the corpus questions, split by document", "", head,
              "|" + "---|" * (len(COLUMNS) + 2)]  # fmt: skip
@@ -65,16 +69,17 @@ def render(rows: list[tuple[str, dict]], heldout_kinds: dict) -> str:
         f"| {name} | {o.get('questions', '')} | " + " | ".join(_fmt(o.get(k)) for k, _l in COLUMNS) + " |"
         for name, o in rows
     ]
-    lines += ["", "## Held-out set by kind", "", "| kind | n | facts ≤ 300 | citation precision | refused (unans.) | false refusals |",
-              "|---|---|---|---|---|---|"]  # fmt: skip
-    for kind, s in heldout_kinds.items():
-        cells = [
-            s.get("fact_coverage_short"),
-            s.get("citation_precision"),
-            s.get("refusal_accuracy"),
-            s.get("false_refusal_rate"),
-        ]
-        lines.append(f"| {kind} | {s.get('questions', '')} | " + " | ".join(_fmt(v) for v in cells) + " |")
+    for set_name, kinds in heldout_kinds:
+        lines += ["", f"## {set_name}, by kind", "", "| kind | n | facts ≤ 300 | citation precision | refused (unans.) | false refusals |",
+                  "|---|---|---|---|---|---|"]  # fmt: skip
+        for kind, s in kinds.items():
+            cells = [
+                s.get("fact_coverage_short"),
+                s.get("citation_precision"),
+                s.get("refusal_accuracy"),
+                s.get("false_refusal_rate"),
+            ]
+            lines.append(f"| {kind} | {s.get('questions', '')} | " + " | ".join(_fmt(v) for v in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -112,12 +117,12 @@ def main() -> int:
     settings = {name: base.with_(index_name=name, seeds_dir=folder) for name, folder in sources.items()}
     for st in settings.values():
         import_seeds(st, fresh=True)
-    rows, heldout_kinds = [], {}
+    rows, heldout_kinds = [], []
     for name, lib, questions in SETS:
         overall, kinds = score_set(settings[lib], questions)
         rows.append((name, overall))
         if "held-out" in name:
-            heldout_kinds = kinds
+            heldout_kinds.append((name, kinds))
     report = render(rows, heldout_kinds) + render_profiles(settings["eval-lib50"])
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / f"{now_stamp()}-generality.md").write_text(report, encoding="utf-8")

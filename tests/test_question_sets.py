@@ -1,0 +1,43 @@
+"""The corpus question sets are split by document and every gold clause can be found.
+
+The tuning sets ask only about the odd-numbered documents of ``eval/corpus/docs`` and the
+held-out sets only about the even-numbered ones; a gold evidence string occurs once, on one line
+of its file, so the evaluator resolves the gold clause from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.evaluate import read_questions
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "eval" / "corpus" / "docs"
+SETS = {
+    "corpus-tune.jsonl": 1,
+    "corpus-tune2.jsonl": 1,
+    "corpus-heldout.jsonl": 0,
+    "corpus-heldout2.jsonl": 0,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_a_set_asks_only_about_its_half_of_the_documents(name):
+    questions = read_questions(ROOT / "eval" / name)
+    assert len(questions) >= 180
+    unanswerable = [q for q in questions if not q.answerable]
+    assert len(unanswerable) >= 0.25 * len(questions) and all(not q.gold and not q.facts for q in unanswerable)
+    for q in questions:
+        for gold in q.gold:
+            number = int(gold["source_file"].split("_", 1)[0])
+            assert number % 2 == SETS[name], (q.id, gold["source_file"])
+            text = (DOCS / gold["source_file"]).read_text(encoding="utf-8")
+            assert text.count(gold["evidence"]) == 1 and "\n" not in gold["evidence"], q.id
+        assert not q.answerable or q.facts, q.id
+
+
+def test_ids_are_unique_across_the_sets():
+    ids = [q.id for name in SETS for q in read_questions(ROOT / "eval" / name)]
+    assert len(ids) == len(set(ids))
