@@ -151,11 +151,12 @@ def best_sentences(
 
 def _with_neighbours(picked: list[tuple[Candidate, list[int], list[str]]], room: int) -> None:
     """The sentences next to the picked ones in their clause, the following before the preceding,
-    while the answer has ``room``: a sentence is read with the words around it (…；其他申请人…)."""
+    while the answer has ``room``: a sentence is read with the words around it (…；其他申请人…).
+    An instruction planted in a document ends the run: it is never quoted."""
     for _c, js, sents in picked:
         for step in (1, -1):
             j = max(js) + 1 if step == 1 else min(js) - 1
-            while 0 <= j < len(sents) and len(sents[j]) <= room:
+            while 0 <= j < len(sents) and len(sents[j]) <= room and not is_instruction(sents[j]):
                 js.append(j)
                 room -= len(sents[j])
                 j += step
