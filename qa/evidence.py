@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from qa.asking import ASKS
 from qa.data import synonyms, words
 from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
@@ -56,7 +57,6 @@ _MONEY_RE = re.compile(
     r"|[\d一二两三四五六七八九十]+\s*个月的?[\u4e00-\u9fff]{0,12}(?:工资|收入|标准)"
 )
 _DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
-_ASKS_DAY_RE = re.compile(r"哪一?天|几月几[日号]|几号|什么日期|具体日期|哪一日")
 #: a time, absolute (2025年, 6月, 年底) or counted from an event (次月起, 自…之日起, …后30日内)
 _TIME_RE = re.compile(
     r"\d{4}\s*年|\d{1,2}\s*月|年底|年前|年内|上半年|下半年|次月|次年|当月|当年|之日起|之日|\d+\s*(?:日|天|个工作日)内"
@@ -148,7 +148,7 @@ def supports_type(q: Query, sentence: str) -> bool:
     if q.wants == "quantity":
         return bool(_NUMBER_RE.search(s))
     if q.wants == "time":  # 哪一天 needs a day (4月12日), 哪一年 a year
-        return bool((_DAY_RE if _ASKS_DAY_RE.search(q.sc) else _TIME_RE).search(s))
+        return bool((_DAY_RE if ASKS["asks-day"].search(q.sc) else _TIME_RE).search(s))
     if q.wants == "place":  # a place other than the one the question is already about
         s = strip_duty_groups(s)  # a unit name like 南昌高新区管委会 is not a location
         return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))
@@ -267,12 +267,6 @@ def supports_phase(q: Query, sentence: str) -> bool:
     return any(a in s for a in asked)
 
 
-_ASK_UNIT_RE = re.compile(
-    r"多少(?P<unit>个月|个工作日|个小时|工作日|个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|年|周岁|岁|[A-Za-z]+(?:/[A-Za-z]+)?)"
-    r"|(?<![哪第好十数这那近前])几(?P<few>个月|个工作日|个小时|个|项|家|名|条|类|大|次|批|种|所|座|台|户|年|天|周岁|岁)"
-)
-
-
 #: units that count time: 多少天内作出决定 counts no noun
 _DURATIONS = frozenset(["天", "小时", "个小时", "分钟", "年", "月", "个月", "周", "个工作日", "周岁", "岁"])
 
@@ -290,7 +284,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     >>> supports_asked_unit(analyse("受理后多少天内作出决定？"), "受理申请后，15日内作出准予贷款的决定")
     True
     """
-    m = _ASK_UNIT_RE.search(asking_part(q.sc))
+    m = ASKS["asked-unit"].search(asking_part(q.sc))
     if not m or counts_a_list(q.sc):
         return True
     unit = m.group("unit") or m.group("few")

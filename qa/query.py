@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from qa import gazetteer
+from qa.asking import ASKS, TABLE
 from qa.data import mapping, words
 from qa.normalize import match_form
 
@@ -41,11 +42,6 @@ _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
 #: a 文号 (冀政发〔2023〕3号): its year names the document, not a year the question asks about
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号")
 
-_DUTY_RE = re.compile(
-    r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|归谁管|谁来管|哪(?:个|些)部门管|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实|参与|参加)|"
-    r"(?:哪(?:个|些|几个)|什么)(?:单位|部门|机构)的(?:责任|职责|事)|"
-    r"牵头单位|责任单位|协同单位|配合单位|牵头部门|责任部门|主管部门|负责单位|负责部门"
-)
 # a government is a place's (省政府, 南昌市人民政府), never 数字政府
 _UNIT_TAIL = r"(?:委员会|管委会|委|厅|局|办|院|室|中心|集团|公司|(?<=[省市县区州民])政府|部(?!门)|署|社|行|关)"
 # a unit starts the question or its clause (“…方案中，省林业局牵头哪项应用？”)
@@ -69,55 +65,19 @@ _REVERSE_RE = re.compile(
 _UNIT_MORE_RE = re.compile(
     r"[^在对和与及的中，。？、\s]{0,8}?" + _UNIT_TAIL + r"(?=负责|承担|牵头|参与|配合|作为|是|在|的)"
 )
-_LIST_RE = re.compile(r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么")
-COMPARE_RE = re.compile(
-    r"分别|各是|各有|各自|各(?:用|提|定|讲|写|做|采取|安排|规定|怎么|如何)|两地|两边|对比|比较|相比|区别|异同|不同|"
-    r"和.{1,6}(?:一样|相同)|都(?:提到|提出|提了|有|要求|规定|写|讲|涉及|部署|安排)"
-)
-# metadata questions ask about a document itself: a field word and a word naming the document
-META_FIELD_RE = re.compile(
-    r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
-    r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度|"
-    r"施行|生效|有效期"
-)
+#: a comparison, when the question names two places (qa/asking.py "compare")
+COMPARE_RE = ASKS["compare"]
+# metadata questions ask about a document itself: a field word (qa/asking.py "meta:field") and a word naming the document
+META_FIELD_RE = ASKS["meta:field"]
 _META_DOC_RE = re.compile(
     r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|条例|办法|规定|细则|措施|" + DOC_NUMBER_RE.pattern
 )
 
-# what kind of answer the question wants; the answer sentence must contain one
-ANSWER_TYPES = {
-    "money": re.compile(
-        r"多少(?:钱|资金|经费|预算|投资|元|万元|亿元)|多少亿|"
-        r"(?:资金|经费|预算|投资|投入|补贴|补助|奖补|奖励|贷款|额度|工资|收费|费用)[^，。？?]{0,8}(?:多少|几)|"
-        r"多少[^，。？?]{0,6}(?:资金|经费|预算|投资|投入|补贴|补助)"
-    ),
-    "quantity": re.compile(
-        r"多少|(?<!哪)几(?:个|项|家|所|条|类|级|成|倍|万|亿|次|天)|比例|比率|占比|百分之|多大(?:面积|规模|比重|权重|容量)|占多大|多长|多久|多远"
-    ),
-    "time": re.compile(r"哪一?年|哪天|哪一天|什么时候|什么时间|何时|几月|几号|时间表|截止"),
-    "place": re.compile(
-        r"哪个(?:城市|区|县|市|省|地区|园区)|哪(?:几个|些)(?:城市|区县|县|地区|地市|园区)|哪座城市|选址|建在哪"
-    ),
-    "company": re.compile(r"哪家(?:企业|公司|单位|银行|机构)|哪个(?:企业|公司|集团)"),
-    "institution": re.compile(r"哪(?:所|家|个)(?:高校|大学|学校|院校|医院|科研院所|研究院|研究所|实验室)"),
-    "rank": re.compile(r"什么级别|哪个级别|哪一级|什么职级|什么层级"),
-    # “换证要准备什么材料？”“需要带哪些证件？”: the papers to bring
-    "papers": re.compile(r"(?:什么|哪些|啥)(?:材料|证件|证明|资料)|带(?:什么|啥|哪些)|准备(?:什么|啥|哪些)"),
-    # “去哪里办？”“在哪儿申请？”“找哪个部门？”: where to go or whom to ask
-    "office": re.compile(
-        r"(?:去|到|在|找|向)(?:哪里|哪儿|哪|什么地方)(?:办|申请|交|缴|领|做|报|登记|鉴定|认证)|找哪个部门|去哪个部门"
-    ),
-    "person": re.compile(
-        r"(?:局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长|部长|主席|处长|首席[^，。？]{0,4}官)(?:委员|助理)?(?:是谁|是哪位|叫什么)|"
-        r"(?:是谁|哪位).{0,6}(?:局长|厅长|主任|书记|省长|市长|负责人)|姓名|叫什么名字|"
-        r"由(?:哪位|谁)(?:来)?担任|哪位(?:省|市)?(?:领导|同志)|谁(?:来)?担任"
-    ),
+# what kind of answer the question wants; the answer sentence must contain one (qa/asking.py "wants:…",
+# tried in the table's order)
+ANSWER_TYPES: dict[str, re.Pattern] = {
+    a.name.removeprefix("wants:"): ASKS[a.name] for a in TABLE if a.name.startswith("wants:")
 }
-
-
-_COUNT_THEN_LIST_RE = re.compile(
-    r"(?:几|多少)(?:个|项|家|条|类|种|大)[^。]{0,16}?(?:分别(?:是|有|为)|有哪些|是哪些|都是什么|都有什么|包括哪些|是什么)"
-)
 
 
 def counts_a_list(sc: str) -> bool:
@@ -127,21 +87,7 @@ def counts_a_list(sc: str) -> bool:
     >>> counts_a_list("河北要建几个基础数据库？分别是什么？"), counts_a_list("宁波要建多少个5G基站？")
     (True, False)
     """
-    return bool(_COUNT_THEN_LIST_RE.search(sc))
-
-
-#: “多少天内”“几个月工资”“最多贷几年”: a count in a unit that is not money is asked, whatever
-#: money word (贷款, 资金, 工资) the question also names
-_COUNTED_RE = re.compile(
-    r"(?:多少|(?<![好十数这那近前])几)(?:个)?(?:工作日|天|年|周岁|岁|小时|分钟|次|项|倍|层|级|套|平方米|公里|户|人|名)"
-    r"|(?:多少|(?<![好十数这那近前])几)个月|多少日"
-)
-
-
-#: a question that ends by asking yes or no (…，政策上允许吗？): what comes before tells the
-#: asker's situation (我手里有几项专利), it asks nothing
-_YES_NO_END_RE = re.compile(r"[，,]([^，,？?]*?)(?:吗|么|不|没有|没)[？?]?\s*$")
-_ASKING_WORD_RE = re.compile(r"什么|多少|哪|几|谁|如何|怎么|怎样|何时|多久|多长|多大")
+    return bool(ASKS["count-then-list"].search(sc))
 
 
 def asking_part(sc: str) -> str:
@@ -153,8 +99,8 @@ def asking_part(sc: str) -> str:
     >>> asking_part("交了几年社保，能领多少钱吗？")
     '交了几年社保，能领多少钱吗？'
     """
-    m = _YES_NO_END_RE.search(sc)
-    if m and not _ASKING_WORD_RE.search(m.group(1)):
+    m = ASKS["yes-no-end"].search(sc)
+    if m and not ASKS["asking-word"].search(m.group(1)):
         return sc[m.start() + 1 :]
     return sc
 
@@ -173,7 +119,7 @@ def answer_type(sc: str) -> str:
     >>> answer_type("申报几月几号截止？"), answer_type("这几年交了社保，能领多少补贴？")
     ('time', 'money')
     """
-    if _COUNTED_RE.search(sc) and not counts_a_list(sc):
+    if ASKS["counted"].search(sc) and not counts_a_list(sc):
         return "quantity"
     for kind, pat in ANSWER_TYPES.items():
         if pat.search(sc):
@@ -201,7 +147,6 @@ def expand_colloquial(sc: str) -> str:
     return " ".join(dict.fromkeys(terms))
 
 
-_FOLLOWUP_HEAD_RE = re.compile(r"^(?:那|那么|还有|另外|再问|如果是)")
 _UNIT_ONLY_RE = re.compile(r"[^，。？、；：\s]{1,20}?" + _UNIT_TAIL)
 
 
@@ -277,9 +222,9 @@ def analyse(question: str) -> Query:
         sc=sc,
         places=places_in(sc),
         years=tuple(dict.fromkeys(_YEAR_RE.findall(DOC_NUMBER_RE.sub(" ", sc)))),
-        duty=bool(_DUTY_RE.search(sc)) and not rev,
+        duty=bool(ASKS["duty"].search(sc)) and not rev,
         reverse_unit=unit,
-        wants_list=bool(_LIST_RE.search(sc)),
+        wants_list=bool(ASKS["list"].search(sc)),
         compare=bool(COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
         meta=bool(META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
         wants=answer_type(asking_part(sc)),
@@ -327,10 +272,10 @@ def rewrite_followup(question: str, previous: str) -> str:
     """
     q = question.strip()
     sc = match_form(q).rstrip("？?。!！ ")
-    is_followup = bool(_FOLLOWUP_HEAD_RE.match(sc)) or sc.endswith("呢") or len(sc) <= 6
+    is_followup = bool(ASKS["follow-up"].match(sc)) or sc.endswith("呢") or len(sc) <= 6
     if not previous or not is_followup or len(sc) > 20:
         return q
-    unit = re.sub(r"呢$", "", _FOLLOWUP_HEAD_RE.sub("", sc))
+    unit = re.sub(r"呢$", "", ASKS["follow-up"].sub("", sc))
     if _UNIT_ONLY_RE.fullmatch(unit) and (old_unit := analyse(previous).reverse_unit):
         old_place = places_in(old_unit)
         if old_place and not places_in(unit) and old_unit.startswith(old_place[0]):

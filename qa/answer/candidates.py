@@ -4,7 +4,6 @@ covers, and which of them name the item or task the question asks about."""
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,6 +11,7 @@ from qa.answer.clauses import heading_core, is_front_or_back_matter, is_numbered
 from qa.answer.limits import ITEM_NAME_USES, MIN_COVERAGE
 from qa.answer.named import doc_texts
 from qa.answer.render import short_name
+from qa.asking import ASKS
 from qa.evidence import (
     bigram_coverage,
     codes_in,
@@ -46,9 +46,6 @@ class Candidate:
     cover: float
 
 
-_MODAL_RE = re.compile(r"^(?:[不没][会能是要用有]|是不是|能不能|会不会)$")
-
-
 def _cover_text(c: Clause) -> str:
     """What a clause's coverage of the question is measured on: its title path and its text."""
     return match_form(c.title_path) + "\n" + c.text_sc
@@ -58,7 +55,7 @@ def gate_cover(index: Index, q: Query, cands: list[Candidate], w: Weights) -> fl
     """Best coverage of the question's words of two or more characters, without 不会/不能…: a
     citizen's one-character verbs and 会不会/能不能 (看、找、别人能不能随便看) weigh like rare words
     and hide the clause that answers (数据加密) from the off-topic gate."""
-    toks = [t for t in content_tokens(index, q) if len(t) > 1 and not _MODAL_RE.match(t)]
+    toks = [t for t in content_tokens(index, q) if len(t) > 1 and not ASKS["modal"].match(t)]
     return max((coverage(toks, _cover_text(c.hit.clause), w) for c in cands), default=0.0)
 
 

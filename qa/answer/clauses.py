@@ -36,7 +36,6 @@ def is_front_or_back_matter(c: Clause) -> bool:
 
 
 _OVERVIEW_RE = re.compile(r"总体要求|总体思路|工作目标|发展目标|主要目标|指导思想|基本原则|内容解读")
-ASKS_OVERVIEW_RE = re.compile(r"目标|指标|原则|思路|指导思想|解读|总体|到20\d\d|20\d\d年")
 
 
 def is_overview(c: Clause) -> bool:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from qa.answer.limits import NAMED_REST_WORDS
 from qa.answer.render import short_name
+from qa.asking import ASKS
 from qa.index import Index
 from qa.ingest.metadata import CITED_WITH_NUMBER_RE, cites_untitled
 from qa.normalize import match_form
@@ -263,8 +264,6 @@ def cited_as(index: Index, doc: Document) -> tuple[str, str, Clause] | None:
     return None
 
 
-#: “某某是谁？”“作者是什么身份？”: the author line (某某，南昌大学教授…) answers.
-_ASKS_PERSON_RE = re.compile(r"是谁|谁写|什么人|身份|职务|头衔|哪个单位|哪家单位|什么单位|在哪(?:里)?工作|简介|介绍")
 #: The words a question may use for a kind of document (Document.kind).
 _KIND_WORDS = {"评论": ("评论", "文章"), "实施意见": ("实施意见",), "方案": ("方案",)}
 
@@ -285,9 +284,9 @@ def asks_about_author(index: Index, q: Query) -> bool:
     asks about the article's content, and “…领导小组的组长是谁？” names no author.
     """
     if re.search(r"谁写|作者", q.sc):
-        return bool(_ASKS_PERSON_RE.search(q.sc))
+        return bool(ASKS["author:person"].search(q.sc))
     names = [match_form(re.split(r"[,，、]", d.author)[0]) for d in index.corpus.documents if d.author]
-    asks = _ASKS_PERSON_RE.pattern
+    asks = ASKS["author:person"].pattern
     return any(
         n and re.search(rf"{re.escape(n)}(?:是|的|教授|老师)?(?:{asks})|(?:介绍一下|谁是){re.escape(n)}", q.sc)
         for n in names

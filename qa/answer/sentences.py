@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.candidates import Candidate, is_topic_word, library_codes
-from qa.answer.clauses import ASKS_OVERVIEW_RE, ITEM_TITLE_RE, is_overview, strip_marker
+from qa.answer.clauses import ITEM_TITLE_RE, is_overview, strip_marker
 from qa.answer.draft import cite
 from qa.answer.limits import (
     BARE_HEADING,
@@ -16,6 +16,7 @@ from qa.answer.limits import (
     SHORT_TAIL,
     TYPED_SENTENCE_COVERAGE,
 )
+from qa.asking import ASKS
 from qa.cite import is_instruction
 from qa.evidence import (
     supports_asked_unit,
@@ -90,7 +91,7 @@ def best_sentences(
     """Pick the answering sentences: the best-scoring ones, grouped by clause."""
     all_toks = content_tokens(index, q)
     # targets and dates live in the overview (总体要求 > 发展目标); measures in the sections after it
-    asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS_OVERVIEW_RE.search(q.sc))
+    asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS["overview"].search(q.sc))
     scored = []
     for c in cands[:6]:
         title = match_form(c.doc.title or c.doc.name)
@@ -206,10 +207,6 @@ def lead_sentences(sents: list[str], limit: int) -> str:
     return said
 
 
-#: words that make a clause a question (two of them joined by a comma ask two things)
-_ASK_RE = re.compile(r"什么|多少|哪些|哪个|哪里|哪家|哪所|哪一|几|如何|怎么|怎样|是否|谁|何时")
-
-
 def question_parts(q: Query) -> list[str]:
     """The sub-questions of a question that asks two things, each with the places of the whole.
 
@@ -227,7 +224,7 @@ def question_parts(q: Query) -> list[str]:
     if len(parts) < 2:
         # “…什么时候启动，什么时候全面建成？”: two questions joined by a comma
         parts = [p for p in re.findall(r"[^，,？?；;]+[，,？?；;]?", q.sc) if len(HAN_RE.findall(p)) >= 4]
-        if len(parts) != 2 or not all(_ASK_RE.search(p) for p in parts):
+        if len(parts) != 2 or not all(ASKS["two-questions"].search(p) for p in parts):
             return []
     parts = [p if places_in(p) or not q.places else f"{''.join(q.places)} {p}" for p in parts]
     # “…《江西省数字化改革总体方案》？它对数字政府提了什么要求？”: 它 is what the first part names

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from qa.answer.render import elapsed_ms
+from qa.asking import ASKS
 from qa.normalize import detect_script, to_script
 from qa.schema import Answer
 
-#: Greetings, thanks and “what can you do”: not questions about the documents.
-_SMALL_TALK_RE = re.compile(
-    r"^(?:你好|您好|嗨|hi|hello|在吗|谢谢|多谢|感谢|再见|你是谁|你能做什么|你会什么|你可以做什么|怎么用|如何使用|帮助|help)"
-    r"[呀啊吗呢！!。.？? ]*$",
-    re.IGNORECASE,
-)
 HELP = (
     "我回答文库中政策文件的问题，每句话都注明出处条款。可以这样问："
     "“到2025年要达到哪些目标？”“这项工作由哪个部门牵头？”“某某局负责哪些任务？”"
@@ -28,7 +21,7 @@ def is_small_talk(question: str) -> bool:
     >>> is_small_talk("你好！"), is_small_talk("你能做什么？"), is_small_talk("你好，南昌要建多少个5G基站？")
     (True, True, False)
     """
-    return bool(_SMALL_TALK_RE.match(question.strip()))
+    return bool(ASKS["small-talk"].match(question.strip()))
 
 
 def help_answer(question: str, rewritten: str, started: float) -> Answer:

@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.ask import Ask, Draft
+from qa.asking import ASKS
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.schema import Citation, Clause, Document
 
-#: ``第十四条``, ``第14条``, ``第十四条第二款``
-ASKED_ARTICLE_RE = re.compile(r"第([一二三四五六七八九十百零〇两\d]{1,6})条(?:第([一二三四五六七八九十\d]{1,3})款)?")
+# the article a question asks for (第十四条, 第14条, 第十四条第二款) is read by qa/asking.py "article"
 _ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
 #: how much of a long article the answer shows (its 款 and 项 included): a short answer's length
 MAX_ARTICLE_CHARS = 290
@@ -41,7 +41,7 @@ def asked_article(sc: str) -> AskedArticle | None:
     >>> asked_article("宁波方案第三部分讲什么") is None
     True
     """
-    m = ASKED_ARTICLE_RE.search(sc)
+    m = ASKS["article"].search(sc)
     if not m:
         return None
 
@@ -150,11 +150,6 @@ def answer_article(
     return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
 
 
-#: words of a question about an article that do not say what in it is asked
-_GENERIC_RE = re.compile(r"规定|怎么|怎样|如何|什么|哪些|哪几|是否|有没有|内容|讲了|说了|要求|对|的|是|了|吗|呢|有")
-_ITEM_RE = re.compile(r"第([一二三四五六七八九十\d]{1,3})项")
-
-
 def _lead(text: str) -> str:
     """An article's first sentence (up to its colon: ``第七条 有下列情形之一的，不予贷款：``)."""
     m = re.search(r"[：:。；]", text)
@@ -164,10 +159,10 @@ def _lead(text: str) -> str:
 def _question_pairs(sc: str, doc: Document) -> set[str]:
     """The character pairs of what a question asks of an article, beyond the document and the
     article it names and the words every such question uses (规定, 什么…)."""
-    rest = ASKED_ARTICLE_RE.sub(" ", sc)
+    rest = ASKS["article"].sub(" ", sc)
     for name in _names(doc):
         rest = rest.replace(name, " ")
-    rest = _GENERIC_RE.sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
+    rest = ASKS["article:generic"].sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
     return {rest[i : i + 2] for i in range(len(rest) - 1) if " " not in rest[i : i + 2]}
 
 
@@ -178,7 +173,7 @@ def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -
     children = [c for c in clauses if c.parent_id == article.id]
     if not children:
         return None
-    if m := _ITEM_RE.search(sc):
+    if m := ASKS["article:item"].search(sc):
         n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
         return next((c for c in children if c.path.rsplit("/", 1)[-1] == f"（{cn_numeral(n)}）"), None)
     grams = _question_pairs(sc, doc)

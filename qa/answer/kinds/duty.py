@@ -12,6 +12,7 @@ from qa.answer.clauses import strip_marker
 from qa.answer.draft import cite
 from qa.answer.kinds.fact import answer_fact
 from qa.answer.limits import DUTY_CANDIDATES, DUTY_TASK_COVERAGE, MIN_COVERAGE
+from qa.asking import ASKS
 from qa.index import Index
 from qa.normalize import match_form, to_script
 from qa.query import (
@@ -52,11 +53,6 @@ def units_line(cl: Clause, q: Query, script: str, citations: list[Citation]) -> 
     return f"“{task}”的{'；'.join(parts)}{note}[{n}]。", citations
 
 
-_DUTY_ASK_RE = re.compile(
-    r"[，,]?(?:分别|各自)?(?:由谁|是谁|由哪些|由哪个|归谁|谁来|谁)|[，,]?(?:分别|各自)?的?(?:牵头单位|责任单位)"
-)
-
-
 def duty_tasks(q: Query) -> list[str]:
     """The tasks of a duty question that asks about several (…A和B分别由谁负责？), as questions
     of their own; [] for one task.
@@ -67,7 +63,7 @@ def duty_tasks(q: Query) -> list[str]:
     >>> duty_tasks(analyse("江西推进智慧城市、数字乡村建设由谁牵头？"))
     []
     """
-    if not (q.duty and re.search(r"分别|各自", q.sc)) or not (m := _DUTY_ASK_RE.search(q.sc)):
+    if not (q.duty and re.search(r"分别|各自", q.sc)) or not (m := ASKS["duty:split"].search(q.sc)):
         return []
     head = q.sc[: m.start()]
     place = next((p for p in q.places if head.startswith(p)), "")
@@ -116,10 +112,6 @@ def prose_duty(
     return None
 
 
-#: a question that asks who leads or is responsible, which a list of tasks does not answer
-_ASKS_RESPONSIBLE_RE = re.compile(r"牵头|负责|责任")
-
-
 def draft(ask: Ask) -> Draft | None:
     """“…由谁负责？”: the units the clause's duty annotation names (one line per task asked), or
     the sentence that gives the task to a body; refused when the clause names none."""
@@ -130,6 +122,6 @@ def draft(ask: Ask) -> Draft | None:
     found = found or answer_duty(index, q, ask.good, script) or prose_duty(index, q, ask.good, ask.w, script, ask.limit)
     if found:
         return Draft(*found, "duty")
-    if _ASKS_RESPONSIBLE_RE.search(q.sc) and not q.wants_list:
+    if ASKS["duty:responsible"].search(q.sc) and not q.wants_list:
         return Draft.refusal("文件未写明该项工作的牵头或责任单位")
     return None

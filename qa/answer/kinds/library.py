@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import is_front_or_back_matter
 from qa.answer.draft import cite
@@ -11,6 +9,7 @@ from qa.answer.kinds.meta import meta_value, stating_clause
 from qa.answer.limits import WHICH_DOCS_QUOTE
 from qa.answer.named import QUOTES_RE, bare, doc_texts, says_name
 from qa.answer.render import short_name
+from qa.asking import ASKS
 from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.sentences import split_sentences
@@ -20,25 +19,12 @@ from qa.query import (
 )
 from qa.schema import Citation, Document
 
-#: Questions about the library itself: which file is newest, what files there are.
-_ASKS_NEWEST_RE = re.compile(r"哪(?:份|个|篇)(?:文件|文档|政策)?(?:最新|最近|最晚)|最(?:新|近)的(?:文件|一份|是哪)")
-_ASKS_OLDEST_RE = re.compile(r"哪(?:份|个|篇)(?:文件|文档|政策)?最早|最早的(?:文件|一份|是哪)")
-_ASKS_FILES_RE = re.compile(
-    r"(?:文库|资料库|库里|系统里|你们|这里|现在)[^，。？]{0,6}(?:有|收录了?|包括)(?:哪些|几份|多少份?|什么)(?:文件|政策|文档|资料)"
-    r"|(?:一共|总共|共)(?:有|收录了?)?(?:几|多少)份(?:文件|政策|文档)"
-)
-
-
-#: “哪个文件提到了“数据官”？”“哪些文件提到城市大脑”: the documents that say it.
-_ASKS_WHICH_DOCS_RE = re.compile(
-    r"哪(?:个|份|些|几份|几个|一份)(?:文件|文档|政策|材料)[^，。？]{0,4}?(?:提到|提出|说到|讲到|涉及|写到|提及|出现)(?:了|过)?"
-    r"[“「]?([^，。？”」]{2,16}?)[”」]?(?:吗|呢)?[？?。]?$"
-)
+# questions about the library itself and which documents say a term: qa/asking.py "library:…", "which-docs"
 
 
 def answer_which_docs(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
     """The documents that mention a term, each with the first clause that says it, cited."""
-    m = _ASKS_WHICH_DOCS_RE.search(q.sc)
+    m = ASKS["which-docs"].search(q.sc)
     if not m:
         return None
     term = QUOTES_RE.sub("", m.group(1)).removesuffix("的")
@@ -65,8 +51,8 @@ def answer_which_docs(index: Index, q: Query, script: str) -> tuple[str, list[Ci
 
 def answer_library(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
     """The library's own documents: all of them with their dates, or the newest / oldest."""
-    newest, oldest = _ASKS_NEWEST_RE.search(q.sc), _ASKS_OLDEST_RE.search(q.sc)
-    if not (newest or oldest or _ASKS_FILES_RE.search(q.sc)):
+    newest, oldest = ASKS["library:newest"].search(q.sc), ASKS["library:oldest"].search(q.sc)
+    if not (newest or oldest or ASKS["library:files"].search(q.sc)):
         return None
     docs = list(index.corpus.documents)
     dated = sorted((d for d in docs if d.date), key=lambda d: d.date)

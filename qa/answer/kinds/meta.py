@@ -11,11 +11,11 @@ from qa.answer.candidates import Candidate
 from qa.answer.draft import cite
 from qa.answer.named import cited_as, kind_target, named_documents, numbered_citations
 from qa.answer.render import short_name
+from qa.asking import ASKS
 from qa.index import Index
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
 from qa.query import (
-    META_FIELD_RE,
     Query,
 )
 from qa.retrieve import (
@@ -50,12 +50,6 @@ _META_FIELDS = (
 )
 
 
-_META_WORDS_RE = re.compile(
-    META_FIELD_RE.pattern
-    + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的"
-)
-
-
 def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
     """Does a question that names a document and a field word (“…方案…什么时候…”) ask about
     the document's content rather than its metadata?  It does when, after the words naming
@@ -65,13 +59,9 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
         match_form(f"{d.title}{short_name(d)}{d.issuer}{d.source}{d.author}{d.doc_number}{d.region}")
         for d in index.corpus.documents
     )
-    rest = _META_WORDS_RE.sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
+    rest = ASKS["meta:words"].sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
     toks = [t for t in content_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
     return len(toks) >= 2
-
-
-#: the words of a document's own date: it was issued (印发), not something it plans starts (实行)
-_ISSUED_RE = re.compile(r"印发|发布|出台|发文|成文|公布|发表|刊登|刊发|落款|签发|制定|写的|写于")
 
 
 def content_date(index: Index, q: Query, w: Weights) -> bool:
@@ -79,7 +69,7 @@ def content_date(index: Index, q: Query, w: Weights) -> bool:
     document was issued? (“南昌方案规定…免征关税，这项政策从哪天开始实行？” is not asking for
     the plan's 印发日期.)"""
     asks_date = any(f == "date" and pat.search(q.sc) for pat, f, _l in _META_FIELDS)
-    return asks_date and not _ISSUED_RE.search(q.sc) and asks_about_content(index, q, w)
+    return asks_date and not ASKS["meta:issued"].search(q.sc) and asks_about_content(index, q, w)
 
 
 def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:

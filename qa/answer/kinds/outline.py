@@ -11,6 +11,7 @@ from qa.answer.limits import OUTLINE_QUOTE
 from qa.answer.named import kind_target, named_document, scoped_documents
 from qa.answer.render import short_name
 from qa.answer.sentences import lead_sentences
+from qa.asking import ASKS
 from qa.index import Index
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
@@ -20,27 +21,8 @@ from qa.query import (
 )
 from qa.schema import Citation, Clause, Document
 
-_DOC_WORD = r"(?:方案|意见|文件|文章|评论)》?"
-#: “南昌方案分几个部分？”“江西省实施意见的目录”: the document's outline.
-_ASKS_PARTS_RE = re.compile(
-    _DOC_WORD + r"(?:的|一共|共|总共|正文)*(?:分(?:为|成)?|有|包括|包含)?(?:几|多少|哪几|哪些)个?(?:部分|章节|板块)"
-    r"|" + _DOC_WORD + r"的?(?:目录|提纲|大纲|篇章结构|主要内容|要点|概要)"
-    r"|(?:总结|概括|介绍)(?:一下)?[^，。？]{0,16}"
-    + _DOC_WORD
-    + r"|"
-    + _DOC_WORD
-    + r"(?:都|主要)?(?:讲了|讲的|说了|写了)(?:些)?(?:什么|啥)"
-)
-#: “南昌方案的主要任务有哪些？”: the items of one section, by the words of its heading.
-_ASKS_SECTION_RE = re.compile(
-    r"(主要任务|重点任务|保障措施|总体要求|工作目标|主要目标|发展目标|总体思路|基本原则|组织保障)"
-    r"(?:都|分别|主要)?(?:有哪些|包括哪些|包括什么|是哪些|有几|有多少|分哪几)"  # 是什么 asks for its content
-)
-#: “陈畴镛的文章第三部分讲什么？”“最后一部分是什么？”: one part of a document.
-_ASKS_NTH_RE = re.compile(
-    r"(?:第([一二三四五六七八九十\d]{1,3})|(最后))一?个?(?:部分|小标题|大标题|章节|板块)"
-    r"(?:的)?(?:主要)?(?:讲|说|写|谈|是|叫|内容|标题|题目|关于)[^，。？]{0,4}(?:什么|啥|哪)"
-)
+# what an outline question asks (its parts, a section's items, the nth part) is read by qa/asking.py
+# "outline:parts", "outline:section" and "outline:nth"
 _OVERVIEW_HEADING_RE = re.compile(r"总体要求|总体思路|工作目标|指导思想")
 _COUNT_STATED_RE = re.compile(r"共(?:包括|分为|分成|有|包含)?[0-9一二三四五六七八九十]+个部分")
 
@@ -73,9 +55,9 @@ def _states_own_parts(index: Index, doc: Document, script: str) -> tuple[str, li
 def answer_outline(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:
     """The parts of a document (分几个部分) or the items of one of its sections (主要任务有哪些),
     read from the clause tree, each heading cited to its clause."""
-    asks_parts = _ASKS_PARTS_RE.search(q.sc)
-    section = _ASKS_SECTION_RE.search(q.sc)
-    nth = _ASKS_NTH_RE.search(q.sc)
+    asks_parts = ASKS["outline:parts"].search(q.sc)
+    section = ASKS["outline:section"].search(q.sc)
+    nth = ASKS["outline:nth"].search(q.sc)
     if not (asks_parts or section or nth) or not (doc := _outline_target(index, q)):
         return None
     tops = [c for c in index.corpus.children.get(None, []) if c.doc_id == doc.id and is_numbered_part(c)]

@@ -11,11 +11,10 @@ from qa.answer import answerable
 from qa.answer.ask import Ask, Draft, prepare
 from qa.answer.draft import merge_answers
 from qa.answer.kinds import duty, fact
+from qa.asking import ASKS
 from qa.query import analyse
 
 _PIECE_RE = re.compile(r"[^？?；;]+[？?；;]?")
-#: where a part asking who is responsible starts asking: what comes before is the task
-_WHO_RE = re.compile(r"(?:由|归|是)?(?:谁|哪个|哪些|哪家|哪几个)|(?:的)?(?:牵头|责任)单位")
 
 
 def split(sc: str) -> tuple[str, str]:
@@ -34,7 +33,7 @@ def split(sc: str) -> tuple[str, str]:
     rest = [p for p in pieces if p not in asks_duty]
     if not asks_duty or not rest:
         return "", ""
-    task = "".join(p[: m.start()] if (m := _WHO_RE.search(p)) else "" for p in asks_duty).strip("，, ")
+    task = "".join(p[: m.start()] if (m := ASKS["parts:who"].search(p)) else "" for p in asks_duty).strip("，, ")
     other = "".join(rest)
     return (f"{task} {other}" if task and task not in other else other), "".join(asks_duty)
 

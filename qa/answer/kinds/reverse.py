@@ -11,6 +11,7 @@ from qa.answer.kinds.duty import ROLE_NAMES
 from qa.answer.limits import REVERSE_ANSWER_CHARS, REVERSE_ONE_TASK_CHARS
 from qa.answer.named import doc_texts, named_document, scoped_documents
 from qa.answer.sentences import task_summary
+from qa.asking import ASKS
 from qa.duties import unit_key, unit_matches
 from qa.index import Index
 from qa.normalize import match_form, to_script
@@ -99,12 +100,6 @@ def unit_core(unit: str) -> str:
     return _UNIT_SUFFIX_RE.sub("", core)
 
 
-#: “…负责哪些任务？哪项是牵头？”: a question about all its tasks that asks which role each is
-_ROLE_SUBQUESTION_RE = re.compile(
-    r"哪(?:项|些|几项|个)(?:是|为|属于)(?:牵头|责任|协同)|其中|(?:牵头|责任|协同)(?:单位)?还是"
-)
-
-
 def _asked_role(sc: str) -> str:
     """The role a "what does unit Y do" question asks about, if it names one.
 
@@ -113,7 +108,7 @@ def _asked_role(sc: str) -> str:
     >>> _asked_role("负责哪些任务？哪项是牵头？"), _asked_role("是牵头单位还是责任单位？")  # the answer says
     ('', '')
     """
-    if _ROLE_SUBQUESTION_RE.search(sc):
+    if ASKS["reverse:role-asked"].search(sc):
         return ""
     if "牵头" in sc and not re.search(r"牵头或|或牵头|牵头和|和牵头", sc):
         return "lead"
@@ -139,7 +134,7 @@ def answer_reverse(index: Index, q: Query, w: Weights, script: str) -> tuple[str
     toks = [t for t in tokenize(rest, index.user_words) if t not in generic]
     scored = sorted(found, key=lambda x: -coverage(toks, x[0].title_path + x[0].text, w)) if toks else found
     specific = (bool(toks) and not q.wants_list and not re.search(r"角色|身份|作用", q.sc)) or (
-        re.search(r"哪项|哪一项|什么工作", q.sc) and not _ROLE_SUBQUESTION_RE.search(q.sc)
+        re.search(r"哪项|哪一项|什么工作", q.sc) and not ASKS["reverse:role-asked"].search(q.sc)
     )
     chosen = scored[:2] if specific else scored[:6]
     counted = re.search(COUNTED_TASKS, q.sc)  # “…牵头的任务有几项？”: the count first

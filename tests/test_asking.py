@@ -1,0 +1,59 @@
+"""The table of question-word patterns (qa/asking.py): each row's example is found by its pattern."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.asking import ASKS, TABLE
+from qa.query import ANSWER_TYPES
+
+QA = Path(__file__).resolve().parent.parent / "qa"
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[a.name for a in TABLE])
+def test_example_is_found(row):
+    assert row.example and row.means
+    assert ASKS[row.name].search(row.example), row.example
+
+
+def test_names_are_unique():
+    names = [a.name for a in TABLE]
+    assert len(names) == len(set(names)) == len(ASKS)
+
+
+def test_every_name_the_code_uses_is_in_the_table():
+    used = {m for p in QA.rglob("*.py") for m in re.findall(r'ASKS\["([^"]+)"\]', p.read_text(encoding="utf-8"))}
+    assert used and used <= set(ASKS), used - set(ASKS)
+
+
+def test_answer_types_keep_their_order():
+    assert list(ANSWER_TYPES) == [
+        "money",
+        "quantity",
+        "time",
+        "place",
+        "company",
+        "institution",
+        "rank",
+        "papers",
+        "office",
+        "person",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "question"),
+    [
+        ("wants:quantity", "工伤认定的条件是什么？"),  # a what-question wants no figure
+        ("wants:money", "南昌要建多少个5G基站？"),
+        ("small-talk", "你好，南昌要建多少个5G基站？"),  # a greeting before a question
+        ("meta:issued", "这项政策从哪天开始实行？"),  # when something in it starts, not the issue date
+        ("asking-word", "政策上允许吗？"),
+        ("duty", "赣政通有哪些功能？"),
+    ],
+)
+def test_counter_example_is_not_found(name, question):
+    assert not ASKS[name].search(question)
