@@ -44,3 +44,18 @@ def test_the_checks_refuse_before_any_kind_answers(index):
     assert route(a).mode == "refusal" and "昆山" in route(a).text
     assert STEPS.index(answerable.names_known) < STEPS.index(fact.draft)
     assert STEPS[0] is article.draft  # an article's number is no word of the library: looked up first
+
+
+def test_a_fact_answer_must_speak_to_what_is_asked_beyond_the_document_name(index):
+    """The clause an answer cites must say something of the question's own words; the words that
+    name the document (its title, a title in 《》) do not count."""
+    a = _ask(index, "《宁波市加快数字政府建设实施方案》对公共数据授权运营有什么安排？")
+    by_topic = [c for c in index.corpus.clauses if "授权运营" in c.text]
+    off_topic = [
+        c
+        for c in index.corpus.clauses
+        if c.doc_id.startswith("004") and not any(w in c.title_path + c.text for w in ("数据", "公共", "运营", "授权"))
+    ]
+    assert by_topic and len(off_topic) >= 3
+    assert answerable.speaks_to(a, by_topic[:1])
+    assert not any(answerable.speaks_to(a, [c]) for c in off_topic)

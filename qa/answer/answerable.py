@@ -8,9 +8,12 @@ before the kinds that answer from the content (duty, fact), and passes every dra
 
 from __future__ import annotations
 
+import re
+
 from qa.answer.ask import Ask, Draft
-from qa.answer.candidates import Candidate, gate_cover, names_item
+from qa.answer.candidates import Candidate, gate_cover, is_topic_word, names_item
 from qa.answer.limits import (
+    ASKED_TOPIC_COVERAGE,
     MIN_COVERAGE,
     NAMED_REST_COVERAGE,
     OFF_TOPIC_COVERAGE,
@@ -32,7 +35,10 @@ from qa.answer.named import (
 )
 from qa.answer.render import short_name
 from qa.evidence import dense_z, supports_asked_unit
-from qa.retrieve import HAN_RE
+from qa.normalize import match_form
+from qa.query import DOC_NUMBER_RE
+from qa.retrieve import HAN_RE, content_tokens, coverage
+from qa.schema import Clause
 from qa.tokens import tokenize
 
 
@@ -130,3 +136,19 @@ def review(ask: Ask, draft: Draft) -> Draft:
     if not draft.citations or not draft.text.strip():
         return Draft.refusal(draft.text if not draft.citations else "")
     return draft
+
+
+def speaks_to(ask: Ask, clauses: list[Clause]) -> bool:
+    """Does one of the clauses an answer cites say something of what the question asks about: at
+    least :data:`ASKED_TOPIC_COVERAGE` of its words, leaving out the words that only name the
+    document (its title, a 文号, a title in 《》)?  A question no document answers (医保卡丢了去
+    哪补办) finds a clause that shares little more than the document's own words."""
+    q, w = ask.q, ask.w
+    named = "".join(m.group(0) for m in DOC_NUMBER_RE.finditer(q.sc)) + "".join(re.findall(r"《([^》]+)》", q.sc))
+    words = [t for t in content_tokens(ask.index, q) if is_topic_word(t, w) and t not in named]
+    for c in clauses:
+        title = match_form(ask.index.corpus.doc_by_id[c.doc_id].title or c.doc_id)
+        toks = [t for t in words if t not in title]
+        if not toks or coverage(toks, match_form(f"{c.title_path}\n{c.text}"), w) >= ASKED_TOPIC_COVERAGE:
+            return True
+    return False
