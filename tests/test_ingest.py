@@ -74,3 +74,25 @@ def test_missing_and_unsupported_files(tmp_path):
 def test_chrome_only_page_is_refused():
     with pytest.raises(InputError, match="no policy text"):
         document_from_text("返回顶部\n版权所有:某某\n电话:0571-88888888\n", "chrome.txt")
+
+
+def test_a_document_the_notice_bundles_is_a_part_of_its_own():
+    """…转制为企业和进一步支持文化企业发展两个规定的通知: the second 规定 starts its sections again
+    at 一、 under its own title, and its clauses nest under that title, their spans intact."""
+    from pathlib import Path
+
+    from qa.answer.render import readable_path
+    from qa.ingest import document_from_text, parse_clauses
+
+    path = Path(__file__).resolve().parent.parent / "eval" / "corpus" / "docs" / "11_gwyb_wenhua_qiye_zhuanzhi.txt"
+    raw = path.read_text(encoding="utf-8")
+    clauses = parse_clauses(document_from_text(raw, path.name))
+    by_path = {c.path: c for c in clauses}
+    part = by_path["进一步支持文化企业发展的规定"]
+    assert raw[part.char_start : part.own_end].strip() == "进一步支持文化企业发展的规定"
+    first = by_path["进一步支持文化企业发展的规定/一/（一）"]
+    assert first.parent_id == by_path["进一步支持文化企业发展的规定/一"].id
+    assert raw[first.char_start : first.char_end].startswith("（一）中央财政和地方财政")
+    assert "进一步支持文化企业发展的规定" not in by_path["九/（三十一）"].title_path
+    assert not [c for c in clauses if "~" in c.path]  # no numbering taken twice
+    assert readable_path(first) == "《进一步支持文化企业发展的规定》第一部分第（一）项"

@@ -40,6 +40,7 @@ def short_name(doc: Document) -> str:
 _LEGAL_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+[编章节条]$")
 _ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
 _CLAUSE_SEG_RE = re.compile(r"^第(\d+)款$")
+_BUNDLED_SEG_RE = re.compile(r"^[^/~]{4,40}(?:规定|办法|细则|方案|意见|措施|条例|计划|规划|指引|准则)$")
 
 
 def readable_path(clause: Clause) -> str:
@@ -52,6 +53,8 @@ def readable_path(clause: Clause) -> str:
     '第十四条第二款'
     >>> readable_path(Clause("c", "d", "d.txt", "第三章", 1, "", "", "", "", 0, 0, None))
     '第三章'
+    >>> readable_path(Clause("c", "d", "d.txt", "进一步支持文化企业发展的规定/一/（二）", 3, "", "", "", "", 0, 0, None))
+    '《进一步支持文化企业发展的规定》第一部分第（二）项'
     """
     out = []
     crumbs = clause.title_path.split(" > ")
@@ -75,6 +78,8 @@ def readable_path(clause: Clause) -> str:
             out.append(f"第{seg}条")
         elif seg == "解读":
             out.append("解读部分")
+        elif _BUNDLED_SEG_RE.match(seg):  # a document the notice bundles, by its title
+            out.append(f"《{seg}》")
         elif seg.startswith("落款"):
             out.append("落款")
         else:

@@ -203,7 +203,42 @@ def _blocks(doc: Document) -> list[Block]:
             prev.end, prev.text = e, prev.text + "\n" + c
             continue
         blocks.append(Block(kind, s, e, c, marker, short_run=kind == "para" and short))
-    return blocks
+    return _bundled_parts(blocks, raw)
+
+
+#: the title of a document a notice bundles with another (…两个规定的通知): a short line that
+#: names a kind of document
+_BUNDLED_TITLE_RE = re.compile(r"^[^。；：，,]{4,40}(?:规定|办法|细则|方案|意见|措施|条例|计划|规划|指引|准则)$")
+
+
+def _bundled_parts(blocks: list[Block], raw: str) -> list[Block]:
+    """A notice that bundles documents (…转制为企业和进一步支持文化企业发展两个规定的通知) starts
+    its sections again at ``一、`` under the next document's title: that title, the last paragraph
+    line before the new ``一、`` that names a kind of document, becomes a part of its own, and
+    what follows it nests under it (``进一步支持文化企业发展的规定/一/（一）``)."""
+    out: list[Block] = []
+    seen_num1 = False
+    for b in blocks:
+        if b.kind == "num1" and b.marker == "一" and seen_num1:
+            for k in range(len(out) - 1, max(-1, len(out) - 3), -1):
+                p = out[k]
+                if p.kind != "para":
+                    continue
+                lines = p.text.split("\n")
+                if not _BUNDLED_TITLE_RE.match(match_form(lines[0])):
+                    continue
+                title_end = p.start + len(lines[0])
+                part = Block("part", p.start, title_end, lines[0], marker=lines[0])
+                rest = [part]
+                if len(lines) > 1:
+                    body_start = raw.find(lines[1][:8], title_end)
+                    body_start = body_start if title_end <= body_start < p.end else title_end
+                    rest.append(Block("para", body_start, p.end, "\n".join(lines[1:])))
+                out[k : k + 1] = rest
+                break
+        seen_num1 = seen_num1 or b.kind == "num1"
+        out.append(b)
+    return out
 
 
 def _tree(blocks: list[Block], legal: bool = False) -> list[Block]:
@@ -312,7 +347,7 @@ def parse_clauses(doc: Document) -> list[Clause]:
                 seg = {"para": "¶", "section": "§", "sign": "落款"}[b.kind]
                 seg = seg + str(counters[b.kind]) if b.kind != "sign" or counters["sign"] > 1 else seg
             elif b.kind == "part":
-                seg = "解读"
+                seg = b.marker or "解读"  # a bundled document by its title; an interpretation
             else:
                 seg = b.marker
             path = f"{prefix}/{seg}" if prefix else seg
