@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qa import views, web_match
 from qa.errors import AccessDenied, Busy, InputError, PolicyQAError
+from qa.examples import example_questions
 from qa.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
 from qa.qlog import MAX_ID, QuestionLog
 from qa.retrieve import MAX_QUESTION_CHARS
@@ -341,6 +342,15 @@ class PolicyApp:
 # --- the page ---------------------------------------------------------------------------------
 
 
+def library_examples(app: PolicyApp) -> tuple[str, ...]:
+    """Questions the library answers, from its own documents (none while it cannot be read: the
+    page still opens and tells why at the first question)."""
+    try:
+        return example_questions(app.index)
+    except PolicyQAError:
+        return ()
+
+
 def build_blocks(app: PolicyApp):
     """The gradio Blocks of the page (four tabs)."""
     import gradio as gr
@@ -435,7 +445,7 @@ def build_blocks(app: PolicyApp):
             yield views.transcript_html(done), "", done, history, None, shown, ""
 
     def on_clear():  # a new conversation; what is typed in the box stays
-        return views.transcript_html([]), "", [], [], None, gr.skip(), ""
+        return views.transcript_html([], examples=library_examples(app)), "", [], [], None, gr.skip(), ""
 
     def on_feedback(rating: int, comment: str, qid: int | None):
         if not qid:
@@ -484,7 +494,7 @@ def build_blocks(app: PolicyApp):
             what = "、".join(x for x in (unit.strip(), task.strip()) if x) or "全部"
             summary = f"**{views.md_text(what)}**：共 {len(table)} 条职责分工（点击一行，在政策文库中查看该条款）"
             if not table:
-                summary += "（没有找到；可以换个写法，如“发改委”“省大数据局”，或只填任务关键词）"
+                summary += "（没有找到；可以换个写法，如“发改委”“人社厅”，或只填任务关键词）"
             return (
                 views.duty_page_rows(table),
                 summary,
@@ -675,6 +685,7 @@ def build_blocks(app: PolicyApp):
         ],
     )
     # delete_cache: gradio's copies of exported files older than an hour are removed hourly
+    examples = library_examples(app)
     with gr.Blocks(title="PolicyQA 政策问答", analytics_enabled=False, delete_cache=(3600, 3600)) as blocks:
         blocks.policyqa_theme = theme  # passed to mount_gradio_app (gradio 6 takes theme/css there)
         gr.Markdown(
@@ -688,7 +699,7 @@ def build_blocks(app: PolicyApp):
                 history = gr.State([])
                 last_qid = gr.State(None)
                 chat = gr.HTML(
-                    views.transcript_html([]),
+                    views.transcript_html([], examples=examples),
                     elem_id="chat",
                     js_on_load=JS_CHAT,
                     autoscroll=True,
@@ -698,7 +709,7 @@ def build_blocks(app: PolicyApp):
                 live = gr.HTML("", elem_id="chat-live", autoscroll=True, padding=False, js_on_load=None)
                 with gr.Row():
                     question = gr.Textbox(
-                        placeholder="请输入您的问题，如：在宁波开公司能不能全程网上办？",
+                        placeholder=f"请输入您的问题，如：{examples[0]}" if examples else "请输入您的问题",
                         show_label=False,
                         scale=6,
                         elem_id="question",
@@ -713,9 +724,7 @@ def build_blocks(app: PolicyApp):
                     clear = gr.Button("新对话", scale=1, elem_id="clear", min_width=80)
                 gr.Markdown("**示例问题**（点击即问）")
                 with gr.Row(elem_id="examples"):
-                    example_buttons = [
-                        gr.Button(q, size="sm", elem_classes=["example"]) for q in views.EXAMPLE_QUESTIONS
-                    ]
+                    example_buttons = [gr.Button(q, size="sm", elem_classes=["example"]) for q in examples]
                 with gr.Accordion("对上一个回答的评价", open=True, elem_id="feedback"):
                     with gr.Row():
                         up = gr.Button("👍 有帮助", elem_id="thumb-up", min_width=80, scale=1)
@@ -733,7 +742,7 @@ def build_blocks(app: PolicyApp):
             with gr.Tab("职责查询", id=TAB_DUTIES, elem_id="tab-duties"):
                 with gr.Row():
                     unit = gr.Textbox(
-                        label="部门", placeholder="如：发改委、省大數據局、市场监管局", elem_id="unit", scale=2
+                        label="部门", placeholder="如：发改委、人社厅、市场监管局", elem_id="unit", scale=2
                     )
                     task = gr.Textbox(label="任务关键词", placeholder="如：数据库 应急", elem_id="task", scale=2)
                     role = gr.Radio(ROLE_CHOICES, value="全部", label="角色", elem_id="role", scale=2)
@@ -890,18 +899,18 @@ class AskRequest(BaseModel):
         ...,
         description="The question, Simplified or Traditional Chinese",
         max_length=2000,
-        examples=["宁波到2025年要建成多少个5G基站？"],
+        examples=["数字政府建设到2025年的目标是什么？"],
     )
     history: list[str] = Field(
         default_factory=list,
         description="Earlier questions of the conversation, oldest first "
-        "(a follow-up such as 那河北呢？ is rewritten with them)",
+        "(a follow-up such as 那南昌呢？ is rewritten with them)",
         max_length=20,
     )
     id: str = Field("", description="Caller's id for the question, echoed back in the record", max_length=100)
     generator: str | None = Field(None, description="extractive (default) or llm where installed")
     docs: list[str] = Field(default_factory=list, description="Restrict to these document ids (or prefixes)")
-    region: str = Field("", description="Restrict to documents of this region, e.g. 浙江")
+    region: str = Field("", description="Restrict to documents of this region, e.g. 江西")
 
 
 class CitationOut(BaseModel):
@@ -1088,7 +1097,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         description="Questions on Chinese government policy documents, answered with clause-level citations; "
         "duty lookup and the document list.  The web page is served at `/`.  Example: "
         "curl -X POST http://127.0.0.1:7860/api/ask -H 'content-type: application/json' "
-        '-d \'{"question": "宁波到2025年要建成多少个5G基站？"}\'',
+        '-d \'{"question": "数字政府建设到2025年的目标是什么？"}\'',
         docs_url=None,
         redoc_url=None,
         lifespan=_closing(app),
@@ -1142,7 +1151,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     )
     def api_duties(
         unit: str = Query(
-            "", description="Department, alias- and script-insensitive (发改委 = 省發展改革委)", max_length=100
+            "", description="Department, alias- and script-insensitive (人社厅 = 人力資源社會保障廳)", max_length=100
         ),
         task: str = Query("", description="Words the task must contain", max_length=200),
         role: str = Query(

@@ -23,12 +23,6 @@ from pathlib import Path
 
 from qa.schema import Answer, Citation, Clause, Document
 
-EXAMPLE_QUESTIONS = (
-    "在宁波开公司能不能全程网上办？",
-    "浙江省数字政府建设到2025年的目标是什么？",
-    "河北建立全省宏观经济发展基础数据库的牵头单位是哪些？",
-    "省发展改革委负责哪些任务？",
-)
 ROLE_LABELS = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
 DUTY_HEADERS = ["文件", "条款", "任务", "牵头单位", "责任单位", "协同单位", "该部门角色", "条款编号"]
 DOC_HEADERS = ["编号", "文件", "发文机关", "文号", "日期", "地区", "类型", "字体", "格式", "版本", "状态", "条款数"]
@@ -210,27 +204,29 @@ def error_html(message: str) -> str:
     return f'<div class="msg error"><div class="bubble">❌ {esc(message)}</div></div>'
 
 
-def welcome_html() -> str:
-    """The empty chat page: what the assistant does, and example questions (also clickable buttons)."""
-    items = "".join(f"<li>{esc(q)}</li>" for q in EXAMPLE_QUESTIONS)
+def welcome_html(examples: Sequence[str] = ()) -> str:
+    """The empty chat page: what the assistant does, and the library's example questions (also
+    clickable buttons: :func:`qa.examples.example_questions`)."""
+    items = "".join(f"<li>{esc(q)}</li>" for q in examples)
     return (
         '<div class="welcome"><h3>您好！我是政策问答助手。</h3>'
         "<p>我只根据已收录的政府政策文件回答，每句话都附有可点击的出处；文件中没有的内容，我会如实告诉您“资料中未找到”。"
-        "支持简体和繁体，可以连续追问（如先问浙江，再问“那河北呢？”）。</p>"
-        f"<p>可以这样问：</p><ul>{items}</ul></div>"
+        "支持简体和繁体，可以连续追问（如先问一个省，再问“那另一个省呢？”）。</p>"
+        + (f"<p>可以这样问：</p><ul>{items}</ul>" if items else "")
+        + "</div>"
     )
 
 
-def transcript_html(parts: Sequence[str], welcome: bool = True) -> str:
+def transcript_html(parts: Sequence[str], welcome: bool = True, examples: Sequence[str] = ()) -> str:
     """The finished turns of the conversation (each already rendered), or the welcome page when
-    there are none (unless ``welcome`` is false).
+    there are none (unless ``welcome`` is false), with ``examples`` to ask.
 
     >>> transcript_html([]).startswith('<div class="chat-log"><div class="welcome">')
     True
     >>> transcript_html([], welcome=False)
     '<div class="chat-log"></div>'
     """
-    return f'<div class="chat-log">{"".join(parts) if parts or not welcome else welcome_html()}</div>'
+    return f'<div class="chat-log">{"".join(parts) if parts or not welcome else welcome_html(examples)}</div>'
 
 
 def live_html(turn: str) -> str:

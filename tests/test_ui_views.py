@@ -83,9 +83,24 @@ def test_rewritten_followup_is_shown():
 
 
 def test_welcome_page_lists_the_examples():
-    html = views.transcript_html([])
-    assert all(views.esc(q) in html for q in views.EXAMPLE_QUESTIONS)
-    assert views.transcript_html(["<p>x</p>"]) == '<div class="chat-log"><p>x</p></div>'
+    examples = ("“建设<政务>平台”由谁牵头？", "《某某办法》是什么时候印发的？")
+    html = views.transcript_html([], examples=examples)
+    assert all(views.esc(q) in html for q in examples) and "<政务>" not in html
+    assert "可以这样问" not in views.transcript_html([])  # a library with no examples lists none
+    assert views.transcript_html(["<p>x</p>"], examples=examples) == '<div class="chat-log"><p>x</p></div>'
+
+
+def test_the_examples_are_questions_the_library_answers(index):
+    """The chat page's examples come from the library's own documents and duty annotations, and
+    each is answered, with a citation, from the library it was made for."""
+    from qa.answer import answer
+    from qa.examples import example_questions
+
+    examples = example_questions(index)
+    assert len(examples) >= 3 and any("牵头" in q for q in examples) and any("负责哪些任务" in q for q in examples)
+    for q in examples:
+        a = answer(q, index, index.settings)
+        assert not a.refused and a.citations, q
 
 
 def test_highlight_across_scripts_and_missing_sentence():

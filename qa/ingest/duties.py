@@ -84,7 +84,7 @@ def _units(text: str) -> list[str] | None:
     for piece in (x.strip(" \u3000") for x in text.split("、")):
         if pending:
             piece, pending = f"{pending}、{piece}", ""
-        # 市卫生健康委和市医保局 is two bodies; 工业和信息化部 is one (工业 names none)
+        # 县农业农村局和县水利局 is two bodies; 工业和信息化部 is one (工业 names none)
         parts = [x for x in _UNIT_SPLIT_RE.split(piece) if x]
         if len(parts) > 1 and all(is_unit_name(x) for x in parts):
             names += parts
@@ -113,7 +113,7 @@ def parse_verb_annotation(inner: str, first_leads: bool = False) -> Duties | Non
     """
     roles: dict[str, list[str]] = {"lead": [], "responsible": [], "cooperating": []}
     pieces = [x.strip() for x in re.split(r"[，,；;。]", inner) if x.strip()]
-    carried = ""  # units before a comma share the verb after it (各地级以上市人民政府，省公安厅负责)
+    carried = ""  # units before a comma share the verb after it (各地级以上市人民政府，省文物局负责)
     for i, piece in enumerate(pieces):
         if carried:
             piece, carried = f"{carried}、{piece}", ""
