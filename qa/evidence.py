@@ -297,8 +297,23 @@ def supports_asked_unit(q: Query, context: str) -> bool:
         return False
     # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does
     noun = "" if unit in _DURATIONS else _counted_noun(asking_part(q.sc)[m.end() :])
-    # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures
-    return not noun or any(noun in s[max(0, f.start() - 12) : f.end() + 8] for f in figures)
+    # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures or
+    # in its phrase
+    return not noun or any(
+        noun in s[max(0, f.start() - 12) : f.end() + 8] or noun in _phrase_at(s, f.start()) for f in figures
+    )
+
+
+def _phrase_at(text: str, at: int) -> str:
+    """The phrase of ``text`` (between commas, semicolons or full stops) around position ``at``:
+    多少个产业园区 is answered by “建设省级以上产业园区共计3个” as by “3个产业园区”.
+
+    >>> _phrase_at("到2025年，建设省级以上产业园区共计3个，带动就业。", 17)
+    '建设省级以上产业园区共计3个'
+    """
+    start = max(text.rfind(p, 0, at) for p in "，,；;。\n") + 1
+    ends = [e for e in (text.find(p, at) for p in "，,；;。\n") if e >= 0]
+    return text[start : min(ends) if ends else len(text)]
 
 
 #: “…注册用户数达到多少？”“…缴存比例是多少？”: the measure whose value is asked (the words before
