@@ -48,7 +48,10 @@ def dense_z(index: Index, question: str, depth: int = 50) -> float:
     return float((scores[0] - scores.mean()) / scores.std())
 
 
-_NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时)|百分之")
+_NUMBER_RE = re.compile(
+    r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次|天|日|周岁|岁|名|人|户|套|周|批|种)"
+    r"|百分之"
+)
 #: an amount of money, in yuan or as a share or multiple of a wage or a standard (本人工资的70%,
 #: 上年度职工月平均工资的50%, 2个月城镇最低生活保障标准, 6个月的本人工资)
 _MONEY_RE = re.compile(
