@@ -22,8 +22,6 @@ META_FIELDS = ("title", "doc_number", "issuers", "date", "effective_date", "vali
 _ARTICLE_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+条$")
 _CHAPTER_SEG = re.compile(r"^第[一二三四五六七八九十百零〇]+章$")
 _NUM1_SEG = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})(?:~\d+)?$")
-#: a document a notice bundles, a part of its own (进一步支持文化企业发展的规定)
-_PART_SEG = re.compile(r"^[^/]{4,40}(?:规定|办法|细则|方案|意见|措施|条例|计划|规划|指引|准则)$")
 
 
 @dataclass
@@ -54,6 +52,7 @@ def _units(names) -> set[str]:
 def check(record: dict) -> Result:
     """Parse the record's document with the project's own reader and compare."""
     from qa.ingest import load_document, parse_clauses
+    from qa.ingest.grammar import is_bundled_title
 
     doc = load_document(DOCS / record["source_file"])
     clauses = parse_clauses(doc)
@@ -83,7 +82,7 @@ def check(record: dict) -> Result:
     res.articles = (sum(1 for s in segs if _ARTICLE_SEG.match(s[-1])), record["articles"])
     res.chapters = (sum(1 for s in segs if _CHAPTER_SEG.match(s[-1])), record["chapters"])
     # 一、 二、 at the top, also of a document the notice bundles (进一步支持…的规定/一)
-    top = [s[-1] for s in segs if _NUM1_SEG.match(s[-1]) and (len(s) == 1 or (len(s) == 2 and _PART_SEG.match(s[0])))]
+    top = [s[-1] for s in segs if _NUM1_SEG.match(s[-1]) and (len(s) == 1 or (len(s) == 2 and is_bundled_title(s[0])))]
     # a plan numbered 1. 2. at its top (no 一、) counts those; otherwise 一、 二、
     res.top_items = (sum(1 for t in top if not t.isdigit()) or len(top), record["top_items"])
     ok = 0

@@ -287,7 +287,8 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     >>> supports_asked_unit(analyse("受理后多少天内作出决定？"), "受理申请后，15日内作出准予贷款的决定")
     True
     """
-    m = ASKS["asked-unit"].search(asking_part(q.sc))
+    asking = asking_part(q.sc)
+    m = ASKS["asked-unit"].search(asking)
     if not m or counts_a_list(q.sc):
         return True
     unit = m.group("unit") or m.group("few")
@@ -299,7 +300,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     if not figures:
         return False
     # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does
-    noun = "" if unit in _DURATIONS else _counted_noun(asking_part(q.sc)[m.end() :])
+    noun = "" if unit in _DURATIONS else _counted_noun(asking[m.end() :])
     # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures or
     # in its phrase
     return not noun or any(

@@ -94,8 +94,8 @@ def asking_part(sc: str) -> str:
     """The part of a question that asks: the whole question, or only its last clause when that
     clause asks yes or no and names no question word.
 
-    >>> asking_part("我手里有几项专利，想拿来作价入股，政策上允许吗？"), asking_part("宁波要建多少个5G基站？")
-    ('政策上允许吗？', '宁波要建多少个5G基站？')
+    >>> asking_part("我手里有几项专利，想拿来作价入股，政策上允许吗？"), asking_part("南昌要建多少个5G基站？")
+    ('政策上允许吗？', '南昌要建多少个5G基站？')
     >>> asking_part("交了几年社保，能领多少钱吗？")
     '交了几年社保，能领多少钱吗？'
     """

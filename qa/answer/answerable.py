@@ -8,8 +8,6 @@ before the kinds that answer from the content (duty, fact), and passes every dra
 
 from __future__ import annotations
 
-import re
-
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate, gate_cover, is_topic_word, names_item
 from qa.answer.limits import (
@@ -21,6 +19,7 @@ from qa.answer.limits import (
 )
 from qa.answer.named import (
     absent_topic,
+    asked_titles,
     bare,
     beyond_name,
     cited_titles,
@@ -144,7 +143,7 @@ def speaks_to(ask: Ask, clauses: list[Clause]) -> bool:
     document (its title, a 文号, a title in 《》)?  A question no document answers (医保卡丢了去
     哪补办) finds a clause that shares little more than the document's own words."""
     q, w = ask.q, ask.w
-    named = "".join(m.group(0) for m in DOC_NUMBER_RE.finditer(q.sc)) + "".join(re.findall(r"《([^》]+)》", q.sc))
+    named = "".join(m.group(0) for m in DOC_NUMBER_RE.finditer(q.sc)) + "".join(t for t, _b in asked_titles(q))
     words = [t for t in content_tokens(ask.index, q) if is_topic_word(t, w) and t not in named]
     for c in clauses:
         title = match_form(ask.index.corpus.doc_by_id[c.doc_id].title or c.doc_id)

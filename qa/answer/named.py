@@ -108,17 +108,17 @@ def unknown_titles(index: Index, q: Query) -> list[str]:
     nor mentioned by one: “《江西省数字政府建设“十五五”规划》提出了哪些目标？” cannot be answered
     from the library, while a document the library cites (国务院《指导意见》) is known."""
     text = _corpus_titles(index)[0]
-    return [title for title, t in _asked_titles(q) if t not in text and not _own_title(index, t)]
+    return [title for title, t in asked_titles(q) if t not in text and not _own_title(index, t)]
 
 
 def cited_titles(index: Index, q: Query) -> list[str]:
     """Titles in 《》 of documents the library only cites (国务院《关于加强数字政府建设的指导意见》):
     what the library says of one is in the clauses that name it, and nowhere else."""
     text = _corpus_titles(index)[0]
-    return [t for _title, t in _asked_titles(q) if t in text and not _own_title(index, t)]
+    return [t for _title, t in asked_titles(q) if t in text and not _own_title(index, t)]
 
 
-def _asked_titles(q: Query) -> list[tuple[str, str]]:
+def asked_titles(q: Query) -> list[tuple[str, str]]:
     """The titles a question writes in 《》, as written and with quotes dropped."""
     return [(title, QUOTES_RE.sub("", title)) for title in re.findall(r"《([^》]{4,60})》", q.sc)]
 

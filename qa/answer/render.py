@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.index import Index
+from qa.ingest.grammar import is_bundled_title
 from qa.ingest.numerals import cn_numeral
 from qa.normalize import detect_script, to_script
 from qa.schema import Answer, Citation, Clause, Document, Hit
@@ -40,7 +41,6 @@ def short_name(doc: Document) -> str:
 _LEGAL_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+[编章节条]$")
 _ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
 _CLAUSE_SEG_RE = re.compile(r"^第(\d+)款$")
-_BUNDLED_SEG_RE = re.compile(r"^[^/~]{4,40}(?:规定|办法|细则|方案|意见|措施|条例|计划|规划|指引|准则)$")
 
 
 def readable_path(clause: Clause) -> str:
@@ -78,7 +78,7 @@ def readable_path(clause: Clause) -> str:
             out.append(f"第{seg}条")
         elif seg == "解读":
             out.append("解读部分")
-        elif _BUNDLED_SEG_RE.match(seg):  # a document the notice bundles, by its title
+        elif is_bundled_title(seg):  # a document the notice bundles, by its title
             out.append(f"《{seg}》")
         elif seg.startswith("落款"):
             out.append("落款")

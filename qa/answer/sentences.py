@@ -284,7 +284,7 @@ def year_lead(q: Query, said: str, context: str) -> str:
     do not and their clause or a heading above it does: a target is told with its year.
 
     >>> from qa.query import analyse
-    >>> q = analyse("河北到2025年政务大数据体系要达到什么程度？")
+    >>> q = analyse("江西到2025年政务大数据体系要达到什么程度？")
     >>> year_lead(q, "政务大数据体系初步建成。", "（二）主要目标。到2025年，政务大数据体系初步建成。")
     '到2025年，'
     >>> year_lead(q, "到2025年，体系初步建成。", "到2025年，体系初步建成。"), year_lead(q, "体系初步建成。", "体系初步建成。")

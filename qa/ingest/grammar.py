@@ -211,6 +211,15 @@ def _blocks(doc: Document) -> list[Block]:
 _BUNDLED_TITLE_RE = re.compile(r"^[^。；：，,]{4,40}(?:规定|办法|细则|方案|意见|措施|条例|计划|规划|指引|准则)$")
 
 
+def is_bundled_title(text: str) -> bool:
+    """Is a line (or a clause path's segment, without its ``~2``) the title of a bundled document?
+
+    >>> is_bundled_title("进一步支持文化企业发展的规定"), is_bundled_title("一"), is_bundled_title("解读")
+    (True, False, False)
+    """
+    return bool(_BUNDLED_TITLE_RE.match(match_form(text.split("~")[0])))
+
+
 def _bundled_parts(blocks: list[Block], raw: str) -> list[Block]:
     """A notice that bundles documents (…转制为企业和进一步支持文化企业发展两个规定的通知) starts
     its sections again at ``一、`` under the next document's title: that title, the last paragraph
@@ -225,7 +234,7 @@ def _bundled_parts(blocks: list[Block], raw: str) -> list[Block]:
                 if p.kind != "para":
                     continue
                 lines = p.text.split("\n")
-                if not _BUNDLED_TITLE_RE.match(match_form(lines[0])):
+                if not is_bundled_title(lines[0]):
                     continue
                 title_end = p.start + len(lines[0])
                 part = Block("part", p.start, title_end, lines[0], marker=lines[0])
