@@ -37,6 +37,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RECIPE = "syn-v1"  # change when the synthesis changes: the kept library is rebuilt
+
+
+def _marker(n_docs: int) -> dict:
+    """What the kept synthetic library was built with: a new recipe, size or reader rebuilds it
+    (a library of an earlier reader does not load)."""
+    from qa.corpus import PARSER_VERSION
+
+    return {"recipe": RECIPE, "documents": n_docs, "parser": PARSER_VERSION}
+
+
 _YEAR_RE = re.compile(r"(?<!\d)(20[0-3]\d)(?!\d)")
 
 
@@ -152,7 +162,7 @@ def build_synthetic(base, settings, n_docs: int) -> None:
             settings.with_(cache_dir=Path(empty_cache)),
             base.encoder,
             reuse=reuse,
-            extra_files={"synthetic.json": json.dumps({"recipe": RECIPE, "documents": n_docs})},
+            extra_files={"synthetic.json": json.dumps(_marker(n_docs))},
         )
 
 
@@ -210,7 +220,7 @@ def main() -> None:
         syn = base.with_(index_name=f"bench-syn{args.documents}", seeds_dir=work / "none")
         lib50_index = load_index(lib50, encoder=encoder)
         marker = syn.index_dir / "synthetic.json"
-        want = {"recipe": RECIPE, "documents": args.documents}
+        want = _marker(args.documents)
         if not marker.exists() or json.loads(marker.read_text()) != want:
             t = time.perf_counter()
             build_synthetic(lib50_index, syn, args.documents)
