@@ -841,13 +841,16 @@ def build_blocks(app: PolicyApp):
                 web_match.build_pushes(gr, app, token, refresh, log_tab, user_message)
 
         chat_outputs = [chat, live, parts, history, last_qid, question, fb_status]
-        question.submit(on_ask, [question, parts, history, generator], chat_outputs)
-        ask.click(on_ask, [question, parts, history, generator], chat_outputs)
+        # the turn shows its own progress (the pending bubble); gradio's overlay on these outputs
+        # would lie over the empty live area and the question row and take the next click
+        quiet = {"show_progress": "hidden"}
+        question.submit(on_ask, [question, parts, history, generator], chat_outputs, **quiet)
+        ask.click(on_ask, [question, parts, history, generator], chat_outputs, **quiet)
         for b in example_buttons:
             b.click(fill_example, b, question, queue=False).then(
-                on_ask, [question, parts, history, generator], chat_outputs
+                on_ask, [question, parts, history, generator], chat_outputs, **quiet
             )
-        clear.click(on_clear, None, chat_outputs)
+        clear.click(on_clear, None, chat_outputs, **quiet)
         up.click(on_thumb_up, [comment, last_qid], [comment, fb_status])
         down.click(on_thumb_down, [comment, last_qid], [comment, fb_status])
         chat.click(on_view_clause, None, [tabs, lib_doc, lib_tree, status])
