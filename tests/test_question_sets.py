@@ -41,3 +41,21 @@ def test_a_set_asks_only_about_its_half_of_the_documents(name):
 def test_ids_are_unique_across_the_sets():
     ids = [q.id for name in SETS for q in read_questions(ROOT / "eval" / name)]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("name", ["profiles.jsonl", "profiles2.jsonl"])
+def test_a_profile_set_is_split_by_document_and_its_evidence_is_found(name):
+    """A covered profile's gold documents are all odd (tune) or all even (heldout); each evidence
+    occurs once, on one line, of its file; at least 15 profiles no document covers."""
+    from qa.match.score import read_profiles
+
+    rows = read_profiles(ROOT / "eval" / name)
+    assert len(rows) >= 80 and sum(not r["covered"] for r in rows) >= 15
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["split"] in ("tune", "heldout") and bool(r["gold"]) == r["covered"], r["id"]
+        for gold in r["gold"]:
+            number = int(gold["source_file"].split("_", 1)[0])
+            assert number % 2 == (r["split"] == "tune"), (r["id"], gold["source_file"])
+            text = (DOCS / gold["source_file"]).read_text(encoding="utf-8")
+            assert text.count(gold["evidence"]) == 1 and "\n" not in gold["evidence"], r["id"]
