@@ -171,6 +171,12 @@ TABLE: tuple[Asking, ...] = (
         "asks a count in a unit (多少PB, 几项): the evidence needs a figure in that unit",
     ),
     Asking(
+        "in-money",
+        r"多少(?:钱|元|块|万|亿)|几(?:块|元|万元|亿元)|多少[^，。？?]{0,4}(?:元|块钱)",
+        "一天最多给多少钱？",
+        "asks an amount in money itself: a share (25%) does not answer it, as it answers 投资达到多少",
+    ),
+    Asking(
         "asks-day",
         r"哪一?天|几月几[日号]|几号|什么日期|具体日期|哪一日",
         "申报几月几号截止？",

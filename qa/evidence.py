@@ -59,6 +59,11 @@ _MONEY_RE = re.compile(
     r"|(?:工资|收入|标准|基数)的?\s*\d[\d.]*\s*(?:%|％|倍)"
     r"|[\d一二两三四五六七八九十]+\s*个月的?[\u4e00-\u9fff]{0,12}(?:工资|收入|标准)"
 )
+#: a share or rate (25%, 百分之三十, 八成, 1.5倍): what an amount asked of by its noun (投资达到多少,
+#: 担保费收多少) may be stated as, unlike an amount asked in money itself (ASKS["in-money"])
+_SHARE_RE = re.compile(
+    r"\d[\d.]*\s*(?:%|％)|百分之[一二两三四五六七八九十百点]+|[一二两三四五六七八九]成|\d[\d.]*\s*倍"
+)
 _DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 #: a time, absolute (2025年, 6月, 年底) or counted from an event (次月起, 自…之日起, …后30日内)
 _TIME_RE = re.compile(
@@ -144,10 +149,13 @@ def supports_type(q: Query, sentence: str) -> bool:
     False
     >>> supports_type(analyse("临时救助去哪里申请？"), "向户籍所在地乡镇人民政府（街道办事处）提出申请。")
     True
+    >>> q = analyse("项目投资达到多少可以办理预售许可？")
+    >>> supports_type(q, "投资达到25%以上，即可办理预售许可。"), supports_type(analyse("能拿多少钱？"), "达到25%以上。")
+    (True, False)
     """
     s = match_form(sentence)
-    if q.wants == "money":  # an amount of money, not just any figure
-        return bool(_MONEY_RE.search(s))
+    if q.wants == "money":  # an amount of money, not just any figure; or its share when asked by its noun
+        return bool(_MONEY_RE.search(s) or (not ASKS["in-money"].search(q.sc) and _SHARE_RE.search(s)))
     if q.wants == "quantity":
         return bool(_NUMBER_RE.search(s))
     if q.wants == "time":  # 哪一天 needs a day (4月12日), 哪一年 a year
