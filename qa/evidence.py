@@ -15,11 +15,11 @@ import numpy as np
 
 from qa.asking import ASKS
 from qa.data import synonyms, words
-from qa.index import Index
+from qa.index import Index, passage_texts
 from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
 from qa.query import Query, asking_part, counts_a_list, places_in
-from qa.retrieve import HAN_RE, dense_scores
+from qa.retrieve import HAN_RE, dense_scores, query_vector
 from qa.schema import Clause
 from qa.tokens import cut
 
@@ -48,6 +48,48 @@ def dense_z(index: Index, question: str, depth: int = 50) -> float:
     return float((scores[0] - scores.mean()) / scores.std())
 
 
+@lru_cache(maxsize=4)
+def _vector_ids(index: Index) -> dict[int, list[int]]:
+    """Each indexed row's vector ids (two with ``embed_form=both``)."""
+    out: dict[int, list[int]] = {}
+    for vid, row in enumerate(index.vec_rows):
+        out.setdefault(int(row), []).append(vid)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _row_of(index: Index) -> dict[str, int]:
+    return {c.id: i for i, c in enumerate(index.rows)}
+
+
+def cited_cosine(index: Index, question: str, clauses: list[Clause]) -> float:
+    """The best cosine between the question and the stored vectors of these clauses (embedded
+    again only when the store cannot give its vectors back)."""
+    rows = [r for c in clauses if (r := _row_of(index).get(c.id)) is not None]
+    ids = [v for r in rows for v in _vector_ids(index).get(r, ())]
+    vecs = index.dense.vectors(ids) if ids else None
+    if vecs is None:
+        form = index.manifest.get("embed_form", "both")
+        texts = [t for c in clauses for t in passage_texts(c, index.corpus.doc_by_id[c.doc_id], form)]
+        if not texts:
+            return 0.0
+        vecs = index.encoder.encode_passages(texts)
+    return float(np.max(vecs @ query_vector(index, question)[0]))
+
+
+def nouns_of(sc: str) -> list[str]:
+    """The common nouns of a question, two characters or more (jieba's parts of speech; names of
+    places and people left out): 医保卡, 押金, 驾驶证 in everyday questions.
+
+    >>> nouns_of("医保卡丢了，补办一张要去哪里？"), nouns_of("我在南昌开了家小饭馆，能申请补贴吗？")
+    (['医保卡'], ['饭馆', '补贴'])
+    """
+    import jieba.posseg
+
+    return [w for w, flag in jieba.posseg.cut(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2]
+
+
+_NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")
 _NUMBER_RE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次|天|日|周岁|岁|名|人|户|套|周|批|种)"
     r"|百分之"

@@ -175,9 +175,17 @@ def sparse_scores(index: Index, question: str) -> np.ndarray:
     return np.asarray(index.bm25.get_scores(toks), dtype=np.float32)
 
 
+@lru_cache(maxsize=8)
+def query_vector(index: Index, question: str) -> np.ndarray:
+    """The question's embedding, ``(1, dim)``: encoded once for the search and the checks after it."""
+    qv = index.encoder.encode_queries([question[:DENSE_QUERY_CHARS]])
+    qv.flags.writeable = False
+    return qv
+
+
 def dense_scores(index: Index, question: str, k: int) -> list[tuple[int, float]]:
     """Top rows by cosine; a row with several vectors (``embed_form=both``) keeps its best."""
-    qv = index.encoder.encode_queries([question[:DENSE_QUERY_CHARS]])
+    qv = query_vector(index, question)
     n = index.dense.ntotal
     scores, ids = index.dense.search(qv, min(n, max(k * 3, k)))
     best: dict[int, float] = {}

@@ -91,6 +91,12 @@ def test_off_topic_citizen_question_is_refused(index):
     assert answer("如何申请个人所得税退税？", index).refused
 
 
+def test_an_everyday_question_is_refused_when_no_cited_clause_names_its_thing(index):
+    """医保卡 is in no clause that shares 补办/社保 with the question, and none is near it in meaning."""
+    assert answer("医保卡丢了去哪补办？", index).refused
+    assert not answer("河北的政务服务码会和社保卡关联吗？", index).refused  # the clause names it
+
+
 def test_refusal_is_in_the_question_script(index):
     a = answer("安徽省數字政府建設實施意見提出到2025年要實現哪些目標？", index)
     assert a.refused and "資料中未找到" in a.text

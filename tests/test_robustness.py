@@ -31,7 +31,7 @@ from qa.ingest.grammar import parse_clauses
 from qa.ingest.sentences import split_sentences
 from qa.normalize import detect_script, match_form
 from qa.qlog import QuestionLog
-from qa.retrieve import DENSE_QUERY_CHARS, MAX_QUESTION_CHARS, Filters
+from qa.retrieve import DENSE_QUERY_CHARS, MAX_QUESTION_CHARS, Filters, query_vector
 from tests.conftest import SEEDS, run_cli
 from tests.conftest_ui import (
     LATENCY_QUESTIONS,
@@ -131,6 +131,7 @@ def test_the_encoder_reads_a_bounded_part_of_a_long_question(index, monkeypatch)
             return real.encode_queries(texts)
 
     monkeypatch.setattr(index, "_encoder", Spy())
+    query_vector.cache_clear()  # a question asked before is not encoded again
     answer(LONG, index)
     assert seen and max(map(len, seen)) <= DENSE_QUERY_CHARS
 

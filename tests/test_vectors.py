@@ -97,6 +97,15 @@ def test_same_vectors_normalised(milvus, index):
     assert stored_vectors(milvus).keys() == stored_vectors(index).keys()
 
 
+def test_vectors_by_id_are_the_stored_ones(milvus, index):
+    """An answer check reads a few cited clauses' vectors back by id, from either store."""
+    all_vectors = index.dense.reconstruct_all()
+    ids = [7, 0, index.dense.ntotal - 1]
+    for store in (index.dense, milvus.dense):
+        np.testing.assert_allclose(store.vectors(ids), all_vectors[ids], atol=1e-6)
+        assert store.vectors([]) is None
+
+
 def test_search_agrees_with_faiss(milvus, index):
     queries = index.encoder.encode_queries(_questions())
     np.testing.assert_allclose(np.linalg.norm(queries, axis=1), 1.0, atol=1e-4)

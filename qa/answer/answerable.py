@@ -12,6 +12,7 @@ from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate, gate_cover, is_topic_word, names_item
 from qa.answer.limits import (
     ASKED_TOPIC_COVERAGE,
+    CITED_NEAR_COSINE,
     MIN_COVERAGE,
     NAMED_REST_COVERAGE,
     OFF_TOPIC_COVERAGE,
@@ -33,9 +34,9 @@ from qa.answer.named import (
     unknown_titles,
 )
 from qa.answer.render import short_name
-from qa.evidence import dense_z, supports_asked_unit
+from qa.evidence import cited_cosine, dense_z, nouns_of, supports_asked_unit
 from qa.normalize import match_form
-from qa.query import DOC_NUMBER_RE
+from qa.query import COLLOQUIAL, DOC_NUMBER_RE
 from qa.retrieve import HAN_RE, content_tokens, coverage
 from qa.schema import Clause
 from qa.tokens import tokenize
@@ -151,3 +152,15 @@ def speaks_to(ask: Ask, clauses: list[Clause]) -> bool:
         if not toks or coverage(toks, match_form(f"{c.title_path}\n{c.text}"), w) >= ASKED_TOPIC_COVERAGE:
             return True
     return False
+
+
+def near_in_meaning(ask: Ask, clauses: list[Clause]) -> bool:
+    """Does a cited clause (with its title path) name one of the question's nouns, or an official
+    term for it, or else stand near the question in meaning (:data:`CITED_NEAR_COSINE`)?  “医保卡丢了，
+    补办一张要去哪里？” finds “消费者遗失三包凭证的，可以向销售者申请补办”: 补办 is shared, 医保卡 is not,
+    and the two are far apart."""
+    nouns = nouns_of(ask.q.sc)
+    texts = [match_form(f"{c.title_path}\n{c.text}") for c in clauses]
+    if not nouns or any(n in t or any(a in t for a in COLLOQUIAL.get(n, ())) for n in nouns for t in texts):
+        return True
+    return cited_cosine(ask.index, ask.question, clauses) >= CITED_NEAR_COSINE

@@ -53,6 +53,10 @@ class VectorStore(Protocol):
         """Every vector in id order (``None`` when the store cannot give them back)."""
         ...
 
+    def vectors(self, ids: list[int]) -> np.ndarray | None:
+        """The vectors of these ids, in their order (``None`` when the store cannot give them back)."""
+        ...
+
 
 def store_kind(setting: str) -> str:
     """Which store a ``POLICYQA_VECTOR_STORE`` value names (``ValueError`` when none).

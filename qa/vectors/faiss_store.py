@@ -84,6 +84,16 @@ class FaissStore:
         except RuntimeError:  # an index type that cannot give its vectors back
             return None
 
+    def vectors(self, ids: list[int]) -> np.ndarray | None:
+        import faiss
+
+        try:
+            if isinstance(self.index, faiss.IndexIVF) and not self.index.direct_map.type:
+                self.index.make_direct_map()
+            return np.vstack([self.index.reconstruct(int(i)) for i in ids]) if ids else None
+        except RuntimeError:
+            return None
+
 
 def locate(setting: str, generation_dir: Path) -> dict:
     return {"kind": "faiss", "file": FILE}

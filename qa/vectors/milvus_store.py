@@ -173,6 +173,15 @@ class MilvusStore:
             seen += len(rows)
         return out if seen == n else None
 
+    def vectors(self, ids: list[int]) -> np.ndarray | None:
+        if not ids:
+            return None
+        got = self.client.query(
+            self.entry["collection"], filter=f"{ID} in {[int(i) for i in ids]}", output_fields=[ID, VEC], limit=len(ids)
+        )
+        by_id = {int(r[ID]): np.asarray(r[VEC], np.float32) for r in got}
+        return np.vstack([by_id[int(i)] for i in ids]) if all(int(i) in by_id for i in ids) else None
+
 
 def locate(setting: str, generation_dir: Path) -> dict:
     uri = str(Path(setting).resolve()) if setting.endswith(".db") else setting.rstrip("/")
