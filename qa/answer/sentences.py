@@ -15,10 +15,13 @@ from qa.answer.limits import (
     SECOND_SENTENCE,
     SHORT_TAIL,
     TYPED_SENTENCE_COVERAGE,
+    TYPED_SENTENCE_FLOOR,
+    TYPED_SENTENCE_NEAR,
 )
 from qa.asking import ASKS
 from qa.cite import is_instruction
 from qa.evidence import (
+    cited_cosine,
     supports_asked_unit,
     supports_codes,
     supports_measure,
@@ -120,7 +123,7 @@ def best_sentences(
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
-            if q.wants and coverage(topic, part, w) < TYPED_SENTENCE_COVERAGE:
+            if q.wants and not _about_asked(index, q, c, coverage(topic, part, w)):
                 continue  # a figure/date/place sentence must also be about what the question asks
             sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
@@ -148,6 +151,16 @@ def best_sentences(
             total += len(sents[j + 1])
     _with_neighbours(list(picked.values()), limit - total)
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _about_asked(index: Index, q: Query, c: Candidate, share: float) -> bool:
+    """Is a typed sentence about what the question asks: :data:`TYPED_SENTENCE_COVERAGE` of its
+    words, or some of them (:data:`TYPED_SENTENCE_FLOOR`) in a clause that stands very near the
+    question in meaning (:data:`TYPED_SENTENCE_NEAR`): “我爸是特困人员，住院请了护工…一天最多给多少钱？”
+    says much that the clause on 住院照料临时救助标准 does not."""
+    if share >= TYPED_SENTENCE_COVERAGE:
+        return True
+    return share >= TYPED_SENTENCE_FLOOR and cited_cosine(index, q.text, [c.hit.clause]) >= TYPED_SENTENCE_NEAR
 
 
 def _with_neighbours(picked: list[tuple[Candidate, list[int], list[str]]], room: int) -> None:
