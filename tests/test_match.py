@@ -310,3 +310,11 @@ def test_subscription_api_round_trip(server):
         assert c.get(f"/api/subscriptions/{sub}/feed").status_code == 404
         assert c.delete(f"/api/subscriptions/{sub}").status_code == 404
         assert c.post("/api/subscriptions", json={"profile": ""}).status_code == 400
+
+
+def test_a_profile_that_no_clause_stands_near_gets_nothing(library):
+    """A situation no document covers finds clauses that share its words (报名, 考), none near it
+    in meaning: an empty list and the message, never filler."""
+    result = match(library, "我想考个摩托车驾照，在哪里报名？")
+    assert result.matches == () and "没有找到" in result.message
+    assert match(library, CARE_PROFILE).matches

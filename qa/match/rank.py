@@ -4,7 +4,8 @@ The steps: the profile's words (with the policy's words for the identities it na
 index as a question would; each hit is checked against the profile (its document's place, whom
 it is for, each condition the clause or its list sets); those the profile contradicts are left
 out; the rest keep the search's order, except that a list's items follow it (see
-:func:`items_after_lists`).  When the first hits are all left out, nothing applies.
+:func:`items_after_lists`).  When the first hits are all left out, or none of the first that
+apply stands near the profile in meaning, nothing applies.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from qa.corpus import Corpus
+from qa.evidence import cited_cosine
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
@@ -27,6 +29,11 @@ POOL = 30  # hits searched per profile
 #: Chosen on the tuning profiles (any value from 3 to 23 separates them); on the held-out
 #: profiles it empties 6 of 11 uncovered lists and no covered one (eval/ABLATION.md).
 FIRST_APPLICABLE_WITHIN = 3
+#: …and when none of the first three that apply stands near the profile in meaning (e5 cosine of
+#: the profile's words and the clause's stored vector; a cosine does not depend on the library's
+#: size), they share words with it, not its situation (护照, 驾驶证换证, 高温补贴…).  0.87: the
+#: highest value that empties no covered tuning profile (eval/ABLATION.md).
+NEAR_PROFILE = 0.87
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
             continue
         named = identities_named(c.text_sc + c.title_path, profile)
         found.append(Match(c, doc, hit.score, elig, statuses, valid, _why(elig, named, doc, profile), pos))
-    if not found or found[0].searched_rank >= FIRST_APPLICABLE_WITHIN:
+    if not found or found[0].searched_rank >= FIRST_APPLICABLE_WITHIN or not near_profile(index, profile, found[:3]):
         found = []
     found = items_after_lists(corpus, found)
     if in_force_only:  # a switch of the reader's, after relevance was judged on every document
@@ -161,6 +168,12 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
     if left_out.get("not in force"):
         message += f"（另有 {left_out['not in force']} 条出自已失效的文件，未列出）"
     return Matches(profile, kept, message, round((time.perf_counter() - started) * 1000, 1), left_out)
+
+
+def near_profile(index: Index, profile: Profile, first: list[Match]) -> bool:
+    """Does one of the first matches stand near the profile in meaning (:data:`NEAR_PROFILE`)?  The
+    person's own words are compared, or the fields' when there are none."""
+    return cited_cosine(index, profile.text or query_of(profile), [m.clause for m in first]) >= NEAR_PROFILE
 
 
 def _why(elig: Eligibility, named: tuple[str, ...], doc: Document, profile: Profile) -> str:
