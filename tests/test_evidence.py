@@ -108,3 +108,17 @@ def test_a_typed_sentence_with_few_of_the_question_words_needs_a_clause_near_in_
     assert not sentences._about_asked(index, q, c, 0.05)
     monkeypatch.setattr(sentences, "cited_cosine", cosine(TYPED_SENTENCE_NEAR - 0.05))
     assert not sentences._about_asked(index, q, c, 0.2)
+
+
+def test_a_further_clause_of_another_document_is_left_out_unless_the_question_compares():
+    from types import SimpleNamespace
+
+    from qa.answer.sentences import _another_document
+
+    def cand(doc):
+        return SimpleNamespace(doc=SimpleNamespace(id=doc))
+
+    picked = {0: (cand("a"), [0], ["…"])}
+    one, two = analyse("补贴标准是多少？"), analyse("南昌和九江的补贴标准分别是多少？")
+    assert _another_document(picked, cand("b"), one) and not _another_document(picked, cand("a"), one)
+    assert not _another_document({}, cand("b"), one) and not _another_document(picked, cand("b"), two)

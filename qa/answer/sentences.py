@@ -136,7 +136,7 @@ def best_sentences(
     for sc, rank, j, c, sents in scored:
         if sc < best * (0.55 if q.wants_list else SECOND_SENTENCE) or total >= limit:
             break
-        if rank not in picked and len(picked) >= max_clauses:
+        if rank not in picked and (len(picked) >= max_clauses or _another_document(picked, c, q)):
             continue
         entry = picked.setdefault(rank, (c, [], sents))
         if j in entry[1]:
@@ -151,6 +151,12 @@ def best_sentences(
             total += len(sents[j + 1])
     _with_neighbours(list(picked.values()), limit - total)
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _another_document(picked: dict, c: Candidate, q: Query) -> bool:
+    """Is ``c`` from another document than the answer's first clause, for a question that compares
+    nothing?  Two documents' sentences on one question are one right and one look-alike."""
+    return bool(picked) and not q.compare and c.doc.id != next(iter(picked.values()))[0].doc.id
 
 
 def _about_asked(index: Index, q: Query, c: Candidate, share: float) -> bool:
