@@ -5,7 +5,8 @@ index as a question would; each hit is checked against the profile (its document
 it is for, each condition the clause or its list sets); those the profile contradicts are left
 out; the rest keep the search's order, except that a list's items follow it (see
 :func:`items_after_lists`).  When the first hits are all left out, or none of the first that
-apply stands near the profile in meaning, nothing applies.
+apply stands near the profile in meaning, nothing applies.  Last, the first ten are ordered by
+their nearness in meaning, less a penalty for their place in the search (:func:`by_nearness`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ FIRST_APPLICABLE_WITHIN = 3
 #: size), they share words with it, not its situation (护照, 驾驶证换证, 高温补贴…).  0.87: the
 #: highest value that empties no covered tuning profile (eval/ABLATION.md).
 NEAR_PROFILE = 0.87
+#: The first matches are ordered by how near each stands to the profile (cosine in hundredths) less
+#: this much per place in the search's order.  2: the value from 1 to 3 that lowers no tuning
+#: set's hit@5 or MRR (eval/ABLATION.md).
+RANK_PENALTY = 2.0
+RERANK_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
     if in_force_only:  # a switch of the reader's, after relevance was judged on every document
         left_out["not in force"] = sum(not m.valid["in_force"] for m in found)
         found = [m for m in found if m.valid["in_force"]]
-    kept = tuple(found[:k])
+    kept = tuple(by_nearness(index, profile, found)[:k])
     message = (
         f"{len(kept)} 条可能适用的条款"
         if kept
@@ -174,6 +180,17 @@ def near_profile(index: Index, profile: Profile, first: list[Match]) -> bool:
     """Does one of the first matches stand near the profile in meaning (:data:`NEAR_PROFILE`)?  The
     person's own words are compared, or the fields' when there are none."""
     return cited_cosine(index, profile.text or query_of(profile), [m.clause for m in first]) >= NEAR_PROFILE
+
+
+def by_nearness(index: Index, profile: Profile, found: list[Match]) -> list[Match]:
+    """The first :data:`RERANK_DEPTH` matches reordered by nearness in meaning, each keeping
+    :data:`RANK_PENALTY` per place of its search rank: the search finds the document, the meaning
+    of the situation picks its clause."""
+    head = found[:RERANK_DEPTH]
+    text = profile.text or query_of(profile)
+    near = [cited_cosine(index, text, [m.clause]) for m in head]
+    order = sorted(range(len(head)), key=lambda i: -(100 * near[i] - RANK_PENALTY * i))
+    return [head[i] for i in order] + found[RERANK_DEPTH:]
 
 
 def _why(elig: Eligibility, named: tuple[str, ...], doc: Document, profile: Profile) -> str:
