@@ -82,12 +82,9 @@ def test_unanswerable_questions_are_refused_without_citations(index, q):
     assert a.refused and not a.citations and a.text.startswith(REFUSAL[:-1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit: an off-topic question phrased like a citizen question (申请…) "
-    "shares words with the corpus and is not told apart from colloquial questions by lexical evidence",
-)
 def test_off_topic_citizen_question_is_refused(index):
+    """An off-topic question phrased like a citizen's (申请…) shares words with the corpus; the
+    clause it finds names none of its nouns and stands far from it in meaning."""
     assert answer("如何申请个人所得税退税？", index).refused
 
 

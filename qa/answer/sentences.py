@@ -11,6 +11,7 @@ from qa.answer.draft import cite
 from qa.answer.limits import (
     BARE_HEADING,
     MIN_CROP,
+    NEARNESS_WEIGHT,
     OVERVIEW_PENALTY,
     SECOND_SENTENCE,
     SHORT_TAIL,
@@ -96,6 +97,9 @@ def best_sentences(
     # targets and dates live in the overview (总体要求 > 发展目标); measures in the sections after it
     asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS["overview"].search(q.sc))
     scored = []
+    # a clause less near the question in meaning than the nearest of them scores less
+    near = {c.rank: cited_cosine(index, q.text, [c.hit.clause]) for c in cands[:6]}
+    nearest = max(near.values(), default=0.0)
     for c in cands[:6]:
         title = match_form(c.doc.title or c.doc.name)
         toks = [t for t in all_toks if t not in title] or all_toks
@@ -125,7 +129,7 @@ def best_sentences(
             own = coverage(toks, part, w)
             if q.wants and not _about_asked(index, q, c, coverage(topic, part, w)):
                 continue  # a figure/date/place sentence must also be about what the question asks
-            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview
+            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview - NEARNESS_WEIGHT * (nearest - near[c.rank])
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
                 sc -= 0.05
             scored.append((sc, c.rank, j, c, sents))
