@@ -850,30 +850,33 @@ def build_blocks(app: PolicyApp):
             b.click(fill_example, b, question, queue=False).then(
                 on_ask, [question, parts, history, generator], chat_outputs, **quiet
             )
-        clear.click(on_clear, None, chat_outputs, **quiet)
-        up.click(on_thumb_up, [comment, last_qid], [comment, fb_status])
-        down.click(on_thumb_down, [comment, last_qid], [comment, fb_status])
-        chat.click(on_view_clause, None, [tabs, lib_doc, lib_tree, status])
+        # Quick handlers answer at once, outside the queue: a queued event that ends just as the
+        # next one joins can close the page's event stream under it (the next answer never came)
+        direct = {"queue": False}
+        clear.click(on_clear, None, chat_outputs, **quiet, **direct)
+        up.click(on_thumb_up, [comment, last_qid], [comment, fb_status], **direct)
+        down.click(on_thumb_down, [comment, last_qid], [comment, fb_status], **direct)
+        chat.click(on_view_clause, None, [tabs, lib_doc, lib_tree, status], **direct)
 
         duty_inputs = [unit, task, role, duty_doc]
         duty_outputs = [duty_table, duty_summary, csv_btn, xlsx_btn]
-        duty_table.select(on_duty_row, None, [tabs, lib_doc, lib_tree, status])
-        lookup.click(on_duties, duty_inputs, duty_outputs)
-        unit.submit(on_duties, duty_inputs, duty_outputs)
-        task.submit(on_duties, duty_inputs, duty_outputs)
-        role.change(on_duties, duty_inputs, duty_outputs)
+        duty_table.select(on_duty_row, None, [tabs, lib_doc, lib_tree, status], **direct)
+        lookup.click(on_duties, duty_inputs, duty_outputs, **direct)
+        unit.submit(on_duties, duty_inputs, duty_outputs, **direct)
+        task.submit(on_duties, duty_inputs, duty_outputs, **direct)
+        role.change(on_duties, duty_inputs, duty_outputs, **direct)
 
-        lib_doc.input(on_doc, lib_doc, lib_tree).then(on_doc_history, lib_doc, lib_history)
+        lib_doc.input(on_doc, lib_doc, lib_tree, **direct).then(on_doc_history, lib_doc, lib_history, **direct)
         lib_outputs = [lib_msg, lib_doc, lib_tree, doc_table, lib_history, status]
         lib_add.click(on_lib_add, [lib_token, lib_files], lib_outputs)
         lib_update.click(on_lib_update, [lib_token, lib_doc, lib_files], lib_outputs)
         lib_set_status.click(on_lib_status, [lib_token, lib_doc, lib_status, lib_date], lib_outputs)
         lib_remove.click(on_lib_remove, [lib_token, lib_doc], lib_outputs)
 
-        log_table.select(on_log_row, token, log_detail)
-        refresh.click(on_log, token, [log_stats, log_table, topics, unanswered])
-        token.submit(on_log, token, [log_stats, log_table, topics, unanswered])
-        log_tab.select(on_log, token, [log_stats, log_table, topics, unanswered])
+        log_table.select(on_log_row, token, log_detail, **direct)
+        refresh.click(on_log, token, [log_stats, log_table, topics, unanswered], **direct)
+        token.submit(on_log, token, [log_stats, log_table, topics, unanswered], **direct)
+        log_tab.select(on_log, token, [log_stats, log_table, topics, unanswered], **direct)
 
         def on_load_all(request: gr.Request):
             tabs_u, lib_u, tree, st = on_load(request)
@@ -887,8 +890,8 @@ def build_blocks(app: PolicyApp):
                 docs, duty_docs = [], gr.Dropdown()
             return tabs_u, lib_u, tree, st, docs, duty_docs
 
-        blocks.load(on_load_all, None, [tabs, lib_doc, lib_tree, status, doc_table, duty_doc]).then(
-            on_duties, duty_inputs, duty_outputs
+        blocks.load(on_load_all, None, [tabs, lib_doc, lib_tree, status, doc_table, duty_doc], **direct).then(
+            on_duties, duty_inputs, duty_outputs, **direct
         )
     blocks.queue(default_concurrency_limit=8)
     return blocks

@@ -245,11 +245,13 @@ def build_tab(gr, app, user_message) -> None:
                 log.exception("unsubscribe failed")
             return gr.skip(), "", f"❌ {views.md_text(user_message(e), 300)}"
 
-    find.click(on_match, [profile, in_force, *field_inputs], results)
-    profile.submit(on_match, [profile, in_force, *field_inputs], results)
-    subscribe.click(on_subscribe, [profile, *field_inputs], [sub_id, sub_msg])
-    show_feed.click(on_feed, sub_id, [feed, sub_msg])
-    unsubscribe.click(on_unsubscribe, sub_id, [sub_id, feed, sub_msg])
+    # quick handlers answer outside the queue (see qa.ui: a queued event ending as the next joins
+    # can close the page's event stream under it)
+    find.click(on_match, [profile, in_force, *field_inputs], results, queue=False)
+    profile.submit(on_match, [profile, in_force, *field_inputs], results, queue=False)
+    subscribe.click(on_subscribe, [profile, *field_inputs], [sub_id, sub_msg], queue=False)
+    show_feed.click(on_feed, sub_id, [feed, sub_msg], queue=False)
+    unsubscribe.click(on_unsubscribe, sub_id, [sub_id, feed, sub_msg], queue=False)
 
 
 def pushes_rows(rows: list[dict]) -> list[list[str]]:
@@ -276,9 +278,9 @@ def build_pushes(gr, app, token, refresh, log_tab, user_message) -> None:
                 log.exception("pushes failed")
             return []
 
-    refresh.click(on_pushes, token, table)
-    token.submit(on_pushes, token, table)
-    log_tab.select(on_pushes, token, table)
+    refresh.click(on_pushes, token, table, queue=False)
+    token.submit(on_pushes, token, table, queue=False)
+    log_tab.select(on_pushes, token, table, queue=False)
 
 
 __all__ = ["CSS", "TAB_MATCH", "build_pushes", "build_tab", "matches_html", "router"]
