@@ -62,19 +62,31 @@ def _row_of(index: Index) -> dict[str, int]:
     return {c.id: i for i, c in enumerate(index.rows)}
 
 
-def cited_cosine(index: Index, question: str, clauses: list[Clause]) -> float:
-    """The best cosine between the question and the stored vectors of these clauses (embedded
-    again only when the store cannot give its vectors back)."""
-    rows = [r for c in clauses if (r := _row_of(index).get(c.id)) is not None]
-    ids = [v for r in rows for v in _vector_ids(index).get(r, ())]
-    vecs = index.dense.vectors(ids) if ids else None
+def clause_cosines(index: Index, question: str, clauses: list[Clause]) -> list[float]:
+    """Each clause's best cosine to the question, from its stored vectors (one read for all of
+    them; embedded again only when the store cannot give its vectors back)."""
+    rows = _row_of(index)
+    owners = [(n, v) for n, c in enumerate(clauses) for v in _vector_ids(index).get(rows.get(c.id, -1), ())]
+    vecs = index.dense.vectors([v for _n, v in owners]) if owners else None
     if vecs is None:
         form = index.manifest.get("embed_form", "both")
-        texts = [t for c in clauses for t in passage_texts(c, index.corpus.doc_by_id[c.doc_id], form)]
+        texts = [
+            (n, t) for n, c in enumerate(clauses) for t in passage_texts(c, index.corpus.doc_by_id[c.doc_id], form)
+        ]
         if not texts:
-            return 0.0
-        vecs = index.encoder.encode_passages(texts)
-    return float(np.max(vecs @ query_vector(index, question)[0]))
+            return [0.0] * len(clauses)
+        owners = [(n, i) for i, (n, _t) in enumerate(texts)]
+        vecs = index.encoder.encode_passages([t for _n, t in texts])
+    sims = vecs @ query_vector(index, question)[0]
+    best = [0.0] * len(clauses)
+    for (n, _v), sim in zip(owners, sims, strict=True):
+        best[n] = max(best[n], float(sim))
+    return best
+
+
+def cited_cosine(index: Index, question: str, clauses: list[Clause]) -> float:
+    """The best cosine between the question and any of these clauses."""
+    return max(clause_cosines(index, question, clauses), default=0.0)
 
 
 def nouns_of(sc: str) -> list[str]:

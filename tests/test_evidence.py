@@ -84,30 +84,14 @@ def test_the_measure_asked_for_must_be_named():
     assert not supports_type(q, "推动山区26县政务服务便利化。") and supports_type(q, "支持杭州、宁波先行试点。")
 
 
-def test_a_typed_sentence_with_few_of_the_question_words_needs_a_clause_near_in_meaning(index, monkeypatch):
+def test_a_typed_sentence_with_few_of_the_question_words_needs_a_clause_near_in_meaning():
     """The topic share of a typed sentence (0.3) is met at a lower share (0.1) by a clause whose
-    cosine to the question is very high; the cosine is only computed when needed."""
-    from types import SimpleNamespace
-
-    from qa.answer import sentences
+    cosine to the question is very high."""
     from qa.answer.limits import TYPED_SENTENCE_NEAR
+    from qa.answer.sentences import _about_asked
 
-    asked: list[float] = []
-
-    def cosine(value):
-        def fake(_index, _question, _clauses):
-            asked.append(value)
-            return value
-
-        return fake
-
-    q, c = analyse("一天最多给多少钱？"), SimpleNamespace(hit=SimpleNamespace(clause=index.corpus.clauses[0]))
-    monkeypatch.setattr(sentences, "cited_cosine", cosine(TYPED_SENTENCE_NEAR))
-    assert sentences._about_asked(index, q, c, 0.35) and not asked
-    assert sentences._about_asked(index, q, c, 0.2) and asked
-    assert not sentences._about_asked(index, q, c, 0.05)
-    monkeypatch.setattr(sentences, "cited_cosine", cosine(TYPED_SENTENCE_NEAR - 0.05))
-    assert not sentences._about_asked(index, q, c, 0.2)
+    assert _about_asked(0.35, 0.0) and _about_asked(0.2, TYPED_SENTENCE_NEAR)
+    assert not _about_asked(0.05, 1.0) and not _about_asked(0.2, TYPED_SENTENCE_NEAR - 0.01)
 
 
 def test_a_further_clause_of_another_document_is_left_out_unless_the_question_compares():

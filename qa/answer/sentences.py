@@ -22,7 +22,7 @@ from qa.answer.limits import (
 from qa.asking import ASKS
 from qa.cite import is_instruction
 from qa.evidence import (
-    cited_cosine,
+    clause_cosines,
     supports_asked_unit,
     supports_codes,
     supports_measure,
@@ -98,9 +98,10 @@ def best_sentences(
     asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS["overview"].search(q.sc))
     scored = []
     # a clause less near the question in meaning than the nearest of them scores less
-    near = {c.rank: cited_cosine(index, q.text, [c.hit.clause]) for c in cands[:6]}
+    read = cands[:6]
+    near = dict(zip((c.rank for c in read), clause_cosines(index, q.text, [c.hit.clause for c in read]), strict=True))
     nearest = max(near.values(), default=0.0)
-    for c in cands[:6]:
+    for c in read:
         title = match_form(c.doc.title or c.doc.name)
         toks = [t for t in all_toks if t not in title] or all_toks
         # what the question is about: not the year it names (到 2025 年), which many sentences
@@ -127,7 +128,7 @@ def best_sentences(
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
-            if q.wants and not _about_asked(index, q, c, coverage(topic, part, w)):
+            if q.wants and not _about_asked(coverage(topic, part, w), near[c.rank]):
                 continue  # a figure/date/place sentence must also be about what the question asks
             sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview - NEARNESS_WEIGHT * (nearest - near[c.rank])
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
@@ -163,14 +164,16 @@ def _another_document(picked: dict, c: Candidate, q: Query) -> bool:
     return bool(picked) and not q.compare and c.doc.id != next(iter(picked.values()))[0].doc.id
 
 
-def _about_asked(index: Index, q: Query, c: Candidate, share: float) -> bool:
+def _about_asked(share: float, nearness: float) -> bool:
     """Is a typed sentence about what the question asks: :data:`TYPED_SENTENCE_COVERAGE` of its
     words, or some of them (:data:`TYPED_SENTENCE_FLOOR`) in a clause that stands very near the
     question in meaning (:data:`TYPED_SENTENCE_NEAR`): “我爸是特困人员，住院请了护工…一天最多给多少钱？”
-    says much that the clause on 住院照料临时救助标准 does not."""
-    if share >= TYPED_SENTENCE_COVERAGE:
-        return True
-    return share >= TYPED_SENTENCE_FLOOR and cited_cosine(index, q.text, [c.hit.clause]) >= TYPED_SENTENCE_NEAR
+    says much that the clause on 住院照料临时救助标准 does not.
+
+    >>> _about_asked(0.35, 0.5), _about_asked(0.2, 0.95), _about_asked(0.05, 0.95), _about_asked(0.2, 0.9)
+    (True, True, False, False)
+    """
+    return share >= TYPED_SENTENCE_COVERAGE or (share >= TYPED_SENTENCE_FLOOR and nearness >= TYPED_SENTENCE_NEAR)
 
 
 def _with_neighbours(picked: list[tuple[Candidate, list[int], list[str]]], room: int) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from qa.corpus import Corpus
-from qa.evidence import cited_cosine
+from qa.evidence import cited_cosine, clause_cosines
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
@@ -189,7 +189,7 @@ def by_nearness(index: Index, profile: Profile, found: list[Match]) -> list[Matc
     of the situation picks its clause."""
     head = found[:RERANK_DEPTH]
     text = profile.text or query_of(profile)
-    near = [cited_cosine(index, text, [m.clause]) for m in head]
+    near = clause_cosines(index, text, [m.clause for m in head])
     order = sorted(range(len(head)), key=lambda i: -(100 * near[i] - RANK_PENALTY * i))
     return [head[i] for i in order] + found[RERANK_DEPTH:]
 
