@@ -89,6 +89,9 @@ def cited_cosine(index: Index, question: str, clauses: list[Clause]) -> float:
     return max(clause_cosines(index, question, clauses), default=0.0)
 
 
+_NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")  # jieba's names of people and places
+
+
 def nouns_of(sc: str) -> list[str]:
     """The common nouns of a question, two characters or more (jieba's parts of speech; names of
     places and people left out): 医保卡, 押金, 驾驶证 in everyday questions.
@@ -101,7 +104,6 @@ def nouns_of(sc: str) -> list[str]:
     return [w for w, flag in jieba.posseg.cut(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2]
 
 
-_NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")
 _NUMBER_RE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次|天|日|周岁|岁|名|人|户|套|周|批|种)"
     r"|百分之"

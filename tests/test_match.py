@@ -328,6 +328,6 @@ def test_the_first_matches_are_ordered_by_nearness_less_a_penalty_per_search_ran
     found = [SimpleNamespace(clause=SimpleNamespace(id=str(i))) for i in range(12)]
     near = {"0": 0.90, "1": 0.93, "2": 0.905, "11": 0.99}
     monkeypatch.setattr(rank, "clause_cosines", lambda _i, _t, clauses: [near.get(c.id, 0.85) for c in clauses])
-    ordered = [m.clause.id for m in rank.by_nearness(library, read_profile("我是特困人员"), found)]
+    ordered = [m.clause.id for m in rank.by_nearness(found, rank.nearness(library, "我是特困人员"))]
     # 0.93 at rank 1 beats 0.90 at rank 0; 0.905 at rank 2 does not (0.5 points for 4 of penalty)
     assert ordered[:3] == ["1", "0", "2"] and ordered[10:] == ["10", "11"]  # past the depth: as searched

@@ -12,11 +12,12 @@ their nearness in meaning, less a penalty for their place in the search (:func:`
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from qa.corpus import Corpus
-from qa.evidence import cited_cosine, clause_cosines
+from qa.evidence import clause_cosines
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
@@ -160,13 +161,15 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
             continue
         named = identities_named(c.text_sc + c.title_path, profile)
         found.append(Match(c, doc, hit.score, elig, statuses, valid, _why(elig, named, doc, profile), pos))
-    if not found or found[0].searched_rank >= FIRST_APPLICABLE_WITHIN or not near_profile(index, profile, found[:3]):
+    near = nearness(index, profile.text or query_of(profile))
+    near(found[:RERANK_DEPTH])  # read the first matches' vectors at once
+    if not found or found[0].searched_rank >= FIRST_APPLICABLE_WITHIN or max(near(found[:3])) < NEAR_PROFILE:
         found = []
     found = items_after_lists(corpus, found)
     if in_force_only:  # a switch of the reader's, after relevance was judged on every document
         left_out["not in force"] = sum(not m.valid["in_force"] for m in found)
         found = [m for m in found if m.valid["in_force"]]
-    kept = tuple(by_nearness(index, profile, found)[:k])
+    kept = tuple(by_nearness(found, near)[:k])
     message = (
         f"{len(kept)} 条可能适用的条款"
         if kept
@@ -177,20 +180,26 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
     return Matches(profile, kept, message, round((time.perf_counter() - started) * 1000, 1), left_out)
 
 
-def near_profile(index: Index, profile: Profile, first: list[Match]) -> bool:
-    """Does one of the first matches stand near the profile in meaning (:data:`NEAR_PROFILE`)?  The
-    person's own words are compared, or the fields' when there are none."""
-    return cited_cosine(index, profile.text or query_of(profile), [m.clause for m in first]) >= NEAR_PROFILE
+def nearness(index: Index, text: str) -> Callable[[list[Match]], list[float]]:
+    """Each match's cosine to ``text`` (the person's own words, or the fields' when there are
+    none), read from the stored vectors once per clause however often it is asked."""
+    seen: dict[str, float] = {}
+
+    def of(matches: list[Match]) -> list[float]:
+        if missing := [m.clause for m in matches if m.clause.id not in seen]:
+            seen.update(zip((c.id for c in missing), clause_cosines(index, text, missing), strict=True))
+        return [seen[m.clause.id] for m in matches]
+
+    return of
 
 
-def by_nearness(index: Index, profile: Profile, found: list[Match]) -> list[Match]:
+def by_nearness(found: list[Match], near: Callable[[list[Match]], list[float]]) -> list[Match]:
     """The first :data:`RERANK_DEPTH` matches reordered by nearness in meaning, each keeping
     :data:`RANK_PENALTY` per place of its search rank: the search finds the document, the meaning
     of the situation picks its clause."""
     head = found[:RERANK_DEPTH]
-    text = profile.text or query_of(profile)
-    near = clause_cosines(index, text, [m.clause for m in head])
-    order = sorted(range(len(head)), key=lambda i: -(100 * near[i] - RANK_PENALTY * i))
+    cos = near(head)
+    order = sorted(range(len(head)), key=lambda i: -(100 * cos[i] - RANK_PENALTY * i))
     return [head[i] for i in order] + found[RERANK_DEPTH:]
 
 
