@@ -97,6 +97,15 @@ def test_same_vectors_normalised(milvus, index):
     assert stored_vectors(milvus).keys() == stored_vectors(index).keys()
 
 
+def test_a_milvus_lite_process_keeps_numpy_blas_on_one_thread(milvus):
+    """Milvus Lite's searches run numpy in this process; numpy's BLAS threads would spin for
+    ~100 ms after each, taking a core from the query encoder (answers 2-4x slower)."""
+    from threadpoolctl import threadpool_info
+
+    numpy_blas = [lib for lib in threadpool_info() if "numpy" in lib["filepath"] and lib["user_api"] == "blas"]
+    assert numpy_blas and all(lib["num_threads"] == 1 for lib in numpy_blas)
+
+
 def test_vectors_by_id_are_the_stored_ones(milvus, index):
     """An answer check reads a few cited clauses' vectors back by id, from either store."""
     all_vectors = index.dense.reconstruct_all()

@@ -51,6 +51,7 @@ def client(uri: str):
 
         if uri.endswith(".db"):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
+            _one_blas_thread()
         lite_log = logging.getLogger("milvus_lite.server_manager")
         quiet, lite_log.disabled = lite_log.disabled, True  # its traceback would repeat the error below
         try:
@@ -67,6 +68,18 @@ def client(uri: str):
             lite_log.disabled = quiet
         _clients[uri] = c
         return c
+
+
+def _one_blas_thread() -> None:
+    """Milvus Lite searches with numpy inside this process, and numpy's OpenBLAS worker threads
+    spin for ~100 ms after each call before they sleep: a whole core taken from the query encoder
+    after every search.  In the 45-document library answer p50 was 118 ms with Milvus Lite
+    against 30 ms with FAISS; with numpy's BLAS on one thread it is 49 ms (same answers).  FAISS's
+    own BLAS is left as it is."""
+    from threadpoolctl import ThreadpoolController
+
+    blas = ThreadpoolController()
+    blas.select(filepath=[lib.filepath for lib in blas.lib_controllers if "numpy" in lib.filepath]).limit(limits=1)
 
 
 def _lite_locked(uri: str) -> bool:
