@@ -331,3 +331,17 @@ def test_the_first_matches_are_ordered_by_nearness_less_a_penalty_per_search_ran
     ordered = [m.clause.id for m in rank.by_nearness(found, rank.nearness(library, "我是特困人员"))]
     # 0.93 at rank 1 beats 0.90 at rank 0; 0.905 at rank 2 does not (0.5 points for 4 of penalty)
     assert ordered[:3] == ["1", "0", "2"] and ordered[10:] == ["10", "11"]  # past the depth: as searched
+
+
+def test_titles_and_issuer_lines_are_never_matches(library):
+    """A line without a phrase mark (a title, an issuer, a heading) grants nothing, even when the
+    profile's words are its very words."""
+    from qa.match import rank
+    from qa.retrieve import search
+
+    lines = [c for c in library.corpus.clauses if len(c.text_sc) >= 8 and not rank._PHRASE_MARK_RE.search(c.text_sc)]
+    # the ones the search finds by their own words (a signature line is not indexed at all)
+    found_alone = [c for c in lines if c.id in {h.clause.id for h in search(library, c.text_sc, k=10)}]
+    assert len(found_alone) >= 3, [c.text_sc for c in lines]
+    for line in found_alone[:5]:
+        assert line.id not in {m.clause.id for m in match(library, f"我想了解{line.text_sc}").matches}

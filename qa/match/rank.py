@@ -1,9 +1,9 @@
 """政策找人: the clauses that grant a profile something, best first, and none when nothing applies.
 
 The steps: the profile's words (with the policy's words for the identities it names) search the
-index as a question would; each hit is checked against the profile (its document's place, whom
-it is for, each condition the clause or its list sets); those the profile contradicts are left
-out; the rest keep the search's order, except that a list's items follow it (see
+index as a question would, and titles and headings are left out; each hit is checked against
+the profile (its document's place, whom it is for, each condition the clause or its list sets);
+those the profile contradicts are left out; the rest keep the search's order, except that a list's items follow it (see
 :func:`items_after_lists`).  When the first hits are all left out, or none of the first that
 apply stands near the profile in meaning, nothing applies.  Last, the first ten are ordered by
 their nearness in meaning, less a penalty for their place in the search (:func:`by_nearness`).
@@ -11,6 +11,7 @@ their nearness in meaning, less a penalty for their place in the search (:func:`
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,9 +72,14 @@ def query_of(profile: Profile) -> str:
     return " ".join(p for p in [*parts, *profile.identities] if p)
 
 
+#: a provision says something in at least one phrase; a line without any of these marks is a
+#: title, an issuer or a heading (广州住房公积金管理中心), which grants nothing
+_PHRASE_MARK_RE = re.compile(r"[，。；：！？、,;:!?]")
+
+
 def candidates(index: Index, profile: Profile) -> list:
-    """The hits a profile's words find, best first (hybrid search, as for a question)."""
-    return search(index, query_of(profile), k=POOL)
+    """The provisions a profile's words find, best first (hybrid search, as for a question)."""
+    return [h for h in search(index, query_of(profile), k=POOL) if _PHRASE_MARK_RE.search(h.clause.text_sc)]
 
 
 def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
