@@ -21,7 +21,7 @@ MAX_PROFILE_CHARS = 2000
 FIELDS = ("who", "region", "age", "identity", "industry", "size")
 
 # A firm speaks of "our company", "my shop", a business it opened or registered.
-_FIRM_WORDS = "公司|企业|工厂|厂|店|车行|商行|门店|合作社|作坊|剧团|工作室|机构|农场"
+_FIRM_WORDS = "公司|企业|工厂|厂|店|馆|餐厅|超市|诊所|车行|商行|门店|合作社|作坊|剧团|工作室|机构|农场"
 # "My X" is a firm when X is one (我们公司, 我家的小饭馆), not when the firm comes after a place or a
 # movement (我的车在保修期内送4S店: a customer); what one opened or runs may be described at length.
 _FIRM_RE = re.compile(
@@ -90,7 +90,7 @@ def who_of(text: str) -> str:
     ('个人', '企业', '企业')
     >>> who_of("我们是县里一家小电影放映公司"), who_of("我在一家电子厂上班"), who_of("我在佛山开了家二手车行")
     ('企业', '个人', '企业')
-    >>> who_of("我的车在保修期内送4S店修了8天"), who_of("我家在县城开了家小店"), who_of("我家的小店")
+    >>> who_of("我的车在保修期内送4S店修了8天"), who_of("我家在县城开了家小饭馆"), who_of("我家的小店")
     ('个人', '企业', '企业')
     """
     sc = match_form(text)
