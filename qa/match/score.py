@@ -73,7 +73,8 @@ def score_profiles(index: Index, rows: list[dict], k: int = 5) -> dict:
         records = [match_json(m) for m in result.matches]
         rank = first_hit(records, gold_spots(index, row)) if row["covered"] else None
         shown = match_form(records[rank]["benefit"]) if rank is not None else ""
-        benefit = bool(shown) and any(match_form(b) in shown for b in row.get("benefit") or ())
+        # None when the profile lists no benefit: a set without benefits has no benefit figure
+        benefit = (bool(shown) and any(match_form(b) in shown for b in row["benefit"])) if row.get("benefit") else None
         per.append({"id": row.get("id", ""), "split": row.get("split", "all"), "covered": bool(row["covered"]),
                     "rank": rank, "benefit": benefit, "matches": len(records), "latency_ms": result.latency_ms})  # fmt: skip
     splits = sorted({p["split"] for p in per})
@@ -84,6 +85,7 @@ def score_profiles(index: Index, rows: list[dict], k: int = 5) -> dict:
 
 def _figures(per: list[dict], k: int) -> dict:
     covered = [p for p in per if p["covered"]]
+    with_benefit = [p for p in covered if p["benefit"] is not None]
     uncovered = [p for p in per if not p["covered"]]
     share = lambda xs, n: round(xs / n, 3) if n else None  # noqa: E731
     return {
@@ -92,7 +94,7 @@ def _figures(per: list[dict], k: int) -> dict:
         f"hit@{k}": share(sum(p["rank"] is not None and p["rank"] < k for p in covered), len(covered)),
         "hit@1": share(sum(p["rank"] == 0 for p in covered), len(covered)),
         "mrr": share(sum(1 / (p["rank"] + 1) for p in covered if p["rank"] is not None), len(covered)),
-        "benefit_shown": share(sum(p["benefit"] for p in covered), len(covered)),
+        "benefit_shown": share(sum(bool(p["benefit"]) for p in with_benefit), len(with_benefit)),
         "covered_empty": share(sum(p["matches"] == 0 for p in covered), len(covered)),
         "uncovered_empty": share(sum(p["matches"] == 0 for p in uncovered), len(uncovered)),
         "p50_ms": round(statistics.median(p["latency_ms"] for p in per), 1) if per else None,
@@ -109,7 +111,7 @@ def render(report: dict, path: Path, library: str) -> str:
         f"hit@{k}: a clause that applies is among the first {k} matches (gold evidence inside the cited span).",
         "uncovered_empty: share of profiles no document covers that get an empty list (higher is better);",
         "covered_empty: share of covered profiles wrongly left with nothing (lower is better);",
-        "benefit_shown: share of covered profiles whose gold benefit is in the benefit the hit match shows.",
+        "benefit_shown: share of the covered profiles that list a benefit whose benefit is in the one the hit match shows (– when none lists one).",
         "",
         "| split | " + " | ".join(cols) + " |",
         "|---" * (len(cols) + 1) + "|",
