@@ -50,10 +50,10 @@ STREAM_DELAY = 0.01  # seconds between steps
 RELOAD_CHECK_S = 1.0
 #: How long a change made through the web waits for another change before it answers 409.
 WEB_LOCK_WAIT_S = 5.0
-#: answers running at once ("parts" lock mode); the others wait their turn in arrival order.
-#: Unbounded, 50 users' answers shared two cores and the GIL at once and the slowest waited
-#: longest: p95 5.5 s, p99 9.7 s at 17.5 req/s; with 2 or 6 slots p95 3.6 s, p99 5.0–5.4 s at
-#: 16.9–17.1 req/s (make load, eval/reports/load.md).
+#: answers running at once ("parts" lock mode); the others wait on a semaphore, roughly in order
+#: of arrival.  Unbounded, 50 users' answers shared two cores and the GIL at once and the
+#: unluckiest waited longest: p95 5.5 s, p99 9.7 s at 17.5 req/s.  With 4 slots (2 × 2 cores)
+#: 17.3 req/s at p95 3.4 s, p99 5.1 s; 2 and 6 slots gave p95 3.6 s (make load, docs/SCALE.md).
 ANSWER_SLOTS = 2 * (os.cpu_count() or 1)
 INTERNAL_ERROR = "系统出现内部错误，请稍后再试；问题已记录在服务器日志中。"
 

@@ -3,8 +3,8 @@
 The steps: the profile's words (with the policy's words for the identities it names) search the
 index as a question would, and titles and headings are left out; each hit is checked against
 the profile (its document's place, whom it is for, each condition the clause or its list sets);
-those the profile contradicts are left out; the rest keep the search's order, except that a list's items follow it (see
-:func:`items_after_lists`).  When the first hits are all left out, or none of the first that
+those the profile contradicts are left out; the rest keep the search's order, except that a
+list's items follow it (see :func:`items_after_lists`).  When the first hits are all left out, or none of the first that
 apply stands near the profile in meaning, nothing applies.  Last, the first ten are ordered by
 their nearness in meaning, less a penalty for their place in the search (:func:`by_nearness`).
 """
