@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -16,6 +17,7 @@ from qa.answer import to_record
 from qa.errors import ConfigError
 from qa.generate import answer_with
 from qa.settings import Settings, from_env
+from qa.slots import Slots
 from tests.conftest import ROOT
 
 QUESTIONS = [
@@ -47,6 +49,31 @@ def test_the_server_answers_at_once_in_parts_mode_and_one_at_a_time_in_global_mo
     single = ui.PolicyApp(Settings(log_db=tmp_path / "b.db", answer_lock="global"), index=object())
     assert single._answer_lock is single._match_lock
     assert isinstance(single._answer_lock, type(threading.Lock()))
+
+
+def test_answer_slots_are_handed_out_in_order_of_arrival():
+    """A freed slot goes to the oldest waiter, never to a newcomer (make load's p99: 5.1 s with a
+    semaphore, 3.6 s in order of arrival)."""
+    slots = Slots(1)
+    slots.acquire()
+    served: list[int] = []
+
+    def wait(n: int) -> None:
+        with slots:
+            served.append(n)
+
+    threads = []
+    for n in range(6):
+        threads.append(threading.Thread(target=wait, args=(n,)))
+        threads[-1].start()
+        while len(slots._waiting) < n + 1:  # each is queued before the next arrives
+            time.sleep(0.001)
+    slots.release()
+    assert not slots.acquire(timeout=0)  # the freed slot went to the oldest waiter, not to a newcomer
+    for t in threads:
+        t.join(timeout=5)
+    assert served == list(range(6))
+    assert slots.acquire(timeout=0.1)  # every slot came back
 
 
 def test_answer_lock_setting():
