@@ -1,14 +1,14 @@
 """The generality report: how the engine does on documents it was not tuned for, side by side.
 
-``make eval`` (``python -m eval.generality``) answers four question sets and writes one table to
+``make eval`` (``python -m eval.generality``) answers seven question sets and writes one table to
 ``eval/reports/<date>-generality.md``:
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
 * the same questions in the 50-document library (the seeds and ``eval/corpus/docs``);
 * ``eval/corpus-tune.jsonl`` and ``eval/corpus-tune2.jsonl``, questions over the odd-numbered
   corpus documents (for tuning; two sets by different writers);
-* ``eval/corpus-heldout.jsonl`` and ``eval/corpus-heldout2.jsonl``, over the even-numbered ones
-  (held out: read totals only);
+* ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl`` and ``eval/corpus-heldout3.jsonl``,
+  over the even-numbered ones (held out: read totals only; the third written blind on 2026-12-05);
 
 and, for 政策找人, the profiles of ``eval/profiles.jsonl`` and ``eval/profiles2.jsonl`` in the 50-document library, tuning
 and held-out documents side by side (hit@5, MRR, uncovered profiles left empty).
@@ -35,6 +35,7 @@ SETS = [
     ("corpus tune 2 (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-tune2.jsonl"),
     ("corpus held-out (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout.jsonl"),
     ("corpus held-out 2 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout2.jsonl"),
+    ("corpus held-out 3 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout3.jsonl"),
 ]
 PROFILES = (ROOT / "eval" / "profiles.jsonl", ROOT / "eval" / "profiles2.jsonl")
 COLUMNS = [

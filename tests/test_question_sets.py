@@ -20,6 +20,7 @@ SETS = {
     "corpus-tune2.jsonl": 1,
     "corpus-heldout.jsonl": 0,
     "corpus-heldout2.jsonl": 0,
+    "corpus-heldout3.jsonl": 0,
 }
 
 
