@@ -42,6 +42,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from qa.slots import ANSWER_SLOTS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -372,7 +374,7 @@ def markdown(s: dict, meta: dict) -> str:
             "",
             "## Lock modes, same run",
             "",
-            f"`parts`: up to {2 * (os.cpu_count() or 1)} answers at once in the server's threads (the others in order",
+            f"`parts`: up to {ANSWER_SLOTS} answers at once in the server's threads (the others in order",
             "of arrival), the encoder, jieba and 政策找人 matching hold their own locks; `global`: one",
             "answer at a time under one lock (before #21).",
             "",

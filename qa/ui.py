@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import importlib.util
 import logging
-import os
 import queue
 import re
 import tempfile
@@ -36,7 +35,7 @@ from qa.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
 from qa.qlog import MAX_ID, QuestionLog
 from qa.retrieve import MAX_QUESTION_CHARS
 from qa.settings import Settings
-from qa.slots import Slots
+from qa.slots import ANSWER_SLOTS, Slots
 from qa.web_match import TAB_MATCH
 
 log = logging.getLogger("policyqa.ui")
@@ -51,12 +50,6 @@ STREAM_DELAY = 0.01  # seconds between steps
 RELOAD_CHECK_S = 1.0
 #: How long a change made through the web waits for another change before it answers 409.
 WEB_LOCK_WAIT_S = 5.0
-#: answers running at once ("parts" lock mode); the others are served in order of arrival
-#: (qa.slots).  Unbounded, 50 users' answers shared two cores and the GIL at once and the
-#: unluckiest waited longest: p95 5.5 s, p99 9.7 s at 17.5 req/s.  4 slots (2 × 2 cores) on a
-#: semaphore: 17.3 req/s, p95 3.4 s, p99 5.1 s; in order of arrival: 17.0 req/s, p95 3.4 s,
-#: p99 3.6 s, under the single lock's on every figure (make load, docs/SCALE.md).
-ANSWER_SLOTS = 2 * (os.cpu_count() or 1)
 INTERNAL_ERROR = "系统出现内部错误，请稍后再试；问题已记录在服务器日志中。"
 
 CSS = """
