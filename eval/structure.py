@@ -49,12 +49,24 @@ def _units(names) -> set[str]:
     return {re.sub(r"\s+", "", n) for n in names}
 
 
-def check(record: dict) -> Result:
-    """Parse the record's document with the project's own reader and compare."""
+def run_in(text: str, sep: str = "") -> str:
+    """The text as a scrape that lost its line breaks: its lines joined by ``sep``."""
+    return sep.join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def check(record: dict, joined: str | None = None) -> Result:
+    """Parse the record's document with the project's own reader and compare; with ``joined``,
+    the document as it reads when its lines are joined by that string (:func:`run_in`)."""
     from qa.ingest import load_document, parse_clauses
+    from qa.ingest.document import document_from_text
     from qa.ingest.grammar import is_bundled_title
 
-    doc = load_document(DOCS / record["source_file"])
+    path = DOCS / record["source_file"]
+    doc = (
+        load_document(path)
+        if joined is None
+        else document_from_text(run_in(path.read_text("utf-8"), joined), path.name)
+    )
     clauses = parse_clauses(doc)
     res = Result(record["source_file"])
     got = {
@@ -99,7 +111,10 @@ def check(record: dict) -> Result:
 
 
 def main() -> int:
-    results = [check(r) for r in expected_records()]
+    """``python -m eval.structure [--joined SEP]``: the documents as published, or with their lines
+    joined by SEP (``--joined ''``: one run-in line each)."""
+    joined = sys.argv[sys.argv.index("--joined") + 1] if "--joined" in sys.argv else None
+    results = [check(r, joined) for r in expected_records()]
     for r in results:
         counts = f"art {r.articles[0]}/{r.articles[1]} ch {r.chapters[0]}/{r.chapters[1]} items {r.top_items[0]}/{r.top_items[1]} duties {r.duties[0]}/{r.duties[1]}"
         print(f"{r.source_file[:34]:34} {counts}")

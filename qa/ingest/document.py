@@ -12,6 +12,7 @@ from pathlib import Path
 from qa.errors import InputError
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line
 from qa.ingest.metadata import extract_metadata
+from qa.ingest.runin import text_lines
 from qa.normalize import detect_script
 from qa.schema import Document
 
@@ -51,23 +52,9 @@ def read_text(path: Path) -> str:
     return decode_bytes(data, path.name)
 
 
-def line_spans(raw: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every line in ``raw``, without the line terminator.
-
-    >>> line_spans("一、\\r\\n（一）\\n")
-    [(0, 2), (4, 7)]
-    """
-    spans, pos = [], 0
-    for line in raw.splitlines(keepends=True):
-        body = line.rstrip("\r\n\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e")
-        spans.append((pos, pos + len(body)))
-        pos += len(line)
-    return spans
-
-
 def document_from_text(raw: str, source_file: str) -> Document:
     """Build a :class:`Document` from a file's exact text."""
-    lines = [raw[s:e] for s, e in line_spans(raw)]
+    lines = [raw[s:e] for s, e in text_lines(raw)]
     first, last = body_bounds(lines)
     body = [clean_line(x) for x in lines[first:last]]
     body = [x for x in body if x and not is_chrome_line(x)]

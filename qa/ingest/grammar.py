@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
-from qa.ingest.document import line_spans
 from qa.ingest.duties import extract_duties, first_unit_leads
 from qa.ingest.eligibility import read_eligibility
 from qa.ingest.metadata import BYLINE_RE
 from qa.ingest.numerals import cn_number, cn_numeral
+from qa.ingest.runin import text_lines
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
 
@@ -137,7 +137,7 @@ def _heading(kind: str, text: str) -> str:
 def _blocks(doc: Document) -> list[Block]:
     """Cleaned body lines → blocks, short unnumbered lines merged, lost numerals inferred."""
     raw = doc.raw
-    spans = line_spans(raw)
+    spans = text_lines(raw)
     lines = [raw[s:e] for s, e in spans]
     first, last = body_bounds(lines)
     cleaned = []
