@@ -4,6 +4,8 @@ records (eval/corpus/expected), and a laid-out text left exactly as it was."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from eval.structure import DOCS, check, expected_records, run_in
@@ -57,3 +59,36 @@ def test_run_in_clauses_point_into_the_exact_text(name):
 def test_a_sentence_that_cites_an_article_is_not_cut():
     raw = "第一条 为了保障职工权益，制定本条例。" * 3 + "依照本条例第五条规定，第六条所列情形除外。" * 5
     assert [raw[s:e] for s, e in text_lines(raw)] == [raw]
+
+
+@pytest.mark.parametrize("pieces", [2, 3])
+def test_a_title_the_page_broke_over_lines_is_read_whole(pieces):
+    """Each corpus document whose title has 关于 (a legislative title is short and stands on its
+    first line), its title line broken into two or three lines, reads the same title (before:
+    none of them had one, and the file name stood in)."""
+    from qa.ingest.clean import is_title_line
+
+    checked = 0
+    for path in sorted(DOCS.glob("*.txt")):
+        raw = path.read_text("utf-8")
+        doc = document_from_text(raw, path.name)
+        lines = raw.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.strip() == (doc.notice_title or doc.title))
+        t = lines[at].strip()
+        if not is_title_line(t):
+            continue
+        cuts = [len(t) * k // pieces for k in range(pieces + 1)]
+        broken = lines[:at] + [t[a:b] for a, b in itertools.pairwise(cuts)] + lines[at + 1 :]
+        assert document_from_text("\n".join(broken), path.name).title == doc.title, path.name
+        checked += 1
+    assert checked == 29
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [("某某市2020年度科技计划项目申报指南", "申报指南"), ("某某区2020年就业工作要点", "工作要点"),
+     ("关于2020年度某某名单的公示", "公示")],
+)  # fmt: skip
+def test_a_notice_of_a_common_kind_has_its_title(title, kind):
+    doc = document_from_text(f"{title}\n各有关单位：\n为做好有关工作，现将有关事项通知如下。\n", "n.txt")
+    assert (doc.title, doc.kind) == (title, kind)

@@ -217,10 +217,15 @@ def is_banner_line(line: str) -> bool:
 
 
 _LEGAL_START_RE = re.compile(r"^第[一1](?:编|章|节|条)")
-_TITLE_RE = re.compile(
-    r"(关于|印发).{2,60}(意见|方案|通知|办法|规划|规定|决定|条例|细则|纲要|措施|预案|函|通报|通告|公告|批复|计划|规则)》?$"
-    r"|^《[^》]{4,60}》$"
-)
+
+
+@lru_cache(maxsize=1)
+def _title_re() -> re.Pattern:
+    """``关于…<文种>`` (the kinds of ``qa/data/doc_kinds.txt``) or a title in 《》."""
+    kinds = "|".join(map(re.escape, words("doc_kinds")))
+    return re.compile(rf"(关于|印发).{{2,60}}({kinds})》?$|^《[^》]{{4,60}}》$")
+
+
 _PERIOD_TAIL_RE = re.compile(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$")
 
 
@@ -261,7 +266,35 @@ def is_title_line(line: str) -> bool:
     >>> is_title_line("《浙江省数字政府系统建设方案》")
     True
     """
-    return bool(_TITLE_RE.search(match_form(line)))
+    return bool(_title_re().search(match_form(line)))
+
+
+def title_lines(lines: list[str], i: int) -> int:
+    """How many lines the title that starts at line ``i`` takes (0: none starts there): one,
+    or two or three short lines without a sentence end that the page broke a title over, none
+    of the later ones a title alone.
+
+    >>> title_lines(["关于做好2020年高校毕业生", "就业创业工作的通知", "各区人民政府："], 0)
+    2
+    >>> title_lines(["关于做好2020年高校毕业生就业创业工作的通知"], 0), title_lines(["就业工作", "各区人民政府："], 0)
+    (1, 0)
+    """
+    if is_title_line(lines[i]):
+        return 1
+    parts = [lines[i].strip()]
+    for nxt in lines[i + 1 : i + 3]:
+        nxt = nxt.strip()
+        if not (0 < len(parts[-1]) <= 40 and 0 < len(nxt) <= 40) or _BROKEN_TITLE_STOP.search(parts[-1] + nxt):
+            return 0
+        if is_title_line(nxt):
+            return 0
+        parts.append(nxt)
+        if is_title_line("".join(parts)):
+            return len(parts)
+    return 0
+
+
+_BROKEN_TITLE_STOP = re.compile(r"[。；;！!？?：:，,]|[〔\[［]\d{4}")
 
 
 def starts_document(line: str) -> bool:
@@ -298,7 +331,7 @@ def body_bounds(lines: list[str]) -> tuple[int, int]:
     (0, 4)
     """
     n = len(lines)
-    start = next((i for i, line in enumerate(lines) if starts_document(line)), None)
+    start = next((i for i, line in enumerate(lines) if starts_document(line) or title_lines(lines, i)), None)
     # a legislative text's first chapter or article has its title, 公布令 and 题注 above it:
     # those are the document's, not page furniture
     legal = start is not None and _LEGAL_START_RE.match(match_form(lines[start].strip(" \u3000")))

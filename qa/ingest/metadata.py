@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from qa.data import words
-from qa.ingest.clean import SALUTATION_RE, doc_kind, is_legislative_title, is_title_line
+from qa.ingest.clean import SALUTATION_RE, doc_kind, is_legislative_title, is_title_line, title_lines
 from qa.ingest.numerals import cn_number, jionlp
 from qa.normalize import match_form
 from qa.schema import Document
@@ -247,6 +247,12 @@ def place_of(text: str) -> tuple[str, str]:
     return "", ""
 
 
+def _title_at(lines: list[str], i: int) -> str:
+    """The title that starts at line ``i`` (joined when the page breaks it), or ``""``."""
+    n = title_lines(lines, i)
+    return "".join(x.strip() for x in lines[i : i + n]).strip("《》 ")
+
+
 def extract_metadata(lines: list[str]) -> dict[str, str]:
     """Read the metadata fields of a document from its cleaned body lines.
 
@@ -264,9 +270,9 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
     )
     meta.update(level="", effective_date="", valid_until="", notice_title="")
     forms = [(line, match_form(line)) for line in lines]
-    for line, m in forms:
-        if not meta["title"] and is_title_line(line):
-            meta["title"] = line.strip("《》 ")
+    for i, (line, m) in enumerate(forms):
+        if not meta["title"] and (title := _title_at(lines, i)):
+            meta["title"] = title
         if not meta["doc_number"]:
             if _DOCNO_RE.match(m):
                 meta["doc_number"] = line.strip()
