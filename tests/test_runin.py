@@ -87,7 +87,8 @@ def test_a_title_the_page_broke_over_lines_is_read_whole(pieces):
 @pytest.mark.parametrize(
     ("title", "kind"),
     [("某某市2020年度科技计划项目申报指南", "申报指南"), ("某某区2020年就业工作要点", "工作要点"),
-     ("关于2020年度某某名单的公示", "公示")],
+     ("关于2020年度某某名单的公示", "公示"), ("关于做好2020年就业工作的通知（征求意见稿）", "通知"),
+     ("某某市老旧小区改造管理办法（试行）", "办法")],
 )  # fmt: skip
 def test_a_notice_of_a_common_kind_has_its_title(title, kind):
     doc = document_from_text(f"{title}\n各有关单位：\n为做好有关工作，现将有关事项通知如下。\n", "n.txt")
