@@ -1,6 +1,6 @@
 """The generality report: how the engine does on documents it was not tuned for, side by side.
 
-``make eval`` (``python -m eval.generality``) answers seven question sets and writes one table to
+``make eval`` (``python -m eval.generality``) answers these question sets and writes one table to
 ``eval/reports/<date>-generality.md``:
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
@@ -9,11 +9,16 @@
   corpus documents (for tuning; two sets by different writers);
 * ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl`` and ``eval/corpus-heldout3.jsonl``,
   over the even-numbered ones (held out: read totals only; the third written blind on 2026-12-05);
+* ``eval/corpus-spans-tune.jsonl`` and ``eval/corpus-spans-heldout.jsonl``: span-extraction questions
+  (all answerable, a short span of the text as the answer), as an outside benchmark over notices
+  asks them; "gold document cited" is the share whose answer cites the right document;
+* the held-out sets again in ``eval-runin``, a library of the seeds and the corpus documents each
+  joined into one line (a scrape that lost its line breaks: ``qa/ingest/runin``);
 
 and, for 政策找人, the profiles of ``eval/profiles.jsonl`` and ``eval/profiles2.jsonl`` in the 50-document library, tuning
 and held-out documents side by side (hit@5, MRR, uncovered profiles left empty).
 
-The two libraries are built from scratch under ``index/`` as ``eval-seeds`` and ``eval-lib50``
+The three libraries are built from scratch under ``index/`` as ``eval-seeds``, ``eval-lib50`` and ``eval-runin``
 (the user's own library is not touched); embeddings are cached, so only a first run embeds the
 corpus (~4 minutes on 2 cores).
 """
@@ -36,6 +41,13 @@ SETS = [
     ("corpus held-out (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout.jsonl"),
     ("corpus held-out 2 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout2.jsonl"),
     ("corpus held-out 3 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout3.jsonl"),
+    ("corpus spans tune (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-spans-tune.jsonl"),
+    ("corpus spans held-out (even documents)", "eval-lib50", ROOT / "eval" / "corpus-spans-heldout.jsonl"),
+    # the corpus documents as one run-in line each (a scrape that lost its line breaks)
+    ("run-in: corpus held-out (even documents)", "eval-runin", ROOT / "eval" / "corpus-heldout.jsonl"),
+    ("run-in: corpus held-out 2 (even documents)", "eval-runin", ROOT / "eval" / "corpus-heldout2.jsonl"),
+    ("run-in: corpus held-out 3 (even documents)", "eval-runin", ROOT / "eval" / "corpus-heldout3.jsonl"),
+    ("run-in: corpus spans held-out (even documents)", "eval-runin", ROOT / "eval" / "corpus-spans-heldout.jsonl"),
 ]
 PROFILES = (ROOT / "eval" / "profiles.jsonl", ROOT / "eval" / "profiles2.jsonl")
 COLUMNS = [
@@ -43,18 +55,25 @@ COLUMNS = [
     ("citation_precision", "citation precision"),
     ("refusal_accuracy", "unanswerable refused"),
     ("false_refusal_rate", "answerable refused"),
+    ("document_cited", "gold document cited"),
     ("recall@5", "recall@5"),
     ("latency_p50_ms", "p50 ms"),
 ]
 
 
-def library_sources(index_root: Path) -> Path:
-    """A folder holding the seeds and the corpus documents (what the 50-document library is built from)."""
-    folder = index_root / ".eval-lib50-sources"
+def library_sources(index_root: Path, run_in: bool = False) -> Path:
+    """A folder holding the seeds and the corpus documents (what the 50-document library is built
+    from); with ``run_in``, each corpus document as one line (:func:`eval.structure.run_in`)."""
+    from eval.structure import run_in as joined
+
+    folder = index_root / (".eval-runin-sources" if run_in else ".eval-lib50-sources")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for src in [*sorted((ROOT / "seeds").glob("*.txt")), *sorted((ROOT / "eval" / "corpus" / "docs").glob("*.txt"))]:
+    for src in sorted((ROOT / "seeds").glob("*.txt")):
         shutil.copy(src, folder / src.name)
+    for src in sorted((ROOT / "eval" / "corpus" / "docs").glob("*.txt")):
+        text = src.read_text(encoding="utf-8")
+        (folder / src.name).write_text(joined(text) if run_in else text, encoding="utf-8")
     return folder
 
 
@@ -117,7 +136,11 @@ def main() -> int:
     from qa.runner import score_set
 
     base = from_env(progress=False)
-    sources = {"eval-seeds": ROOT / "seeds", "eval-lib50": library_sources(base.index_root)}
+    sources = {
+        "eval-seeds": ROOT / "seeds",
+        "eval-lib50": library_sources(base.index_root),
+        "eval-runin": library_sources(base.index_root, run_in=True),
+    }
     settings = {name: base.with_(index_name=name, seeds_dir=folder) for name, folder in sources.items()}
     for st in settings.values():
         import_seeds(st, fresh=True)
@@ -125,7 +148,7 @@ def main() -> int:
     for name, lib, questions in SETS:
         overall, kinds = score_set(settings[lib], questions)
         rows.append((name, overall))
-        if "held-out" in name:
+        if "held-out" in name and "spans" not in name and not name.startswith("run-in"):
             heldout_kinds.append((name, kinds))
     report = render(rows, heldout_kinds) + render_profiles(settings["eval-lib50"])
     REPORTS.mkdir(parents=True, exist_ok=True)

@@ -168,6 +168,8 @@ class Scored:
     short: bool = True
     cite_precision: float | None = None
     cite_recall: float | None = None
+    #: does the answer cite a clause of a document a gold clause is in (the document, not the clause)
+    doc_cited: float | None = None
     refused: bool = False
     latency_ms: float = 0.0
     missing: bool = False
@@ -202,6 +204,8 @@ def score_record(q: Question, rec: dict | None, gold_ids: list[str], corpus: Cor
         good = [cid in gold_ids or (cid in by_id and any(e in by_id[cid].text_sc for e in evid_sc)) for cid in cited]
         s.cite_precision = sum(good) / len(good) if good else 0.0
         s.cite_recall = len(set(cited) & set(gold_ids)) / len(gold_ids)
+        gold_docs = {by_id[g].doc_id for g in gold_ids if g in by_id}
+        s.doc_cited = float(any(c.get("doc_id") in gold_docs for c in rec.get("citations", [])))
     if q.facts:
         s.facts = fact_hits(body, q.facts) if not s.refused else [False] * len(q.facts)
     return s
@@ -245,6 +249,7 @@ def summarise(scored: list[Scored]) -> dict:
         "fact_coverage_short": round(sum(facts_short) / len(facts_short), 4) if facts_short else None,
         "citation_precision": _mean([s.cite_precision for s in ans if not s.refused]),
         "citation_recall": _mean([s.cite_recall for s in ans]),
+        "document_cited": _mean([s.doc_cited for s in ans]),
         "refusal_accuracy": _mean([float(s.refused) for s in una]),
         "false_refusal_rate": _mean([float(s.refused) for s in ans]),
         "latency_p50_ms": _pct(lat, 0.5),

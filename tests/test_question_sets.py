@@ -60,3 +60,18 @@ def test_a_profile_set_is_split_by_document_and_its_evidence_is_found(name):
             assert number % 2 == (r["split"] == "tune"), (r["id"], gold["source_file"])
             text = (DOCS / gold["source_file"]).read_text(encoding="utf-8")
             assert text.count(gold["evidence"]) == 1 and "\n" not in gold["evidence"], r["id"]
+
+
+@pytest.mark.parametrize(("name", "parity"), [("corpus-spans-tune.jsonl", 1), ("corpus-spans-heldout.jsonl", 0)])
+def test_a_span_set_asks_only_about_its_half_and_its_answers_are_spans(name, parity):
+    """The span sets (an outside benchmark's kind of question): all answerable, each answer a
+    short span that its evidence, found once on one line of its document, holds."""
+    questions = read_questions(ROOT / "eval" / name)
+    assert len(questions) >= 100 and all(q.answerable and q.kind == "span" for q in questions)
+    assert len({g["source_file"] for q in questions for g in q.gold}) >= 18
+    for q in questions:
+        (gold,) = q.gold
+        assert int(gold["source_file"].split("_", 1)[0]) % 2 == parity, q.id
+        text = (DOCS / gold["source_file"]).read_text(encoding="utf-8")
+        assert text.count(gold["evidence"]) == 1 and "\n" not in gold["evidence"], q.id
+        assert all(2 <= len(f) <= 40 and f in gold["evidence"] for alts in q.facts for f in alts), q.id
