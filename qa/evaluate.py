@@ -168,14 +168,14 @@ class Scored:
     short: bool = True
     cite_precision: float | None = None
     cite_recall: float | None = None
-    #: does the answer cite a clause of a document a gold clause is in (the document, not the clause)
-    doc_cited: float | None = None
     refused: bool = False
     latency_ms: float = 0.0
     missing: bool = False
     #: the same two measures for ``policyqa search``'s ranking alone (no answer stage)
     search_recall5: float | None = None
     search_rr10: float | None = None
+    #: does the answer cite a clause of a document a gold clause is in (the document, not the clause)
+    doc_cited: float | None = None
 
 
 def score_record(q: Question, rec: dict | None, gold_ids: list[str], corpus: Corpus) -> Scored:
