@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,19 +55,23 @@ def run_in(text: str, sep: str = "") -> str:
     return sep.join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def check(record: dict, joined: str | None = None) -> Result:
-    """Parse the record's document with the project's own reader and compare; with ``joined``,
-    the document as it reads when its lines are joined by that string (:func:`run_in`)."""
+def wrapped(text: str, width: int = 38) -> str:
+    """The text as a fixed-width export gives it: every line broken every ``width`` characters."""
+    out = []
+    for line in (x.strip() for x in text.splitlines()):
+        out += [line[i : i + width] for i in range(0, len(line), width)] or [""]
+    return "\n".join(out)
+
+
+def check(record: dict, layout: Callable[[str], str] | None = None) -> Result:
+    """Parse the record's document with the project's own reader and compare; with ``layout``,
+    the document as it reads when its text is laid out so (:func:`run_in`, :func:`wrapped`)."""
     from qa.ingest import load_document, parse_clauses
     from qa.ingest.document import document_from_text
     from qa.ingest.grammar import is_bundled_title
 
     path = DOCS / record["source_file"]
-    doc = (
-        load_document(path)
-        if joined is None
-        else document_from_text(run_in(path.read_text("utf-8"), joined), path.name)
-    )
+    doc = load_document(path) if layout is None else document_from_text(layout(path.read_text("utf-8")), path.name)
     clauses = parse_clauses(doc)
     res = Result(record["source_file"])
     got = {
@@ -99,7 +104,9 @@ def check(record: dict, joined: str | None = None) -> Result:
     res.top_items = (sum(1 for t in top if not t.isdigit()) or len(top), record["top_items"])
     ok = 0
     for item in record["duty_items"]:
-        at = doc.raw.find(item["evidence"])
+        # found also where a fixed-width layout broke it over lines
+        found = re.search(r"\s*".join(map(re.escape, item["evidence"])), doc.raw)
+        at = found.start() if found else -1
         owners = [c for c in clauses if c.char_start <= at < (c.own_end if c.own_end >= 0 else c.char_end)]
         owner = owners[-1] if owners else None
         if owner is not None and all(
@@ -111,10 +118,16 @@ def check(record: dict, joined: str | None = None) -> Result:
 
 
 def main() -> int:
-    """``python -m eval.structure [--joined SEP]``: the documents as published, or with their lines
-    joined by SEP (``--joined ''``: one run-in line each)."""
-    joined = sys.argv[sys.argv.index("--joined") + 1] if "--joined" in sys.argv else None
-    results = [check(r, joined) for r in expected_records()]
+    """``python -m eval.structure [--joined SEP | --wrapped N]``: the documents as published, with
+    their lines joined by SEP (``--joined ''``: one run-in line each), or broken every N characters."""
+    layout = None
+    if "--joined" in sys.argv:
+        sep = sys.argv[sys.argv.index("--joined") + 1]
+        layout = lambda text: run_in(text, sep)  # noqa: E731
+    elif "--wrapped" in sys.argv:
+        width = int(sys.argv[sys.argv.index("--wrapped") + 1])
+        layout = lambda text: wrapped(text, width)  # noqa: E731
+    results = [check(r, layout) for r in expected_records()]
     for r in results:
         counts = f"art {r.articles[0]}/{r.articles[1]} ch {r.chapters[0]}/{r.chapters[1]} items {r.top_items[0]}/{r.top_items[1]} duties {r.duties[0]}/{r.duties[1]}"
         print(f"{r.source_file[:34]:34} {counts}")

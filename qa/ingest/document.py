@@ -12,7 +12,7 @@ from pathlib import Path
 from qa.errors import InputError
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line
 from qa.ingest.metadata import extract_metadata
-from qa.ingest.runin import text_lines
+from qa.ingest.runin import line_text, text_lines
 from qa.normalize import detect_script
 from qa.schema import Document
 
@@ -54,7 +54,7 @@ def read_text(path: Path) -> str:
 
 def document_from_text(raw: str, source_file: str) -> Document:
     """Build a :class:`Document` from a file's exact text."""
-    lines = [raw[s:e] for s, e in text_lines(raw)]
+    lines = [line_text(raw, span) for span in text_lines(raw)]
     first, last = body_bounds(lines)
     body = [clean_line(x) for x in lines[first:last]]
     body = [x for x in body if x and not is_chrome_line(x)]

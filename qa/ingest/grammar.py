@@ -24,7 +24,7 @@ from qa.ingest.duties import extract_duties, first_unit_leads
 from qa.ingest.eligibility import read_eligibility
 from qa.ingest.metadata import BYLINE_RE
 from qa.ingest.numerals import cn_number, cn_numeral
-from qa.ingest.runin import text_lines
+from qa.ingest.runin import line_text, text_lines
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
 
@@ -138,7 +138,7 @@ def _blocks(doc: Document) -> list[Block]:
     """Cleaned body lines → blocks, short unnumbered lines merged, lost numerals inferred."""
     raw = doc.raw
     spans = text_lines(raw)
-    lines = [raw[s:e] for s, e in spans]
+    lines = [line_text(raw, span) for span in spans]
     first, last = body_bounds(lines)
     cleaned = []
     for i in range(first, last):

@@ -1,5 +1,9 @@
-"""Lines of a text whose line breaks were lost: a notice scraped or exported as one run-in
-paragraph (``关于…的通知各区人民政府：…一、总体要求（一）…二、…``).
+"""The lines of a text as its document has them, when a scrape or an export lost its line breaks
+(a notice as one run-in paragraph: ``关于…的通知各区人民政府：…一、总体要求（一）…二、…``) or
+added its own (a fixed-width export that breaks every line at 38 characters, mid-sentence).
+
+A fixed-width text's broken lines are joined again (:func:`unwrapped`): a full line that ends
+without a sentence end runs on, unless the next starts a heading or a head line.
 
 A line of such a text holds the document's own structure in sequence: its title, its
 salutation, its numbered headings (``一、`` … ``二、``, ``（一）``, ``1.``, ``第一章``, ``第一条``
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 
 from qa.data import words
 from qa.ingest.clean import SALUTATION_RE, is_legislative_title, is_title_line
@@ -189,8 +194,9 @@ def _cuts(line: str, first: bool) -> list[int]:
 
 
 def text_lines(raw: str, min_chars: int = MIN_RUN_IN_CHARS) -> list[tuple[int, int]]:
-    """``(start, end)`` of every line of ``raw``, a run-in line (``min_chars`` or longer) cut
-    where the document's own title, salutation, headings and 落款 begin.
+    """``(start, end)`` of every line of ``raw`` (its text: :func:`line_text`): the lines a
+    fixed-width export broke joined again (:func:`unwrapped`), and a run-in line (``min_chars``
+    or longer) cut where the document's own title, salutation, headings and 落款 begin.
 
     >>> raw = ("关于做好就业工作的通知各区人民政府：为做好就业工作，通知如下。一、总体要求。稳定就业。"
     ...        "二、主要任务（一）扩大岗位。支持企业。（二）加强培训。某某市人民政府2020年3月5日")
@@ -202,9 +208,9 @@ def text_lines(raw: str, min_chars: int = MIN_RUN_IN_CHARS) -> list[tuple[int, i
     """
     out: list[tuple[int, int]] = []
     titled = False
-    for s, e in line_spans(raw):
+    for s, e in unwrapped(raw, line_spans(raw)):
         line = raw[s:e]
-        cuts = _cuts(line, not titled) if len(line) >= min_chars else []
+        cuts = _cuts(line, not titled) if len(line) >= min_chars and "\n" not in line else []
         titled = titled or is_title_line(line) or bool(cuts and _title_end(line))
         if not cuts:
             out.append((s, e))
@@ -215,6 +221,81 @@ def text_lines(raw: str, min_chars: int = MIN_RUN_IN_CHARS) -> list[tuple[int, i
             lead, trail = len(seg) - len(seg.lstrip(" \u3000")), len(seg) - len(seg.rstrip(" \u3000"))
             if b - trail > a + lead:
                 out.append((s + a + lead, s + b - trail))
+    return out
+
+
+def line_text(raw: str, span: tuple[int, int]) -> str:
+    """The text of a line: a joined line (:func:`unwrapped`) without the breaks inside it."""
+    return _BREAK_RE.sub("", raw[span[0] : span[1]])
+
+
+_BREAK_RE = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+_HEADING_START_RE = re.compile(
+    rf"^[\s\u3000]*(?:第[{_CN}百零〇两]{{1,6}}[编編章节節条條]|[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．、](?!\d))"
+)
+_SENTENCE_ENDS = "。；;！!？?：:"
+#: a text is fixed-width when this share of its lines (10 characters or more) are full…
+WRAPPED_SHARE = 0.4
+
+
+def _wrap_width(raw: str, spans: list[tuple[int, int]]) -> int:
+    """The width a fixed-width export broke a text's lines at, or 0: the most common length of
+    its lines, when at least :data:`WRAPPED_SHARE` of them are that long (or one or two short of
+    it: a Latin letter is half a character wide) and hardly any is longer."""
+    lengths = [len(raw[s:e].rstrip()) for s, e in spans]
+    lengths = [n for n in lengths if n >= 10]
+    if len(lengths) < 20:
+        return 0
+    width = Counter(n for n in lengths if n >= 20).most_common(1)
+    if not width:
+        return 0
+    w = width[0][0]
+    full = sum(w - 2 <= n <= w for n in lengths)
+    longer = sum(n > w for n in lengths)
+    return w if full >= WRAPPED_SHARE * len(lengths) and longer <= 0.05 * len(lengths) else 0
+
+
+def _starts_own_line(line: str, before: str) -> bool:
+    """Does a line start a line of its own, whatever the one before: a heading, a 文号, a date, a
+    salutation, or anything after a whole title (that it does not go on: …措施 / 》的通知)?"""
+    s = match_form(line)
+    whole_title = is_title_line(before) and not is_title_line(before + line.strip())
+    return bool(_HEADING_START_RE.match(line) or _HEAD_LINE_RE.match(s) or whole_title)
+
+
+#: a line of a document's head or 落款: a 文号, a date, a salutation
+_HEAD_LINE_RE = re.compile(
+    rf"[\u4e00-\u9fff]{{1,8}}[〔\[［(（]\d{{4}}[〕\]］)）]\s*\d{{1,4}}\s*号|{_DATE}|各[^：]{{2,60}}：$"
+)
+
+
+def unwrapped(raw: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines of a text a fixed-width export broke mid-sentence, joined again: a full line
+    (:func:`_wrap_width`) that ends without a sentence end runs on into the next, unless that one
+    is blank or starts a heading.  A text that is not fixed-width keeps its lines.
+
+    >>> raw = "\\n".join(["第一条　为了保障职工的合法权益，制定本条例。"] * 19 + ["第二十条　用人单位应当按时足额缴纳工伤保险", "费。"])
+    >>> [line_text(raw, sp) for sp in unwrapped(raw, line_spans(raw))][-1]
+    '第二十条　用人单位应当按时足额缴纳工伤保险费。'
+    """
+    width = _wrap_width(raw, spans)
+    if not width:
+        return spans
+    out: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
+    for s, e in spans:
+        line = raw[s:e].rstrip()
+        if pending and line.strip() and not _starts_own_line(line, line_text(raw, pending)):
+            pending = (pending[0], e)
+        else:
+            if pending:
+                out.append(pending)
+            pending = (s, e)
+        if not (len(line) >= width - 2 and line[-1:] not in _SENTENCE_ENDS):
+            out.append(pending)
+            pending = None
+    if pending:
+        out.append(pending)
     return out
 
 
