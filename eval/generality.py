@@ -33,21 +33,25 @@ from qa.settings import from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "eval" / "reports"
+EVAL = ROOT / "eval"
+#: the held-out question sets (even-numbered documents), each also by kind in the report
+HELD_OUT = [
+    ("corpus held-out (even documents)", EVAL / "corpus-heldout.jsonl"),
+    ("corpus held-out 2 (even documents)", EVAL / "corpus-heldout2.jsonl"),
+    ("corpus held-out 3 (even documents)", EVAL / "corpus-heldout3.jsonl"),
+]
+SPANS_HELD_OUT = ("corpus spans held-out (even documents)", EVAL / "corpus-spans-heldout.jsonl")
 SETS = [
-    ("seeds test, seeds library", "eval-seeds", ROOT / "eval" / "test.jsonl"),
-    ("seeds test, 50-document library", "eval-lib50", ROOT / "eval" / "test.jsonl"),
-    ("corpus tune (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-tune.jsonl"),
-    ("corpus tune 2 (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-tune2.jsonl"),
-    ("corpus held-out (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout.jsonl"),
-    ("corpus held-out 2 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout2.jsonl"),
-    ("corpus held-out 3 (even documents)", "eval-lib50", ROOT / "eval" / "corpus-heldout3.jsonl"),
-    ("corpus spans tune (odd documents)", "eval-lib50", ROOT / "eval" / "corpus-spans-tune.jsonl"),
-    ("corpus spans held-out (even documents)", "eval-lib50", ROOT / "eval" / "corpus-spans-heldout.jsonl"),
-    # the corpus documents as one run-in line each (a scrape that lost its line breaks)
-    ("run-in: corpus held-out (even documents)", "eval-runin", ROOT / "eval" / "corpus-heldout.jsonl"),
-    ("run-in: corpus held-out 2 (even documents)", "eval-runin", ROOT / "eval" / "corpus-heldout2.jsonl"),
-    ("run-in: corpus held-out 3 (even documents)", "eval-runin", ROOT / "eval" / "corpus-heldout3.jsonl"),
-    ("run-in: corpus spans held-out (even documents)", "eval-runin", ROOT / "eval" / "corpus-spans-heldout.jsonl"),
+    ("seeds test, seeds library", "eval-seeds", EVAL / "test.jsonl"),
+    ("seeds test, 50-document library", "eval-lib50", EVAL / "test.jsonl"),
+    ("corpus tune (odd documents)", "eval-lib50", EVAL / "corpus-tune.jsonl"),
+    ("corpus tune 2 (odd documents)", "eval-lib50", EVAL / "corpus-tune2.jsonl"),
+    *[(name, "eval-lib50", path) for name, path in HELD_OUT],
+    ("corpus spans tune (odd documents)", "eval-lib50", EVAL / "corpus-spans-tune.jsonl"),
+    (SPANS_HELD_OUT[0], "eval-lib50", SPANS_HELD_OUT[1]),
+    # the held-out sets again, the corpus documents as one run-in line each (a scrape that lost
+    # its line breaks)
+    *[(f"run-in: {name}", "eval-runin", path) for name, path in [*HELD_OUT, SPANS_HELD_OUT]],
 ]
 PROFILES = (ROOT / "eval" / "profiles.jsonl", ROOT / "eval" / "profiles2.jsonl")
 COLUMNS = [
@@ -148,7 +152,7 @@ def main() -> int:
     for name, lib, questions in SETS:
         overall, kinds = score_set(settings[lib], questions)
         rows.append((name, overall))
-        if "held-out" in name and "spans" not in name and not name.startswith("run-in"):
+        if name in dict(HELD_OUT):
             heldout_kinds.append((name, kinds))
     report = render(rows, heldout_kinds) + render_profiles(settings["eval-lib50"])
     REPORTS.mkdir(parents=True, exist_ok=True)

@@ -218,17 +218,16 @@ def is_banner_line(line: str) -> bool:
 
 _LEGAL_START_RE = re.compile(r"^第[一1](?:编|章|节|条)")
 
+#: a note in brackets after a title: its period, 试行, 征求意见稿, its 文号
+_BRACKET_TAIL = r"[（(][^（）()]{1,24}[）)]"
+_PERIOD_TAIL_RE = re.compile(rf"{_BRACKET_TAIL}$")
+
 
 @lru_cache(maxsize=1)
 def _title_re() -> re.Pattern:
     """``关于…<文种>`` (the kinds of ``qa/data/doc_kinds.txt``) or a title in 《》."""
     kinds = "|".join(map(re.escape, words("doc_kinds")))
     return re.compile(rf"(关于|印发).{{2,60}}({kinds})》?(?:{_BRACKET_TAIL})?$|^《[^》]{{4,60}}》$")
-
-
-#: a note in brackets after a title: its period, 试行, 征求意见稿, its 文号
-_BRACKET_TAIL = r"[（(][^（）()]{1,24}[）)]"
-_PERIOD_TAIL_RE = re.compile(rf"{_BRACKET_TAIL}$")
 
 
 def doc_kind(title: str) -> str:

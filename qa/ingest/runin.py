@@ -41,6 +41,8 @@ _ENDS = "。；;：:！!？?）)」”\"'"
 _ISSUER = r"[\u4e00-\u9fff]{2,30}(?:人民政府|委员会|委員會|办公厅|辦公廳|办公室|辦公室|局|厅|廳|部|中心|院)[\s\u3000]*"
 _DATE = r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日"
 _NOTE = r"[（(][^（）()]{2,12}[）)]"
+#: a 文号: 国发〔2019〕3号, 沪教委规（2021）2号
+_DOC_NUMBER = r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号"
 #: a 落款 after a sentence (or a closing note): an issuer and a date (the date alone at the end of the line), and a
 #: note such as （此件公开发布）; each is a line of its own
 _SIGNATURE_RE = re.compile(
@@ -50,7 +52,7 @@ _SIGNATURE_RE = re.compile(
 #: the end of a line of a document's head: its 文号, a 公布令's number, a header note
 #: (``…会议通过``, ``…令第43号公布``)
 _HEAD_LINE_END_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号|令\s*第\s*\d{1,4}\s*号(?![\s\u3000]*(?:公布|发布|發布))"
+    rf"{_DOC_NUMBER}|令\s*第\s*\d{{1,4}}\s*号(?![\s\u3000]*(?:公布|发布|發布))"
     rf"|(?:公布|通过|通過|修订|修訂|修正|修改|施行)[）)]?(?=[\s\u3000]*(?:{_DATE}|[（(]?\d{{4}}年|第|《))"
 )
 #: a 印发 notice's title, and the title of the document it attaches
@@ -174,11 +176,10 @@ def _attached_cuts(line: str, title_end: int, cuts: set[int]) -> list[int]:
     return []
 
 
-def _cuts(line: str, first: bool) -> list[int]:
+def _cuts(line: str, title: int) -> list[int]:
     """Offsets inside a line where a new line of the document begins, or none when the line is
-    not run-in: it starts with the document's title (``first``: no line above was one) or
-    holds two top-level headings (``一、``, ``第一章``, ``第一条`` …) in sequence."""
-    title = _title_end(line) if first else 0
+    not run-in: it starts with the document's title (which ends at ``title``, else 0) or holds
+    two top-level headings (``一、``, ``第一章``, ``第一条`` …) in sequence."""
     heads = _heading_cuts(line, title)
     if not title and not heads:
         return []
@@ -210,8 +211,10 @@ def text_lines(raw: str, min_chars: int = MIN_RUN_IN_CHARS) -> list[tuple[int, i
     titled = False
     for s, e in unwrapped(raw, line_spans(raw)):
         line = raw[s:e]
-        cuts = _cuts(line, not titled) if len(line) >= min_chars and "\n" not in line else []
-        titled = titled or is_title_line(line) or bool(cuts and _title_end(line))
+        run_in = len(line) >= min_chars and "\n" not in line  # a joined line is not run-in
+        title = _title_end(line) if run_in and not titled else 0
+        cuts = _cuts(line, title) if run_in else []
+        titled = titled or is_title_line(line) or bool(cuts and title)
         if not cuts:
             out.append((s, e))
             continue
@@ -264,9 +267,7 @@ def _starts_own_line(line: str, before: str) -> bool:
 
 
 #: a line of a document's head or 落款: a 文号, a date, a salutation
-_HEAD_LINE_RE = re.compile(
-    rf"[\u4e00-\u9fff]{{1,8}}[〔\[［(（]\d{{4}}[〕\]］)）]\s*\d{{1,4}}\s*号|{_DATE}|各[^：]{{2,60}}：$"
-)
+_HEAD_LINE_RE = re.compile(rf"{_DOC_NUMBER}|{_DATE}|各[^：]{{2,60}}：$")
 
 
 def unwrapped(raw: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
