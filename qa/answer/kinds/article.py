@@ -1,10 +1,13 @@
 """Article lookup: “《工伤保险条例》第十四条是怎么规定的？” is answered by that article of that document.
 
 A question that asks for an article by its number (第十四条, 第14条, 第十四条第二款) and names a
-document of the library that is numbered by articles — by its title, with or without 《》 and
-the issuer's place — gets the article's text (with its 款 and 项), cited as the article.  A
-document without that article gets a refusal that says how many articles it has.  A question
-that names no document, or one that is not numbered by articles, is left to the other handlers.
+document of the library — by its title, with or without 《》 and the issuer's place, or by a
+shortening of it (山东民营经济条例 for 山东省民营经济发展促进条例) — gets the article's text (with
+its 款 and 项), cited as the article.  A document not numbered by articles is asked by the
+number of its measures when they are numbered once across the whole text (（一）…（二十七）,
+1.…53.): 第（二十三）条 is its （二十三）.  A number the document does not have gets a refusal
+that says how many it has.  A question that names no document, or one whose items are numbered
+anew in each part, is left to the other handlers.
 """
 
 from __future__ import annotations
@@ -52,6 +55,42 @@ def asked_article(sc: str) -> AskedArticle | None:
     return AskedArticle(n, value(m.group(2)) if m.group(2) else 0) if n else None
 
 
+def _item_number(segment: str) -> int:
+    """The number of an item's path segment: （二十三） and 二十三 are 23, 8 is 8, 第三条 is 0."""
+    core = segment.strip("（）()")
+    return int(core) if core.isdigit() else cn_number(core) if _CN_DIGITS_RE.match(core) else 0
+
+
+_CN_DIGITS_RE = re.compile(r"^[一二三四五六七八九十百零〇两]+$")
+#: fewer numbered items than this are parts of a document, not its measures
+MIN_NUMBERED_ITEMS = 5
+
+
+def numbered_items(clauses: list[Clause]) -> dict[int, Clause]:
+    """The clauses a question may ask for by number: a document's articles (第N条), or, in a
+    document without articles, the deepest level whose items are numbered once each across the
+    whole text, from 1 to n (n ≥ :data:`MIN_NUMBERED_ITEMS`), as measures are: （一）…（二十七）
+    running on through the parts, not begun anew in each."""
+    articles = {
+        _item_number(c.path.rsplit("/", 1)[-1][1:-1]): c
+        for c in clauses
+        if _ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1])
+    }
+    if articles:
+        return articles
+    levels: dict[tuple[int, str], list[tuple[int, Clause]]] = {}
+    for c in clauses:
+        seg = c.path.rsplit("/", 1)[-1]
+        if n := _item_number(seg):
+            style = "（" if seg.startswith(("（", "(")) else "1" if seg.isdigit() else "一"
+            levels.setdefault((c.path.count("/"), style), []).append((n, c))
+    for (_depth, _style), items in sorted(levels.items(), reverse=True):
+        numbers = [n for n, _c in items]
+        if len(numbers) >= MIN_NUMBERED_ITEMS and sorted(numbers) == list(range(1, len(numbers) + 1)):
+            return dict(items)
+    return {}
+
+
 def _names(doc: Document) -> list[str]:
     """The ways a question may name a document: its title, without its issuer's place or 《》."""
     title = match_form(doc.title).strip("《》")
@@ -63,15 +102,40 @@ def _names(doc: Document) -> list[str]:
     return [n for n in names if len(n) >= 4]
 
 
+def shortens(name: str, title: str) -> bool:
+    """Is ``name`` a shortening of ``title``: its characters in the title's order, of the same
+    kind of document (its last two characters), four or more?
+
+    >>> shortens("山东民营经济条例", "山东省民营经济发展促进条例"), shortens("民营经济条例", "民营经济发展促进办法")
+    (True, False)
+    """
+    if len(name) < 4 or name[-2:] != title[-2:]:
+        return False
+    rest = iter(title)
+    return all(ch in rest for ch in name)
+
+
+_NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30})第[（(]?[一二三四五六七八九十百零〇两\d]{1,6}[）)]?条")
+
+
 def named_article_document(documents: list[Document], by_doc: dict[str, list[Clause]], sc: str) -> Document | None:
-    """The document numbered by articles that the question names (the longest name wins)."""
+    """The document numbered by articles or measures that the question names: by a name of
+    :func:`_names` (the longest wins), or else by the one title that the words just before 第N条
+    shorten."""
     best, length = None, 0
     for d in documents:
-        if not d.title or not any(_ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]) for c in by_doc.get(d.id, ())):
-            continue
-        for name in _names(d):
-            if name in sc and len(name) > length:
+        for name in _names(d) if d.title else ():
+            if name in sc and len(name) > length and numbered_items(by_doc.get(d.id, [])):
                 best, length = d, len(name)
+    if best is None and (m := _NAME_BEFORE_RE.search(sc)):
+        said = m.group(1)
+        short = [
+            d
+            for d in documents
+            if d.title and any(shortens(said[i:], match_form(d.title).strip("《》")) for i in range(len(said) - 3))
+        ]
+        if len(short) == 1 and numbered_items(by_doc.get(short[0].id, [])):
+            best = short[0]
     return best
 
 
@@ -137,11 +201,14 @@ def answer_article(
     if doc is None:
         return None
     clauses = by_doc[doc.id]
-    found = article_of(clauses, asked)
+    items = numbered_items(clauses)
+    by_article = any(_ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]) for c in items.values())
+    found = article_of(clauses, asked) if by_article else items.get(asked.number)
     if found is None:
-        count = sum(1 for c in clauses if _ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]))
         what = f"第{cn_numeral(asked.number)}条" + (f"第{cn_numeral(asked.paragraph)}款" if asked.paragraph else "")
-        return to_script(f"《{doc.title}》共{count}条，没有{what}", script), []
+        return to_script(f"《{doc.title}》共{len(items)}条，没有{what}", script), []
+    if not by_article:
+        return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
     if (item := asked_item(found, clauses, sc, doc)) is not None:
         # “…第七条规定家庭购买第几套住房不予贷款？”: the article's lead-in and the 项 that says it
         lead = _lead(found.text)
