@@ -5,8 +5,9 @@
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
 * the same questions in the 50-document library (the seeds and ``eval/corpus/docs``);
-* ``eval/corpus-tune.jsonl`` and ``eval/corpus-tune2.jsonl``, questions over the odd-numbered
-  corpus documents (for tuning; two sets by different writers);
+* ``eval/corpus-tune.jsonl``, ``eval/corpus-tune2.jsonl`` and ``eval/corpus-tune3.jsonl``,
+  questions over the odd-numbered corpus documents (for tuning; three sets by different writers,
+  the third written blind like held-out 3);
 * ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl`` and ``eval/corpus-heldout3.jsonl``,
   over the even-numbered ones (held out: read totals only; the third written blind on 2026-12-05);
 * ``eval/corpus-spans-tune.jsonl`` and ``eval/corpus-spans-heldout.jsonl``: span-extraction questions
@@ -46,6 +47,7 @@ SETS = [
     ("seeds test, 50-document library", "eval-lib50", EVAL / "test.jsonl"),
     ("corpus tune (odd documents)", "eval-lib50", EVAL / "corpus-tune.jsonl"),
     ("corpus tune 2 (odd documents)", "eval-lib50", EVAL / "corpus-tune2.jsonl"),
+    ("corpus tune 3 (odd documents)", "eval-lib50", EVAL / "corpus-tune3.jsonl"),
     *[(name, "eval-lib50", path) for name, path in HELD_OUT],
     ("corpus spans tune (odd documents)", "eval-lib50", EVAL / "corpus-spans-tune.jsonl"),
     (SPANS_HELD_OUT[0], "eval-lib50", SPANS_HELD_OUT[1]),

@@ -218,9 +218,9 @@ TABLE: tuple[Asking, ...] = (
     # --- one kind of question each (qa/answer/kinds) ---
     Asking(
         "article",
-        r"第[（(]?([一二三四五六七八九十百零〇两\d]{1,6})[）)]?条(?:第([一二三四五六七八九十\d]{1,3})款)?",
+        r"第[（(]?([一二三四五六七八九十百零〇两\d]{1,6})[）)]?(条|项)(?:第([一二三四五六七八九十\d]{1,3})款)?",
         "《工伤保险条例》第十四条是怎么规定的？",
-        "asks for an article by its number (第十四条, 第14条, 第十四条第二款), or a measure (第（二十三）条)",
+        "asks for an article by its number (第十四条, 第14条, 第十四条第二款), or a measure (第（二十三）条, 第（十）项)",
     ),
     Asking(
         "article:generic",

@@ -18,6 +18,7 @@ DOCS = ROOT / "eval" / "corpus" / "docs"
 SETS = {
     "corpus-tune.jsonl": 1,
     "corpus-tune2.jsonl": 1,
+    "corpus-tune3.jsonl": 1,
     "corpus-heldout.jsonl": 0,
     "corpus-heldout2.jsonl": 0,
     "corpus-heldout3.jsonl": 0,

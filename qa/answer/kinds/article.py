@@ -20,6 +20,8 @@ from qa.asking import ASKS
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
+from qa.places import doc_places
+from qa.query import places_in
 from qa.schema import Citation, Clause, Document
 
 # the article a question asks for (第十四条, 第14条, 第十四条第二款) is read by qa/asking.py "article"
@@ -30,17 +32,21 @@ MAX_ARTICLE_CHARS = 290
 
 @dataclass(frozen=True)
 class AskedArticle:
-    """The article a question asks for: its number, and the 款 (0 for the whole article)."""
+    """The article a question asks for: its number, the 款 (0 for the whole article), and whether
+    it was asked as a 项 (第（十）项: a measure, never an article)."""
 
     number: int
     paragraph: int = 0
+    item: bool = False
 
 
 def asked_article(sc: str) -> AskedArticle | None:
     """The article number a question asks for.
 
     >>> asked_article("《工伤保险条例》第十四条是怎么规定的？"), asked_article("第14条第2款讲什么")
-    (AskedArticle(number=14, paragraph=0), AskedArticle(number=14, paragraph=2))
+    (AskedArticle(number=14, paragraph=0, item=False), AskedArticle(number=14, paragraph=2, item=False))
+    >>> asked_article("职业教育改革实施方案的第（十二）项措施讲什么？")
+    AskedArticle(number=12, paragraph=0, item=True)
     >>> asked_article("宁波方案第三部分讲什么") is None
     True
     """
@@ -52,7 +58,7 @@ def asked_article(sc: str) -> AskedArticle | None:
         return int(x) if x.isdigit() else cn_number(x)
 
     n = value(m.group(1))
-    return AskedArticle(n, value(m.group(2)) if m.group(2) else 0) if n else None
+    return AskedArticle(n, value(m.group(3)) if m.group(3) else 0, m.group(2) == "项") if n else None
 
 
 def _item_number(segment: str) -> int:
@@ -115,7 +121,10 @@ def shortens(name: str, title: str) -> bool:
     return all(ch in rest for ch in name)
 
 
-_NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30})第[（(]?[一二三四五六七八九十百零〇两\d]{1,6}[）)]?条")
+#: the words just before 第N条 that may name a document (…实施意见第（十七）条, …若干措施的第（十二）条)
+_NAME_BEFORE_RE = re.compile(
+    r"([\u4e00-\u9fff]{4,30}?)(?:的|中|里|，|,)?第[（(]?[一二三四五六七八九十百零〇两\d]{1,6}[）)]?[条项]"
+)
 
 
 def named_article_document(documents: list[Document], by_doc: dict[str, list[Clause]], sc: str) -> Document | None:
@@ -123,19 +132,20 @@ def named_article_document(documents: list[Document], by_doc: dict[str, list[Cla
     :func:`_names` (the longest wins), or else by the one title that the words just before 第N条
     shorten."""
     best, length = None, 0
+    asked_places = set(places_in(sc))
     for d in documents:
+        if asked_places and (own := doc_places(d)) and not asked_places & own:
+            continue  # 广东…若干措施 is not 重庆市提振消费若干措施, whose name without its place it holds
         for name in _names(d) if d.title else ():
             if name in sc and len(name) > length and numbered_items(by_doc.get(d.id, [])):
                 best, length = d, len(name)
     if best is None and (m := _NAME_BEFORE_RE.search(sc)):
         said = m.group(1)
-        short = [
-            d
-            for d in documents
-            if d.title and any(shortens(said[i:], match_form(d.title).strip("《》")) for i in range(len(said) - 3))
-        ]
-        if len(short) == 1 and numbered_items(by_doc.get(short[0].id, [])):
-            best = short[0]
+        titled = [(d, match_form(d.title).strip("《》")) for d in documents if d.title]
+        for i in range(len(said) - 3):  # the longest run of those words that shortens a title
+            short = [d for d, title in titled if shortens(said[i:], title)]
+            if short:
+                return short[0] if len(short) == 1 and numbered_items(by_doc.get(short[0].id, [])) else None
     return best
 
 
@@ -203,6 +213,8 @@ def answer_article(
     clauses = by_doc[doc.id]
     items = numbered_items(clauses)
     by_article = any(_ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]) for c in items.values())
+    if by_article and asked.item:
+        return None  # 第一项 of a document numbered by articles is an article's 项 (asked_item)
     found = article_of(clauses, asked) if by_article else items.get(asked.number)
     if found is None:
         what = f"第{cn_numeral(asked.number)}条" + (f"第{cn_numeral(asked.paragraph)}款" if asked.paragraph else "")
