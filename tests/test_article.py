@@ -61,6 +61,17 @@ def test_measures_numbered_across_the_document_are_asked_for_by_number(laws):
     why, cites = answer_article(docs, by_doc, "《重庆市提振消费若干措施》第三十条讲的是什么？", "simplified")
     assert cites == [] and "没有第三十条" in why
     assert answer_article(docs, by_doc, "“无废城市”建设试点工作方案第三条", "simplified") is None
+    text, [cite, *_] = answer_article(docs, by_doc, "重庆提振消费措施的第（十）项讲什么？", "simplified")
+    assert cite.clause.path.endswith("/（十）")
+    why, cites = answer_article(docs, by_doc, "《重庆市提振消费若干措施》第（三十）项讲什么？", "simplified")
+    assert cites == [] and "没有第三十项" in why
+
+
+def test_a_title_without_its_place_is_not_another_places_document(laws):
+    """广东's 提振消费若干措施 is not in this library: 重庆's, which shares the words, is not given for it."""
+    docs, by_doc = laws
+    assert answer_article(docs, by_doc, "广东提振消费若干措施的第（十二）条讲的是什么？", "simplified") is None
+    assert answer_article(docs, by_doc, "提振消费若干措施第（十二）条讲的是什么？", "simplified") is not None
 
 
 def test_a_long_article_is_told_within_a_short_answer(laws):

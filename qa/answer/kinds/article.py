@@ -131,17 +131,19 @@ def named_article_document(documents: list[Document], by_doc: dict[str, list[Cla
     """The document numbered by articles or measures that the question names: by a name of
     :func:`_names` (the longest wins), or else by the one title that the words just before 第N条
     shorten."""
-    best, length = None, 0
     asked_places = set(places_in(sc))
+    # 广东…若干措施 is not 重庆市提振消费若干措施, whose name without its place the question holds
+    documents = [
+        d for d in documents if d.title and not (asked_places and (own := doc_places(d)) and not asked_places & own)
+    ]
+    best, length = None, 0
     for d in documents:
-        if asked_places and (own := doc_places(d)) and not asked_places & own:
-            continue  # 广东…若干措施 is not 重庆市提振消费若干措施, whose name without its place it holds
-        for name in _names(d) if d.title else ():
+        for name in _names(d):
             if name in sc and len(name) > length and numbered_items(by_doc.get(d.id, [])):
                 best, length = d, len(name)
     if best is None and (m := _NAME_BEFORE_RE.search(sc)):
         said = m.group(1)
-        titled = [(d, match_form(d.title).strip("《》")) for d in documents if d.title]
+        titled = [(d, match_form(d.title).strip("《》")) for d in documents]
         for i in range(len(said) - 3):  # the longest run of those words that shortens a title
             short = [d for d, title in titled if shortens(said[i:], title)]
             if short:
@@ -217,7 +219,9 @@ def answer_article(
         return None  # 第一项 of a document numbered by articles is an article's 项 (asked_item)
     found = article_of(clauses, asked) if by_article else items.get(asked.number)
     if found is None:
-        what = f"第{cn_numeral(asked.number)}条" + (f"第{cn_numeral(asked.paragraph)}款" if asked.paragraph else "")
+        what = f"第{cn_numeral(asked.number)}{'项' if asked.item else '条'}" + (
+            f"第{cn_numeral(asked.paragraph)}款" if asked.paragraph else ""
+        )
         return to_script(f"《{doc.title}》共{len(items)}条，没有{what}", script), []
     if not by_article:
         return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
