@@ -53,41 +53,39 @@ def asked_article(sc: str) -> AskedArticle | None:
     m = ASKS["article"].search(sc)
     if not m:
         return None
-
-    def value(x: str) -> int:
-        return int(x) if x.isdigit() else cn_number(x)
-
-    n = value(m.group(1))
-    return AskedArticle(n, value(m.group(3)) if m.group(3) else 0, m.group(2) == "项") if n else None
-
-
-def _item_number(segment: str) -> int:
-    """The number of an item's path segment: （二十三） and 二十三 are 23, 8 is 8, 第三条 is 0."""
-    core = segment.strip("（）()")
-    return int(core) if core.isdigit() else cn_number(core) if _CN_DIGITS_RE.match(core) else 0
+    n = _value(m.group(1))
+    return AskedArticle(n, _value(m.group(3)) if m.group(3) else 0, m.group(2) == "项") if n else None
 
 
 _CN_DIGITS_RE = re.compile(r"^[一二三四五六七八九十百零〇两]+$")
+
+
+def _value(numeral: str) -> int:
+    """A number written in digits or in Chinese (14, 十四); 0 for anything else (第三条, ¶1)."""
+    return int(numeral) if numeral.isdigit() else cn_number(numeral) if _CN_DIGITS_RE.match(numeral) else 0
+
+
+def _segment(c: Clause) -> str:
+    return c.path.rsplit("/", 1)[-1]
+
+
 #: fewer numbered items than this are parts of a document, not its measures
 MIN_NUMBERED_ITEMS = 5
 
 
-def numbered_items(clauses: list[Clause]) -> dict[int, Clause]:
-    """The clauses a question may ask for by number: a document's articles (第N条), or, in a
-    document without articles, the deepest level whose items are numbered once each across the
-    whole text, from 1 to n (n ≥ :data:`MIN_NUMBERED_ITEMS`), as measures are: （一）…（二十七）
-    running on through the parts, not begun anew in each."""
-    articles = {
-        _item_number(c.path.rsplit("/", 1)[-1][1:-1]): c
-        for c in clauses
-        if _ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1])
-    }
-    if articles:
-        return articles
+def articles_of(clauses: list[Clause]) -> dict[int, Clause]:
+    """A document's articles (第N条) by number."""
+    return {_value(_segment(c)[1:-1]): c for c in clauses if _ARTICLE_SEG_RE.match(_segment(c))}
+
+
+def measures_of(clauses: list[Clause]) -> dict[int, Clause]:
+    """The measures of a document without articles, by number: the deepest level whose items are
+    numbered once each across the whole text, from 1 to n (n ≥ :data:`MIN_NUMBERED_ITEMS`):
+    （一）…（二十七） running on through the parts, not begun anew in each."""
     levels: dict[tuple[int, str], list[tuple[int, Clause]]] = {}
     for c in clauses:
-        seg = c.path.rsplit("/", 1)[-1]
-        if n := _item_number(seg):
+        seg = _segment(c)
+        if n := _value(seg.strip("（）()")):
             style = "（" if seg.startswith(("（", "(")) else "1" if seg.isdigit() else "一"
             levels.setdefault((c.path.count("/"), style), []).append((n, c))
     for (_depth, _style), items in sorted(levels.items(), reverse=True):
@@ -95,6 +93,11 @@ def numbered_items(clauses: list[Clause]) -> dict[int, Clause]:
         if len(numbers) >= MIN_NUMBERED_ITEMS and sorted(numbers) == list(range(1, len(numbers) + 1)):
             return dict(items)
     return {}
+
+
+def numbered_items(clauses: list[Clause]) -> dict[int, Clause]:
+    """The clauses a question may ask for by number: the articles, or else the measures."""
+    return articles_of(clauses) or measures_of(clauses)
 
 
 def _names(doc: Document) -> list[str]:
@@ -122,9 +125,7 @@ def shortens(name: str, title: str) -> bool:
 
 
 #: the words just before 第N条 that may name a document (…实施意见第（十七）条, …若干措施的第（十二）条)
-_NAME_BEFORE_RE = re.compile(
-    r"([\u4e00-\u9fff]{4,30}?)(?:的|中|里|，|,)?第[（(]?[一二三四五六七八九十百零〇两\d]{1,6}[）)]?[条项]"
-)
+_NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(?:的|中|里|，|,)?" + ASKS["article"].pattern)
 
 
 def named_article_document(documents: list[Document], by_doc: dict[str, list[Clause]], sc: str) -> Document | None:
@@ -213,8 +214,8 @@ def answer_article(
     if doc is None:
         return None
     clauses = by_doc[doc.id]
-    items = numbered_items(clauses)
-    by_article = any(_ARTICLE_SEG_RE.match(c.path.rsplit("/", 1)[-1]) for c in items.values())
+    articles = articles_of(clauses)
+    items, by_article = articles or measures_of(clauses), bool(articles)
     if by_article and asked.item:
         return None  # 第一项 of a document numbered by articles is an article's 项 (asked_item)
     found = article_of(clauses, asked) if by_article else items.get(asked.number)
@@ -257,7 +258,7 @@ def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -
     if not children:
         return None
     if m := ASKS["article:item"].search(sc):
-        n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
+        n = _value(m.group(1))
         return next((c for c in children if c.path.rsplit("/", 1)[-1] == f"（{cn_numeral(n)}）"), None)
     grams = _question_pairs(sc, doc)
     if not grams:
