@@ -345,3 +345,21 @@ def test_titles_and_issuer_lines_are_never_matches(library):
     assert len(found_alone) >= 3, [c.text_sc for c in lines]
     for line in found_alone[:5]:
         assert line.id not in {m.clause.id for m in match(library, f"我想了解{line.text_sc}").matches}
+
+
+def test_grounds_for_refusal_are_never_matches(library):
+    """The items of a list whose header withholds (有以下情形之一的，不得申请购买…：) say who does
+    not get something; a profile in their very words is not offered them.  The items of a list
+    of conditions to meet, and a paragraph after a withholding list, stay matchable."""
+    from qa.match.rank import withheld
+
+    corpus = library.corpus
+    refusals = [c for c in corpus.clauses if withheld(corpus, c)]
+    assert any("不得申请购买共有产权住房" in corpus.clause_by_id[c.parent_id].text_sc for c in refusals)
+    assert not any("应符合以下条件" in corpus.clause_by_id[c.parent_id].text_sc for c in refusals)
+    assert not [c for c in refusals if c.path.endswith("款")]
+    item = next(c for c in refusals if "住房转出记录" in c.text_sc)
+    found = match(library, "我家在北京有住房转出记录，还能申请共有产权住房吗？")
+    assert found.matches and item.id not in {m.clause.id for m in found.matches}
+    kept = [c for c in corpus.clauses if c.parent_id and "应符合以下条件" in corpus.clause_by_id[c.parent_id].text_sc]
+    assert kept and not any(withheld(corpus, c) for c in kept)

@@ -1,11 +1,12 @@
 """政策找人: the clauses that grant a profile something, best first, and none when nothing applies.
 
 The steps: the profile's words (with the policy's words for the identities it names) search the
-index as a question would, and titles and headings are left out; each hit is checked against
-the profile (its document's place, whom it is for, each condition the clause or its list sets);
-those the profile contradicts are left out; the rest keep the search's order, except that a
-list's items follow it (see :func:`items_after_lists`).  When the first hits are all left out, or none of the first that
-apply stands near the profile in meaning, nothing applies.  Last, the first ten are ordered by
+index as a question would, and titles, headings and grounds for refusal (the items of a
+有下列情形之一的，不得… list) are left out; each hit is checked against the profile (its
+document's place, whom it is for, each condition the clause or its list sets); those the profile
+contradicts are left out; the rest keep the search's order, except that a list's items follow it
+(see :func:`items_after_lists`).  When the first hits are all left out, or none of the first
+that apply stands near the profile in meaning, nothing applies.  Last, the first ten are ordered by
 their nearness in meaning, less a penalty for their place in the search (:func:`by_nearness`).
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from qa.corpus import Corpus
+from qa.data import words
 from qa.evidence import clause_cosines
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
@@ -78,8 +80,20 @@ _PHRASE_MARK_RE = re.compile(r"[，。；：！？、,;:!?]")
 
 
 def candidates(index: Index, profile: Profile) -> list:
-    """The provisions a profile's words find, best first (hybrid search, as for a question)."""
-    return [h for h in search(index, query_of(profile), k=POOL) if _PHRASE_MARK_RE.search(h.clause.text_sc)]
+    """The provisions a profile's words find, best first (hybrid search, as for a question): no
+    title or heading, and no ground for refusal (see :func:`withheld`)."""
+    hits = search(index, query_of(profile), k=POOL)
+    return [h for h in hits if _PHRASE_MARK_RE.search(h.clause.text_sc) and not withheld(index.corpus, h.clause)]
+
+
+def withheld(corpus: Corpus, clause: Clause) -> bool:
+    """Is the clause an item of a list whose header withholds (有下列情形之一的，不得申请购买…：)?
+    Such an item (有住房家庭夫妻离异后单独提出申请…) says who does not get something, which no
+    profile is offered as a match."""
+    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
+    own = clause.path.rsplit("/", 1)[-1]
+    is_item = not (own.endswith("款") or own.startswith("¶"))  # a paragraph after the list is not one of its items
+    return is_item and is_list(parent) and any(w in parent.text_sc for w in words("withholding_words"))
 
 
 def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
