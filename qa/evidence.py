@@ -127,7 +127,7 @@ _TIME_RE = re.compile(
 )
 _ZONE_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:新区|高新区|开发区|产业园区|自贸区|保税区)")
 _COMPANY_RE = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|银行)")
-_ROLE_WORD_RE = re.compile(r"局长|厅长|主任|书记|省长|市长|组长|负责人|主编|院长")
+_ROLE_WORD_RE = re.compile("|".join(words("posts")))  # qa/data/posts.txt
 # a named institution (四川大学, 天府实验室), not the generic 高校 / 科研院所 / 成立联合实验室
 _INSTITUTION_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|学院|医院|研究院|研究所|实验室)")
 _LEAD_VERB_RE = re.compile(r"^(?:依托|成立|建设|建立|组建|设立|推动|支持|联合|加强|打造|培育|与|和|及|由|在)+")
@@ -208,6 +208,8 @@ def supports_type(q: Query, sentence: str) -> bool:
     >>> q = analyse("项目投资达到多少可以办理预售许可？")
     >>> supports_type(q, "投资达到25%以上，即可办理预售许可。"), supports_type(analyse("能拿多少钱？"), "达到25%以上。")
     (True, False)
+    >>> supports_type(analyse("联席会议由谁担任召集人？"), "国务院分管教育工作的副总理担任召集人。")
+    True
     """
     s = match_form(sentence)
     if q.wants == "money":  # an amount of money, not just any figure; or its share when asked by its noun
