@@ -176,6 +176,8 @@ def _names_institution(sentence: str, question: str) -> bool:
     return False
 
 
+#: a telephone number: a short hotline (12345, 12315, 96xxx), 400/800, a landline or a mobile
+_PHONE_RE = re.compile(r"\d{3,4}[-－—]\d{7,8}|(?<![\d.])(?:1\d{4}|9\d{4,5}|[48]00\d{7}|0\d{9,11}|1[3-9]\d{9})(?![\d.])")
 #: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)
 _PAPERS_RE = re.compile(r"材料|证明|证件|证书|身份证|户口簿|户口本|居住证|申请书|申请表|表格|资料|凭证|合同|发票|照片")
 #: where a person goes or whom they ask: a body, a service point or a channel
@@ -210,6 +212,9 @@ def supports_type(q: Query, sentence: str) -> bool:
     (True, False)
     >>> supports_type(analyse("联席会议由谁担任召集人？"), "国务院分管教育工作的副总理担任召集人。")
     True
+    >>> q = analyse("燃气漏气要报修，该打哪个电话？")
+    >>> supports_type(q, "可以采取互联网、电话等非现场调解方式。"), supports_type(q, "拨打12345政务服务便民热线。")
+    (False, True)
     """
     s = match_form(sentence)
     if q.wants == "money":  # an amount of money, not just any figure; or its share when asked by its noun
@@ -227,6 +232,8 @@ def supports_type(q: Query, sentence: str) -> bool:
         return _names_institution(s, q.sc)
     if q.wants == "rank":
         return bool(_RANK_RE.search(s))
+    if q.wants == "phone":
+        return bool(_PHONE_RE.search(s))
     if q.wants == "papers":
         return bool(_PAPERS_RE.search(s))
     if q.wants == "office":

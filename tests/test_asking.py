@@ -31,6 +31,7 @@ def test_every_name_the_code_uses_is_in_the_table():
 
 def test_answer_types_keep_their_order():
     assert list(ANSWER_TYPES) == [
+        "phone",  # before money and quantity: 电话是多少 wants a number to call, not a figure
         "money",
         "quantity",
         "time",
@@ -49,6 +50,8 @@ def test_answer_types_keep_their_order():
     [
         ("wants:quantity", "工伤认定的条件是什么？"),  # a what-question wants no figure
         ("wants:money", "南昌要建多少个5G基站？"),
+        ("wants:phone", "这个热线一年接了多少次电话？"),  # a count of calls, not a number to call
+        ("wants:papers", "申请人需要什么资格？"),  # a condition, not a certificate
         ("small-talk", "你好，南昌要建多少个5G基站？"),  # a greeting before a question
         ("meta:issued", "这项政策从哪天开始实行？"),  # when something in it starts, not the issue date
         ("asking-word", "政策上允许吗？"),
