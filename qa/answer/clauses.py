@@ -81,5 +81,19 @@ def is_numbered_part(c: Clause) -> bool:
     return not last.startswith(("¶", "p")) and c.path not in ("落款", "解读") and bool(c.heading.strip())
 
 
+def is_article_provision(c: Clause) -> bool:
+    """Is the clause an article (第N条) whose own line states a provision, not a list's lead-in
+    (…有下列情形之一的：)?  Its later paragraphs (款) are its children, yet its first one says
+    something of its own: “第四条 住房公积金管理中心负责全市住房公积金贷款的审批和管理。”
+
+    >>> from qa.schema import Clause
+    >>> is_article_provision(Clause("c", "d", "d.txt", "第一章/第四条", 2, "", "", "第四条管理中心负责贷款的审批。", "", 0, 1, None))
+    True
+    >>> is_article_provision(Clause("c", "d", "d.txt", "第十四条", 1, "", "", "职工有下列情形之一的，应当认定为工伤：", "", 0, 1, None))
+    False
+    """
+    return c.path.split("/")[-1].endswith("条") and not c.text.rstrip().endswith(("：", ":"))
+
+
 #: an item's title sentence: its number and a short name (“1.完善人口基礎資料庫。”)
 ITEM_TITLE_RE = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])[^。，,；;]{2,30}。?$")

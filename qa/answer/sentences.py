@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.candidates import Candidate, is_topic_word, library_codes
-from qa.answer.clauses import ITEM_TITLE_RE, is_overview, strip_marker
+from qa.answer.clauses import ITEM_TITLE_RE, is_article_provision, is_overview, strip_marker
 from qa.answer.draft import cite
 from qa.answer.limits import (
     BARE_HEADING,
@@ -115,7 +115,11 @@ def best_sentences(
                 continue  # an instruction planted in a document is not an answer
             if len(sents) == 1 and (
                 len(strip_marker(s).rstrip("。：:")) <= BARE_HEADING
-                or (len(s) <= 40 and index.corpus.children.get(c.hit.clause.id))
+                or (
+                    len(s) <= 40
+                    and index.corpus.children.get(c.hit.clause.id)
+                    and not is_article_provision(c.hit.clause)
+                )
             ):
                 continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
             part = s if q.compare else year_part(q, s)
