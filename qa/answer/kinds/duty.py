@@ -93,14 +93,14 @@ def answer_duties(index: Index, tasks: list[str], settings: Settings, script: st
 @lru_cache(maxsize=1)
 def _prose_duty_re() -> re.Pattern:
     """A body (a name ending with a unit suffix) that the sentence gives a task: …部门负责, …局牵头,
-    …会同; or a task given 由 a body (由市土地储备中心和各城区政府调查…), not a body made up of
-    others (由教育、财政等单位组成).
+    …会同; or a task given 由 a body by its name (由市土地储备中心和各城区政府调查…), not 由各部门,
+    nor a body made up of others (由教育、财政等单位组成).
 
     >>> r = _prose_duty_re()
     >>> bool(r.search("由市土地储备中心和各城区政府、开发区管委会调查未灭籍房屋具体情况")), bool(r.search("住房公积金管理中心负责贷款的审批"))
     (True, True)
-    >>> bool(r.search("联席会议由教育、人力资源社会保障等单位组成")), bool(r.search("由此产生的费用"))
-    (False, False)
+    >>> bool(r.search("联席会议由教育、人力资源社会保障等单位组成")), bool(r.search("由此产生的费用")), bool(r.search("横向由各部门协同"))
+    (False, False, False)
     """
     from qa.data import words
 
@@ -108,7 +108,7 @@ def _prose_duty_re() -> re.Pattern:
     named = "|".join(map(re.escape, [s for s in words("unit_suffixes") if len(s) > 1] + ["局", "厅"]))
     return re.compile(
         rf"(?:{suffixes})(?:等有关部门|等部门)?(?:应当|要|依法|按照职责|按职责分工)?(?:负责|牵头|主管|会同|承担|组织实施)"
-        rf"|由[^，。；：、]{{0,20}}?(?:{named})(?:[和及、][^，。；：]{{0,20}}?(?:{named}))*(?!等?(?:单位|部门)?(?:共同)?组成)[\u4e00-\u9fff]"
+        rf"|由(?!各|有关|相关|其他)[^，。；：、]{{0,20}}?(?:{named})(?:[和及、][^，。；：]{{0,20}}?(?:{named}))*(?!等?(?:单位|部门)?(?:共同)?组成)[\u4e00-\u9fff]"
     )
 
 
