@@ -81,6 +81,10 @@ def is_numbered_part(c: Clause) -> bool:
     return not last.startswith(("¶", "p")) and c.path not in ("落款", "解读") and bool(c.heading.strip())
 
 
+#: an article's own path segment (第十四条); its 款 and 项 are segments below it
+ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
+
+
 def is_article_provision(c: Clause) -> bool:
     """Is the clause an article (第N条) whose own line states a provision, not a list's lead-in
     (…有下列情形之一的：)?  Its later paragraphs (款) are its children, yet its first one says
@@ -92,7 +96,7 @@ def is_article_provision(c: Clause) -> bool:
     >>> is_article_provision(Clause("c", "d", "d.txt", "第十四条", 1, "", "", "职工有下列情形之一的，应当认定为工伤：", "", 0, 1, None))
     False
     """
-    return c.path.split("/")[-1].endswith("条") and not c.text.rstrip().endswith(("：", ":"))
+    return bool(ARTICLE_SEG_RE.match(c.path.split("/")[-1])) and not c.text.rstrip().endswith(("：", ":"))
 
 
 #: an item's title sentence: its number and a short name (“1.完善人口基礎資料庫。”)

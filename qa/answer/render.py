@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from qa.answer.clauses import ARTICLE_SEG_RE
 from qa.index import Index
 from qa.ingest.grammar import is_bundled_title
 from qa.ingest.numerals import cn_numeral
@@ -39,7 +40,6 @@ def short_name(doc: Document) -> str:
 
 
 _LEGAL_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+[编章节条]$")
-_ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
 _CLAUSE_SEG_RE = re.compile(r"^第(\d+)款$")
 
 
@@ -59,10 +59,10 @@ def readable_path(clause: Clause) -> str:
     out = []
     crumbs = clause.title_path.split(" > ")
     segs = clause.path.split("/")
-    has_article = any(_ARTICLE_SEG_RE.match(x) for x in segs)
+    has_article = any(ARTICLE_SEG_RE.match(x) for x in segs)
     for i, seg in enumerate(segs):
         if _LEGAL_SEG_RE.match(seg):  # 第三章/第十四条 reads 第十四条: articles are numbered through
-            if not has_article or _ARTICLE_SEG_RE.match(seg):
+            if not has_article or ARTICLE_SEG_RE.match(seg):
                 out.append(seg)
         elif m := _CLAUSE_SEG_RE.match(seg):
             out.append(f"第{cn_numeral(int(m.group(1)))}款")

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.ask import Ask, Draft
+from qa.answer.clauses import ARTICLE_SEG_RE
 from qa.asking import ASKS
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
@@ -25,7 +26,6 @@ from qa.query import places_in
 from qa.schema import Citation, Clause, Document
 
 # the article a question asks for (第十四条, 第14条, 第十四条第二款) is read by qa/asking.py "article"
-_ARTICLE_SEG_RE = re.compile(r"^第[一二三四五六七八九十百零〇两]+条$")
 #: how much of a long article the answer shows (its 款 and 项 included): a short answer's length
 MAX_ARTICLE_CHARS = 290
 
@@ -75,7 +75,7 @@ MIN_NUMBERED_ITEMS = 5
 
 def articles_of(clauses: list[Clause]) -> dict[int, Clause]:
     """A document's articles (第N条) by number."""
-    return {_value(_segment(c)[1:-1]): c for c in clauses if _ARTICLE_SEG_RE.match(_segment(c))}
+    return {_value(_segment(c)[1:-1]): c for c in clauses if ARTICLE_SEG_RE.match(_segment(c))}
 
 
 def measures_of(clauses: list[Clause]) -> dict[int, Clause]:

@@ -119,7 +119,8 @@ def prose_duty(
     the task to a body (regulations say it in prose: 县级以上人民政府人力资源社会保障部门负责…):
     from the clauses that have one, if any does, before the others."""
     giving = [c for c in good if _prose_duty_re().search(c.hit.clause.text_sc)]
-    for pool in (giving, good) if giving and len(giving) < len(good) else (good,):
+    pools = [giving, good] if 0 < len(giving) < len(good) else [good]
+    for pool in pools:
         result = answer_fact(index, q, pool, w, script, limit)
         if result and _prose_duty_re().search(match_form(result[0])):
             return result
