@@ -158,9 +158,6 @@ def _coverage_of(q_tokens: list[str], s: str, w: Weights) -> float:
     return found / total if total else 0.0
 
 
-ASKING_WORD_RE = ASKS["asking-word"]  # 什么 多少 哪 几 谁 如何 怎么 何时 多久…
-
-
 def content_tokens(index: Index, q: Query) -> list[str]:
     """The question's BM25 tokens that carry its content: no place names, filler words, lone
     letters, or words that ask (哪一天 and the 一天 within it, 几岁, 多久: no document writes them,
@@ -171,22 +168,15 @@ def content_tokens(index: Index, q: Query) -> list[str]:
     >>> content_tokens(Lib(), analyse("条例是哪一天由人大常委会通过的？"))
     ['条例', '人大', '常委', '委会', '常委会', '人大常委会']
     """
-    drop = set(q.places) | {"省", "市"} | FILLER
     toks = dict.fromkeys(tokenize(q.sc, index.user_words))
-    asking = {t for t in toks if ASKING_WORD_RE.search(t)}
+    asking = {t for t in toks if ASKS["asking-word"].search(t)}  # 什么 多少 哪一天 几岁 多久…
     rest = q.sc
     for t in asking:
         rest = rest.replace(t, " ")
-    inside_asking = {t for t in toks if t in q.sc and t not in rest}
+    inside_asking = {t for t in toks if t in q.sc and t not in rest}  # the 一天 of 哪一天
+    drop = set(q.places) | {"省", "市"} | FILLER | asking | inside_asking
     # a lone letter (jieba splits Cyrillic, Greek… into letters) is noise, not a content word
-    return [
-        t
-        for t in toks
-        if t not in drop
-        and t not in asking
-        and t not in inside_asking
-        and (len(t) > 1 or HAN_RE.match(t) or t.isdigit())
-    ]
+    return [t for t in toks if t not in drop and (len(t) > 1 or HAN_RE.match(t) or t.isdigit())]
 
 
 def sparse_scores(index: Index, question: str) -> np.ndarray:

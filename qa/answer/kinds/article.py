@@ -155,7 +155,7 @@ def named_article_document(documents: list[Document], by_doc: dict[str, list[Cla
 def article_of(clauses: list[Clause], asked: AskedArticle) -> Clause | None:
     """The clause of article ``asked`` (or of its 款) among a document's clauses."""
     seg = f"第{cn_numeral(asked.number)}条"
-    article = next((c for c in clauses if c.path.rsplit("/", 1)[-1] == seg), None)
+    article = next((c for c in clauses if _segment(c) == seg), None)
     if article is None or asked.paragraph <= 1:
         return article
     return next((c for c in clauses if c.path == f"{article.path}/第{asked.paragraph}款"), None)
@@ -259,7 +259,7 @@ def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -
         return None
     if m := ASKS["article:item"].search(sc):
         n = _value(m.group(1))
-        return next((c for c in children if c.path.rsplit("/", 1)[-1] == f"（{cn_numeral(n)}）"), None)
+        return next((c for c in children if _segment(c) == f"（{cn_numeral(n)}）"), None)
     grams = _question_pairs(sc, doc)
     if not grams:
         return None
