@@ -38,6 +38,8 @@ _NOT_TRADE = set("一两家个小大这那们的了型些所间座自己开办")
 _ORG_RE = re.compile(r"(?:我们|我们的)[^，。；,]{0,6}?(?:社会组织|协会|基金会|民办非企业)")
 _OWNS_HOME_RE = re.compile(r"(?:有|买了|名下有)(?:一|两|三|1|2|3)?套(?:房|住房|自住房)?|有房|有自己的房")
 _NO_HOME_RE = re.compile(r"(?:没|无|没有)(?:自己的)?(?:房|住房)|租房")
+#: the names of housing a person applies for (想申请公租房) hold 租房 without saying that one rents
+_PROGRAMME_RE = re.compile(r"[公廉]租房")
 HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _AGE_RE = re.compile(r"(\d{1,3})\s*周?岁(?![多余])")
 
@@ -79,7 +81,7 @@ def identities_in(text: str) -> tuple[str, ...]:
     >>> identities_in("我是广州的特困供养人员，住院要请护工")
     ('特困人员', '住院')
     """
-    sc = match_form(text)
+    sc = _PROGRAMME_RE.sub("", match_form(text))
     return tuple(g[0] for g in identity_groups() if any(w in sc for w in g))
 
 
@@ -131,8 +133,10 @@ def owns_home(text: str) -> bool | None:
 
     >>> owns_home("自己有一套100平的房子"), owns_home("我们一直租房，名下没房"), owns_home("我退休了")
     (True, False, None)
+    >>> owns_home("自己有一套房子，想申请公租房"), owns_home("想申请公租房")
+    (True, None)
     """
-    sc = match_form(text)
+    sc = _PROGRAMME_RE.sub("", match_form(text))
     if _NO_HOME_RE.search(sc):
         return False
     return True if _OWNS_HOME_RE.search(sc) else None
