@@ -26,11 +26,14 @@ class Asking:
     flags: int = 0  # re flags the pattern is compiled with
 
 
+# the order that published a regulation (国务院令第375号), and the meeting that adopted a document
+_ORDER = r"令号|第?几号[^，。？]{0,6}令|哪一?号[^，。？]{0,6}令|(?:哪|什么)[^，。？]{0,6}(?<!责)令(?:公布|发布)"
+_MEETING = r"(?:哪|几|什么)[^，。？]{0,8}会议"
 # the field words of a document's metadata (文号, 印发, 施行…), shared by "meta:field" and "meta:words"
 _META_FIELD = (
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
     r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度|"
-    r"施行|生效|有效期"
+    rf"施行|生效|有效期|{_ORDER}|{_MEETING}"
 )
 # a word naming a document, as "outline:parts" reads it (南昌方案, 《…意见》)
 _DOC_WORD = r"(?:方案|意见|文件|文章|评论)》?"
@@ -284,6 +287,18 @@ TABLE: tuple[Asking, ...] = (
         _META_FIELD + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的",
         "《工伤保险条例》的文号是什么？",
         "the words of a metadata question (field words, words naming a document): what remains is its content",
+    ),
+    Asking(
+        "meta:order",
+        _ORDER,
+        "《工伤保险条例》是以哪一号国务院令公布的？",
+        "asks for the order that published a regulation: the line of its opening that states it",
+    ),
+    Asking(
+        "meta:meeting",
+        _MEETING,
+        "《山东省民营经济发展促进条例》是由哪次会议通过的？",
+        "asks for the meeting that adopted (or revised) a document: the line of its opening that states it",
     ),
     Asking(
         "meta:issued",

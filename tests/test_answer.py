@@ -808,3 +808,37 @@ def test_an_everyday_errand_no_document_covers_is_refused(assistance_library):
         assert a.refused, (q, a.text)
     a, t = ask(assistance_library, "申请社会救助要向哪里提出？")  # the regulation says where
     assert not a.refused and ("乡镇人民政府" in t or "街道办事处" in t), a.text
+
+
+@pytest.fixture(scope="module")
+def regulations(index, tmp_path_factory):
+    """The seeds and three regulations whose opening lines name the order that published them
+    (国务院令第375号公布; 国务院令 / 第706号 on lines of their own, above an earlier 第76号发布) or the
+    meeting that adopted them (…常务委员会第二十九次会议通过)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import citizen_library
+
+    names = ("31_gongshang_baoxian_tiaoli.txt", "21_zhuanli_daili_tiaoli.txt", "25_shandong_minying_jingji_tiaoli.txt")
+    return citizen_library(index, tmp_path_factory.mktemp("regulations"), names=names)
+
+
+def test_the_order_that_published_a_regulation_is_read_from_its_opening_lines(regulations):
+    a, t = ask(regulations, "《工伤保险条例》是以哪一号国务院令公布的？")
+    assert a.mode == "meta" and "国务院令第375号公布" in t, a.text
+    assert a.citations[0].clause.path.startswith("¶")
+    # the order heading the text in force, not the earlier one its history line gives
+    a, t = ask(regulations, "《专利代理条例》是以哪号国务院令公布的？")
+    assert "第706号" in t and "第76号" not in t, a.text
+    # 责令 is an order to do something, not a document's
+    a, _t = ask(regulations, "哪个部门可以责令专利代理机构限期改正？")
+    assert a.mode != "meta"
+
+
+def test_the_meeting_that_adopted_a_regulation_is_answered_with_its_day(regulations):
+    a, t = ask(regulations, "《山东省民营经济发展促进条例》是哪天、由哪次会议通过的？")
+    assert "2021年7月29日" in t and "第二十九次会议通过" in t, a.text
+    a, t = ask(regulations, "《专利代理条例》是哪次会议修订通过的？")
+    assert "国务院第23次常务会议修订通过" in t, a.text
+    # the issuer a regulation records without the session its opening line names
+    a, t = ask(regulations, "《山东省民营经济发展促进条例》是由哪个机关通过的？")
+    assert not a.refused and "山东省人民代表大会常务委员会" in t, a.text

@@ -28,6 +28,10 @@ _META_FIELDS = (
     (re.compile(r"主送|发给|印发给|下发给|发送给|发至"), "addressees", "主送单位"),
     (re.compile(r"依据|根据[^，。？]{0,6}哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
     (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
+    # a regulation's opening lines: the order that published it (2003年4月27日 中华人民共和国国务院令第375号公布)
+    # and the meeting that adopted it (…常务委员会第二十九次会议通过; 已经市政府第19次常务会议审议通过)
+    (ASKS["meta:order"], "order", "公布令"),
+    (ASKS["meta:meeting"], "meeting", "通过会议"),
     (re.compile(r"作者|谁写"), "author", "作者"),
     (
         re.compile(
@@ -89,6 +93,7 @@ _STATED_BY = {
     "valid_until": re.compile(_SELF + r"[^。]{0,40}有效期"),
     "effective_date": re.compile(_SELF + r"[^。]{0,14}自[^。]{0,16}(?:施行|实施|执行|生效)"),
 }
+_TERM_OF_RE = re.compile(r"第[一二三四五六七八九十\d]+届")
 _TERM_RE = re.compile(r"有效期(?:为)?[0-9一二三四五六七八九十两]{1,2}年")
 
 
@@ -109,6 +114,8 @@ def answer_meta(
         asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
         fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
         if {f for f, _l in fields} & {"effective_date", "valid_until"}:  # 哪天开始施行: not the 印发日期
+            fields = [(f, label) for f, label in fields if f != "date"]
+        if {f for f, _l in fields} & {"meeting", "order"}:  # 哪天、由哪次会议通过: the line states its day
             fields = [(f, label) for f, label in fields if f != "date"]
     if not fields:
         return None
@@ -131,7 +138,13 @@ def answer_meta(
         # “…根据国务院哪份文件制定的？文号是什么？” asks for the basis's 文号, not this one's
         asked = {f for f, _l in fields}
         cited = cited_as(index, doc) if asked & {"doc_number", "title"} and "basis" not in asked else None
-        if not any(getattr(doc, f, "") or (f == "issuer" and doc.source) or cited for f, _l in fields):
+        if not any(
+            getattr(doc, f, "")
+            or (f == "issuer" and doc.source)
+            or (f in OPENING and opening_statement(index, doc, q, f))
+            or cited
+            for f, _l in fields
+        ):
             if targets:
                 return "", []  # the document the question names does not state it
             continue
@@ -152,6 +165,14 @@ def answer_meta(
                 cl = numbered[0][1]
                 n = cite(citations, cl, numbered[0][0])
                 parts.append(f"依据文件的文号：{to_script('、'.join(x for x, _c in numbered), script)}[{n}]")
+                continue
+            if field in OPENING:
+                if stated := opening_statement(index, doc, q, field):
+                    n = cite(citations, stated[1], stated[0])
+                    label = label if not _REVISED_RE.search(stated[0]) else "修改"
+                    parts.append(f"{label}：{to_script(stated[0], script)}[{n}]")
+                else:
+                    parts.append(f"文件未写明{label}")
                 continue
             if not shown and cited and field in ("doc_number", "title"):
                 # not in the document itself: as another document of the library cites it
@@ -181,11 +202,54 @@ def answer_meta(
     return None
 
 
+#: What a regulation's opening lines state, each a run of one line: the order that published it, and
+#: the meeting that adopted it (or one that revised it).
+OPENING = {
+    "order": re.compile(r"[^，。；;\n（(]*令\s*第[\d〇零一二三四五六七八九十百]+号(?:公布|发布|修订|修正)?"),
+    "meeting": re.compile(r"[^，。；;\n（(]*会议(?:[^，。；;\n]{0,8}通过|[^，。；;\n]{0,60}?(?:修订|修正))"),
+}
+_REVISED_RE = re.compile(r"修订|修正|修改")
+
+
+def opening_statement(index: Index, doc: Document, q: Query, field: str) -> tuple[str, Clause] | None:
+    """The line of the document's opening that states ``field`` (:data:`OPENING`), and its clause:
+    one that revised the document when the question asks about a revision, else the first of the
+    others (the original 公布, not the 修订 after it).
+
+    >>> OPENING["order"].search("2020年7月5日 中华人民共和国国务院令第728号公布").group(0)
+    '2020年7月5日 中华人民共和国国务院令第728号公布'
+    >>> OPENING["meeting"].search("（1991年3月4日国务院令第76号发布 2018年9月6日国务院第23次常务会议修订通过）").group(0)
+    '1991年3月4日国务院令第76号发布 2018年9月6日国务院第23次常务会议修订通过'
+    >>> OPENING["meeting"].search("2024年12月31日 上海市第十六届人民代表大会常务委员会第十八次会议《关于修改〈上海市公路管理条例〉等10件地方性法规的决定》修正）").group(0)[-11:]
+    '地方性法规的决定》修正'
+    """
+    found = [
+        (m.group(0).strip(), c)
+        for c in index.corpus.clauses_of(doc.id)
+        if c.path.startswith("¶")  # the opening lines, not an article (经业主大会会议通过)
+        for m in OPENING[field].finditer(c.text)
+    ]
+    revised = [f for f in found if _REVISED_RE.search(f[0])]
+    if _REVISED_RE.search(q.sc):
+        return (revised or found or [None])[0]
+    if field == "order" and not any(f[0].endswith("公布") for f in found) and "令" in doc.doc_number:
+        # the order that published the text in force heads it (国务院令 第706号), and the line
+        # below it tells an earlier one (1991年…国务院令第76号发布)
+        number = doc.doc_number[doc.doc_number.rindex("令") + 1 :]  # 第706号, when it has a line of its own
+        cl = stating_clause(index, doc, doc.doc_number) or stating_clause(index, doc, number)
+        return (doc.doc_number, cl) if cl else None
+    found = [f for f in found if f not in revised] or found
+    return found[0] if found else None
+
+
 def stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
     """The clause that states a metadata value: a labelled field (“印发机关：江西省人民政府”)
     before any clause that merely mentions it."""
     probe = match_form(re.split(r"[,，、]", shown)[0])
-    having = [c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc]
+    # an issuer is recorded without the session its opening line names (上海市第十五届人民代表大会常务委员会)
+    having = [
+        c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc or probe in _TERM_OF_RE.sub("", c.text_sc)
+    ]
     labelled = re.compile(r"[：:]\s*" + re.escape(probe))
     return next((c for c in having if labelled.search(c.text_sc)), having[0] if having else None)
 
