@@ -842,3 +842,8 @@ def test_the_meeting_that_adopted_a_regulation_is_answered_with_its_day(regulati
     # the issuer a regulation records without the session its opening line names
     a, t = ask(regulations, "《山东省民营经济发展促进条例》是由哪个机关通过的？")
     assert not a.refused and "山东省人民代表大会常务委员会" in t, a.text
+
+
+def test_a_regulation_s_basis_is_the_law_its_first_article_names(regulations):
+    a, t = ask(regulations, "《专利代理条例》是依据哪部法律制定的？")
+    assert "中华人民共和国专利法" in t and a.citations[0].clause.path.endswith("第一条"), a.text

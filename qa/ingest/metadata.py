@@ -47,6 +47,8 @@ _CONGRESS_RE = re.compile(
     r"(?:\d{4}年\d{1,2}月\d{1,2}日)?\s*([\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十]+届(人民代表大会(?:常务委员会)?)第"
 )
 _BASIS_RE = re.compile(r"^(?:为|为了)?(?:深入)?(?:贯彻|根据|依据|落实)")
+#: a regulation's first article states its basis after its purpose (第一条 为了…，根据《…》，制定本条例)
+_FIRST_ARTICLE_BASIS_RE = re.compile(r"^第[一1]条[^。]*?(?:根据|依据|贯彻|落实)[^。]*?《")
 _CITED_RE = re.compile(r"《([^《》]{4,60})》")
 _SELF_KIND_RE = re.compile(r"(?:提出|制定)(?:如下|以下|本)(实施意见|意见|实施方案|方案)")
 _ATTACHED_RE = re.compile(r"(?:关于|关於)?(?:印发|转发|颁布|发布)《?(.+?)》?的(?:通知|函)$")
@@ -264,6 +266,8 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
     ...                       "第六十七条 本条例自2004年1月1日起施行。"])
     >>> (m["title"], m["doc_number"], m["issuer"], m["date"], m["effective_date"], m["level"], m["kind"])
     ('工伤保险条例', '国务院令第375号', '国务院', '2003-04-27', '2004-01-01', '国家', '条例')
+    >>> extract_metadata(["专利代理条例", "第一条 为了规范专利代理行为，根据《中华人民共和国专利法》，制定本条例。"])["basis"]
+    '《中华人民共和国专利法》'
     """
     meta = dict.fromkeys(
         ("title", "issuer", "doc_number", "date", "region", "kind", "source", "author", "addressees", "basis"), ""
@@ -287,7 +291,11 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
                 meta["issuer"] = im.group(1)
         if not meta["addressees"] and SALUTATION_RE.match(m):
             meta["addressees"] = line.strip().rstrip(":：")
-        if not meta["basis"] and _BASIS_RE.search(m) and (titles := _CITED_RE.findall(line)):
+        if (
+            not meta["basis"]
+            and (_BASIS_RE.search(m) or _FIRST_ARTICLE_BASIS_RE.search(m))
+            and (titles := _CITED_RE.findall(re.split(r"制定本|结合本", line)[0]))
+        ):
             meta["basis"] = "、".join(f"《{t}》" for t in dict.fromkeys(titles))
         if bm := BYLINE_RE.match(m):
             key = "source" if bm.group(1) in ("来源",) else "author" if bm.group(1) == "作者" else ""

@@ -26,7 +26,7 @@ from qa.schema import Citation, Clause, Document, Hit
 
 _META_FIELDS = (
     (re.compile(r"主送|发给|印发给|下发给|发送给|发至"), "addressees", "主送单位"),
-    (re.compile(r"依据|根据[^，。？]{0,6}哪|上位文件|贯彻落实哪些|落实哪些文件"), "basis", "制定依据"),
+    (re.compile(r"依据|根据[^，。？]{0,6}哪|上位文件|(?:贯彻|落实)[^，。？]{0,10}哪"), "basis", "制定依据"),
     (re.compile(r"文号|发文字号|字号"), "doc_number", "文号"),
     # a regulation's opening lines: the order that published it (2003年4月27日 中华人民共和国国务院令第375号公布)
     # and the meeting that adopted it (…常务委员会第二十九次会议通过; 已经市政府第19次常务会议审议通过)
