@@ -29,11 +29,13 @@ class Asking:
 # the order that published a regulation (国务院令第375号), and the meeting that adopted a document
 _ORDER = r"令号|第?几号[^，。？]{0,6}令|哪一?号[^，。？]{0,6}令|(?:哪|什么)[^，。？]{0,6}(?<!责)令(?:公布|发布)"
 _MEETING = r"(?:哪|几|什么)[^，。？]{0,8}会议"
+# what a document repeals (…同时废止; …停止执行)
+_REPEALED = r"(?:哪|什么)[^，。？]{0,12}(?:废止|停止执行|不再执行)|(?:废止|停止执行)(?:了)?(?:哪|什么)"
 # the field words of a document's metadata (文号, 印发, 施行…), shared by "meta:field" and "meta:words"
 _META_FIELD = (
     r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
     r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度|"
-    rf"施行|生效|有效期|{_ORDER}|{_MEETING}"
+    rf"施行|生效|有效期|{_ORDER}|{_MEETING}|{_REPEALED}"
 )
 # a word naming a document, as "outline:parts" reads it (南昌方案, 《…意见》)
 _DOC_WORD = r"(?:方案|意见|文件|文章|评论)》?"
@@ -299,6 +301,12 @@ TABLE: tuple[Asking, ...] = (
         _MEETING,
         "《山东省民营经济发展促进条例》是由哪次会议通过的？",
         "asks for the meeting that adopted (or revised) a document: the line of its opening that states it",
+    ),
+    Asking(
+        "meta:repealed",
+        _REPEALED,
+        "《家用汽车产品修理更换退货责任规定》施行后，哪部旧规定同时废止？",
+        "asks what a document repeals: the sentence of it that says so (…同时废止)",
     ),
     Asking(
         "meta:issued",

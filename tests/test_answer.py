@@ -812,13 +812,19 @@ def test_an_everyday_errand_no_document_covers_is_refused(assistance_library):
 
 @pytest.fixture(scope="module")
 def regulations(index, tmp_path_factory):
-    """The seeds and three regulations whose opening lines name the order that published them
+    """The seeds and four regulations whose opening lines name the order that published them
     (国务院令第375号公布; 国务院令 / 第706号 on lines of their own, above an earlier 第76号发布) or the
-    meeting that adopted them (…常务委员会第二十九次会议通过)."""
+    meeting that adopted them (…常务委员会第二十九次会议通过), and whose last article may name the
+    regulation it repeals."""
     sys.path.insert(0, str(Path(__file__).parent))
     from conftest_ui import citizen_library
 
-    names = ("31_gongshang_baoxian_tiaoli.txt", "21_zhuanli_daili_tiaoli.txt", "25_shandong_minying_jingji_tiaoli.txt")
+    names = (
+        "31_gongshang_baoxian_tiaoli.txt",
+        "21_zhuanli_daili_tiaoli.txt",
+        "25_shandong_minying_jingji_tiaoli.txt",
+        "23_jiayong_qiche_sanbao_guiding.txt",
+    )
     return citizen_library(index, tmp_path_factory.mktemp("regulations"), names=names)
 
 
@@ -847,3 +853,9 @@ def test_the_meeting_that_adopted_a_regulation_is_answered_with_its_day(regulati
 def test_a_regulation_s_basis_is_the_law_its_first_article_names(regulations):
     a, t = ask(regulations, "《专利代理条例》是依据哪部法律制定的？")
     assert "中华人民共和国专利法" in t and a.citations[0].clause.path.endswith("第一条"), a.text
+
+
+def test_what_a_regulation_repeals_is_the_sentence_that_says_so(regulations):
+    a, t = ask(regulations, "《家用汽车产品修理更换退货责任规定》施行后，哪部旧规定同时废止？")
+    assert "第150号" in t and "同时废止" in t and "施行日期" not in t, a.text
+    assert a.citations[0].clause.path.endswith("第四十二条")

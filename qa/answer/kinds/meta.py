@@ -13,6 +13,7 @@ from qa.answer.named import cited_as, kind_target, named_documents, numbered_cit
 from qa.answer.render import short_name
 from qa.asking import ASKS
 from qa.index import Index
+from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
 from qa.query import (
@@ -32,6 +33,7 @@ _META_FIELDS = (
     # and the meeting that adopted it (…常务委员会第二十九次会议通过; 已经市政府第19次常务会议审议通过)
     (ASKS["meta:order"], "order", "公布令"),
     (ASKS["meta:meeting"], "meeting", "通过会议"),
+    (ASKS["meta:repealed"], "repealed", "废止文件"),
     (re.compile(r"作者|谁写"), "author", "作者"),
     (
         re.compile(
@@ -117,6 +119,8 @@ def answer_meta(
             fields = [(f, label) for f, label in fields if f != "date"]
         if {f for f, _l in fields} & {"meeting", "order"}:  # 哪天、由哪次会议通过: the line states its day
             fields = [(f, label) for f, label in fields if f != "date"]
+        if "repealed" in {f for f, _l in fields}:  # 施行后，哪部旧规定同时废止: 施行 only says when
+            fields = [(f, label) for f, label in fields if f not in ("date", "effective_date")]
     if not fields:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
@@ -141,7 +145,7 @@ def answer_meta(
         if not any(
             getattr(doc, f, "")
             or (f == "issuer" and doc.source)
-            or (f in OPENING and opening_statement(index, doc, q, f))
+            or (f in STATED and statement(index, doc, q, f))
             or cited
             for f, _l in fields
         ):
@@ -166,11 +170,11 @@ def answer_meta(
                 n = cite(citations, cl, numbered[0][0])
                 parts.append(f"依据文件的文号：{to_script('、'.join(x for x, _c in numbered), script)}[{n}]")
                 continue
-            if field in OPENING:
-                if stated := opening_statement(index, doc, q, field):
+            if field in STATED:
+                if stated := statement(index, doc, q, field):
                     n = cite(citations, stated[1], stated[0])
-                    label = label if not _REVISED_RE.search(stated[0]) else "修改"
-                    parts.append(f"{label}：{to_script(stated[0], script)}[{n}]")
+                    label = "修改" if field != "repealed" and _REVISED_RE.search(stated[0]) else label
+                    parts.append(f"{label}：{to_script(stated[0].rstrip('。；;'), script)}[{n}]")
                 else:
                     parts.append(f"文件未写明{label}")
                 continue
@@ -209,6 +213,34 @@ OPENING = {
     "meeting": re.compile(r"[^，。；;\n（(]*会议(?:[^，。；;\n]{0,8}通过|[^，。；;\n]{0,60}?(?:修订|修正))"),
 }
 _REVISED_RE = re.compile(r"修订|修正|修改")
+STATED = {*OPENING, "repealed"}
+
+
+_REPEAL_RE = re.compile(r"废止|停止执行|不再执行")
+
+
+def repeal_statement(index: Index, doc: Document) -> tuple[str, Clause] | None:
+    """The sentence that says what the document repeals, outside any title it quotes
+    (…《广州市临时救助办法》…同时废止, not 《…关于修改和废止有关规章的决定》), and its clause.
+
+    >>> from qa.ingest.sentences import split_sentences
+    >>> [s for s in split_sentences("第十八条 本细则自印发之日起施行。《…办法》同时废止。") if _repeals(s)]
+    ['《…办法》同时废止。']
+    """
+    for c in index.corpus.clauses_of(doc.id):
+        for s in split_sentences(c.text):
+            if _repeals(s):
+                return s.strip(), c
+    return None
+
+
+def _repeals(sentence: str) -> bool:
+    return bool(_REPEAL_RE.search(re.sub(r"《[^》]*》", "", sentence)))
+
+
+def statement(index: Index, doc: Document, q: Query, field: str) -> tuple[str, Clause] | None:
+    """What the document's own text states for a field no record holds (:data:`STATED`)."""
+    return repeal_statement(index, doc) if field == "repealed" else opening_statement(index, doc, q, field)
 
 
 def opening_statement(index: Index, doc: Document, q: Query, field: str) -> tuple[str, Clause] | None:
