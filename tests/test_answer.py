@@ -859,3 +859,29 @@ def test_what_a_regulation_repeals_is_the_sentence_that_says_so(regulations):
     a, t = ask(regulations, "《家用汽车产品修理更换退货责任规定》施行后，哪部旧规定同时废止？")
     assert "第150号" in t and "同时废止" in t and "施行日期" not in t, a.text
     assert a.citations[0].clause.path.endswith("第四十二条")
+
+
+def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, tmp_path):
+    """A text that lost its line breaks, and had them put back in the wrong places
+    (国务院令第802号 / 修订）), still answers which order published and which revised it."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import private_library
+
+    from qa.index import load_index
+    from qa.library import add_documents
+
+    lib = private_library(index, tmp_path / "lib")
+    doc = tmp_path / "baozhang_kuanxiang_tiaoli.txt"
+    doc.write_text(
+        "保障中小企业款项支付条例\n2020年7月5日 中华人民共和国国务院令第728号公布\n"
+        "2025年3月17日 中华人民共和国国务院令第802号\n修订）\n第一章 总 则\n"
+        "第一条 为了促进机关、事业单位和大型企业及时支付中小企业款项，根据《中华人民共和国中小企业促进法》等法律，制定本条例。\n"
+        "第二条 本条例自2025年6月1日起施行。\n",
+        encoding="utf-8",
+    )
+    add_documents([doc], lib.settings, encoder=index.encoder)
+    lib = load_index(lib.settings, encoder=index.encoder)
+    _a, t = ask(lib, "《保障中小企业款项支付条例》是以哪号国务院令公布的？")
+    assert "第728号" in t and "第802号" not in t
+    a, t = ask(lib, "《保障中小企业款项支付条例》是由哪号国务院令修订的？")
+    assert "第802号修订" in t, a.text

@@ -3,6 +3,8 @@ to the clause that states it."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 
@@ -209,7 +211,7 @@ def answer_meta(
 #: What a regulation's opening lines state, each a run of one line: the order that published it, and
 #: the meeting that adopted it (or one that revised it).
 OPENING = {
-    "order": re.compile(r"[^，。；;\n（(]*令\s*第[\d〇零一二三四五六七八九十百]+号(?:公布|发布|修订|修正)?"),
+    "order": re.compile(r"[^，。；;\n（(]*令\s*第[\d〇零一二三四五六七八九十百]+号\s*(?:公布|发布|修订|修正)?"),
     "meeting": re.compile(r"[^，。；;\n（(]*会议(?:[^，。；;\n]{0,8}通过|[^，。；;\n]{0,60}?(?:修订|修正))"),
 }
 _REVISED_RE = re.compile(r"修订|修正|修改")
@@ -255,11 +257,14 @@ def opening_statement(index: Index, doc: Document, q: Query, field: str) -> tupl
     >>> OPENING["meeting"].search("2024年12月31日 上海市第十六届人民代表大会常务委员会第十八次会议《关于修改〈上海市公路管理条例〉等10件地方性法规的决定》修正）").group(0)[-11:]
     '地方性法规的决定》修正'
     """
+    # the opening lines, not an article (经业主大会会议通过), read as one text: a line may have been
+    # broken inside a statement (国务院令第802号 / 修订）)
+    opening = [c for c in index.corpus.clauses_of(doc.id) if c.path.startswith("¶")]
+    starts = list(itertools.accumulate((len(c.text) + 1 for c in opening), initial=0))
+    text = "\n".join(c.text for c in opening)
     found = [
-        (m.group(0).strip(), c)
-        for c in index.corpus.clauses_of(doc.id)
-        if c.path.startswith("¶")  # the opening lines, not an article (经业主大会会议通过)
-        for m in OPENING[field].finditer(c.text)
+        (re.sub(r"\s*\n\s*", "", m.group(0)).strip(), opening[bisect.bisect_right(starts, m.start()) - 1])
+        for m in OPENING[field].finditer(text)
     ]
     revised = [f for f in found if _REVISED_RE.search(f[0])]
     if _REVISED_RE.search(q.sc):
