@@ -268,6 +268,8 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
     ('工伤保险条例', '国务院令第375号', '国务院', '2003-04-27', '2004-01-01', '国家', '条例')
     >>> extract_metadata(["专利代理条例", "第一条 为了规范专利代理行为，根据《中华人民共和国专利法》，制定本条例。"])["basis"]
     '《中华人民共和国专利法》'
+    >>> extract_metadata(["长春市人民政府关于促进房地产市场平稳健康发展的若干意见", "长府发〔2015〕6 号"])["doc_number"]
+    '长府发〔2015〕6号'
     """
     meta = dict.fromkeys(
         ("title", "issuer", "doc_number", "date", "region", "kind", "source", "author", "addressees", "basis"), ""
@@ -279,7 +281,7 @@ def extract_metadata(lines: list[str]) -> dict[str, str]:
             meta["title"] = title
         if not meta["doc_number"]:
             if _DOCNO_RE.match(m):
-                meta["doc_number"] = line.strip()
+                meta["doc_number"] = re.sub(r"\s+", "", line)  # 长府发〔2015〕6 号 is 长府发〔2015〕6号
             elif "发文字号" in m and (hit := _DOCNO_ORIG.search(line.replace(" ", ""))):
                 meta["doc_number"] = hit.group(0)
         if not meta["date"] and ((dm := _DATE_RE.match(m)) or (dm := _PAGE_DATE_RE.search(m))):
