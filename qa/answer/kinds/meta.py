@@ -1,5 +1,6 @@
-"""Document metadata questions: 文号, 印发日期, 施行日期, 有效期, issuer, title and author, each cited
-to the clause that states it."""
+"""Document metadata questions: 文号, 印发日期, 施行日期, 有效期, issuer, title and author, and what a
+regulation's own lines state (the order that published it, the meeting that adopted it, what it
+repeals), each cited to the clause that states it."""
 
 from __future__ import annotations
 
@@ -208,24 +209,22 @@ def answer_meta(
     return None
 
 
-#: What a regulation's opening lines state, each a run of one line: the order that published it, and
-#: the meeting that adopted it (or one that revised it).
+#: What a regulation's opening lines state: the order that published it, and the meeting that
+#: adopted it (or one that revised it).
 OPENING = {
     "order": re.compile(r"[^，。；;\n（(]*令\s*第[\d〇零一二三四五六七八九十百]+号\s*(?:公布|发布|修订|修正)?"),
     "meeting": re.compile(r"[^，。；;\n（(]*会议(?:[^，。；;\n]{0,8}通过|[^，。；;\n]{0,60}?(?:修订|修正))"),
 }
 _REVISED_RE = re.compile(r"修订|修正|修改")
-STATED = {*OPENING, "repealed"}
-
-
 _REPEAL_RE = re.compile(r"废止|停止执行|不再执行")
+#: the fields read from the document's own sentences, not from its record
+STATED = {*OPENING, "repealed"}
 
 
 def repeal_statement(index: Index, doc: Document) -> tuple[str, Clause] | None:
     """The sentence that says what the document repeals, outside any title it quotes
     (…《广州市临时救助办法》…同时废止, not 《…关于修改和废止有关规章的决定》), and its clause.
 
-    >>> from qa.ingest.sentences import split_sentences
     >>> [s for s in split_sentences("第十八条 本细则自印发之日起施行。《…办法》同时废止。") if _repeals(s)]
     ['《…办法》同时废止。']
     """
