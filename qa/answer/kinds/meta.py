@@ -102,6 +102,19 @@ _TERM_OF_RE = re.compile(r"第[一二三四五六七八九十\d]+届")
 _TERM_RE = re.compile(r"有效期(?:为)?[0-9一二三四五六七八九十两]{1,2}年")
 
 
+def date_label(doc: Document) -> str:
+    """What a document's own date is: a regulation published by an order is 公布 on it, one a
+    people's congress adopted is 通过 on it, any other document is 印发 (成文) on it.
+
+    >>> d = Document("d", "d.txt", "工伤保险条例", "国务院", "国务院令第375号", "2003-04-27", "", "条例", "simplified", "", "")
+    >>> date_label(d), date_label(replace(d, issuer="上海市人民代表大会常务委员会", doc_number="")), date_label(replace(d, doc_number="国发〔2019〕3号"))
+    ('公布日期', '通过日期', '印发日期')
+    """
+    if "令" in doc.doc_number:
+        return "公布日期"
+    return "通过日期" if "人民代表大会" in doc.issuer else "印发日期"
+
+
 def meta_value(doc: Document, field: str) -> str:
     value = getattr(doc, field, "")  # "" for a field no document records (抄送机关)
     if value and field in ("date", "effective_date", "valid_until"):
@@ -165,6 +178,8 @@ def answer_meta(
         note = ""
         for field, label in fields:
             shown = meta_value(doc, field)
+            if field == "date":
+                label = date_label(doc)
             if not shown and field == "issuer" and doc.source:
                 shown, label = doc.source, "来源"  # a web page names who published it, not an issuer
             if field == "doc_number" and "basis" in asked and (numbered := _basis_numbers(index, doc)):
