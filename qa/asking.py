@@ -189,6 +189,12 @@ TABLE: tuple[Asking, ...] = (
         "asks an amount in money itself: a share (25%) does not answer it, as it answers 投资达到多少",
     ),
     Asking(
+        "asks-share",
+        r"(?:比例|比率|费率|利率|税率|占比|百分比|成数)(?:是|为|有|应|要|能|大概|一般|最高|最低)*(?:多少|几)",
+        "广州住房公积金贷款最低首付比例是多少？",
+        "asks a share or rate: a figure in % (or 成, 倍) answers it, not a count",
+    ),
+    Asking(
         "asks-day",
         r"哪一?天|几月几[日号]|几号|什么日期|具体日期|哪一日",
         "申报几月几号截止？",

@@ -210,6 +210,9 @@ def supports_type(q: Query, sentence: str) -> bool:
     >>> q = analyse("项目投资达到多少可以办理预售许可？")
     >>> supports_type(q, "投资达到25%以上，即可办理预售许可。"), supports_type(analyse("能拿多少钱？"), "达到25%以上。")
     (True, False)
+    >>> q = analyse("购买第二套住房的最低首付比例是多少？")
+    >>> supports_type(q, "不高于购房总价款×（1－最低首付比例）。"), supports_type(q, "最低首付比例为30%。")
+    (False, True)
     >>> supports_type(analyse("联席会议由谁担任召集人？"), "国务院分管教育工作的副总理担任召集人。")
     True
     >>> q = analyse("燃气漏气要报修，该打哪个电话？")
@@ -219,8 +222,8 @@ def supports_type(q: Query, sentence: str) -> bool:
     s = match_form(sentence)
     if q.wants == "money":  # an amount of money, not just any figure; or its share when asked by its noun
         return bool(_MONEY_RE.search(s) or (not ASKS["in-money"].search(q.sc) and _SHARE_RE.search(s)))
-    if q.wants == "quantity":
-        return bool(_NUMBER_RE.search(s))
+    if q.wants == "quantity":  # a share asked (首付比例是多少) is a share, not the 1 of a formula
+        return bool((_SHARE_RE if ASKS["asks-share"].search(asking_part(q.sc)) else _NUMBER_RE).search(s))
     if q.wants == "time":  # 哪一天 needs a day (4月12日), 哪一年 a year
         return bool((_DAY_RE if ASKS["asks-day"].search(q.sc) else _TIME_RE).search(s))
     if q.wants == "place":  # a place other than the one the question is already about
