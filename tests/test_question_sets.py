@@ -22,6 +22,7 @@ SETS = {
     "corpus-heldout.jsonl": 0,
     "corpus-heldout2.jsonl": 0,
     "corpus-heldout3.jsonl": 0,
+    "corpus-heldout4.jsonl": 0,
 }
 
 
