@@ -123,22 +123,9 @@ def asked_titles(q: Query) -> list[tuple[str, str]]:
     return [(title, QUOTES_RE.sub("", title)) for title in re.findall(r"《([^》]{4,60})》", q.sc)]
 
 
-def loose_title(title: str) -> str:
-    """A title as people quote it: without the particles they leave out (…扩大消费若干措施 names
-    …扩大消费的若干措施).
-
-    >>> loose_title("广东省进一步提振和扩大消费的若干措施") == loose_title("广东省进一步提振和扩大消费若干措施")
-    True
-    """
-    return re.sub(r"[的之]", "", match_form(title))
-
-
 def _own_title(index: Index, t: str) -> bool:
-    """Is a title (quotes dropped) one of the library's documents, in full, without a particle
-    (:func:`loose_title`) or in other words, or as another document cites one that does not state
-    its own title?"""
-    if any(loose_title(t) in loose_title(x) for d in index.corpus.documents for x in (d.title, d.notice_title) if x):
-        return True
+    """Is a title (quotes dropped) one of the library's documents, in full or in other words,
+    or as another document cites one that does not state its own title?"""
     toks = {x for x in tokenize(t, index.user_words) if len(x) > 1 or HAN_RE.match(x)} - FILLER
     if any(toks <= ws for ws in _corpus_titles(index)[1]):
         return True
