@@ -44,6 +44,11 @@ HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _AGE_RE = re.compile(r"(\d{1,3})\s*周?岁(?![多余])")
 
 
+def _situation(text: str) -> str:
+    """What the text says of the person, in match form: without the names of what they apply for."""
+    return _PROGRAMME_RE.sub("", match_form(text))
+
+
 @dataclass(frozen=True)
 class Profile:
     text: str
@@ -81,7 +86,7 @@ def identities_in(text: str) -> tuple[str, ...]:
     >>> identities_in("我是广州的特困供养人员，住院要请护工")
     ('特困人员', '住院')
     """
-    sc = _PROGRAMME_RE.sub("", match_form(text))
+    sc = _situation(text)
     return tuple(g[0] for g in identity_groups() if any(w in sc for w in g))
 
 
@@ -136,7 +141,7 @@ def owns_home(text: str) -> bool | None:
     >>> owns_home("自己有一套房子，想申请公租房"), owns_home("想申请公租房")
     (True, None)
     """
-    sc = _PROGRAMME_RE.sub("", match_form(text))
+    sc = _situation(text)
     if _NO_HOME_RE.search(sc):
         return False
     return True if _OWNS_HOME_RE.search(sc) else None

@@ -98,6 +98,16 @@ _STATED_BY = {
     "valid_until": re.compile(_SELF + r"[^。]{0,40}有效期"),
     "effective_date": re.compile(_SELF + r"[^。]{0,14}自[^。]{0,16}(?:施行|实施|执行|生效)"),
 }
+#: fields whose answer also tells another one the question names as context: 哪天开始施行 is not
+#: the 印发日期; 哪天、由哪次会议通过 is told by the meeting's line with its day; 施行后，哪部旧规定同时
+#: 废止 asks only what was repealed
+_ANSWERS_FOR = {
+    "effective_date": ("date",),
+    "valid_until": ("date",),
+    "meeting": ("date",),
+    "order": ("date",),
+    "repealed": ("date", "effective_date"),
+}
 _TERM_OF_RE = re.compile(r"第[一二三四五六七八九十\d]+届")
 _TERM_RE = re.compile(r"有效期(?:为)?[0-9一二三四五六七八九十两]{1,2}年")
 
@@ -131,12 +141,8 @@ def answer_meta(
     if fields is None:
         asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
         fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
-        if {f for f, _l in fields} & {"effective_date", "valid_until"}:  # 哪天开始施行: not the 印发日期
-            fields = [(f, label) for f, label in fields if f != "date"]
-        if {f for f, _l in fields} & {"meeting", "order"}:  # 哪天、由哪次会议通过: the line states its day
-            fields = [(f, label) for f, label in fields if f != "date"]
-        if "repealed" in {f for f, _l in fields}:  # 施行后，哪部旧规定同时废止: 施行 only says when
-            fields = [(f, label) for f, label in fields if f not in ("date", "effective_date")]
+        covered = {c for f, _l in fields for c in _ANSWERS_FOR.get(f, ())}
+        fields = [(f, label) for f, label in fields if f not in covered]
     if not fields:
         return None
     named = re.findall(r"《([^》]+)》", q.sc)
@@ -158,13 +164,8 @@ def answer_meta(
         # “…根据国务院哪份文件制定的？文号是什么？” asks for the basis's 文号, not this one's
         asked = {f for f, _l in fields}
         cited = cited_as(index, doc) if asked & {"doc_number", "title"} and "basis" not in asked else None
-        if not any(
-            getattr(doc, f, "")
-            or (f == "issuer" and doc.source)
-            or (f in STATED and statement(index, doc, q, f))
-            or cited
-            for f, _l in fields
-        ):
+        stated = {f: statement(index, doc, q, f) for f in asked & STATED}  # read once per document
+        if not any(getattr(doc, f, "") or (f == "issuer" and doc.source) or stated.get(f) or cited for f in asked):
             if targets:
                 return "", []  # the document the question names does not state it
             continue
@@ -189,10 +190,10 @@ def answer_meta(
                 parts.append(f"依据文件的文号：{to_script('、'.join(x for x, _c in numbered), script)}[{n}]")
                 continue
             if field in STATED:
-                if stated := statement(index, doc, q, field):
-                    n = cite(citations, stated[1], stated[0])
-                    label = "修改" if field != "repealed" and _REVISED_RE.search(stated[0]) else label
-                    parts.append(f"{label}：{to_script(stated[0].rstrip('。；;'), script)}[{n}]")
+                if said := stated[field]:
+                    n = cite(citations, said[1], said[0])
+                    label = "修改" if field != "repealed" and _REVISED_RE.search(said[0]) else label
+                    parts.append(f"{label}：{to_script(said[0].rstrip('。；;'), script)}[{n}]")
                 else:
                     parts.append(f"文件未写明{label}")
                 continue
