@@ -87,10 +87,10 @@ TABLE: tuple[Asking, ...] = (
     ),
     Asking(
         "wants:quantity",
-        r"多少|(?<!哪)几(?:个|项|家|所|条|类|级|成|倍|万|亿|次|天)|比例|比率|占比|百分之|多大(?:面积|规模|比重|权重|容量)|占多大|多长|多久|多远"
+        r"多少|(?<!哪)几(?:个|项|家|所|条|类|级|成|倍|万|亿|次|天)|(?:比例|比率|占比)(?![^？?]*谁)|百分之|多大(?:面积|规模|比重|权重|容量)|占多大|多长|多久|多远"
         r"|(?:规模|面积|金额|数额|总额|容量|额度)(?:有|是)?多大",
         "南昌要建多少个5G基站？",
-        "wants a figure: a count, a share, a size or a length",
+        "wants a figure: a count, a share, a size or a length (a share asked of by who sets it, 比例由谁规定, is not)",
     ),
     Asking(
         "wants:time",

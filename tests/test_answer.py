@@ -861,6 +861,15 @@ def test_what_a_regulation_repeals_is_the_sentence_that_says_so(regulations):
     assert a.citations[0].clause.path.endswith("第四十二条")
 
 
+def test_an_article_s_number_is_no_figure(regulations):
+    """第二十八条 is the article's label: a clause that states no amount does not answer 多大."""
+    a, _t = ask(regulations, "山东的应急转贷基金总规模有多大？")
+    assert a.refused, a.text
+    # a figure written as a fraction (万分之五) is one
+    a, t = ask(regulations, "用人单位应当参加工伤保险而未参加的，补缴工伤保险费时按日加收多少滞纳金？")
+    assert "万分之五" in t and a.citations[0].clause.path.endswith("第六十二条"), a.text
+
+
 def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, tmp_path):
     """A text that lost its line breaks, and had them put back in the wrong places
     (国务院令第802号 / 修订）), still answers which order published and which revised it."""

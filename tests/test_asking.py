@@ -49,6 +49,7 @@ def test_answer_types_keep_their_order():
     ("name", "question"),
     [
         ("wants:quantity", "工伤认定的条件是什么？"),  # a what-question wants no figure
+        ("wants:quantity", "储备金占基金总额的具体比例由谁规定？"),  # who sets the share, not the share
         ("wants:money", "南昌要建多少个5G基站？"),
         ("wants:phone", "这个热线一年接了多少次电话？"),  # a count of calls, not a number to call
         ("wants:papers", "申请人需要什么资格？"),  # a condition, not a certificate

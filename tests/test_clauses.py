@@ -182,6 +182,24 @@ def test_articles_are_clauses_numbered_in_the_documents_own_way():
     )  # fmt: skip
 
 
+def test_a_paragraph_between_an_articles_items_belongs_to_the_item_before_it():
+    text = (
+        "某市长期护理保险办法\n第一条 为了保障失能人员，制定本办法。\n第二条 评估费用按以下标准执行：\n"
+        "（一）失能评估费用\n纳入支付范围的费用标准为每人每次200元，支付比例如下：\n"
+        "1.重度失能的由基金全额支付；\n2.其他情形由申请人支付。\n"
+        "参保人员申请复评的，复评费用由申请人承担。\n（二）延续护理评估费用\n费用标准为每人每次100元。\n"
+        "经办机构可以组织核查评估。\n第三条 本办法自2020年1月1日起施行。\n"
+    )
+    clauses = {c.path: c for c in parse_clauses(document_from_text(text, "reg.txt"))}
+    # the items go on after them: the paragraphs are the first item's own text, its list beneath it
+    assert clauses["第二条/（一）/¶1"].text.startswith("纳入支付范围的费用标准为每人每次200元")
+    assert "第二条/（一）/1" in clauses and clauses["第二条/（一）/¶2"].text.startswith("参保人员申请复评")
+    # the list's items hold paragraphs of their own: the last item's are its own too
+    assert clauses["第二条/（二）/¶1"].text == "费用标准为每人每次100元。"
+    assert "第二条/（二）/¶2" in clauses and "第二条/第2款" not in clauses
+    # REGULATION's 前款规定的… after its last item (items without paragraphs) stays the article's 款
+
+
 def test_an_article_is_cited_by_its_number():
     from qa.answer import readable_path
 

@@ -250,19 +250,53 @@ def _bundled_parts(blocks: list[Block], raw: str) -> list[Block]:
     return out
 
 
+def _item_number(b: Block) -> int:
+    """The number of an item's marker (``（三）`` → 3, ``12`` → 12)."""
+    digits = b.marker.strip("（）、")
+    return int(digits) if digits.isdigit() else cn_number(digits)
+
+
+def _item_goes_on(item: Block, after: list[Block]) -> bool:
+    """Does the list that ``item`` is in go on with the next number before anything of a higher
+    rank (the next article, a shallower item) closes it?  A paragraph between 第十八条's
+    ``（一）长期失能人员的失能评估费用`` and ``（二）…`` is the first item's own text."""
+    for b in after:
+        if b.kind == item.kind:
+            return _item_number(b) == _item_number(item) + 1
+        if b.kind not in ("para", "sign") and RANK[b.kind] < RANK[item.kind]:
+            return False
+    return False
+
+
+def _items_own_paragraphs(item: Block, siblings: list[Block]) -> bool:
+    """Does an item of the same list before ``item`` hold paragraphs of its own?"""
+    return any(s is not item and s.kind == item.kind and any(c.kind == "para" for c in s.children) for s in siblings)
+
+
 def _tree(blocks: list[Block], legal: bool = False) -> list[Block]:
     """Nest blocks by rank; paragraphs and signatures are leaves.  In a legislative text a
-    paragraph after an article's items is the article's next 款, not part of the last item."""
+    paragraph after an article's items is the article's next 款, not part of the last item,
+    unless the items go on after it (it is then the item's own text), or the list's items hold
+    paragraphs of their own (the last one's are its own too)."""
     roots: list[Block] = []
     stack: list[tuple[int, Block]] = []
-    for b in blocks:
+
+    def item_ends(i: int) -> bool:  # does a paragraph at blocks[i] close the item open above it?
+        item = stack[-1][1]
+        siblings = stack[-2][1].children if len(stack) > 1 else roots
+        return not (_item_goes_on(item, blocks[i + 1 :]) or _items_own_paragraphs(item, siblings))
+
+    for i, b in enumerate(blocks):
         r = RANK[b.kind]
         if b.kind == "part":
             stack = []
         elif b.kind == "sign":
             stack = [x for x in stack if x[0] < 0]
         else:
-            while stack and (stack[-1][0] >= r or (legal and b.kind == "para" and stack[-1][1].kind.startswith("num"))):
+            while stack and (
+                stack[-1][0] >= r
+                or (legal and b.kind == "para" and stack[-1][1].kind.startswith("num") and item_ends(i))
+            ):
                 stack.pop()
         (stack[-1][1].children if stack else roots).append(b)
         if b.kind not in ("para", "sign"):
