@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
 from qa.ingest.duties import extract_duties, first_unit_leads
@@ -256,11 +257,11 @@ def _item_number(b: Block) -> int:
     return int(digits) if digits.isdigit() else cn_number(digits)
 
 
-def _item_goes_on(item: Block, after: list[Block]) -> bool:
-    """Does the list that ``item`` is in go on with the next number before anything of a higher
-    rank (the next article, a shallower item) closes it?  A paragraph between 第十八条's
-    ``（一）长期失能人员的失能评估费用`` and ``（二）…`` is the first item's own text."""
-    for b in after:
+def _item_goes_on(item: Block, blocks: list[Block], start: int) -> bool:
+    """Does the list that ``item`` is in go on with the next number, from ``blocks[start]`` on, before
+    anything of a higher rank (the next article, a shallower item) closes it?  A paragraph between
+    第十八条's ``（一）长期失能人员的失能评估费用`` and ``（二）…`` is the first item's own text."""
+    for b in islice(blocks, start, None):
         if b.kind == item.kind:
             return _item_number(b) == _item_number(item) + 1
         if b.kind not in ("para", "sign") and RANK[b.kind] < RANK[item.kind]:
@@ -284,7 +285,7 @@ def _tree(blocks: list[Block], legal: bool = False) -> list[Block]:
     def item_ends(i: int) -> bool:  # does a paragraph at blocks[i] close the item open above it?
         item = stack[-1][1]
         siblings = stack[-2][1].children if len(stack) > 1 else roots
-        return not (_item_goes_on(item, blocks[i + 1 :]) or _items_own_paragraphs(item, siblings))
+        return not (_item_goes_on(item, blocks, i + 1) or _items_own_paragraphs(item, siblings))
 
     for i, b in enumerate(blocks):
         r = RANK[b.kind]
