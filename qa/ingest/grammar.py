@@ -2,8 +2,9 @@
 
 Legislative texts (条例, 规定, 办法… numbered 第N条): ``第N编`` → ``第N章`` → ``第N节`` →
 ``第N条``; an article's later paragraphs are its 款 (``第十四条/第2款``), its ``（一）`` items
-its 项.  An article or chapter is taken only in sequence (第一条, 第二条, …), so a sentence that
-starts by citing ``第五条`` is not read as one.
+its 项 (a paragraph between two items is the first item's own text, ``第十八条/（一）/¶1``).  An
+article or chapter is taken only in sequence (第一条, 第二条, …), so a sentence that starts by
+citing ``第五条`` is not read as one.
 
 Plan numbering ranks: ``一、`` (1) → ``（一）``/``(一)`` (2) → ``1.`` (3).  Documents without
 ``一、`` sections use unnumbered short lines as section headings (``§1``, ``§2``…);
