@@ -104,9 +104,11 @@ def nouns_of(sc: str) -> list[str]:
     return [w for w, flag in jieba.posseg.cut(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2]
 
 
+#: a fraction's denominator in words (百分之, 万分之, 三分之…)
+_FRACTION = "[一二三四五六七八九十百千万]分之"
 _NUMBER_RE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次|天|日|周岁|岁|名|人|户|套|周|批|种)"
-    r"|[一二三四五六七八九十百千万]分之|一半|半数|过半"
+    rf"|{_FRACTION}|一半|半数|过半"
 )
 #: a document's own numbering, which counts nothing: an article or item label (第二十八条, 第（一）项,
 #: 依照本条例第5条).  (A list item's number at the start of a sentence, 2.单张贷记卡…, was left out
@@ -122,7 +124,7 @@ _MONEY_RE = re.compile(
 #: a share or rate (25%, 百分之三十, 八成, 1.5倍): what an amount asked of by its noun (投资达到多少,
 #: 担保费收多少) may be stated as, unlike an amount asked in money itself (ASKS["in-money"])
 _SHARE_RE = re.compile(
-    r"\d[\d.]*\s*(?:%|％)|[一二三四五六七八九十百千万]分之[一二两三四五六七八九十百点]+|一半|半数|[一二两三四五六七八九]成|\d[\d.]*\s*倍"
+    rf"\d[\d.]*\s*(?:%|％)|{_FRACTION}[一二两三四五六七八九十百点]+|一半|半数|[一二两三四五六七八九]成|\d[\d.]*\s*倍"
 )
 _DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 #: a time, absolute (2025年, 6月, 年底) or counted from an event (次月起, 自…之日起, …后30日内)

@@ -190,7 +190,7 @@ def _blocks(doc: Document) -> list[Block]:
             # a mojibake heading whose numeral was lost: number it after its previous sibling
             prev = next((b for b in reversed(blocks) if b.kind in ("num1", "num2")), None)
             if prev is not None and prev.kind == "num2":
-                kind, marker = "num2", f"（{cn_numeral(cn_number(prev.marker.strip('（）')) + 1)}）"
+                kind, marker = "num2", f"（{cn_numeral(_item_number(prev) + 1)}）"
         prev = blocks[-1] if blocks else None
         short = len(c) <= 40 and not _SENT_END_RE.search(c)
         if prev is not None and kind == "para" and prev.kind == "para" and prev.short_run and "\n" not in prev.text:
