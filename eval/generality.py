@@ -8,9 +8,10 @@
 * ``eval/corpus-tune.jsonl``, ``eval/corpus-tune2.jsonl`` and ``eval/corpus-tune3.jsonl``,
   questions over the odd-numbered corpus documents (for tuning; three sets by different writers,
   the third written blind like held-out 3);
-* ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl``, ``eval/corpus-heldout3.jsonl`` and
-  ``eval/corpus-heldout4.jsonl``, over the even-numbered ones (held out: read totals only; the third
-  and fourth written blind on 2026-12-05);
+* ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl``, ``eval/corpus-heldout3.jsonl``,
+  ``eval/corpus-heldout4.jsonl`` and ``eval/corpus-heldout5.jsonl``, over the even-numbered ones (held
+  out: read totals only; the third and fourth written blind on 2026-12-05, the fifth, 120
+  questions, on 2026-12-06);
 * ``eval/corpus-spans-tune.jsonl`` and ``eval/corpus-spans-heldout.jsonl``: span-extraction questions
   (all answerable, a short span of the text as the answer), as an outside benchmark over notices
   asks them; "gold document cited" is the share whose answer cites the right document;
@@ -42,6 +43,7 @@ HELD_OUT = [
     ("corpus held-out 2 (even documents)", EVAL / "corpus-heldout2.jsonl"),
     ("corpus held-out 3 (even documents)", EVAL / "corpus-heldout3.jsonl"),
     ("corpus held-out 4 (even documents)", EVAL / "corpus-heldout4.jsonl"),
+    ("corpus held-out 5 (even documents)", EVAL / "corpus-heldout5.jsonl"),
 ]
 SPANS_HELD_OUT = ("corpus spans held-out (even documents)", EVAL / "corpus-spans-heldout.jsonl")
 SETS = [

@@ -376,6 +376,9 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     (True, False)
     >>> supports_asked_unit(analyse("受理后多少天内作出决定？"), "受理申请后，15日内作出准予贷款的决定")
     True
+    >>> q = analyse("要遴选多少个试点单位？")
+    >>> supports_asked_unit(q, "遴选12家试点单位。"), supports_asked_unit(q, "遴选试点单位，给予12次培训。")
+    (True, False)
     """
     asking = asking_part(q.sc)
     m = ASKS["asked-unit"].search(asking)
@@ -385,6 +388,8 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     flags = re.IGNORECASE if unit.isascii() else 0
     s = match_form(context)  # 15分鐘 is 15分钟
     same = synonyms("unit_synonyms").get(unit, (unit,))  # 多少天 is answered by 30日
+    if unit == "个":  # the general measure word: 多少个试点 is answered by 12家试点
+        same = (*same, *words("classifiers"))
     unit_re = "(?:" + "|".join(map(re.escape, same)) + ")"
     figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + unit_re, s, flags))
     if not figures:

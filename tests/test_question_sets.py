@@ -23,13 +23,16 @@ SETS = {
     "corpus-heldout2.jsonl": 0,
     "corpus-heldout3.jsonl": 0,
     "corpus-heldout4.jsonl": 0,
+    "corpus-heldout5.jsonl": 0,
 }
+#: a set's least size: the fifth held-out set, written blind on 2026-12-06, is a smaller one
+SMALLER = {"corpus-heldout5.jsonl": 120}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_a_set_asks_only_about_its_half_of_the_documents(name):
     questions = read_questions(ROOT / "eval" / name)
-    assert len(questions) >= 180
+    assert len(questions) >= SMALLER.get(name, 180)
     unanswerable = [q for q in questions if not q.answerable]
     assert len(unanswerable) >= 0.25 * len(questions) and all(not q.gold and not q.facts for q in unanswerable)
     for q in questions:
