@@ -91,6 +91,20 @@ def test_an_article_the_document_does_not_have_is_refused_with_its_count(laws):
     assert cites == [] and "共67条" in why and "第九十条" in why
 
 
+def test_a_clause_is_asked_for_by_its_whole_address(laws):
+    """第十四条第（二）项 is that 项, and 第四部分第（二）项第9条 the 9 under part 四's （二） (the
+    items of that document are numbered anew in each part, so （二） alone says nothing)."""
+    docs, by_doc = laws
+    text, [cite] = answer_article(docs, by_doc, "《工伤保险条例》第十四条第（二）项是什么？", "simplified")
+    assert cite.clause.path == "第三章/第十四条/（二）" and text.startswith("（二）")
+    _t, [cite] = answer_article(docs, by_doc, "工伤保险条例第14条第二项说的什么情形？", "simplified")
+    assert cite.clause.path == "第三章/第十四条/（二）"
+    text, [cite] = answer_article(docs, by_doc, "综保区若干意见第四部分第（二）项第9条讲了什么？", "simplified")
+    assert cite.clause.path == "四/（二）/9" and text.startswith("9.")
+    why, cites = answer_article(docs, by_doc, "综保区若干意见第九部分第（二）项是什么？", "simplified")
+    assert cites == [] and "没有第九部分第（二）项" in why
+
+
 def test_questions_that_are_not_article_lookups_are_left_alone(laws):
     docs, by_doc = laws
     assert answer_article(docs, by_doc, "工伤保险条例规定哪些情形认定为工伤？", "simplified") is None

@@ -5,9 +5,11 @@ document of the library — by its title, with or without 《》 and the issuer'
 shortening of it (山东民营经济条例 for 山东省民营经济发展促进条例) — gets the article's text (with
 its 款 and 项), cited as the article.  A document not numbered by articles is asked by the
 number of its measures when they are numbered once across the whole text (（一）…（二十七）,
-1.…53.): 第（二十三）条 is its （二十三）.  A number the document does not have gets a refusal
-that says how many it has.  A question that names no document, or one whose items are numbered
-anew in each part, is left to the other handlers.
+1.…53.): 第（二十三）条 is its （二十三）.  A clause may also be asked for by its whole address,
+article or part down to 款, 项 and 目 (第二十二条第（一）项, 第四部分第（二）项第9条:
+:mod:`qa.answer.address`); the document is then any one, numbered by articles or not.  A number
+the document does not have gets a refusal that says how many it has.  A question that names no
+document, or a single number of items numbered anew in each part, is left to the other handlers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answer.address import asked_address, follow
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
 from qa.asking import ASKS
@@ -128,10 +131,16 @@ def shortens(name: str, title: str) -> bool:
 _NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(?:的|中|里|，|,)?" + ASKS["article"].pattern)
 
 
-def named_article_document(documents: list[Document], by_doc: dict[str, list[Clause]], sc: str) -> Document | None:
-    """The document numbered by articles or measures that the question names: by a name of
-    :func:`_names` (the longest wins), or else by the one title that the words just before 第N条
-    shorten."""
+def named_article_document(
+    documents: list[Document], by_doc: dict[str, list[Clause]], sc: str, numbered: bool = True
+) -> Document | None:
+    """The document numbered by articles or measures (any document, when not ``numbered``) that
+    the question names: by a name of :func:`_names` (the longest wins), or else by the one title
+    that the words just before 第N条 shorten."""
+
+    def fits(d: Document) -> bool:
+        return not numbered or bool(numbered_items(by_doc.get(d.id, [])))
+
     asked_places = set(places_in(sc))
     # 广东…若干措施 is not 重庆市提振消费若干措施, whose name without its place the question holds
     documents = [
@@ -140,7 +149,7 @@ def named_article_document(documents: list[Document], by_doc: dict[str, list[Cla
     best, length = None, 0
     for d in documents:
         for name in _names(d):
-            if name in sc and len(name) > length and numbered_items(by_doc.get(d.id, [])):
+            if name in sc and len(name) > length and fits(d):
                 best, length = d, len(name)
     if best is None and (m := _NAME_BEFORE_RE.search(sc)):
         said = m.group(1)
@@ -148,7 +157,7 @@ def named_article_document(documents: list[Document], by_doc: dict[str, list[Cla
         for i in range(len(said) - 3):  # the longest run of those words that shortens a title
             short = [d for d, title in titled if shortens(said[i:], title)]
             if short:
-                return short[0] if len(short) == 1 and numbered_items(by_doc.get(short[0].id, [])) else None
+                return short[0] if len(short) == 1 and fits(short[0]) else None
     return best
 
 
@@ -210,10 +219,18 @@ def answer_article(
     asked = asked_article(sc)
     if asked is None:
         return None
-    doc = named_article_document(documents, by_doc, sc)
+    address = asked_address(sc)
+    chain = len(address.steps) > 1  # 第二十二条第（一）项, 第四部分第（二）项第9条
+    # the words before a chain name the document as they would before 第N条
+    named = f"{sc[: address.start]}第一条{sc[address.end :]}" if chain else sc
+    doc = named_article_document(documents, by_doc, named, numbered=not chain)
     if doc is None:
         return None
     clauses = by_doc[doc.id]
+    if chain and (found := follow(clauses, address.steps)) is not None:
+        return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
+    if chain and address.steps[0].kind != "条":
+        return to_script(f"《{doc.title}》中没有{sc[address.start : address.end]}", script), []
     articles = articles_of(clauses)
     items, by_article = articles or measures_of(clauses), bool(articles)
     if by_article and asked.item:
