@@ -105,6 +105,15 @@ def test_a_clause_is_asked_for_by_its_whole_address(laws):
     assert cites == [] and "没有第九部分第（二）项" in why
 
 
+def test_a_document_is_named_by_its_number_or_before_zhong_de(laws):
+    docs, by_doc = laws
+    _t, [cite] = answer_article(docs, by_doc, "国发(2019)3号第四部分第（二）项第9条是什么内容？", "simplified")
+    assert cite.clause.doc_id.startswith("01_") and cite.clause.path == "四/（二）/9"
+    _t, [cite] = answer_article(docs, by_doc, "在工伤保险条例中的第十四条第（二）项是什么？", "simplified")
+    assert cite.clause.path == "第三章/第十四条/（二）"
+    assert answer_article(docs, by_doc, "国发〔2099〕3号第三条讲了什么？", "simplified") is None
+
+
 def test_questions_that_are_not_article_lookups_are_left_alone(laws):
     docs, by_doc = laws
     assert answer_article(docs, by_doc, "工伤保险条例规定哪些情形认定为工伤？", "simplified") is None

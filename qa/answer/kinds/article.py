@@ -25,7 +25,7 @@ from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
-from qa.query import places_in
+from qa.query import DOC_NUMBER_RE, places_in
 from qa.schema import Citation, Clause, Document
 
 # the article a question asks for (第十四条, 第14条, 第十四条第二款) is read by qa/asking.py "article"
@@ -128,7 +128,12 @@ def shortens(name: str, title: str) -> bool:
 
 
 #: the words just before 第N条 that may name a document (…实施意见第（十七）条, …若干措施的第（十二）条)
-_NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(?:的|中|里|，|,)?" + ASKS["article"].pattern)
+_NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(?:(?:当中|中|里面?|内)的?|的|，|,)?" + ASKS["article"].pattern)
+
+
+def _number_key(number: str) -> str:
+    """A 文号 without its brackets and spaces (国发〔2019〕3号 and 国发(2019)3号 are one)."""
+    return re.sub(r"[^\u4e00-\u9fff\d]", "", match_form(number))
 
 
 def named_article_document(
@@ -146,6 +151,11 @@ def named_article_document(
     documents = [
         d for d in documents if d.title and not (asked_places and (own := doc_places(d)) and not asked_places & own)
     ]
+    if asked_numbers := {_number_key(m.group(0)) for m in DOC_NUMBER_RE.finditer(sc)}:
+        # 国发〔2019〕3号第三部分…: the document with that 文号
+        numbered_as = [d for d in documents if d.doc_number and _number_key(d.doc_number) in asked_numbers]
+        if len(numbered_as) == 1 and fits(numbered_as[0]):
+            return numbered_as[0]
     best, length = None, 0
     for d in documents:
         for name in _names(d):
