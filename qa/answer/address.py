@@ -54,7 +54,7 @@ def asked_address(sc: str) -> Address:
     for m in _STEP_RE.finditer(sc):
         if steps and m.start() - end > 1:  # another chain: the first one is asked
             break
-        if not (n := _value(m.group(1))):
+        if not (n := number_value(m.group(1))):
             break
         steps.append(Step("目" if m.group(2) == "点" else m.group(2), n))
         start = m.start() if start < 0 else start
@@ -62,11 +62,13 @@ def asked_address(sc: str) -> Address:
     return Address(tuple(steps), start, end)
 
 
-def _value(numeral: str) -> int:
+def number_value(numeral: str) -> int:
+    """A number written in digits or in Chinese (14, 十四); 0 for anything else (第三条, ¶1)."""
     return int(numeral) if _DIGITS_RE.match(numeral) else cn_number(numeral) if _CN_RE.match(numeral) else 0
 
 
-def _segment(c: Clause) -> str:
+def segment(c: Clause) -> str:
+    """The last step of a clause's path (第三章/第十四条/（二） → （二）)."""
     return c.path.rsplit("/", 1)[-1]
 
 
@@ -96,7 +98,7 @@ def follow(clauses: list[Clause], steps: tuple[Step, ...]) -> Clause | None:
     found: Clause | None = None
     for step in steps:
         if step.kind == "款" and found is not None and step.number == 1:
-            later = [c.path for c in below if _segment(c).startswith("第") and _segment(c).endswith("款")]
+            later = [c.path for c in below if segment(c).startswith("第") and segment(c).endswith("款")]
             below = [c for c in below if not any(c.path == p or c.path.startswith(p + "/") for p in later)]
             continue
         found = next((c for name in _names(step) if (c := _nearest(below, name))), None)
@@ -106,10 +108,10 @@ def follow(clauses: list[Clause], steps: tuple[Step, ...]) -> Clause | None:
     return found
 
 
-def _nearest(below: list[Clause], segment: str) -> Clause | None:
-    """The one clause with that segment at the nearest level that has any (None when several
-    share it: 一/（二） and 二/（二） for （二） asked without its part)."""
-    matches = [c for c in below if _segment(c) == segment]
+def _nearest(below: list[Clause], name: str) -> Clause | None:
+    """The one clause whose path ends in ``name`` at the nearest level that has any (None when
+    several share it: 一/（二） and 二/（二） for （二） asked without its part)."""
+    matches = [c for c in below if segment(c) == name]
     if not matches:
         return None
     depth = min(c.path.count("/") for c in matches)

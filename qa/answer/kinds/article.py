@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.address import asked_address, follow
+from qa.answer.address import asked_address, follow, number_value, segment
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
 from qa.asking import ASKS
-from qa.ingest.numerals import cn_number, cn_numeral
+from qa.ingest.numerals import cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
@@ -56,20 +56,8 @@ def asked_article(sc: str) -> AskedArticle | None:
     m = ASKS["article"].search(sc)
     if not m:
         return None
-    n = _value(m.group(1))
-    return AskedArticle(n, _value(m.group(3)) if m.group(3) else 0, m.group(2) == "项") if n else None
-
-
-_CN_DIGITS_RE = re.compile(r"^[一二三四五六七八九十百零〇两]+$")
-
-
-def _value(numeral: str) -> int:
-    """A number written in digits or in Chinese (14, 十四); 0 for anything else (第三条, ¶1)."""
-    return int(numeral) if numeral.isdigit() else cn_number(numeral) if _CN_DIGITS_RE.match(numeral) else 0
-
-
-def _segment(c: Clause) -> str:
-    return c.path.rsplit("/", 1)[-1]
+    n = number_value(m.group(1))
+    return AskedArticle(n, number_value(m.group(3)) if m.group(3) else 0, m.group(2) == "项") if n else None
 
 
 #: fewer numbered items than this are parts of a document, not its measures
@@ -78,7 +66,7 @@ MIN_NUMBERED_ITEMS = 5
 
 def articles_of(clauses: list[Clause]) -> dict[int, Clause]:
     """A document's articles (第N条) by number."""
-    return {_value(_segment(c)[1:-1]): c for c in clauses if ARTICLE_SEG_RE.match(_segment(c))}
+    return {number_value(segment(c)[1:-1]): c for c in clauses if ARTICLE_SEG_RE.match(segment(c))}
 
 
 def measures_of(clauses: list[Clause]) -> dict[int, Clause]:
@@ -87,8 +75,8 @@ def measures_of(clauses: list[Clause]) -> dict[int, Clause]:
     （一）…（二十七） running on through the parts, not begun anew in each."""
     levels: dict[tuple[int, str], list[tuple[int, Clause]]] = {}
     for c in clauses:
-        seg = _segment(c)
-        if n := _value(seg.strip("（）()")):
+        seg = segment(c)
+        if n := number_value(seg.strip("（）()")):
             style = "（" if seg.startswith(("（", "(")) else "1" if seg.isdigit() else "一"
             levels.setdefault((c.path.count("/"), style), []).append((n, c))
     for (_depth, _style), items in sorted(levels.items(), reverse=True):
@@ -174,7 +162,7 @@ def named_article_document(
 def article_of(clauses: list[Clause], asked: AskedArticle) -> Clause | None:
     """The clause of article ``asked`` (or of its 款) among a document's clauses."""
     seg = f"第{cn_numeral(asked.number)}条"
-    article = next((c for c in clauses if _segment(c) == seg), None)
+    article = next((c for c in clauses if segment(c) == seg), None)
     if article is None or asked.paragraph <= 1:
         return article
     return next((c for c in clauses if c.path == f"{article.path}/第{asked.paragraph}款"), None)
@@ -285,8 +273,8 @@ def asked_item(article: Clause, clauses: list[Clause], sc: str, doc: Document) -
     if not children:
         return None
     if m := ASKS["article:item"].search(sc):
-        n = _value(m.group(1))
-        return next((c for c in children if _segment(c) == f"（{cn_numeral(n)}）"), None)
+        n = number_value(m.group(1))
+        return next((c for c in children if segment(c) == f"（{cn_numeral(n)}）"), None)
     grams = _question_pairs(sc, doc)
     if not grams:
         return None
