@@ -101,6 +101,8 @@ def test_a_clause_is_asked_for_by_its_whole_address(laws):
     assert cite.clause.path == "第三章/第十四条/（二）"
     text, [cite] = answer_article(docs, by_doc, "综保区若干意见第四部分第（二）项第9条讲了什么？", "simplified")
     assert cite.clause.path == "四/（二）/9" and text.startswith("9.")
+    text, [cite] = answer_article(docs, by_doc, "工伤保险条例第三十条第一款规定了什么？", "simplified")
+    assert cite.clause.path == "第五章/第三十条" and "情况紧急时" not in text  # not its 第2款
     why, cites = answer_article(docs, by_doc, "综保区若干意见第九部分第（二）项是什么？", "simplified")
     assert cites == [] and "没有第九部分第（二）项" in why
 
