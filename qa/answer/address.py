@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.ingest.numerals import cn_number, cn_numeral
+from qa.ingest.numerals import cn_numeral, number_value
 from qa.schema import Clause
 
 _NUMERAL = r"[一二三四五六七八九十百零〇两\d]{1,6}"
 _STEP_RE = re.compile(rf"第\s*[（(]?({_NUMERAL})[）)]?\s*(部分|章|节|条|款|项|目|点)")
-_DIGITS_RE = re.compile(r"^\d+$")
-_CN_RE = re.compile(r"^[一二三四五六七八九十百零〇两]+$")
+#: a path beneath an article that is one of its later 款 or under one (/第2款, /第2款/（一）)
+_LATER_PARAGRAPH_RE = re.compile(r"/第\d+款")
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,6 @@ def asked_address(sc: str) -> Address:
     return Address(tuple(steps), start, end)
 
 
-def number_value(numeral: str) -> int:
-    """A number written in digits or in Chinese (14, 十四); 0 for anything else (第三条, ¶1)."""
-    return int(numeral) if _DIGITS_RE.match(numeral) else cn_number(numeral) if _CN_RE.match(numeral) else 0
-
-
 def segment(c: Clause) -> str:
     """The last step of a clause's path (第三章/第十四条/（二） → （二）)."""
     return c.path.rsplit("/", 1)[-1]
@@ -98,14 +93,19 @@ def follow(clauses: list[Clause], steps: tuple[Step, ...]) -> Clause | None:
     found: Clause | None = None
     for step in steps:
         if step.kind == "款" and found is not None and step.number == 1:
-            later = [c.path for c in below if segment(c).startswith("第") and segment(c).endswith("款")]
-            below = [c for c in below if not any(c.path == p or c.path.startswith(p + "/") for p in later)]
+            below = [c for c in below if in_first_paragraph(found, c)]
             continue
         found = next((c for name in _names(step) if (c := _nearest(below, name))), None)
         if found is None:
             return None
         below = [c for c in clauses if c.path.startswith(found.path + "/")]
     return found
+
+
+def in_first_paragraph(article: Clause, c: Clause) -> bool:
+    """Is ``c`` (the article or a clause beneath it) in the article's first 款, not in a later
+    one (第2款) or under it?"""
+    return not _LATER_PARAGRAPH_RE.match(c.path[len(article.path) :])
 
 
 def _nearest(below: list[Clause], name: str) -> Clause | None:

@@ -25,7 +25,7 @@ from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_li
 from qa.ingest.duties import extract_duties, first_unit_leads
 from qa.ingest.eligibility import read_eligibility
 from qa.ingest.metadata import BYLINE_RE
-from qa.ingest.numerals import cn_number, cn_numeral
+from qa.ingest.numerals import cn_number, cn_numeral, number_value
 from qa.ingest.runin import line_text, text_lines
 from qa.normalize import fullwidth_punct, match_form
 from qa.schema import Clause, Document
@@ -254,8 +254,7 @@ def _bundled_parts(blocks: list[Block], raw: str) -> list[Block]:
 
 def _item_number(b: Block) -> int:
     """The number of an item's marker (``（三）`` → 3, ``12`` → 12)."""
-    digits = b.marker.strip("（）、")
-    return int(digits) if digits.isdigit() else cn_number(digits)
+    return number_value(b.marker.strip("（）、"))
 
 
 def _item_goes_on(item: Block, blocks: list[Block], start: int) -> bool:

@@ -53,6 +53,19 @@ def cn_number(text: str) -> int:
         return 0
 
 
+_DIGITS_RE = re.compile(r"^\d+$")
+_CN_RE = re.compile(r"^[一二三四五六七八九十百零〇两]+$")
+
+
+def number_value(numeral: str) -> int:
+    """A number written in digits or in Chinese (14, 十四); 0 for anything else (第三条, ¶1).
+
+    >>> [number_value(x) for x in ("14", "十四", "第三条", "¶1", "")]
+    [14, 14, 0, 0, 0]
+    """
+    return int(numeral) if _DIGITS_RE.match(numeral) else cn_number(numeral) if _CN_RE.match(numeral) else 0
+
+
 def cn_numeral(n: int) -> str:
     """Inverse of :func:`cn_number`.
 

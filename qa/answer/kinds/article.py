@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer.address import Step, asked_address, follow, number_value, segment
+from qa.answer.address import Step, asked_address, follow, in_first_paragraph, segment
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
 from qa.asking import ASKS
-from qa.ingest.numerals import cn_numeral
+from qa.ingest.numerals import cn_numeral, number_value
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
@@ -168,10 +168,6 @@ def article_of(clauses: list[Clause], asked: AskedArticle) -> Clause | None:
     return next((c for c in clauses if c.path == f"{article.path}/第{asked.paragraph}款"), None)
 
 
-#: a path beneath an article that is one of its later 款 or under one (/第2款, /第2款/（一）)
-_LATER_PARAGRAPH_RE = re.compile(r"/第\d+款")
-
-
 def article_parts(clause: Clause, clauses: list[Clause]) -> list[Clause]:
     """The article and everything beneath it (its 款 and 项), in document order."""
     return [clause] + [c for c in clauses if c.path.startswith(clause.path + "/")]
@@ -232,7 +228,7 @@ def answer_article(
     if chain and (found := follow(clauses, address.steps)) is not None:
         parts = article_parts(found, clauses)
         if address.steps[-1] == Step("款", 1):  # the first 款: the article without its later 款
-            parts = [c for c in parts if not _LATER_PARAGRAPH_RE.match(c.path[len(found.path) :])]
+            parts = [c for c in parts if in_first_paragraph(found, c)]
         return told_within(parts, _question_pairs(sc, doc), script)
     if chain and address.steps[0].kind != "条":
         return to_script(f"《{doc.title}》中没有{sc[address.start : address.end]}", script), []
