@@ -9,16 +9,17 @@
   questions over the odd-numbered corpus documents (for tuning; three sets by different writers,
   the third written blind like held-out 3);
 * ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl``, ``eval/corpus-heldout3.jsonl``,
-  ``eval/corpus-heldout4.jsonl`` and ``eval/corpus-heldout5.jsonl``, over the even-numbered ones (held
-  out: read totals only; the third and fourth written blind on 2026-12-05, the fifth, 120
-  questions, on 2026-12-06);
+  ``eval/corpus-heldout4.jsonl``, ``eval/corpus-heldout5.jsonl`` and ``eval/corpus-heldout6.jsonl``,
+  over the even-numbered ones (held out: read totals only; the third and fourth written blind on
+  2026-12-05, the fifth and sixth, 120 questions each, on 2026-12-06);
 * ``eval/corpus-spans-tune.jsonl`` and ``eval/corpus-spans-heldout.jsonl``: span-extraction questions
   (all answerable, a short span of the text as the answer), as an outside benchmark over notices
   asks them; "gold document cited" is the share whose answer cites the right document;
 * the held-out sets again in ``eval-runin``, a library of the seeds and the corpus documents each
   joined into one line (a scrape that lost its line breaks: ``qa/ingest/runin``);
 
-and, for 政策找人, the profiles of ``eval/profiles.jsonl`` and ``eval/profiles2.jsonl`` in the 50-document library, tuning
+and, for 政策找人, the profiles of ``eval/profiles.jsonl``, ``eval/profiles2.jsonl`` and ``eval/profiles3.jsonl``
+(written blind on 2026-12-06) in the 50-document library, tuning
 and held-out documents side by side (hit@5, MRR, uncovered profiles left empty).
 
 The three libraries are built from scratch under ``index/`` as ``eval-seeds``, ``eval-lib50`` and ``eval-runin``
@@ -44,6 +45,7 @@ HELD_OUT = [
     ("corpus held-out 3 (even documents)", EVAL / "corpus-heldout3.jsonl"),
     ("corpus held-out 4 (even documents)", EVAL / "corpus-heldout4.jsonl"),
     ("corpus held-out 5 (even documents)", EVAL / "corpus-heldout5.jsonl"),
+    ("corpus held-out 6 (even documents)", EVAL / "corpus-heldout6.jsonl"),
 ]
 SPANS_HELD_OUT = ("corpus spans held-out (even documents)", EVAL / "corpus-spans-heldout.jsonl")
 SETS = [
@@ -59,7 +61,7 @@ SETS = [
     # its line breaks)
     *[(f"run-in: {name}", "eval-runin", path) for name, path in [*HELD_OUT, SPANS_HELD_OUT]],
 ]
-PROFILES = (ROOT / "eval" / "profiles.jsonl", ROOT / "eval" / "profiles2.jsonl")
+PROFILES = (ROOT / "eval" / "profiles.jsonl", ROOT / "eval" / "profiles2.jsonl", ROOT / "eval" / "profiles3.jsonl")
 COLUMNS = [
     ("fact_coverage_short", "facts ≤ 300"),
     ("citation_precision", "citation precision"),
