@@ -27,15 +27,25 @@ class Asking:
 
 
 # the order that published a regulation (国务院令第375号), and the meeting that adopted a document
-_ORDER = r"令号|第?几号[^，。？]{0,6}令|哪一?号[^，。？]{0,6}令|(?:哪|什么)[^，。？]{0,6}(?<!责)令(?:公布|发布)"
+_ORDER = (
+    r"令号|令第?几号|第?几号[^，。？]{0,6}令|哪一?号[^，。？]{0,6}令|(?:哪|什么)[^，。？]{0,6}(?<!责)令(?:公布|发布)"
+)
 _MEETING = r"(?:哪|几|什么)[^，。？]{0,8}会议"
 # what a document repeals (…同时废止; …停止执行)
 _REPEALED = r"(?:哪|什么)[^，。？]{0,12}(?:废止|停止执行|不再执行)|(?:废止|停止执行)(?:了)?(?:哪|什么)"
+# who issued a document, in any everyday words: 是哪个部门发的, 由什么机构印发, 以谁的名义发的,
+# 哪个部门联合发布的, 发文单位是哪个, 发布主体是谁 (nothing but 联合/共同/名义 between who and the verb:
+# 由哪个部门负责发布…信息 asks about a task)
+_ISSUED_BY = (
+    r"(?:(?:哪(?:个|家|一个|一级|级|些)?|什么)(?:部门|单位|机关|机构|政府)|谁)(?:联合|共同|的名义|以)?"
+    r"(?:印发|发布|制定|出台|下发|颁布|制发|发文|签发|发的|出的)"
+    r"|(?:印发|发布|发文|制定|制发)(?:机关|单位|部门|主体|机构)"
+)
 # the field words of a document's metadata (文号, 印发, 施行…), shared by "meta:field" and "meta:words"
 _META_FIELD = (
-    r"文号|发文字号|字号|印发|发布|发表|出台|哪天|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
+    r"文号|发文字号|字号|印发|发布|发表|出台|哪一?天|哪一?年|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
     r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度|"
-    rf"施行|生效|有效期|{_ORDER}|{_MEETING}|{_REPEALED}"
+    rf"施行|生效|有效期|{_ORDER}|{_MEETING}|{_REPEALED}|{_ISSUED_BY}"
 )
 # a word naming a document, as "outline:parts" reads it (南昌方案, 《…意见》)
 _DOC_WORD = r"(?:方案|意见|文件|文章|评论)》?"
@@ -292,7 +302,8 @@ TABLE: tuple[Asking, ...] = (
     ),
     Asking(
         "meta:words",
-        _META_FIELD + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的",
+        _META_FIELD
+        + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的|哪个?月|几月|[发出]的",
         "《工伤保险条例》的文号是什么？",
         "the words of a metadata question (field words, words naming a document): what remains is its content",
     ),
@@ -319,6 +330,12 @@ TABLE: tuple[Asking, ...] = (
         r"印发|发布|出台|发文|成文|公布|发表|刊登|刊发|落款|签发|制定|写的|写于",
         "《工伤保险条例》是哪天发布的？",
         "asks for a document's own date: it was issued (印发), not something it plans starts (实行)",
+    ),
+    Asking(
+        "meta:issued-by",
+        _ISSUED_BY,
+        "这份预案是哪个部门发的？",
+        "asks who issued a document in everyday words: its issuer (发文机关) answers",
     ),
     Asking(
         "outline:parts",

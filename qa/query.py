@@ -69,8 +69,12 @@ _UNIT_MORE_RE = re.compile(
 COMPARE_RE = ASKS["compare"]
 # metadata questions ask about a document itself: a field word (qa/asking.py "meta:field") and a word naming the document
 META_FIELD_RE = ASKS["meta:field"]
+# (the kinds of document, 文种, are qa/data/doc_kinds.txt: 预案, 规划, 纲要… as well as 意见, 方案…)
 _META_DOC_RE = re.compile(
-    r"《[^》]+》|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|条例|办法|规定|细则|措施|" + DOC_NUMBER_RE.pattern
+    r"《[^》]+》|文件|文章|网页|这份|该文|此文|"
+    + "|".join(re.escape(k) for k in words("doc_kinds") if len(k) > 1)
+    + "|"
+    + DOC_NUMBER_RE.pattern
 )
 
 # what kind of answer the question wants; the answer sentence must contain one (qa/asking.py "wants:…",

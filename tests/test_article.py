@@ -160,3 +160,22 @@ def test_when_a_regulation_takes_effect_and_how_long_it_holds(regulation_library
     assert not a.refused and "2004年1月1日" in a.text and a.citations[0].clause.path.endswith("第六十七条")
     a = answer("广州市临时救助实施细则的有效期是多久？", regulation_library)
     assert not a.refused and "有效期5年" in a.text and a.citations[0].clause.path == "第十八条"
+
+
+def test_a_document_is_named_by_a_shortening_anywhere_in_the_question(laws):
+    """The title shortened (若干 and 关于 left out), after the article's address, not before it."""
+    docs, by_doc = laws
+    q = "第四部分第（二）项第9条，在国务院促进综合保税区高水平开放高质量发展的意见中是什么内容？"
+    _t, [cite] = answer_article(docs, by_doc, q, "simplified")
+    assert cite.clause.doc_id.startswith("01_") and cite.clause.path == "四/（二）/9"
+
+
+def test_who_issued_a_document_and_when_in_everyday_words(regulation_library):
+    """是哪个部门发的 asks for the issuer, 是哪年哪月出的 for the date, of a document named by a
+    shortening of its title."""
+    from qa.answer import answer
+
+    a = answer("广州临时救助实施细则是哪个部门发的？", regulation_library)
+    assert not a.refused and "广州市人民政府办公厅" in a.text, a.text
+    a = answer("广州临时救助实施细则是哪年哪月出的？", regulation_library)
+    assert not a.refused and "2021年12月1日" in a.text, a.text

@@ -232,6 +232,74 @@ def owns_document(sc: str, place: str) -> bool:
     return False
 
 
+def shortens(name: str, title: str) -> bool:
+    """Is ``name`` a shortening of ``title``: its characters in the title's order, of the same
+    kind of document (its last two characters), four or more?
+
+    >>> shortens("山东民营经济条例", "山东省民营经济发展促进条例"), shortens("民营经济条例", "民营经济发展促进办法")
+    (True, False)
+    """
+    if len(name) < 4 or name[-2:] != title[-2:]:
+        return False
+    rest = iter(title)
+    return all(ch in rest for ch in name)
+
+
+#: a run of a question's words names a document loosely when it shortens one of its names (the
+#: title, the title without its place, what a 关于印发…的通知 sends) and keeps at least this share
+#: of that name's characters
+LOOSE_NAME_SHARE = 0.6
+
+
+@lru_cache(maxsize=1024)
+def title_names(doc: Document) -> tuple[str, ...]:
+    """The names (:func:`bare`) a question may shorten a document's title to: the title, the
+    title without its place, what a 关于印发…的通知 sends."""
+    if not doc.title:
+        return ()
+    title = bare(doc.title).strip("《》")
+    names = {title, bare(short_name(doc))}
+    if doc.region and title.startswith(bare(doc.region)):
+        names.add(title[len(bare(doc.region)) :])
+    return tuple(n for n in names if len(n) >= 4)
+
+
+def shortened_document(documents: list[Document], sc: str) -> Document | None:
+    """The one document a question names by shortening one of its names (国务院促进综合保税区…的意见
+    for 国务院关于促进综合保税区…的若干意见; 国办关于…的指导意见): a run of the question's words,
+    ending as the name ends, whose characters the name holds in order and that keeps
+    :data:`LOOSE_NAME_SHARE` of it.  The document whose name is kept the most; none on a tie.
+
+    >>> round(_kept("国务院促进综合保税区高水平开放高质量发展的意见是哪一天印发的", "国务院关于促进综合保税区高水平开放高质量发展的若干意见"), 2)
+    0.85
+    """
+    s = bare(sc)
+    asked_places = set(places_in(sc))
+    kept: dict[str, tuple[float, Document]] = {}
+    for d in documents:
+        if not (names := title_names(d)) or (asked_places and (own := doc_places(d)) and not asked_places & own):
+            continue
+        share = max(_kept(s, name) for name in names)
+        if share >= LOOSE_NAME_SHARE:
+            kept[d.id] = (share, d)
+    ranked = sorted(kept.values(), key=lambda x: -x[0])
+    if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    return ranked[0][1]
+
+
+def _kept(s: str, name: str) -> float:
+    """The largest share of ``name`` that a run of ``s`` ending as the name ends shortens."""
+    best = 0
+    for m in re.finditer(re.escape(name[-2:]), s):
+        end = m.end()
+        for start in range(max(0, end - len(name)), end - 3):
+            if shortens(s[start:end], name):
+                best = max(best, end - start)
+                break
+    return best / len(name)
+
+
 def named_document(index: Index, q: Query) -> Document | None:
     """The one document a question names by its author, source or short title, if exactly one."""
     named = named_documents(index, q.sc)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from qa.answer.address import Step, asked_address, follow, in_first_paragraph, segment
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
+from qa.answer.named import shortened_document, shortens
 from qa.asking import ASKS
 from qa.ingest.numerals import cn_numeral, number_value
 from qa.ingest.sentences import split_sentences
@@ -102,19 +103,6 @@ def _names(doc: Document) -> list[str]:
     return [n for n in names if len(n) >= 4]
 
 
-def shortens(name: str, title: str) -> bool:
-    """Is ``name`` a shortening of ``title``: its characters in the title's order, of the same
-    kind of document (its last two characters), four or more?
-
-    >>> shortens("山东民营经济条例", "山东省民营经济发展促进条例"), shortens("民营经济条例", "民营经济发展促进办法")
-    (True, False)
-    """
-    if len(name) < 4 or name[-2:] != title[-2:]:
-        return False
-    rest = iter(title)
-    return all(ch in rest for ch in name)
-
-
 #: the words just before 第N条 that may name a document (…实施意见第（十七）条, …若干措施的第（十二）条)
 _NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(?:(?:当中|中|里面?|内)的?|的|，|,)?" + ASKS["article"].pattern)
 
@@ -156,6 +144,8 @@ def named_article_document(
             short = [d for d, title in titled if shortens(said[i:], title)]
             if short:
                 return short[0] if len(short) == 1 and fits(short[0]) else None
+    if best is None and (loose := shortened_document(documents, sc)) and fits(loose):
+        return loose  # 国办关于…的指导意见 for 国务院办公厅关于…切实…的指导意见
     return best
 
 

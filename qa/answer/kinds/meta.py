@@ -12,10 +12,11 @@ from dataclasses import replace
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate
 from qa.answer.draft import cite
-from qa.answer.named import cited_as, kind_target, named_documents, numbered_citations
+from qa.answer.named import cited_as, kind_target, named_documents, numbered_citations, shortened_document
 from qa.answer.render import short_name
 from qa.asking import ASKS
 from qa.index import Index
+from qa.ingest.numerals import cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
@@ -40,7 +41,8 @@ _META_FIELDS = (
     (re.compile(r"作者|谁写"), "author", "作者"),
     (
         re.compile(
-            r"发文机关|哪个机关|哪(?:个|家)(?:部门|单位)(?:印发|发布|制定|出台)|由?谁(?:印发|发布|制定|出台)|发布单位|印发单位"
+            r"发文机关|哪个机关|哪(?:个|家)(?:部门|单位)(?:印发|发布|制定|出台)|由?谁(?:印发|发布|制定|出台)|发布单位|印发单位|"
+            + ASKS["meta:issued-by"].pattern
         ),
         "issuer",
         "发文机关",
@@ -48,7 +50,7 @@ _META_FIELDS = (
     # 施行日期 and 有效期 as the text states them (本条例自2022年1月1日起施行；有效期5年)
     (re.compile(r"施行|生效|开始实行|开始执行|起实施|实施日期|开始实施"), "effective_date", "施行日期"),
     (re.compile(r"有效期|有效到|失效|到期"), "valid_until", "有效期"),
-    (re.compile(r"什么时候|何时|哪天|日期|哪一天|哪年"), "date", "印发日期"),
+    (re.compile(r"什么时候|何时|哪一?天|日期|哪一?年|哪个?月"), "date", "印发日期"),
     (re.compile(r"出自|来源|媒体|平台|转载|(?:发表|刊登|刊发|登|发)在哪"), "source", "来源"),
     (re.compile(r"标题|全称|题目|完整名称|是(?:什么|哪个|哪份|哪一份)文件"), "title", "标题"),
     # elements of an official document (GB/T 9704) that the library's documents do not record
@@ -148,7 +150,7 @@ def answer_meta(
     named = re.findall(r"《([^》]+)》", q.sc)
     targets = named_documents(index, q.sc)
     if not targets and not named:  # a quoted title is matched below: another file may cite its 文号
-        targets = kind_target(index, q)
+        targets = kind_target(index, q) or [d for d in [shortened_document(list(index.corpus.documents), q.sc)] if d]
     pool = [c for c in cands[:5] if not targets or c.doc in targets]
     if targets and not pool:  # the fields are the document's, whichever of its clauses was found
         first = index.corpus.clauses_of(targets[0].id)[0]
@@ -232,6 +234,7 @@ OPENING = {
     "meeting": re.compile(r"[^，。；;\n（(]*会议(?:[^，。；;\n]{0,8}通过|[^，。；;\n]{0,60}?(?:修订|修正))"),
 }
 _REVISED_RE = re.compile(r"修订|修正|修改")
+_ORIGINAL_RE = re.compile(r"最初|最早|首次|第一次|当初|原先|起初")
 _REPEAL_RE = re.compile(r"废止|停止执行|不再执行")
 #: the fields read from the document's own sentences, not from its record
 STATED = {*OPENING, "repealed"}
@@ -284,26 +287,50 @@ def opening_statement(index: Index, doc: Document, q: Query, field: str) -> tupl
     revised = [f for f in found if _REVISED_RE.search(f[0])]
     if _REVISED_RE.search(q.sc):
         return (revised or found or [None])[0]
-    if field == "order" and not any(f[0].endswith("公布") for f in found) and "令" in doc.doc_number:
+    original = _ORIGINAL_RE.search(q.sc)  # 最初以国务院令第几号发布: the first order, not the one in force
+    if field == "order" and not original and not any(f[0].endswith("公布") for f in found) and "令" in doc.doc_number:
         # the order that published the text in force heads it (国务院令 第706号), and the line
         # below it tells an earlier one (1991年…国务院令第76号发布)
         number = doc.doc_number[doc.doc_number.rindex("令") + 1 :]  # 第706号, when it has a line of its own
         cl = stating_clause(index, doc, doc.doc_number) or stating_clause(index, doc, number)
         return (doc.doc_number, cl) if cl else None
     found = [f for f in found if f not in revised] or found
+    if original and found:  # the earliest the lines date (1991年…令第76号发布, below 第706号)
+        return min(found, key=lambda f: int(y.group(1)) if (y := re.search(r"(\d{4})年", f[0])) else 9999)
     return found[0] if found else None
 
 
 def stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
     """The clause that states a metadata value: a labelled field (“印发机关：江西省人民政府”)
     before any clause that merely mentions it."""
-    probe = match_form(re.split(r"[,，、]", shown)[0])
-    # an issuer is recorded without the session its opening line names (上海市第十五届人民代表大会常务委员会)
-    having = [
-        c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc or probe in _TERM_OF_RE.sub("", c.text_sc)
-    ]
-    labelled = re.compile(r"[：:]\s*" + re.escape(probe))
-    return next((c for c in having if labelled.search(c.text_sc)), having[0] if having else None)
+    for probe in written_forms(match_form(re.split(r"[,，、]", shown)[0])):
+        # an issuer is recorded without the session its opening line names (上海市第十五届人民代表大会常务委员会)
+        having = [
+            c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc or probe in _TERM_OF_RE.sub("", c.text_sc)
+        ]
+        labelled = re.compile(r"[：:]\s*" + re.escape(probe))
+        if having:
+            return next((c for c in having if labelled.search(c.text_sc)), having[0])
+    return None
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def written_forms(value: str) -> list[str]:
+    """A value as a document may write it: a date also in Chinese numerals, as a 落款 is.
+
+    >>> written_forms("2005年6月11日")
+    ['2005年6月11日', '二〇〇五年六月十一日', '二零零五年六月十一日']
+    >>> written_forms("国务院办公厅")
+    ['国务院办公厅']
+    """
+    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", value)
+    if not m:
+        return [value]
+    year = "".join(_CN_DIGITS[int(ch)] for ch in m.group(1))
+    rest = f"{cn_numeral(int(m.group(2)))}月{cn_numeral(int(m.group(3)))}日"
+    return [value, f"{year}年{rest}", f"{year.replace('〇', '零')}年{rest}"]
 
 
 def _states_field(q: Query, doc: Document) -> bool:
