@@ -41,8 +41,7 @@ _META_FIELDS = (
     (re.compile(r"作者|谁写"), "author", "作者"),
     (
         re.compile(
-            r"发文机关|哪个机关|哪(?:个|家)(?:部门|单位)(?:印发|发布|制定|出台)|由?谁(?:印发|发布|制定|出台)|发布单位|印发单位|"
-            + ASKS["meta:issued-by"].pattern
+            r"发文机关|哪个机关|" + ASKS["meta:issued-by"].pattern  # 哪个部门印发, 谁发布, 发布单位, 是哪个部门发的…
         ),
         "issuer",
         "发文机关",
