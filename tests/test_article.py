@@ -179,3 +179,17 @@ def test_who_issued_a_document_and_when_in_everyday_words(regulation_library):
     assert not a.refused and "广州市人民政府办公厅" in a.text, a.text
     a = answer("广州临时救助实施细则是哪年哪月出的？", regulation_library)
     assert not a.refused and "2021年12月1日" in a.text, a.text
+
+
+def test_a_date_written_in_chinese_numerals_is_cited_where_it_stands():
+    """The reader reads 二〇〇五年六月十一日 as 2005-06-11; the answer cites the 落款 that writes it."""
+    from types import SimpleNamespace
+
+    from qa.answer.kinds.meta import meta_value, stating_clause
+    from qa.corpus import Corpus
+
+    doc = document_from_text((CORPUS / "12_gwyb_liangshi_yingji_yuan.txt").read_text(encoding="utf-8"), "12.txt")
+    index = SimpleNamespace(corpus=Corpus.from_documents([doc]))
+    shown = meta_value(doc, "date")
+    assert shown == "2005年6月11日"
+    assert "二〇〇五年六月十一日" in stating_clause(index, doc, shown).text

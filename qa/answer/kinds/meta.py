@@ -16,7 +16,7 @@ from qa.answer.named import cited_as, kind_target, named_documents, numbered_cit
 from qa.answer.render import short_name
 from qa.asking import ASKS
 from qa.index import Index
-from qa.ingest.numerals import cn_numeral
+from qa.ingest.numerals import in_digits
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
@@ -301,35 +301,16 @@ def opening_statement(index: Index, doc: Document, q: Query, field: str) -> tupl
 
 def stating_clause(index: Index, doc: Document, shown: str) -> Clause | None:
     """The clause that states a metadata value: a labelled field (“印发机关：江西省人民政府”)
-    before any clause that merely mentions it."""
-    for probe in written_forms(match_form(re.split(r"[,，、]", shown)[0])):
-        # an issuer is recorded without the session its opening line names (上海市第十五届人民代表大会常务委员会)
-        having = [
-            c for c in index.corpus.clauses_of(doc.id) if probe in c.text_sc or probe in _TERM_OF_RE.sub("", c.text_sc)
-        ]
-        labelled = re.compile(r"[：:]\s*" + re.escape(probe))
-        if having:
-            return next((c for c in having if labelled.search(c.text_sc)), having[0])
-    return None
-
-
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def written_forms(value: str) -> list[str]:
-    """A value as a document may write it: a date also in Chinese numerals, as a 落款 is.
-
-    >>> written_forms("2005年6月11日")
-    ['2005年6月11日', '二〇〇五年六月十一日', '二零零五年六月十一日']
-    >>> written_forms("国务院办公厅")
-    ['国务院办公厅']
-    """
-    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", value)
-    if not m:
-        return [value]
-    year = "".join(_CN_DIGITS[int(ch)] for ch in m.group(1))
-    rest = f"{cn_numeral(int(m.group(2)))}月{cn_numeral(int(m.group(3)))}日"
-    return [value, f"{year}年{rest}", f"{year.replace('〇', '零')}年{rest}"]
+    before any clause that merely mentions it.  A value in digits is also found where the text
+    writes it in Chinese numerals (a 落款 of 二〇〇五年六月十一日 for 2005年6月11日)."""
+    probe = match_form(re.split(r"[,，、]", shown)[0])
+    clauses = index.corpus.clauses_of(doc.id)
+    # an issuer is recorded without the session its opening line names (上海市第十五届人民代表大会常务委员会)
+    having = [c for c in clauses if probe in c.text_sc or probe in _TERM_OF_RE.sub("", c.text_sc)]
+    if not having and re.search(r"\d", probe):
+        having = [c for c in clauses if probe in in_digits(c.text_sc)]
+    labelled = re.compile(r"[：:]\s*" + re.escape(probe))
+    return next((c for c in having if labelled.search(c.text_sc)), having[0] if having else None)
 
 
 def _states_field(q: Query, doc: Document) -> bool:
