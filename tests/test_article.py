@@ -193,3 +193,28 @@ def test_a_date_written_in_chinese_numerals_is_cited_where_it_stands():
     shown = meta_value(doc, "date")
     assert shown == "2005年6月11日"
     assert "二〇〇五年六月十一日" in stating_clause(index, doc, shown).text
+
+
+@pytest.fixture(scope="module")
+def guangzhou():
+    docs = [
+        document_from_text((CORPUS / name).read_text(encoding="utf-8"), name)
+        for name in ("35_guangzhou_changqi_huli_baoxian.txt", "37_guangzhou_gongjijin_daikuan.txt")
+    ]
+    return docs, {d.id: parse_clauses(d) for d in docs}
+
+
+def test_an_item_asked_about_comes_with_what_it_holds(guangzhou):
+    """（一）长期失能人员的失能评估费用 is a heading: the standard is in the paragraph beneath it."""
+    docs, by_doc = guangzhou
+    q = "《广州市长期护理保险试行办法》第十八条规定的长期失能人员失能评估费用标准是多少？"
+    text, cites = answer_article(docs, by_doc, q, "simplified")
+    assert "每人每次200元" in text and "100元" not in text  # not (二), the other item
+    assert [c.n for c in cites] == [1, 2] and cites[1].clause.path.endswith("第十八条/（一）")
+
+
+def test_a_shortened_title_is_not_read_as_what_is_asked(guangzhou):
+    """广州公积金贷款实施办法 shortens the title: its words (贷款) pick no item, the article is told whole."""
+    docs, by_doc = guangzhou
+    text, [cite] = answer_article(docs, by_doc, "广州公积金贷款实施办法第十一条讲的是什么？", "simplified")
+    assert cite.clause.path.endswith("第十一条") and "30年" in text and "50年" in text

@@ -290,14 +290,26 @@ def shortened_document(documents: list[Document], sc: str) -> Document | None:
 
 def _kept(s: str, name: str) -> float:
     """The largest share of ``name`` that a run of ``s`` ending as the name ends shortens."""
-    best = 0
+    start, end = shortening_run(s, name)
+    return (end - start) / len(name)
+
+
+def shortening_run(s: str, name: str) -> tuple[int, int]:
+    """``(start, end)`` of the longest run of ``s`` that shortens ``name`` (:func:`shortens`),
+    ``(0, 0)`` when none does.
+
+    >>> shortening_run("广州公积金贷款实施办法第十一条讲的是什么", "广州住房公积金个人住房贷款实施办法")
+    (0, 11)
+    """
+    best = (0, 0)
     for m in re.finditer(re.escape(name[-2:]), s):
         end = m.end()
         for start in range(max(0, end - len(name)), end - 3):
             if shortens(s[start:end], name):
-                best = max(best, end - start)
+                if end - start > best[1] - best[0]:
+                    best = (start, end)
                 break
-    return best / len(name)
+    return best
 
 
 def named_document(index: Index, q: Query) -> Document | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from qa.answer.address import Step, asked_address, follow, in_first_paragraph, segment
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
-from qa.answer.named import shortened_document, shortens
+from qa.answer.named import shortened_document, shortening_run, shortens, title_names
 from qa.asking import ASKS
 from qa.ingest.numerals import cn_numeral, number_value
 from qa.ingest.sentences import split_sentences
@@ -163,8 +163,11 @@ def article_parts(clause: Clause, clauses: list[Clause]) -> list[Clause]:
     return [clause] + [c for c in clauses if c.path.startswith(clause.path + "/")]
 
 
-def told_within(parts: list[Clause], grams: set[str], script: str) -> tuple[str, list[Citation]]:
-    """An article told within :data:`MAX_ARTICLE_CHARS`.
+def told_within(
+    parts: list[Clause], grams: set[str], script: str, first: int = 1, limit: int = MAX_ARTICLE_CHARS
+) -> tuple[str, list[Citation]]:
+    """An article (or a 项 with what it holds) told within ``limit`` characters, its citations
+    numbered from ``first``.
 
     Whole when it fits, cited as the article.  Otherwise its first sentence and the sentences
     that say what the question asks (the most of its character pairs, a pair that few of the
@@ -172,20 +175,20 @@ def told_within(parts: list[Clause], grams: set[str], script: str) -> tuple[str,
     when no sentence says anything the question asks, the article from its start, cited whole.
     … marks what is left out."""
     whole = "\n".join(c.text for c in parts)
-    if len(whole) <= MAX_ARTICLE_CHARS:
-        return to_script(whole, script) + "[1]", [Citation(1, parts[0], parts[0].text)]
+    if len(whole) <= limit:
+        return to_script(whole, script) + f"[{first}]", [Citation(first, parts[0], parts[0].text)]
     sents = [(i, x) for i, c in enumerate(parts) for x in split_sentences(c.text)]
     forms = [match_form(x) for _i, x in sents]
     spread = {g: sum(1 for f in forms if g in f) for g in grams}
     score = [sum(1 / spread[g] for g in grams if g in f) for f in forms]
     best = max(score[1:], default=0.0)
     if best == 0.0:
-        return to_script(whole[: MAX_ARTICLE_CHARS - 1], script) + "…[1]", [Citation(1, parts[0], parts[0].text)]
+        return to_script(whole[: limit - 1], script) + f"…[{first}]", [Citation(first, parts[0], parts[0].text)]
     keep, size = {0}, len(sents[0][1])
     for k in sorted(range(1, len(sents)), key=lambda k: (-score[k], k)):
         if score[k] < best / 2:
             break
-        if size + len(sents[k][1]) <= MAX_ARTICLE_CHARS:
+        if size + len(sents[k][1]) <= limit:
             keep.add(k)
             size += len(sents[k][1])
     citations: list[Citation] = []
@@ -193,9 +196,10 @@ def told_within(parts: list[Clause], grams: set[str], script: str) -> tuple[str,
     for i, c in enumerate(parts):
         shown = [(k, x) for k, (ci, x) in enumerate(sents) if ci == i and k in keep]
         if shown:
-            citations.append(Citation(len(citations) + 1, c, shown[0][1]))
+            n = first + len(citations)
+            citations.append(Citation(n, c, shown[0][1]))
             gap = "…" if shown[0][0] > 0 and shown[0][0] - 1 not in keep else ""
-            lines.append(gap + to_script("".join(x for _k, x in shown), script) + f"[{len(citations)}]")
+            lines.append(gap + to_script("".join(x for _k, x in shown), script) + f"[{n}]")
     return "\n".join(lines), citations
 
 
@@ -235,10 +239,12 @@ def answer_article(
     if not by_article:
         return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
     if (item := asked_item(found, clauses, sc, doc)) is not None:
-        # “…第七条规定家庭购买第几套住房不予贷款？”: the article's lead-in and the 项 that says it
+        # “…第七条规定家庭购买第几套住房不予贷款？”: the article's lead-in and the 项 that says it,
+        # with what the 项 holds (（一）长期失能人员的失能评估费用 is a heading; its standard is beneath)
         lead = _lead(found.text)
-        text = f"{to_script(lead, script)}[1]\n{to_script(item.text, script)}[2]"
-        return text, [Citation(1, found, lead), Citation(2, item, item.text)]
+        grams, budget = _question_pairs(sc, doc), MAX_ARTICLE_CHARS - len(lead)
+        told, cited = told_within(article_parts(item, clauses), grams, script, first=2, limit=budget)
+        return f"{to_script(lead, script)}[1]\n{told}", [Citation(1, found, lead), *cited]
     return told_within(article_parts(found, clauses), _question_pairs(sc, doc), script)
 
 
@@ -254,6 +260,9 @@ def _question_pairs(sc: str, doc: Document) -> set[str]:
     rest = ASKS["article"].sub(" ", sc)
     for name in _names(doc):
         rest = rest.replace(name, " ")
+    for name in title_names(doc):  # 广州公积金贷款实施办法 for 广州住房公积金个人住房贷款实施办法
+        start, end = shortening_run(rest, name)
+        rest = f"{rest[:start]} {rest[end:]}" if end else rest
     rest = ASKS["article:generic"].sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
     return {rest[i : i + 2] for i in range(len(rest) - 1) if " " not in rest[i : i + 2]}
 
