@@ -363,3 +363,28 @@ def test_grounds_for_refusal_are_never_matches(library):
     assert found.matches and item.id not in {m.clause.id for m in found.matches}
     kept = [c for c in corpus.clauses if c.parent_id and "应符合以下条件" in corpus.clause_by_id[c.parent_id].text_sc]
     assert kept and not any(withheld(corpus, c) for c in kept)
+
+
+def test_a_threshold_the_situation_meets_moves_its_clause_up(library):
+    """修了五次 meets 累计修理超过4次 (the same thing counted): that clause goes first among clauses
+    alike in meaning; a quantity of something else (工作两年 against 购买不足2年) meets nothing."""
+    from dataclasses import replace
+
+    from qa.match.quantities import thresholds_met
+    from qa.match.rank import Match, by_nearness
+
+    assert thresholds_met("同一个漏油毛病修了五次都没修好", "因同一质量问题累计修理超过4次的") == 1
+    assert thresholds_met("同一个毛病修了三次", "因同一质量问题累计修理超过4次的") == 0
+    assert thresholds_met("在长春工作两年", "个人将购买不足2年的住房对外销售的") == 0
+    assert thresholds_met("送去修了8天了还没修好", "因质量问题单次修理时间超过5日的") == 1
+    corpus = library.corpus
+    a = corpus.clauses[0]
+    b = replace(corpus.clauses[1], text_sc="因同一质量问题累计修理超过4次的")
+    doc = corpus.doc_by_id[a.doc_id]
+    first, second = (Match(c, doc, 1.0, c.eligibility, (), {}, "") for c in (a, b))
+
+    def near(ms):
+        return [0.9] * len(ms)
+
+    assert [m.clause.id for m in by_nearness([first, second], near, "")] == [a.id, b.id]
+    assert [m.clause.id for m in by_nearness([first, second], near, "同一个毛病修了五次")] == [b.id, a.id]

@@ -1,0 +1,119 @@
+"""The thresholds a clause sets (累计修理超过4次, 单次修理时间超过5日, 连续缴存12个月以上) that a
+person's own quantities meet (修了五次, 等了两个礼拜, 交了一年半): a clause whose threshold the
+situation reaches speaks to it.
+
+Numbers are read through :func:`qa.ingest.numerals.in_digits` (cn2an); measure words and their
+sizes come from ``qa/data/quantity_units.txt``.  Only the same measure is compared (次 with 次,
+time with time), and only a threshold that says which side it bounds.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from qa.data import HERE
+from qa.ingest.numerals import in_digits
+from qa.normalize import match_form
+
+#: words before or after a number that make it a bound: a lower bound (超过4次, 12个月以上) or an
+#: upper one (7日内, 不超过30日); 超过 and 多于 exclude the number itself
+_BEFORE = ("超过", "多于", "不少于", "不低于", "满", "达到", "不超过", "不足", "未满", "不满", "少于")
+_AFTER = ("以上", "之后", "以下", "以内", "之内", "后", "内")
+_LOWER = {"超过", "多于", "不少于", "不低于", "满", "达到", "以上", "之后", "后"}
+_STRICT = {"超过", "多于"}
+
+
+@cache
+def units() -> dict[str, tuple[str, float]]:
+    """Measure word → (what it measures, its size in that measure's base)."""
+    out: dict[str, tuple[str, float]] = {}
+    for line in (HERE / "quantity_units.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            word, measure, size = line.split()
+            out[word] = (measure, float(size))
+    return out
+
+
+@cache
+def _unit_re() -> str:
+    return "|".join(sorted(map(re.escape, units()), key=len, reverse=True))
+
+
+@cache
+def _threshold_re() -> re.Pattern[str]:
+    def alternatives(ws: tuple[str, ...]) -> str:
+        return "|".join(sorted(ws, key=len, reverse=True))
+
+    return re.compile(rf"(?<!第)({alternatives(_BEFORE)})?(\d+(?:\.\d+)?)({_unit_re()})({alternatives(_AFTER)})?")
+
+
+@cache
+def _quantity_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)个?({_unit_re()})(半)?(?!级)")
+
+
+def quantities(text: str) -> list[tuple[str, float, str]]:
+    """The quantities a person states, each as (measure, size in its base).
+
+    >>> _ = quantities("车买了一年半，同一个毛病修了五次，等配件得两个礼拜")
+    >>> [q[:2] for q in _]
+    [('time', 547.5), ('count', 5.0), ('time', 14.0)]
+    """
+    out = []
+    text = in_digits(match_form(text))
+    for m in _quantity_re().finditer(text):
+        measure, size = units()[m.group(2)]
+        out.append((measure, (float(m.group(1)) + (0.5 if m.group(3) else 0.0)) * size, _before(text, m.start())))
+    return out
+
+
+def thresholds(text: str) -> list[tuple[str, float, str, str]]:
+    """The thresholds a clause sets, each as (measure, size in its base, bound word).
+
+    >>> thresholds("因质量问题累计修理时间超过30日，或者因同一质量问题累计修理超过4次的")
+    [('time', 30.0, '超过', '修理'), ('count', 4.0, '超过', '累计修理')]
+    >>> thresholds("自三包有效期起算之日起7日内，应当自第6日起提供备用车")
+    [('time', 7.0, '内', '算')]
+    """
+    out = []
+    text = in_digits(match_form(text))
+    for m in _threshold_re().finditer(text):
+        word = m.group(1) or m.group(4)
+        if not word:
+            continue
+        measure, size = units()[m.group(3)]
+        out.append((measure, float(m.group(2)) * size, word, _before(text, m.start())))
+    return out
+
+
+def thresholds_met(situation: str, clause_text: str) -> int:
+    """How many of a clause's thresholds one of the situation's quantities meets.
+
+    >>> thresholds_met("同一个漏油毛病修了五次都没修好", "因同一质量问题累计修理超过4次的")
+    1
+    >>> thresholds_met("修了三次", "因同一质量问题累计修理超过4次的"), thresholds_met("修了五次", "7日内")
+    (0, 0)
+    """
+    stated = quantities(situation)
+    met = 0
+    for measure, bound, word, said in thresholds(clause_text):
+        if any(m == measure and _within(size, bound, word) and set(said) & set(of) for m, size, of in stated):
+            met += 1
+    return met
+
+
+def _within(size: float, bound: float, word: str) -> bool:
+    if word in _LOWER:
+        return size > bound if word in _STRICT else size >= bound
+    return size < bound if word in ("不足", "未满", "不满", "少于") else size <= bound
+
+
+#: characters that say nothing of what is counted (…了, 已经…, 之日起…)
+_PLAIN = set("的了在是有个和与或及并且已经还都就才再又也之日起自为于其内外前后这那我你他她它们要得到时间每")
+
+
+def _before(text: str, at: int) -> str:
+    """What a number counts, as the characters of the words just before it (修理 of 修理超过4次)."""
+    lead = re.match(r"[\u4e00-\u9fff]*", text[max(0, at - 6) : at][::-1]).group(0)[::-1]
+    return "".join(ch for ch in lead[-4:] if ch not in _PLAIN and ch not in "".join((*_BEFORE, *units())))
