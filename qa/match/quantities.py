@@ -54,11 +54,10 @@ def _quantity_re() -> re.Pattern[str]:
 
 
 def quantities(text: str) -> list[tuple[str, float, str]]:
-    """The quantities a person states, each as (measure, size in its base).
+    """The quantities a person states, each as (measure, size in its base, what it counts).
 
-    >>> _ = quantities("车买了一年半，同一个毛病修了五次，等配件得两个礼拜")
-    >>> [q[:2] for q in _]
-    [('time', 547.5), ('count', 5.0), ('time', 14.0)]
+    >>> quantities("车买了一年半，同一个毛病修了五次，等配件得两个礼拜")
+    [('time', 547.5, '车买'), ('count', 5.0, '毛病修'), ('time', 14.0, '等配件')]
     """
     out = []
     text = in_digits(match_form(text))
@@ -69,7 +68,7 @@ def quantities(text: str) -> list[tuple[str, float, str]]:
 
 
 def thresholds(text: str) -> list[tuple[str, float, str, str]]:
-    """The thresholds a clause sets, each as (measure, size in its base, bound word).
+    """The thresholds a clause sets, each as (measure, size in its base, bound word, what it counts).
 
     >>> thresholds("因质量问题累计修理时间超过30日，或者因同一质量问题累计修理超过4次的")
     [('time', 30.0, '超过', '修理'), ('count', 4.0, '超过', '累计修理')]
