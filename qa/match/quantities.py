@@ -10,29 +10,24 @@ time with time), and only a threshold that says which side it bounds.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
-from qa.data import HERE
+from qa.data import mapping
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 
 #: words before or after a number that make it a bound: a lower bound (超过4次, 12个月以上) or an
-#: upper one (7日内, 不超过30日); 超过 and 多于 exclude the number itself
+#: upper one (7日内, 不超过30日); 超过, 多于, 不足, 未满… exclude the number itself
 _BEFORE = ("超过", "多于", "不少于", "不低于", "满", "达到", "不超过", "不足", "未满", "不满", "少于")
 _AFTER = ("以上", "之后", "以下", "以内", "之内", "后", "内")
 _LOWER = {"超过", "多于", "不少于", "不低于", "满", "达到", "以上", "之后", "后"}
-_STRICT = {"超过", "多于"}
+_EXCLUSIVE = {"超过", "多于", "不足", "未满", "不满", "少于"}
 
 
 @cache
 def units() -> dict[str, tuple[str, float]]:
     """Measure word → (what it measures, its size in that measure's base)."""
-    out: dict[str, tuple[str, float]] = {}
-    for line in (HERE / "quantity_units.txt").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            word, measure, size = line.split()
-            out[word] = (measure, float(size))
-    return out
+    return {word: (measure, float(size)) for word, (measure, size) in mapping("quantity_units").items()}
 
 
 @cache
@@ -94,25 +89,41 @@ def thresholds_met(situation: str, clause_text: str) -> int:
     >>> thresholds_met("修了三次", "因同一质量问题累计修理超过4次的"), thresholds_met("修了五次", "7日内")
     (0, 0)
     """
-    stated = quantities(situation)
+    stated = _stated(situation)
     met = 0
-    for measure, bound, word, said in thresholds(clause_text):
+    for measure, bound, word, said in _clause_thresholds(clause_text):
         if any(m == measure and _within(size, bound, word) and set(said) & set(of) for m, size, of in stated):
             met += 1
     return met
 
 
+@lru_cache(maxsize=64)
+def _stated(situation: str) -> tuple[tuple[str, float, str], ...]:
+    return tuple(quantities(situation))  # read once for all the clauses one profile is matched to
+
+
+@lru_cache(maxsize=4096)
+def _clause_thresholds(text: str) -> tuple[tuple[str, float, str, str], ...]:
+    return tuple(thresholds(text))  # a clause comes back for many profiles
+
+
 def _within(size: float, bound: float, word: str) -> bool:
     if word in _LOWER:
-        return size > bound if word in _STRICT else size >= bound
-    return size < bound if word in ("不足", "未满", "不满", "少于") else size <= bound
+        return size > bound if word in _EXCLUSIVE else size >= bound
+    return size < bound if word in _EXCLUSIVE else size <= bound
 
 
 #: characters that say nothing of what is counted (…了, 已经…, 之日起…)
 _PLAIN = set("的了在是有个和与或及并且已经还都就才再又也之日起自为于其内外前后这那我你他她它们要得到时间每")
 
 
+@cache
+def _not_counted() -> set[str]:
+    """The characters that never say what is counted: plain ones, bound words and measure words."""
+    return _PLAIN | set("".join((*_BEFORE, *units())))
+
+
 def _before(text: str, at: int) -> str:
     """What a number counts, as the characters of the words just before it (修理 of 修理超过4次)."""
     lead = re.match(r"[\u4e00-\u9fff]*", text[max(0, at - 6) : at][::-1]).group(0)[::-1]
-    return "".join(ch for ch in lead[-4:] if ch not in _PLAIN and ch not in "".join((*_BEFORE, *units())))
+    return "".join(ch for ch in lead[-4:] if ch not in _not_counted())
