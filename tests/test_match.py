@@ -388,3 +388,17 @@ def test_a_threshold_the_situation_meets_moves_its_clause_up(library):
 
     assert [m.clause.id for m in by_nearness([first, second], near, "")] == [a.id, b.id]
     assert [m.clause.id for m in by_nearness([first, second], near, "同一个毛病修了五次")] == [b.id, a.id]
+
+
+def test_a_stated_quantity_decides_a_threshold_condition():
+    """连续足额缴存住房公积金6个月（含）以上, read from the published text: 缴存…一年 meets it, 缴存…才2个月
+    does not (and the clause is left out), a quantity of something else says nothing of it."""
+    from qa.match.judge import MET, NOT_MET, UNSTATED, condition_status
+
+    text = "（三）申请贷款时，连续足额缴存住房公积金6个月（含）以上；异地缴存时间以及退役军人在军队缴存时间可以和本市缴存时间合并计算。"
+    (cond,) = [c for c in read_eligibility(text).conditions if "6个月" in c.text]
+    statuses = [
+        condition_status(cond, read_profile(p))
+        for p in ("我在广州缴存住房公积金已经一年了", "我在广州连续缴存住房公积金才2个月", "我在广州工作两年了")
+    ]
+    assert statuses == [MET, NOT_MET, UNSTATED]

@@ -8,6 +8,7 @@ from functools import lru_cache
 from qa.data import words
 from qa.gazetteer import Region, region_of
 from qa.match.profile import Profile, identity_groups
+from qa.match.quantities import threshold_status
 from qa.schema import Condition, Document, Eligibility
 
 MET, NOT_MET, UNSTATED = "符合", "不符合", "未说明"
@@ -61,6 +62,9 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
     '未说明'
     >>> condition_status(Condition("连续缴存12个月", "contribution"), p)
     '未说明'
+    >>> q = read_profile("公积金已经连续缴存了8个月")
+    >>> [condition_status(Condition(t, "contribution"), q) for t in ("连续缴存6个月以上", "连续缴存12个月以上")]
+    ['符合', '不符合']
     >>> condition_status(Condition("在本市无自有住房", "housing"), read_profile("我家在广州有一套房"))
     '不符合'
 
@@ -84,6 +88,8 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
         low_ok = condition.low is None or profile.age >= condition.low
         high_ok = condition.high is None or profile.age <= condition.high
         return MET if low_ok and high_ok else NOT_MET
+    if (met := threshold_status(profile.text, condition.text)) is not None:
+        return MET if met else NOT_MET
     stated = set(profile.identities)
     for group in identity_groups():
         if group[0] in stated and any(w in condition.text for w in group):

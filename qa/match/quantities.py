@@ -40,7 +40,9 @@ def _threshold_re() -> re.Pattern[str]:
     def alternatives(ws: tuple[str, ...]) -> str:
         return "|".join(sorted(ws, key=len, reverse=True))
 
-    return re.compile(rf"(?<!第)({alternatives(_BEFORE)})?(\d+(?:\.\d+)?)({_unit_re()})({alternatives(_AFTER)})?")
+    return re.compile(
+        rf"(?<!第)({alternatives(_BEFORE)})?(\d+(?:\.\d+)?)({_unit_re()})(?:[（(]含[）)])?({alternatives(_AFTER)})?"
+    )
 
 
 @cache
@@ -69,6 +71,8 @@ def thresholds(text: str) -> list[tuple[str, float, str, str]]:
     [('time', 30.0, '超过', '修理'), ('count', 4.0, '超过', '累计修理')]
     >>> thresholds("自三包有效期起算之日起7日内，应当自第6日起提供备用车")
     [('time', 7.0, '内', '算')]
+    >>> thresholds("连续足额缴存住房公积金6个月（含）以上")
+    [('time', 180.0, '以上', '房公积金')]
     """
     out = []
     text = in_digits(match_form(text))
@@ -95,6 +99,28 @@ def thresholds_met(situation: str, clause_text: str) -> int:
         if any(m == measure and _within(size, bound, word) and set(said) & set(of) for m, size, of in stated):
             met += 1
     return met
+
+
+def threshold_status(situation: str, condition_text: str) -> bool | None:
+    """Whether the situation's quantities meet the thresholds a condition sets: None when the
+    condition sets none or the situation states no quantity of the same thing, else whether
+    every threshold it speaks to is met.
+
+    >>> threshold_status("住房公积金已经连续缴存了8个月", "连续缴存6个月以上")
+    True
+    >>> threshold_status("公积金连续缴存了3个月", "连续缴存6个月以上")
+    False
+    >>> threshold_status("我今年35岁", "连续缴存6个月以上") is None
+    True
+    """
+    stated = _stated(situation)
+    verdicts = [
+        _within(size, bound, word)
+        for measure, bound, word, said in _clause_thresholds(condition_text)
+        for m, size, of in stated
+        if m == measure and set(said) & set(of)
+    ]
+    return all(verdicts) if verdicts else None
 
 
 @lru_cache(maxsize=64)
