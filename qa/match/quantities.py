@@ -55,10 +55,14 @@ def quantities(text: str) -> list[tuple[str, float, str]]:
 
     >>> quantities("车买了一年半，同一个毛病修了五次，等配件得两个礼拜")
     [('time', 547.5, '车买'), ('count', 5.0, '毛病修'), ('time', 14.0, '等配件')]
+    >>> quantities("2020年买的房，住了3年")
+    [('time', 1095.0, '住')]
     """
     out = []
     text = in_digits(match_form(text))
     for m in _quantity_re().finditer(text):
+        if _calendar_year(m.group(1), m.group(2)):
+            continue
         measure, size = units()[m.group(2)]
         out.append((measure, (float(m.group(1)) + (0.5 if m.group(3) else 0.0)) * size, _before(text, m.start())))
     return out
@@ -78,7 +82,7 @@ def thresholds(text: str) -> list[tuple[str, float, str, str]]:
     text = in_digits(match_form(text))
     for m in _threshold_re().finditer(text):
         word = m.group(1) or m.group(4)
-        if not word:
+        if not word or _calendar_year(m.group(2), m.group(3)):
             continue
         measure, size = units()[m.group(3)]
         out.append((measure, float(m.group(2)) * size, word, _before(text, m.start())))
@@ -131,6 +135,11 @@ def _stated(situation: str) -> tuple[tuple[str, float, str], ...]:
 @lru_cache(maxsize=4096)
 def _clause_thresholds(text: str) -> tuple[tuple[str, float, str, str], ...]:
     return tuple(thresholds(text))  # a clause comes back for many profiles
+
+
+def _calendar_year(number: str, unit: str) -> bool:
+    """Is it a year of the calendar (2020年), not a span of years (2年)?"""
+    return unit == "年" and float(number) >= 1000
 
 
 def _within(size: float, bound: float, word: str) -> bool:
