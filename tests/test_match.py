@@ -392,7 +392,8 @@ def test_a_threshold_the_situation_meets_moves_its_clause_up(library):
 
 def test_a_stated_quantity_decides_a_threshold_condition():
     """连续足额缴存住房公积金6个月（含）以上, read from the published text: 缴存…一年 meets it, 缴存…才2个月
-    does not (and the clause is left out), a quantity of something else says nothing of it."""
+    does not (a 不符合 leaves the clause out of the matches), a quantity of something else says
+    nothing of it."""
     from qa.match.judge import MET, NOT_MET, UNSTATED, condition_status
 
     text = "（三）申请贷款时，连续足额缴存住房公积金6个月（含）以上；异地缴存时间以及退役军人在军队缴存时间可以和本市缴存时间合并计算。"
