@@ -253,15 +253,23 @@ LOOSE_NAME_SHARE = 0.6
 
 @lru_cache(maxsize=1024)
 def title_names(doc: Document) -> tuple[str, ...]:
-    """The names (:func:`bare`) a question may shorten a document's title to: the title, the
-    title without its place, what a 关于印发…的通知 sends."""
+    """The names (:func:`bare`) a question may call a document by, whole or shortened, longest
+    first: the title, the title without its place, what follows its 关于, what a 关于印发…的通知
+    sends.
+
+    >>> from qa.schema import Document
+    >>> title_names(Document("d", "d.txt", "国务院关于促进综合保税区高水平开放高质量发展的若干意见", "", "", "", "", "", "simplified", "", ""))
+    ('国务院关于促进综合保税区高水平开放高质量发展的若干意见', '促进综合保税区高水平开放高质量发展的若干意见')
+    """
     if not doc.title:
         return ()
     title = bare(doc.title).strip("《》")
     names = {title, bare(short_name(doc))}
     if doc.region and title.startswith(bare(doc.region)):
         names.add(title[len(bare(doc.region)) :])
-    return tuple(n for n in names if len(n) >= 4)
+    if m := re.search(r"关于(.+)$", title):
+        names.add(m.group(1))
+    return tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n)))
 
 
 def shortened_document(documents: list[Document], sc: str) -> Document | None:

@@ -98,12 +98,8 @@ def thresholds_met(situation: str, clause_text: str) -> int:
     >>> thresholds_met("修了三次", "因同一质量问题累计修理超过4次的"), thresholds_met("修了五次", "7日内")
     (0, 0)
     """
-    stated = _stated(situation)
-    met = 0
-    for measure, bound, word, said in _clause_thresholds(clause_text):
-        if any(m == measure and _within(size, bound, word) and set(said) & set(of) for m, size, of in stated):
-            met += 1
-    return met
+    met = {i for i, size, bound, word in _compared(situation, clause_text) if _within(size, bound, word)}
+    return len(met)
 
 
 def threshold_status(situation: str, condition_text: str) -> bool | None:
@@ -118,14 +114,20 @@ def threshold_status(situation: str, condition_text: str) -> bool | None:
     >>> threshold_status("我今年35岁", "连续缴存6个月以上") is None
     True
     """
+    verdicts = [_within(size, bound, word) for _i, size, bound, word in _compared(situation, condition_text)]
+    return all(verdicts) if verdicts else None
+
+
+def _compared(situation: str, text: str) -> list[tuple[int, float, float, str]]:
+    """Each (threshold's place in ``text``, stated size, bound, bound word) where the situation
+    states a quantity of the same measure and the same thing as a threshold of ``text``."""
     stated = _stated(situation)
-    verdicts = [
-        _within(size, bound, word)
-        for measure, bound, word, said in _clause_thresholds(condition_text)
+    return [
+        (i, size, bound, word)
+        for i, (measure, bound, word, said) in enumerate(_clause_thresholds(text))
         for m, size, of in stated
         if m == measure and set(said) & set(of)
     ]
-    return all(verdicts) if verdicts else None
 
 
 @lru_cache(maxsize=64)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from qa.answer.address import Step, asked_address, follow, in_first_paragraph, segment
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
-from qa.answer.named import shortened_document, shortening_run, shortens, title_names
+from qa.answer.named import bare, shortened_document, shortening_run, shortens, title_names
 from qa.asking import ASKS
 from qa.ingest.numerals import cn_numeral, number_value
 from qa.ingest.sentences import split_sentences
@@ -92,17 +92,6 @@ def numbered_items(clauses: list[Clause]) -> dict[int, Clause]:
     return articles_of(clauses) or measures_of(clauses)
 
 
-def _names(doc: Document) -> list[str]:
-    """The ways a question may name a document: its title, without its issuer's place or 《》."""
-    title = match_form(doc.title).strip("《》")
-    names = [title]
-    if doc.region and title.startswith(match_form(doc.region)):
-        names.append(title[len(match_form(doc.region)) :])
-    if m := re.search(r"关于(.+)$", title):
-        names.append(m.group(1))
-    return [n for n in names if len(n) >= 4]
-
-
 #: the words just before 第N条 that may name a document (…实施意见第（十七）条, …若干措施的第（十二）条)
 _NAME_BEFORE_RE = re.compile(r"([\u4e00-\u9fff]{4,30}?)(?:(?:当中|中|里面?|内)的?|的|，|,)?" + ASKS["article"].pattern)
 
@@ -116,8 +105,8 @@ def named_article_document(
     documents: list[Document], by_doc: dict[str, list[Clause]], sc: str, numbered: bool = True
 ) -> Document | None:
     """The document numbered by articles or measures (any document, when not ``numbered``) that
-    the question names: by a name of :func:`_names` (the longest wins), or else by the one title
-    that the words just before 第N条 shorten."""
+    the question names: by one of its :func:`~qa.answer.named.title_names` (the longest wins), or
+    else by the one title that the words just before 第N条 shorten."""
 
     def fits(d: Document) -> bool:
         return not numbered or bool(numbered_items(by_doc.get(d.id, [])))
@@ -132,10 +121,10 @@ def named_article_document(
         numbered_as = [d for d in documents if d.doc_number and _number_key(d.doc_number) in asked_numbers]
         if len(numbered_as) == 1 and fits(numbered_as[0]):
             return numbered_as[0]
-    best, length = None, 0
+    best, length, said_bare = None, 0, bare(sc)
     for d in documents:
-        for name in _names(d):
-            if name in sc and len(name) > length and fits(d):
+        for name in title_names(d):
+            if name in said_bare and len(name) > length and fits(d):
                 best, length = d, len(name)
     if best is None and (m := _NAME_BEFORE_RE.search(sc)):
         said = m.group(1)
@@ -257,10 +246,9 @@ def _lead(text: str) -> str:
 def _question_pairs(sc: str, doc: Document) -> set[str]:
     """The character pairs of what a question asks of an article, beyond the document and the
     article it names and the words every such question uses (规定, 什么…)."""
-    rest = ASKS["article"].sub(" ", sc)
-    for name in _names(doc):
+    rest = bare(ASKS["article"].sub(" ", sc))
+    for name in title_names(doc):  # whole, or shortened: 广州公积金贷款实施办法 for 广州住房公积金个人住房贷款实施办法
         rest = rest.replace(name, " ")
-    for name in title_names(doc):  # 广州公积金贷款实施办法 for 广州住房公积金个人住房贷款实施办法
         start, end = shortening_run(rest, name)
         rest = f"{rest[:start]} {rest[end:]}" if end else rest
     rest = ASKS["article:generic"].sub(" ", re.sub(r"[《》“”？?，。、\s]", " ", rest))
