@@ -15,12 +15,14 @@ import numpy as np
 
 from qa.asking import ASKS
 from qa.data import synonyms, words
+from qa.gazetteer import Region, region_of
 from qa.index import Index, passage_texts
 from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
+from qa.places import doc_places, names_place
 from qa.query import Query, asking_part, counts_a_list, places_in
 from qa.retrieve import HAN_RE, dense_scores, query_vector
-from qa.schema import Clause
+from qa.schema import Clause, Document
 from qa.tokens import cut
 
 
@@ -263,6 +265,45 @@ def supports_type(q: Query, sentence: str) -> bool:
             return any(r in s for r in roles)
         return bool(_RANK_RE.search(s) or _HOLDER_RE.search(s))  # 由谁担任: a post, a rank or a leader
     return True
+
+
+def supports_asked_place(q: Query, sentence: str, doc: Document) -> bool:
+    """Is what a sentence states for the places the question names?  It is not for a place that
+    is not the document's own when the phrases that hold the kind of thing asked name other
+    places and not that one: in “广州、深圳进一步放宽…资格，2023年广州增加5万个…指标配额。” the
+    figure is 广州's, not 深圳's.  A place that holds the asked one, or lies within it, is no
+    other place; a comparison's sides are each checked on their own.
+
+    >>> from qa.query import analyse
+    >>> doc = Document("d", "d.txt", "广东省进一步提振和扩大消费的若干措施", "", "", "", "", "", "simplified", "", "")
+    >>> q = analyse("2023年深圳增加了多少个计划外燃油车指标？")
+    >>> supports_asked_place(q, "广州、深圳进一步放宽购买资格，2023年广州增加5万个计划外燃油车指标配额。", doc)
+    False
+    >>> supports_asked_place(q, "广州、深圳进一步放宽购买资格，深圳增加2万个计划外燃油车指标。", doc)
+    True
+    >>> supports_asked_place(q, "广东全省增加5万个指标。", doc), supports_asked_place(q, "增加5万个指标。", doc)
+    (True, True)
+    """
+    if q.compare or not q.places:
+        return True
+    own = doc_places(doc)
+    phrases = [p for p in _PHRASE_CUT_RE.split(sentence) if p and supports_type(q, p)] or [sentence]
+    for place in q.places:
+        if place in own:
+            continue
+        asked = region_of(place)
+        if not any(_for_place(p, place, asked) for p in phrases):
+            return False
+    return True
+
+
+_PHRASE_CUT_RE = re.compile("[，；,;]")
+
+
+def _for_place(phrase: str, place: str, asked: Region) -> bool:
+    """Does a phrase name the place, or a place holding it or within it, or no place at all?"""
+    named = places_in(phrase)
+    return not named or names_place(place, phrase) or any(region_of(n).within(asked) for n in named)
 
 
 def supports_years(q: Query, context: str) -> bool:

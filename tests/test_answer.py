@@ -894,3 +894,21 @@ def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, 
     assert "第728号" in t and "第802号" not in t
     a, t = ask(lib, "《保障中小企业款项支付条例》是由哪号国务院令修订的？")
     assert "第802号修订" in t, a.text
+
+
+@pytest.fixture(scope="module")
+def guangdong_library(index, tmp_path_factory):
+    """The seeds and a provincial document whose sentences give one city's figure beside another
+    city's name (广州、深圳进一步放宽…，2023年广州增加5万个…指标配额)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import citizen_library
+
+    return citizen_library(index, tmp_path_factory.mktemp("guangdong"), names=("13_guangdong_tizhen_xiaofei.txt",))
+
+
+def test_a_figure_stated_for_another_city_does_not_answer_for_the_city_asked(guangdong_library):
+    a, t = ask(guangdong_library, "2023年广州增加了多少个计划外节能燃油车增量指标？")
+    assert not a.refused and "5万个" in t, a.text
+    # 深圳 is named in the same sentence, but the figure is given for 广州
+    a, _t = ask(guangdong_library, "2023年深圳增加了多少个计划外节能燃油车增量指标？")
+    assert a.refused, a.text
