@@ -193,6 +193,12 @@ TABLE: tuple[Asking, ...] = (
         "asks a count in a unit (多少PB, 几项): the evidence needs a figure in that unit",
     ),
     Asking(
+        "asked-span",
+        r"多长时间|多久|多长(?![度米远])",
+        "失能评估结论的有效期是多长时间？",
+        "asks a span of time in no unit it names: the evidence needs one in some unit (2年, 6个月, 15个工作日)",
+    ),
+    Asking(
         "in-money",
         r"多少(?:钱|元|块|万|亿)|几(?:块|元|万元|亿元)|多少[^，。？?]{0,4}(?:元|块钱)",
         "一天最多给多少钱？",

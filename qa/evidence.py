@@ -401,6 +401,32 @@ def supports_phase(q: Query, sentence: str) -> bool:
     return any(a in s for a in asked)
 
 
+_BATCH_RE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批|首批")
+
+
+def names_asked_batch(q: Query, context: str) -> bool:
+    """A question about a numbered batch (第二批试点) is answered only from evidence that names
+    that batch (the clause, its heading or the clauses above it): what a programme says of itself
+    in general is not what its second batch covers.  首批 is 第一批.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("药品集中采购第二批扩围后覆盖了哪些省份？")
+    >>> names_asked_batch(q, "逐步扩大集中采购的覆盖范围。"), names_asked_batch(q, "第二批扩围至25个省份。")
+    (False, True)
+    >>> names_asked_batch(analyse("第一批试点有哪些城市？"), "首批试点城市为北京、天津。")
+    True
+    """
+    asked = {m.replace("首批", "第一批") for m in _BATCH_RE.findall(q.sc)}
+    if not asked:
+        return True
+    s = match_form(context).replace("首批", "第一批")
+    return any(a in s for a in asked)
+
+
+#: a span of time in any unit (6个月, 两年, 15个工作日, 半年), or one without end (长期有效)
+_SPAN_RE = re.compile(
+    r"[\d一二两三四五六七八九十百半]\s*(?:个)?(?:年|月|周|星期|日|天|小时|分钟|工作日)|长期|永久|终身"
+)
 #: units that count time: 多少天内作出决定 counts no noun
 _DURATIONS = frozenset(["天", "小时", "个小时", "分钟", "年", "月", "个月", "周", "个工作日", "周岁", "岁"])
 
@@ -417,12 +443,17 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     (True, False)
     >>> supports_asked_unit(analyse("受理后多少天内作出决定？"), "受理申请后，15日内作出准予贷款的决定")
     True
+    >>> q = analyse("评估结论的有效期是多长时间？")  # a span in any unit of time
+    >>> supports_asked_unit(q, "评估结论有效期为2年。"), supports_asked_unit(q, "复评费用由申请人按100%的比例承担。")
+    (True, False)
     >>> q = analyse("要遴选多少个试点单位？")
     >>> supports_asked_unit(q, "遴选12家试点单位。"), supports_asked_unit(q, "遴选试点单位，给予12次培训。")
     (True, False)
     """
     asking = asking_part(q.sc)
     m = ASKS["asked-unit"].search(asking)
+    if not m and ASKS["asked-span"].search(asking):
+        return bool(_SPAN_RE.search(match_form(context)))  # 多长时间: a span in any unit of time
     if not m or counts_a_list(q.sc):
         return True
     unit = m.group("unit") or m.group("few")

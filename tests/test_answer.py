@@ -912,3 +912,19 @@ def test_a_figure_stated_for_another_city_does_not_answer_for_the_city_asked(gua
     # 深圳 is named in the same sentence, but the figure is given for 广州
     a, _t = ask(guangdong_library, "2023年深圳增加了多少个计划外节能燃油车增量指标？")
     assert a.refused, a.text
+
+
+@pytest.fixture(scope="module")
+def procurement(index, tmp_path_factory):
+    """The seeds and a procurement pilot that speaks of its pilot in general, never of a second batch."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import citizen_library
+
+    return citizen_library(index, tmp_path_factory.mktemp("procurement"), names=("07_gwyb_yaopin_jizhong_caigou.txt",))
+
+
+def test_a_numbered_batch_asked_needs_evidence_that_names_it(procurement):
+    a, _t = ask(procurement, "国家组织药品集中采购第二批扩围后覆盖了哪些省份？")
+    assert a.refused, a.text
+    a, t = ask(procurement, "国家组织药品集中采购试点选择了哪些城市？")
+    assert not a.refused and "深圳" in t, a.text

@@ -23,6 +23,7 @@ from qa.asking import ASKS
 from qa.cite import is_instruction
 from qa.evidence import (
     clause_cosines,
+    names_asked_batch,
     supports_asked_place,
     supports_asked_unit,
     supports_codes,
@@ -130,6 +131,7 @@ def best_sentences(
                 and supports_asked_unit(q, part)
                 and supports_measure(q, part)
                 and supports_asked_place(q, part, c.doc)
+                and names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}")
                 and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
             ):
                 continue  # about other years, or without the kind of thing asked for
