@@ -14,13 +14,13 @@ from functools import lru_cache
 import numpy as np
 
 from qa.asking import ASKS
-from qa.data import synonyms, words
+from qa.data import mapping, synonyms, words
 from qa.gazetteer import Region, region_of
 from qa.index import Index, passage_texts
 from qa.ingest.duties import strip_duty_groups
 from qa.normalize import match_form
 from qa.places import doc_places, names_place
-from qa.query import Query, asking_part, counts_a_list, places_in
+from qa.query import COLLOQUIAL, Query, asking_part, counts_a_list, places_in
 from qa.retrieve import HAN_RE, dense_scores, query_vector
 from qa.schema import Clause, Document
 from qa.tokens import cut
@@ -374,6 +374,47 @@ def year_part(q: Query, sentence: str) -> str | None:
         end = marks[i + 1].start() if i + 1 < len(marks) else len(sentence)
         parts.append(sentence[marks[i].start() : end])
     return "".join(parts)
+
+
+#: the endings of the names of things one holds, pays or receives, each with the general words
+#: for its kind (qa/data/instrument_suffixes.txt), longest first
+_KINDS = dict(sorted(mapping("instrument_suffixes").items(), key=lambda kv: -len(kv[0])))
+_INSTRUMENT_RE = re.compile("(?:" + "|".join(map(re.escape, _KINDS)) + ")$")
+
+
+def named_instruments(sc: str) -> list[str]:
+    """The things a question names that one holds, pays or receives by name: its nouns that end
+    like a tax, a fee, a certificate, an insurance, a card, a voucher or a sum of money.
+
+    >>> named_instruments("在长春买首套房，契税能补贴多少？"), named_instruments("驾驶证快到期了，换证还要体检吗？")
+    (['契税'], ['驾驶证'])
+    >>> named_instruments("二手车的三包有效期是多长？")
+    []
+    """
+    return [n for n in dict.fromkeys(nouns_of(sc)) if _INSTRUMENT_RE.search(n)]
+
+
+def names_instrument(name: str, text: str) -> bool:
+    """Does a text (match form) name the thing, its official term, or the general word for its
+    kind (证件 for 身份证)?
+
+    >>> names_instrument("身份证", "推进无证件（证明）办事"), names_instrument("契税", "首套房贷款最低首付比例为20%")
+    (True, False)
+    >>> names_instrument("失业金", "领取失业保险金人员"), names_instrument("低保金", "按月发放最低生活保障金")
+    (True, True)
+    """
+    kind = _INSTRUMENT_RE.search(name).group(0)
+    if any(t in text for t in (name, *COLLOQUIAL.get(name, ()), *_KINDS.get(kind, ()))):
+        return True
+    return any(len(m.group(1)) <= len(name) + 4 for m in _shortened_re(name).finditer(text))
+
+
+@lru_cache(maxsize=256)
+def _shortened_re(name: str) -> re.Pattern:
+    """Where a shortened name (失业金, 低保金) is written out in full (失业保险金, 最低生活保障金): its
+    characters in order, from its first to its last (the caller keeps spans at most four longer)."""
+    inner = "[\u4e00-\u9fff]{0,4}?".join(map(re.escape, name))
+    return re.compile(f"(?=({inner}))")
 
 
 #: a numbered phase or batch of a project (城市大脑二期, 第一批试点)

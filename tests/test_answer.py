@@ -928,3 +928,21 @@ def test_a_numbered_batch_asked_needs_evidence_that_names_it(procurement):
     assert a.refused, a.text
     a, t = ask(procurement, "国家组织药品集中采购试点选择了哪些城市？")
     assert not a.refused and "深圳" in t, a.text
+
+
+@pytest.fixture(scope="module")
+def cultural_firms(index, tmp_path_factory):
+    """The seeds and the rules for cultural units turned firms: 企业所得税 and 房产税 waived for
+    five years, 划拨土地 kept; no word of 城镇土地使用税."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import citizen_library
+
+    return citizen_library(index, tmp_path_factory.mktemp("cultural"), names=("11_gwyb_wenhua_qiye_zhuanzhi.txt",))
+
+
+def test_a_tax_or_certificate_asked_about_must_be_named_by_the_clause_cited(cultural_firms):
+    a, t = ask(cultural_firms, "经营性文化事业单位转制为企业后，自用房产能免征房产税吗？")
+    assert not a.refused and "房产税" in t, a.text
+    # the clause on 划拨土地 answers nothing about 城镇土地使用税
+    a, _t = ask(cultural_firms, "转制后的文化企业能不能免征城镇土地使用税？")
+    assert a.refused, a.text

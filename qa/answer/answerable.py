@@ -34,7 +34,15 @@ from qa.answer.named import (
     unknown_titles,
 )
 from qa.answer.render import short_name
-from qa.evidence import cited_cosine, dense_z, nouns_of, supports_asked_unit
+from qa.evidence import (
+    cited_cosine,
+    context_of,
+    dense_z,
+    named_instruments,
+    names_instrument,
+    nouns_of,
+    supports_asked_unit,
+)
 from qa.normalize import match_form
 from qa.query import COLLOQUIAL, DOC_NUMBER_RE
 from qa.retrieve import HAN_RE, content_tokens, coverage
@@ -152,6 +160,18 @@ def speaks_to(ask: Ask, clauses: list[Clause]) -> bool:
         if not toks or coverage(toks, match_form(f"{c.title_path}\n{c.text}"), w) >= ASKED_TOPIC_COVERAGE:
             return True
     return False
+
+
+def names_what_is_held(ask: Ask, clauses: list[Clause]) -> bool:
+    """Does a cited clause (with its headings, the clauses above it and its document's title) name
+    each tax, fee, certificate, card… the question names?  “在长春买首套房，契税能补贴多少？” finds
+    a clause on 首套房 loans that never says 契税."""
+    held = named_instruments(ask.q.sc)
+    if not held:
+        return True
+    corpus = ask.index.corpus
+    texts = [bare(f"{corpus.doc_by_id[c.doc_id].title}\n{c.title_path}\n{context_of(ask.index, c)}") for c in clauses]
+    return all(any(names_instrument(n, t) for t in texts) for n in held)
 
 
 def near_in_meaning(ask: Ask, clauses: list[Clause]) -> bool:

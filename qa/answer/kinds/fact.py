@@ -3,7 +3,7 @@ answered and cited."""
 
 from __future__ import annotations
 
-from qa.answer.answerable import near_in_meaning, speaks_to, stated_evidence
+from qa.answer.answerable import names_what_is_held, near_in_meaning, speaks_to, stated_evidence
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate
 from qa.answer.sentences import best_sentences, item_lines, picked_per_part, question_parts
@@ -37,5 +37,7 @@ def draft(ask: Ask) -> Draft:
     found = answer_fact(ask.index, ask.q, evidence, ask.w, ask.script, ask.limit)
     cited = [c.clause for c in found[1]] if found else []
     if not found or not (ask.q.wants or speaks_to(ask, cited)) or not near_in_meaning(ask, cited):
+        return Draft.refusal()
+    if not names_what_is_held(ask, cited):
         return Draft.refusal()
     return Draft(*found, "fact")
