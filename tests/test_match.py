@@ -3,6 +3,7 @@ library (the seeds plus three citizen-facing corpus documents added as staff add
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import sys
@@ -143,7 +144,7 @@ def test_a_firm_is_matched_to_a_rule_on_its_own_trade():
 
 
 def test_a_lists_items_follow_it(library):
-    from qa.match.rank import Match, items_after_lists
+    from qa.match.rank import RERANK_DEPTH, Match, items_after_lists
 
     corpus = library.corpus
     kids: dict[str, list] = {}
@@ -165,6 +166,19 @@ def test_a_lists_items_follow_it(library):
     assert order(one, other, two) == [one.id, two.id, other.id]
     # a later item does not pull its list along
     assert order(other, one, other2, two) == [other.id, one.id, other2.id, two.id]
+    # another item of the first match's list that the search found only deep stays where it was
+    # found; a matched header's items follow it however deep they were found
+    deep = dataclasses.replace(m[two.id], searched_rank=RERANK_DEPTH)
+    assert [x.clause.id for x in items_after_lists(corpus, [m[one.id], m[other.id], deep])] == [
+        one.id,
+        other.id,
+        two.id,
+    ]
+    assert [x.clause.id for x in items_after_lists(corpus, [m[head.id], m[other.id], deep])] == [
+        head.id,
+        two.id,
+        other.id,
+    ]
 
 
 def test_an_expired_document_is_marked_and_can_be_left_out(library, monkeypatch):

@@ -126,9 +126,11 @@ def is_list(clause: Clause | None) -> bool:
 def items_after_lists(corpus: Corpus, found: list[Match]) -> list[Match]:
     """The matches with a list's items right after it: the items of a matched list header (its
     benefits are in them: 丧葬补助金, 抚恤金… under “其近亲属按照下列规定…领取：”), and the other
-    items of the list the first match belongs to (机构护理 beside 居家护理 under one article).
-    Only items the search found and the profile does not contradict move; each keeps the
-    search's order among them."""
+    items of the list the first match belongs to (机构护理 beside 居家护理 under one article) that
+    the search found among its first :data:`RERANK_DEPTH` hits (an item found only deeper, such as
+    the eight items a 三包凭证 must state, would push out the clauses found before it).  Only items
+    the search found and the profile does not contradict move; each keeps the search's order
+    among them."""
     out: list[Match] = []
     placed: set[str] = set()
     for n, m in enumerate(found):
@@ -137,9 +139,12 @@ def items_after_lists(corpus: Corpus, found: list[Match]) -> list[Match]:
         out.append(m)
         placed.add(m.clause.id)
         lists = {m.clause.id} if is_list(m.clause) else set()
+        siblings = ""
         if n == 0 and m.clause.parent_id and is_list(corpus.clause_by_id.get(m.clause.parent_id)):
-            lists.add(m.clause.parent_id)
+            lists.add(siblings := m.clause.parent_id)
         for item in found:
+            if item.clause.parent_id == siblings and item.searched_rank >= RERANK_DEPTH:
+                continue  # another item of the first match's list, found only deep in the search
             if item.clause.id not in placed and item.clause.parent_id in lists:
                 out.append(item)
                 placed.add(item.clause.id)
