@@ -267,6 +267,9 @@ def supports_type(q: Query, sentence: str) -> bool:
     return True
 
 
+_PHRASE_CUT_RE = re.compile("[，；,;]")
+
+
 def supports_asked_place(q: Query, sentence: str, doc: Document) -> bool:
     """Is what a sentence states for the places the question names?  It is not for a place that
     is not the document's own when the phrases that hold the kind of thing asked name other
@@ -295,9 +298,6 @@ def supports_asked_place(q: Query, sentence: str, doc: Document) -> bool:
         if not any(_for_place(p, place, asked) for p in phrases):
             return False
     return True
-
-
-_PHRASE_CUT_RE = re.compile("[，；,;]")
 
 
 def _for_place(phrase: str, place: str, asked: Region) -> bool:
@@ -403,7 +403,7 @@ def names_instrument(name: str, text: str) -> bool:
     >>> names_instrument("失业金", "领取失业保险金人员"), names_instrument("低保金", "按月发放最低生活保障金")
     (True, True)
     """
-    kind = _INSTRUMENT_RE.search(name).group(0)
+    kind = m.group(0) if (m := _INSTRUMENT_RE.search(name)) else ""
     if any(t in text for t in (name, *COLLOQUIAL.get(name, ()), *_KINDS.get(kind, ()))):
         return True
     return any(len(m.group(1)) <= len(name) + 4 for m in _shortened_re(name).finditer(text))
@@ -468,6 +468,7 @@ def names_asked_batch(q: Query, context: str) -> bool:
 _SPAN_RE = re.compile(
     r"[\d一二两三四五六七八九十百半]\s*(?:个)?(?:年|月|周|星期|日|天|小时|分钟|工作日)|长期|永久|终身"
 )
+
 #: units that count time: 多少天内作出决定 counts no noun
 _DURATIONS = frozenset(["天", "小时", "个小时", "分钟", "年", "月", "个月", "周", "个工作日", "周岁", "岁"])
 

@@ -790,15 +790,18 @@ def test_a_figure_for_another_code_does_not_answer(index):
     assert not a.refused and "6G" in t
 
 
-@pytest.fixture(scope="module")
-def assistance_library(index, tmp_path_factory):
-    """The seeds and a social-assistance regulation: it speaks of 登记, 乡镇人民政府, 办理."""
+def _with_documents(index, tmp_path_factory, *names):
+    """A private library: the seeds and these corpus documents, added as staff add them."""
     sys.path.insert(0, str(Path(__file__).parent))
     from conftest_ui import citizen_library
 
-    return citizen_library(
-        index, tmp_path_factory.mktemp("assistance"), names=("27_shanghai_shehui_jiuzhu_tiaoli.txt",)
-    )
+    return citizen_library(index, tmp_path_factory.mktemp(Path(names[0]).stem[:20]), names=names)
+
+
+@pytest.fixture(scope="module")
+def assistance_library(index, tmp_path_factory):
+    """The seeds and a social-assistance regulation: it speaks of 登记, 乡镇人民政府, 办理."""
+    return _with_documents(index, tmp_path_factory, "27_shanghai_shehui_jiuzhu_tiaoli.txt")
 
 
 def test_an_everyday_errand_no_document_covers_is_refused(assistance_library):
@@ -816,16 +819,14 @@ def regulations(index, tmp_path_factory):
     (国务院令第375号公布; 国务院令 / 第706号 on lines of their own, above an earlier 第76号发布) or the
     meeting that adopted them (…常务委员会第二十九次会议通过), and whose last article may name the
     regulation it repeals."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest_ui import citizen_library
-
-    names = (
+    return _with_documents(
+        index,
+        tmp_path_factory,
         "31_gongshang_baoxian_tiaoli.txt",
         "21_zhuanli_daili_tiaoli.txt",
         "25_shandong_minying_jingji_tiaoli.txt",
         "23_jiayong_qiche_sanbao_guiding.txt",
     )
-    return citizen_library(index, tmp_path_factory.mktemp("regulations"), names=names)
 
 
 def test_the_order_that_published_a_regulation_is_read_from_its_opening_lines(regulations):
@@ -896,53 +897,35 @@ def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, 
     assert "第802号修订" in t, a.text
 
 
-@pytest.fixture(scope="module")
-def guangdong_library(index, tmp_path_factory):
-    """The seeds and a provincial document whose sentences give one city's figure beside another
-    city's name (广州、深圳进一步放宽…，2023年广州增加5万个…指标配额)."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest_ui import citizen_library
-
-    return citizen_library(index, tmp_path_factory.mktemp("guangdong"), names=("13_guangdong_tizhen_xiaofei.txt",))
-
-
-def test_a_figure_stated_for_another_city_does_not_answer_for_the_city_asked(guangdong_library):
-    a, t = ask(guangdong_library, "2023年广州增加了多少个计划外节能燃油车增量指标？")
-    assert not a.refused and "5万个" in t, a.text
-    # 深圳 is named in the same sentence, but the figure is given for 广州
-    a, _t = ask(guangdong_library, "2023年深圳增加了多少个计划外节能燃油车增量指标？")
-    assert a.refused, a.text
-
-
-@pytest.fixture(scope="module")
-def procurement(index, tmp_path_factory):
-    """The seeds and a procurement pilot that speaks of its pilot in general, never of a second batch."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest_ui import citizen_library
-
-    return citizen_library(index, tmp_path_factory.mktemp("procurement"), names=("07_gwyb_yaopin_jizhong_caigou.txt",))
+#: a document, a question it answers (with a word of the answer), and a look-alike it does not
+#: answer though a sentence of it comes near: the figure is another place's (广州、深圳进一步放宽…，
+#: 2023年广州增加5万个…指标配额); the pilot speaks of itself in general, never of a second batch;
+#: the clause on 划拨土地 says nothing of 城镇土地使用税
+LOOK_ALIKES = [
+    (
+        "13_guangdong_tizhen_xiaofei.txt",
+        ("2023年广州增加了多少个计划外节能燃油车增量指标？", "5万个"),
+        "2023年深圳增加了多少个计划外节能燃油车增量指标？",
+    ),
+    (
+        "07_gwyb_yaopin_jizhong_caigou.txt",
+        ("国家组织药品集中采购试点选择了哪些城市？", "深圳"),
+        "国家组织药品集中采购第二批扩围后覆盖了哪些省份？",
+    ),
+    (
+        "11_gwyb_wenhua_qiye_zhuanzhi.txt",
+        ("经营性文化事业单位转制为企业后，自用房产能免征房产税吗？", "房产税"),
+        "转制后的文化企业能不能免征城镇土地使用税？",
+    ),
+]
 
 
-def test_a_numbered_batch_asked_needs_evidence_that_names_it(procurement):
-    a, _t = ask(procurement, "国家组织药品集中采购第二批扩围后覆盖了哪些省份？")
-    assert a.refused, a.text
-    a, t = ask(procurement, "国家组织药品集中采购试点选择了哪些城市？")
-    assert not a.refused and "深圳" in t, a.text
-
-
-@pytest.fixture(scope="module")
-def cultural_firms(index, tmp_path_factory):
-    """The seeds and the rules for cultural units turned firms: 企业所得税 and 房产税 waived for
-    five years, 划拨土地 kept; no word of 城镇土地使用税."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from conftest_ui import citizen_library
-
-    return citizen_library(index, tmp_path_factory.mktemp("cultural"), names=("11_gwyb_wenhua_qiye_zhuanzhi.txt",))
-
-
-def test_a_tax_or_certificate_asked_about_must_be_named_by_the_clause_cited(cultural_firms):
-    a, t = ask(cultural_firms, "经营性文化事业单位转制为企业后，自用房产能免征房产税吗？")
-    assert not a.refused and "房产税" in t, a.text
-    # the clause on 划拨土地 answers nothing about 城镇土地使用税
-    a, _t = ask(cultural_firms, "转制后的文化企业能不能免征城镇土地使用税？")
+@pytest.mark.parametrize(("doc", "answered", "look_alike"), LOOK_ALIKES, ids=["another-city", "a-batch", "a-tax"])
+def test_a_look_alike_is_refused_beside_the_question_its_document_answers(
+    index, tmp_path_factory, doc, answered, look_alike
+):
+    lib = _with_documents(index, tmp_path_factory, doc)
+    a, t = ask(lib, answered[0])
+    assert not a.refused and answered[1] in t, a.text
+    a, _t = ask(lib, look_alike)
     assert a.refused, a.text
