@@ -18,6 +18,7 @@ from qa.data import mapping, synonyms, words
 from qa.gazetteer import Region, region_of
 from qa.index import Index, passage_texts
 from qa.ingest.duties import strip_duty_groups
+from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 from qa.places import doc_places, names_place
 from qa.query import COLLOQUIAL, Query, asking_part, counts_a_list, places_in
@@ -462,6 +463,49 @@ def names_asked_batch(q: Query, context: str) -> bool:
         return True
     s = match_form(context).replace("首批", "第一批")
     return any(a in s for a in asked)
+
+
+#: the how-many-th home a purchase is (首套 1, 第二套 2, 第三套及以上 3 and more), or the homes a
+#: family already owns (拥有1套住房…再次申请: the next is its second)
+_HOME_ORDINAL_RE = re.compile(r"(首|第?[一二三四五六七八九\d])套(?:住房|房|普通自住房)?(及以上|以上)?")
+_HOMES_OWNED_RE = re.compile(r"(?:拥有|已有|有)([一二三四五六七八九\d])套(?:住房|房)")
+
+
+def _home_counts(text: str, owned: bool = True) -> list[tuple[int, bool]]:
+    """The ordinals of home a text speaks of, each as (n, and more); with ``owned``, the home after
+    those a family already owns too (a rule's 拥有1套住房…再次申请, not a person's 我有一套房)."""
+    out = []
+    for m in _HOME_ORDINAL_RE.finditer(text):
+        word = m.group(1)
+        if not word.startswith(("第", "首")) and m.start() > 0 and text[m.start() - 1] in "有买拥购":
+            continue  # 有一套房, 买三套: a count of homes, not which one
+        n = 1 if word == "首" else int(in_digits(word.lstrip("第")) or 0)
+        if n:
+            out.append((n, bool(m.group(2))))
+    if owned:
+        out += [(int(in_digits(m.group(1)) or 0) + 1, False) for m in _HOMES_OWNED_RE.finditer(text)]
+    return out
+
+
+def supports_home_ordinal(q: Query, sentence: str) -> bool:
+    """A question about the how-many-th home (第三套房的首付) is answered by a sentence on that
+    home, not by one that speaks only of others (首套…30%，拥有1套住房…再次申请…40%).  A sentence
+    that speaks of no ordinal passes.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("用商业贷款买第三套房，最低首付比例是多少？")
+    >>> supports_home_ordinal(q, "对购买首套普通自住房的家庭，最低首付比例为30%，对拥有1套住房再次申请贷款购房的，不低于40%。")
+    False
+    >>> supports_home_ordinal(q, "家庭购买第三套及以上住房的，不予贷款。"), supports_home_ordinal(q, "最低首付比例为30%。")
+    (True, True)
+    >>> supports_home_ordinal(analyse("买第二套房首付几成？"), "对拥有1套住房的家庭再次申请贷款购房的，最低首付比例不低于40%。")
+    True
+    """
+    asked = {n for n, _more in _home_counts(q.sc, owned=False)}
+    if not asked:
+        return True
+    said = _home_counts(match_form(sentence))
+    return not said or any(n == a or (more and a >= n) for n, more in said for a in asked)
 
 
 #: a span of time in any unit (6个月, 两年, 15个工作日, 半年), or one without end (长期有效)

@@ -900,7 +900,7 @@ def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, 
 #: a document, a question it answers (with a word of the answer), and a look-alike it does not
 #: answer though a sentence of it comes near: the figure is another place's (广州、深圳进一步放宽…，
 #: 2023年广州增加5万个…指标配额); the pilot speaks of itself in general, never of a second batch;
-#: the clause on 划拨土地 says nothing of 城镇土地使用税
+#: the clause on 划拨土地 says nothing of 城镇土地使用税; 首套 and 拥有1套…再次申请 are not the third home
 LOOK_ALIKES = [
     (
         "13_guangdong_tizhen_xiaofei.txt",
@@ -917,10 +917,17 @@ LOOK_ALIKES = [
         ("经营性文化事业单位转制为企业后，自用房产能免征房产税吗？", "房产税"),
         "转制后的文化企业能不能免征城镇土地使用税？",
     ),
+    (
+        "19_changchun_zhufang_xuqiu_ruogan_yijian.txt",
+        ("在长春用商业贷款买首套普通自住房，最低首付比例是多少？", "30%"),
+        "在长春用商业贷款买第三套房，最低首付比例是多少？",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("doc", "answered", "look_alike"), LOOK_ALIKES, ids=["another-city", "a-batch", "a-tax"])
+@pytest.mark.parametrize(
+    ("doc", "answered", "look_alike"), LOOK_ALIKES, ids=["another-city", "a-batch", "a-tax", "a-third-home"]
+)
 def test_a_look_alike_is_refused_beside_the_question_its_document_answers(
     index, tmp_path_factory, doc, answered, look_alike
 ):

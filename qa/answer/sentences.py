@@ -27,6 +27,7 @@ from qa.evidence import (
     supports_asked_place,
     supports_asked_unit,
     supports_codes,
+    supports_home_ordinal,
     supports_measure,
     supports_phase,
     supports_type,
@@ -131,6 +132,7 @@ def best_sentences(
                 and supports_asked_unit(q, part)
                 and supports_measure(q, part)
                 and supports_asked_place(q, part, c.doc)
+                and supports_home_ordinal(q, part)
                 and names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}")
                 and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
             ):
