@@ -5,7 +5,7 @@ A row's ``pattern`` is the regex its module used to hold as a constant; the modu
 name from :data:`ASKS` (``ASKS["duty"].search(sc)``).  ``tests/test_asking.py`` checks that every
 example is found by its pattern.  Patterns that are built from the grammar of unit names or from
 data at import time (``qa/query.py`` ``_REVERSE_RE``, ``_UNIT_MORE_RE``, ``_META_DOC_RE``,
-``_NEXT_UNIT_RE``, ``_UNIT_ONLY_RE``; ``qa/evidence.py`` ``_measure_re``) stay beside that grammar,
+``_NEXT_UNIT_RE``, ``_UNIT_ONLY_RE``; ``qa/evidence/measures.py`` ``_measure_re``) stay beside that grammar,
 and patterns over document text (clause headings, 落款, item titles…) stay where they are read.
 
 This module imports nothing from :mod:`qa`, so any module may use it.
@@ -184,7 +184,7 @@ TABLE: tuple[Asking, ...] = (
         "那南昌呢？",
         "a short question that starts so follows up the previous one",
     ),
-    # --- what the evidence must show (qa/evidence.py) ---
+    # --- what the evidence must show (qa/evidence/) ---
     Asking(
         "asked-unit",
         r"多少(?P<unit>个月|个工作日|个小时|工作日|个|项|家|名|人|元|万元|亿元|平方公里|公里|兆|倍|天|小时|分钟|次|户|台|座|套|年|周岁|岁|[A-Za-z]+(?:/[A-Za-z]+)?)"

@@ -1,0 +1,54 @@
+"""Evidence checks for answers (pure functions over an index), one module a step.
+
+A clause supports an answer when the years the question names are in it or above it, when
+its sentence holds the kind of thing asked for (a figure, a date, a place…) in the unit asked
+for, and when the question's entities are there.  Places are checked by :mod:`qa.places`, word
+coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
+
+- :mod:`.vectors`: how near a question stands to clauses in meaning; a clause with its ancestors;
+- :mod:`.nouns`: what a question names (its nouns; a tax, a certificate, a card… by name);
+- :mod:`.kinds`: the kind of thing asked for, and whether a sentence holds it;
+- :mod:`.scope`: the place, years, codes, phase or batch, and home the question scopes;
+- :mod:`.measures`: the unit and the measure a figure is asked in;
+- :mod:`.tasks`: the task a duty question asks about.
+"""
+
+from qa.evidence.kinds import supports_type
+from qa.evidence.measures import asked_measure, supports_asked_unit, supports_measure
+from qa.evidence.nouns import named_instruments, names_instrument, nouns_of
+from qa.evidence.scope import (
+    codes_in,
+    names_asked_batch,
+    supports_asked_place,
+    supports_codes,
+    supports_home_ordinal,
+    supports_phase,
+    supports_years,
+    year_part,
+)
+from qa.evidence.tasks import bigram_coverage, task_bigrams
+from qa.evidence.vectors import cited_cosine, clause_cosines, context_of, dense_z
+
+__all__ = [
+    "asked_measure",
+    "bigram_coverage",
+    "cited_cosine",
+    "clause_cosines",
+    "codes_in",
+    "context_of",
+    "dense_z",
+    "named_instruments",
+    "names_asked_batch",
+    "names_instrument",
+    "nouns_of",
+    "supports_asked_place",
+    "supports_asked_unit",
+    "supports_codes",
+    "supports_home_ordinal",
+    "supports_measure",
+    "supports_phase",
+    "supports_type",
+    "supports_years",
+    "task_bigrams",
+    "year_part",
+]
