@@ -140,6 +140,15 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = mapping("colloquial")
 FILLER = frozenset(words("filler"))
 
 
+def says_term(word: str, text: str) -> bool:
+    """Does a text use the word, or one of its official terms (:data:`COLLOQUIAL`)?
+
+    >>> says_term("手机", "推广掌上办事"), says_term("手机", "推进一网通办")
+    (True, False)
+    """
+    return word in text or any(a in text for a in COLLOQUIAL.get(word, ()))
+
+
 def expand_colloquial(sc: str) -> str:
     """The official terms for the everyday words a question uses, to widen a BM25 query.
 

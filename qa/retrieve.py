@@ -21,7 +21,7 @@ from qa.index import Index
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_simplified
 from qa.places import supports_places
-from qa.query import COLLOQUIAL, FILLER, META_FIELD_RE, Query, analyse, expand_colloquial
+from qa.query import FILLER, META_FIELD_RE, Query, analyse, expand_colloquial, says_term
 from qa.schema import Clause, Hit
 from qa.tokens import tokenize
 
@@ -154,7 +154,7 @@ def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
 def _coverage_of(q_tokens: list[str], s: str, w: Weights) -> float:
     """:func:`coverage` of text already in match form and lower case."""
     total = sum(w.of(t) for t in q_tokens)
-    found = sum(w.of(t) for t in q_tokens if t in s or any(a in s for a in COLLOQUIAL.get(t, ())))
+    found = sum(w.of(t) for t in q_tokens if says_term(t, s))
     return found / total if total else 0.0
 
 

@@ -44,7 +44,7 @@ from qa.evidence import (
     supports_asked_unit,
 )
 from qa.normalize import match_form
-from qa.query import COLLOQUIAL, DOC_NUMBER_RE
+from qa.query import DOC_NUMBER_RE, says_term
 from qa.retrieve import HAN_RE, content_tokens, coverage
 from qa.schema import Clause
 from qa.tokens import tokenize
@@ -181,6 +181,6 @@ def near_in_meaning(ask: Ask, clauses: list[Clause]) -> bool:
     and the two are far apart."""
     nouns = nouns_of(ask.q.sc)
     texts = [match_form(f"{c.title_path}\n{c.text}") for c in clauses]
-    if not nouns or any(n in t or any(a in t for a in COLLOQUIAL.get(n, ())) for n in nouns for t in texts):
+    if not nouns or any(says_term(n, t) for n in nouns for t in texts):
         return True
     return cited_cosine(ask.index, ask.question, clauses) >= CITED_NEAR_COSINE

@@ -15,10 +15,10 @@ from qa.ingest.metadata import CITED_WITH_NUMBER_RE, cites_untitled
 from qa.normalize import match_form
 from qa.places import doc_places
 from qa.query import (
-    COLLOQUIAL,
     FILLER,
     Query,
     places_in,
+    says_term,
 )
 from qa.retrieve import (
     HAN_RE,
@@ -212,7 +212,7 @@ def absent_topic(index: Index, q: Query) -> list[str]:
     if any(t in index.bm25.vocab_dict for t in toks):
         return []  # a word some clause has (its BM25 token) is in the library: no scan of it all
     text = _corpus_text_lower(index)
-    absent = [t for t in toks if t not in text and not any(a in text for a in COLLOQUIAL.get(t, ()))]
+    absent = [t for t in toks if not says_term(t, text)]
     return absent if toks and len(absent) == len(toks) else []
 
 

@@ -105,6 +105,8 @@ def best_sentences(
     near = dict(zip((c.rank for c in read), clause_cosines(index, q.text, [c.hit.clause for c in read]), strict=True))
     nearest = max(near.values(), default=0.0)
     for c in read:
+        if not names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}"):
+            continue  # the clause, its headings and those above it never name the batch asked
         title = match_form(c.doc.title or c.doc.name)
         toks = [t for t in all_toks if t not in title] or all_toks
         # what the question is about: not the year it names (到 2025 年), which many sentences
@@ -133,7 +135,6 @@ def best_sentences(
                 and supports_measure(q, part)
                 and supports_asked_place(q, part, c.doc)
                 and supports_home_ordinal(q, part)
-                and names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}")
                 and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
             ):
                 continue  # about other years, or without the kind of thing asked for

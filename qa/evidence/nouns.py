@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from qa.data import mapping
-from qa.query import COLLOQUIAL
+from qa.query import says_term
 
 _NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")  # jieba's names of people and places
 
@@ -19,9 +19,17 @@ def nouns_of(sc: str) -> list[str]:
     >>> nouns_of("医保卡丢了，补办一张要去哪里？"), nouns_of("我在南昌开了家小饭馆，能申请补贴吗？")
     (['医保卡'], ['饭馆', '补贴'])
     """
+    return list(_nouns(sc))
+
+
+@lru_cache(maxsize=256)
+def _nouns(sc: str) -> tuple[str, ...]:
+    """:func:`nouns_of`, tagged once per question however many checks read it."""
     import jieba.posseg
 
-    return [w for w, flag in jieba.posseg.cut(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2]
+    return tuple(
+        w for w, flag in jieba.posseg.cut(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2
+    )
 
 
 #: the endings of the names of things one holds, pays or receives, each with the general words
@@ -52,7 +60,7 @@ def names_instrument(name: str, text: str) -> bool:
     (True, True)
     """
     kind = m.group(0) if (m := _INSTRUMENT_RE.search(name)) else ""
-    if any(t in text for t in (name, *COLLOQUIAL.get(name, ()), *_KINDS.get(kind, ()))):
+    if says_term(name, text) or any(t in text for t in _KINDS.get(kind, ())):
         return True
     return any(len(m.group(1)) <= len(name) + 4 for m in _shortened_re(name).finditer(text))
 
