@@ -199,6 +199,13 @@ TABLE: tuple[Asking, ...] = (
         "asks a span of time in no unit it names: the evidence needs one in some unit (2年, 6个月, 15个工作日)",
     ),
     Asking(
+        "asks-force",
+        r"施行|实施(?:日期|时间)|(?:起|开始)实施|生效|有效期|失效|废止|停止执行|不再执行|解释|为准|不一致|另有规定|衔接|过渡",
+        "本办法与原有政策不一致的，以哪个为准？",
+        "asks about a document's own force (when it takes effect, how long, what it repeals, who "
+        "interprets it, which rule prevails): only then does a clause that says nothing else answer",
+    ),
+    Asking(
         "in-money",
         r"多少(?:钱|元|块|万|亿)|几(?:块|元|万元|亿元)|多少[^，。？?]{0,4}(?:元|块钱)",
         "一天最多给多少钱？",

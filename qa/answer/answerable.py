@@ -42,6 +42,7 @@ from qa.evidence import (
     names_instrument,
     nouns_of,
     supports_asked_unit,
+    supports_force,
 )
 from qa.normalize import match_form
 from qa.query import DOC_NUMBER_RE, says_term
@@ -116,6 +117,10 @@ def stated_evidence(ask: Ask) -> list[Candidate] | Draft:
     name and the cited title the question names, and something of what is asked about them."""
     index, q = ask.index, ask.q
     good = [c for c in ask.good if names_item(index, q, c.hit.clause)] or ask.good
+    # a clause on nothing but its document's own force (本办法自…起实施，有效期5年) answers only
+    # a question on it
+    if not (good := [c for c in good if supports_force(q, c.hit.clause.text_sc)]):
+        return Draft.refusal()
     if names := quoted_names(q):
         # “…“某某办”比例达到多少？”: the answer is about what the question names, not a figure
         # from a clause that never names it; a clause under a heading, or in a document titled,

@@ -1,10 +1,12 @@
 """Whether evidence is about what the question scopes: its place (not a figure given for
-another), its years, its codes (5G, IPv6), its phase or batch, and which home."""
+another), its years, its codes (5G, IPv6), its phase or batch, which home, and whether it speaks
+of anything but its document's own force."""
 
 from __future__ import annotations
 
 import re
 
+from qa.asking import ASKS
 from qa.evidence.kinds import supports_type
 from qa.gazetteer import Region, region_of
 from qa.ingest.numerals import in_digits
@@ -210,3 +212,42 @@ def supports_home_ordinal(q: Query, sentence: str) -> bool:
         return True
     said = _home_counts(match_form(sentence))
     return not said or any(n == a or (more and a >= n) for n, more in said for a in asked)
+
+
+#: the document itself, as its own sentences name it (本办法, 本实施细则, 本通知)
+_SELF = r"本[\u4e00-\u9fff]{0,6}?(?:条例|规定|办法|细则|措施|通知|意见|方案|预案|决定|规则)"
+#: a sentence on the document's own force: when it takes effect (本办法自…起施行), how long it lasts
+#: (，有效期5年; not a 三包有效期), what it repeals (《…》同时废止), who interprets it, and which rule
+#: prevails (与本办法不一致的，以本办法为准; 本办法与…政策不一致的; 另有规定的，从其规定)
+_OWN_FORCE_RE = re.compile(
+    rf"{_SELF}[^。；]{{0,30}}(?:施行|实施|执行|生效)"
+    r"|(?:^|[，,])\s*有效期"
+    r"|同时废止|停止执行|不再执行"
+    r"|负责解释|解释权"
+    rf"|{_SELF}[^。；]{{0,30}}不一致|不一致[^。；]{{0,6}}{_SELF}|另有规定的[，,]?\s*从其规定"
+)
+_SENTENCE_CUT_RE = re.compile(r"(?<=[。；;])")
+_LABEL_RE = re.compile(r"^\s*第[\d一二三四五六七八九十百零〇]+条\s*")
+
+
+def speaks_of_itself(text: str) -> bool:
+    """Does a clause say nothing but its document's own force (its 施行, 有效期, what it repeals,
+    who interprets it, which rule prevails)?  Such a clause answers a question on these alone, not
+    “交公积金才4个月，能申请贷款吗？”, whatever words it shares with one.
+
+    >>> speaks_of_itself("第二十七条 本办法自2026年6月9日起实施，有效期为5年。原有政策与本办法不一致的，以本办法为准。")
+    True
+    >>> speaks_of_itself("第二十九条 按照本规定更换的家用汽车产品，其三包有效期和包修期自更换之日起重新计算。")
+    False
+    >>> speaks_of_itself("本办法自印发之日起施行。申请人应当连续缴存6个月以上。")
+    False
+    """
+    body = re.sub(r"《[^》]*》", "《》", _LABEL_RE.sub("", text))
+    sentences = [s for s in _SENTENCE_CUT_RE.split(body) if s.strip()]
+    return bool(sentences) and all(_OWN_FORCE_RE.search(s) for s in sentences)
+
+
+def supports_force(q: Query, clause_text: str) -> bool:
+    """A clause on nothing but its document's own force answers only a question on it
+    (ASKS["asks-force"])."""
+    return bool(ASKS["asks-force"].search(q.sc)) or not speaks_of_itself(clause_text)
