@@ -124,13 +124,17 @@ def test_questions_that_are_not_article_lookups_are_left_alone(laws):
 
 @pytest.fixture(scope="module")
 def regulation_library(index, tmp_path_factory):
-    """The seeds, 《工伤保险条例》 and 广州's 临时救助实施细则, in a library of their own."""
+    """The seeds, 《工伤保险条例》, 广州's 临时救助实施细则 and its 公积金贷款实施办法, in a library of their own."""
     from qa.index import load_index
     from qa.library import add_documents
     from tests.conftest_ui import private_library
 
     lib = private_library(index, tmp_path_factory.mktemp("reglib"))
-    docs = [CORPUS / "31_gongshang_baoxian_tiaoli.txt", CORPUS / "33_guangzhou_linshi_jiuzhu.txt"]
+    docs = [
+        CORPUS / "31_gongshang_baoxian_tiaoli.txt",
+        CORPUS / "33_guangzhou_linshi_jiuzhu.txt",
+        CORPUS / "37_guangzhou_gongjijin_daikuan.txt",
+    ]
     add_documents(docs, lib.settings, encoder=index.encoder)
     return load_index(lib.settings, encoder=index.encoder)
 
@@ -160,6 +164,20 @@ def test_when_a_regulation_takes_effect_and_how_long_it_holds(regulation_library
     assert not a.refused and "2004年1月1日" in a.text and a.citations[0].clause.path.endswith("第六十七条")
     a = answer("广州市临时救助实施细则的有效期是多久？", regulation_library)
     assert not a.refused and "有效期5年" in a.text and a.citations[0].clause.path == "第十八条"
+
+
+def test_a_quantity_the_asker_states_is_answered_by_the_threshold_on_it(regulation_library):
+    """交公积金才4个月 against 连续足额缴存住房公积金6个月（含）以上: the sentence that sets a
+    threshold on what the asker counts answers, not the article on when the document took effect
+    (本办法自…起实施，有效期为5年), which shares the question's words and says nothing else."""
+    from qa.answer import answer
+
+    a = answer("我在广州交公积金才4个月，现在能申请公积金贷款买房吗？", regulation_library)
+    assert not a.refused and "6个月" in a.text, a.text
+    assert a.citations[0].clause.path == "第二章/第五条/（三）", a.citations[0].clause.path
+    assert all(not c.clause.path.endswith("第二十七条") for c in a.citations)
+    a = answer("广州住房公积金个人住房贷款实施办法的有效期是多久？", regulation_library)
+    assert not a.refused and "5年" in a.text and a.citations[0].clause.path.endswith("第二十七条"), a.text
 
 
 def test_a_document_is_named_by_a_shortening_anywhere_in_the_question(laws):

@@ -384,7 +384,7 @@ def test_a_threshold_the_situation_meets_moves_its_clause_up(library):
     alike in meaning; a quantity of something else (工作两年 against 购买不足2年) meets nothing."""
     from dataclasses import replace
 
-    from qa.match.quantities import thresholds_met
+    from qa.evidence.quantities import thresholds_met
     from qa.match.rank import Match, by_nearness
 
     assert thresholds_met("同一个漏油毛病修了五次都没修好", "因同一质量问题累计修理超过4次的") == 1

@@ -15,6 +15,7 @@ from qa.answer.limits import (
     OVERVIEW_PENALTY,
     SECOND_SENTENCE,
     SHORT_TAIL,
+    THRESHOLD_BONUS,
     TYPED_SENTENCE_COVERAGE,
     TYPED_SENTENCE_FLOOR,
     TYPED_SENTENCE_NEAR,
@@ -31,6 +32,7 @@ from qa.evidence import (
     supports_measure,
     supports_phase,
     supports_type,
+    threshold_status,
     year_part,
 )
 from qa.index import Index
@@ -101,7 +103,7 @@ def best_sentences(
     asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS["overview"].search(q.sc))
     scored = []
     # a clause less near the question in meaning than the nearest of them scores less
-    read = cands[:6]
+    read = cands[:6] + [c for c in cands[6:12] if threshold_status(q.sc, c.hit.clause.text_sc) is not None]
     near = dict(zip((c.rank for c in read), clause_cosines(index, q.text, [c.hit.clause for c in read]), strict=True))
     nearest = max(near.values(), default=0.0)
     for c in read:
@@ -142,6 +144,8 @@ def best_sentences(
             if q.wants and not _about_asked(coverage(topic, part, w), near[c.rank]):
                 continue  # a figure/date/place sentence must also be about what the question asks
             sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview - NEARNESS_WEIGHT * (nearest - near[c.rank])
+            if threshold_status(q.sc, part) is not None:
+                sc += THRESHOLD_BONUS
             if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
                 sc -= 0.05
             scored.append((sc, c.rank, j, c, sents))

@@ -10,12 +10,15 @@ coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 - :mod:`.kinds`: the kind of thing asked for, and whether a sentence holds it;
 - :mod:`.scope`: the place, years, codes, phase or batch, and home the question scopes;
 - :mod:`.measures`: the unit and the measure a figure is asked in;
+- :mod:`.quantities`: the thresholds a clause sets that a person's own quantities meet (read by
+  政策找人's conditions and order, and by an answer's choice of sentence);
 - :mod:`.tasks`: the task a duty question asks about.
 """
 
 from qa.evidence.kinds import supports_type
 from qa.evidence.measures import asked_measure, supports_asked_unit, supports_measure
 from qa.evidence.nouns import named_instruments, names_instrument, nouns_of
+from qa.evidence.quantities import threshold_status, thresholds_met
 from qa.evidence.scope import (
     codes_in,
     names_asked_batch,
@@ -54,5 +57,7 @@ __all__ = [
     "supports_type",
     "supports_years",
     "task_bigrams",
+    "threshold_status",
+    "thresholds_met",
     "year_part",
 ]

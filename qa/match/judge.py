@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 
 from qa.data import words
+from qa.evidence import threshold_status
 from qa.gazetteer import Region, region_of
 from qa.match.profile import Profile, identity_groups
-from qa.match.quantities import threshold_status
 from qa.schema import Condition, Document, Eligibility
 
 MET, NOT_MET, UNSTATED = "符合", "不符合", "未说明"

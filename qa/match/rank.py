@@ -20,11 +20,10 @@ from datetime import date
 
 from qa.corpus import Corpus
 from qa.data import words
-from qa.evidence import clause_cosines
+from qa.evidence import clause_cosines, thresholds_met
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
-from qa.match.quantities import thresholds_met
 from qa.retrieve import search
 from qa.schema import Clause, Document, Eligibility
 
@@ -48,7 +47,7 @@ NEAR_PROFILE = 0.878
 RANK_PENALTY = 2.0
 RERANK_DEPTH = 10
 #: …and a clause whose threshold the situation's own quantity of the same thing meets (修了五次
-#: against 累计修理超过4次: :mod:`qa.match.quantities`) gains this much.  16: of 5, 8, 12, 16 and
+#: against 累计修理超过4次: :mod:`qa.evidence.quantities`) gains this much.  16: of 5, 8, 12, 16 and
 #: 20, the largest that lowers no tuning profile set's hit@5 or MRR (20 lowers one's MRR).
 QUANTITY_BONUS = 16.0
 

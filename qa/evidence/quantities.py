@@ -1,7 +1,8 @@
 """The thresholds a clause sets (累计修理超过4次, 单次修理时间超过5日, 连续缴存12个月以上) that a
 person's own quantities meet (修了五次, 等了两个礼拜, 交了一年半): a clause whose threshold the
 situation reaches speaks to it, and a condition that sets one is met or not (连续缴存6个月以上
-against 才缴了2个月).
+against 才缴了2个月).  A question that states the asker's own quantity (交公积金才4个月，能申请
+贷款吗？) is answered first from a sentence that sets a threshold on the same thing.
 
 Numbers are read through :func:`qa.ingest.numerals.in_digits` (cn2an); measure words and their
 sizes come from ``qa/data/quantity_units.txt``.  Only the same measure is compared (次 with 次,
