@@ -29,7 +29,15 @@ _EXCLUSIVE = {"超过", "多于", "不足", "未满", "不满", "少于"}
 @cache
 def units() -> dict[str, tuple[str, float]]:
     """Measure word → (what it measures, its size in that measure's base)."""
-    return {word: (measure, float(size)) for word, (measure, size) in mapping("quantity_units").items()}
+    return {word: (measure, float(size)) for word, (measure, size, *_flag) in mapping("quantity_units").items()}
+
+
+@cache
+def _unbound_measures() -> frozenset[str]:
+    """The measures a quantity is compared in whatever words come before it (``unbound`` in
+    ``qa/data/quantity_units.txt``): a distance is a distance driven (跑了2000公里 against
+    行驶里程3000公里之内), where a time may be of anything (住了3年, 缴存6个月)."""
+    return frozenset(m for m, _size, *flag in mapping("quantity_units").values() if "unbound" in flag)
 
 
 @cache
@@ -49,7 +57,7 @@ def _threshold_re() -> re.Pattern[str]:
 
 @cache
 def _quantity_re() -> re.Pattern[str]:
-    return re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)个?({_unit_re()})(半)?(?!级)")
+    return re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)个?(半)?({_unit_re()})(半)?(?!级)")
 
 
 def quantities(text: str) -> list[tuple[str, float, str]]:
@@ -59,15 +67,23 @@ def quantities(text: str) -> list[tuple[str, float, str]]:
     [('time', 547.5, '车买'), ('count', 5.0, '毛病修'), ('time', 14.0, '等配件')]
     >>> quantities("2020年买的房，住了3年")
     [('time', 1095.0, '住')]
+    >>> quantities("新车提回来才一个半月，跑了两千公里")
+    [('time', 45.0, '提来'), ('distance', 2000.0, '跑')]
     """
     out = []
-    text = in_digits(match_form(text))
+    text = _plain_digits(text)
     for m in _quantity_re().finditer(text):
-        if _calendar_year(m.group(1), m.group(2)):
+        if _calendar_year(m.group(1), m.group(3)):
             continue
-        measure, size = units()[m.group(2)]
-        out.append((measure, (float(m.group(1)) + (0.5 if m.group(3) else 0.0)) * size, _before(text, m.start())))
+        measure, size = units()[m.group(3)]
+        half = 0.5 if m.group(2) or m.group(4) else 0.0
+        out.append((measure, (float(m.group(1)) + half) * size, _before(text, m.start())))
     return out
+
+
+def _plain_digits(text: str) -> str:
+    """The text in match form with its numbers in digits and no thousands separators (50,000)."""
+    return re.sub(r"(?<=\d)[,，](?=\d{3})", "", in_digits(match_form(text)))
 
 
 def thresholds(text: str) -> list[tuple[str, float, str, str]]:
@@ -79,9 +95,11 @@ def thresholds(text: str) -> list[tuple[str, float, str, str]]:
     [('time', 7.0, '内', '算')]
     >>> thresholds("连续足额缴存住房公积金6个月（含）以上")
     [('time', 180.0, '以上', '房公积金')]
+    >>> thresholds("自三包有效期起算之日起60日内或者行驶里程3,000公里之内")
+    [('time', 60.0, '内', '算'), ('distance', 3000.0, '之内', '行驶里程')]
     """
     out = []
-    text = in_digits(match_form(text))
+    text = _plain_digits(text)
     for m in _threshold_re().finditer(text):
         word = m.group(1) or m.group(4)
         if not word or _calendar_year(m.group(2), m.group(3)):
@@ -127,7 +145,7 @@ def _compared(situation: str, text: str) -> list[tuple[int, float, float, str]]:
         (i, size, bound, word)
         for i, (measure, bound, word, said) in enumerate(_clause_thresholds(text))
         for m, size, of in stated
-        if m == measure and set(said) & set(of)
+        if m == measure and (set(said) & set(of) or m in _unbound_measures())
     ]
 
 
@@ -158,8 +176,10 @@ _PLAIN = set("的了在是有个和与或及并且已经还都就才再又也之
 
 @cache
 def _not_counted() -> set[str]:
-    """The characters that never say what is counted: plain ones, bound words and measure words."""
-    return _PLAIN | set("".join((*_BEFORE, *units())))
+    """The characters that never say what is counted: plain ones, bound words and measure words
+    (but for those of an unbound measure: 公 of 公里 is also 公 of 公积金)."""
+    bound = (w for w, (measure, _size) in units().items() if measure not in _unbound_measures())
+    return _PLAIN | set("".join((*_BEFORE, *bound)))
 
 
 def _before(text: str, at: int) -> str:
