@@ -249,13 +249,33 @@ def shortens(name: str, title: str) -> bool:
 #: title, the title without its place, what a 关于印发…的通知 sends) and keeps at least this share
 #: of that name's characters
 LOOSE_NAME_SHARE = 0.6
+#: a title the question quotes (《…》) is the document's when it keeps this share of one of its
+#: names: a particle dropped (《广东省进一步提振和扩大消费若干措施》 for …消费的若干措施), not a
+#: shortening that another document's title, which the library only cites, could also be
+QUOTED_NAME_SHARE = 0.9
+
+
+def quotes_title(quoted: str, doc: Document) -> bool:
+    """Is a title the question quotes this document's, whole, within its title, or with a
+    particle or two dropped (:data:`QUOTED_NAME_SHARE`)?
+
+    >>> from qa.schema import Document
+    >>> d = Document("d", "d.txt", "广东省进一步提振和扩大消费的若干措施", "", "", "", "广东省", "", "simplified", "", "")
+    >>> quotes_title("广东省进一步提振和扩大消费若干措施", d), quotes_title("进一步扩大消费的措施", d)
+    (True, False)
+    """
+    q = bare(quoted)
+    if q in bare(doc.title) or ((short := bare(short_name(doc))) and short in q):
+        return True
+    return any(shortens(q, name) and len(q) >= QUOTED_NAME_SHARE * len(name) for name in title_names(doc))
 
 
 @lru_cache(maxsize=1024)
 def title_names(doc: Document) -> tuple[str, ...]:
     """The names (:func:`bare`) a question may call a document by, whole or shortened, longest
-    first: the title, the title without its place, what follows its 关于, what a 关于印发…的通知
-    sends.
+    first: the title, the title without its place, what follows its 关于, the notice that sends
+    it (…关于印发…的通知) and what that notice says it sends (广东省进一步提振和扩大消费若干措施,
+    where the document's own title says …消费的若干措施).
 
     >>> from qa.schema import Document
     >>> title_names(Document("d", "d.txt", "国务院关于促进综合保税区高水平开放高质量发展的若干意见", "", "", "", "", "", "simplified", "", ""))
@@ -269,6 +289,10 @@ def title_names(doc: Document) -> tuple[str, ...]:
         names.add(title[len(bare(doc.region)) :])
     if m := re.search(r"关于(.+)$", title):
         names.add(m.group(1))
+    if notice := bare(doc.notice_title).strip("《》"):  # the notice that sends it, and what it sends
+        names.add(notice)
+        if m := re.search(r"关于印发(.+?)的通知$", notice):
+            names.add(m.group(1).strip("《》"))
     return tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n)))
 
 

@@ -12,7 +12,14 @@ from dataclasses import replace
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate
 from qa.answer.draft import cite
-from qa.answer.named import cited_as, kind_target, named_documents, numbered_citations, shortened_document
+from qa.answer.named import (
+    cited_as,
+    kind_target,
+    named_documents,
+    numbered_citations,
+    quotes_title,
+    shortened_document,
+)
 from qa.answer.render import short_name
 from qa.asking import ASKS
 from qa.index import Index
@@ -170,8 +177,7 @@ def answer_meta(
             if targets:
                 return "", []  # the document the question names does not state it
             continue
-        title = match_form(doc.title)
-        if named and not any(n in title or match_form(short_name(doc)) in n for n in named):
+        if named and not any(quotes_title(n, doc) for n in named):
             continue  # the question asks about another document it names
         if not named and not targets and not (set(q.places) & doc_places(doc)) and not _states_field(q, doc):
             continue
