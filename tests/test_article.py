@@ -180,6 +180,16 @@ def test_a_quantity_the_asker_states_is_answered_by_the_threshold_on_it(regulati
     assert not a.refused and "5年" in a.text and a.citations[0].clause.path.endswith("第二十七条"), a.text
 
 
+def test_the_number_of_what_a_document_repeals(regulation_library):
+    """停止执行的那份旧…文号 asks for the 文号 of what the document repeals, which the sentence that
+    repeals it states, not the document's own."""
+    from qa.answer import answer
+
+    a = answer("广州市临时救助实施细则施行后，废止的那份旧办法文号是什么？", regulation_library)
+    assert not a.refused and "穗府办规〔2019〕13号" in a.text, a.text
+    assert a.citations[0].clause.path == "第十八条"
+
+
 def test_a_document_is_named_by_a_shortening_anywhere_in_the_question(laws):
     """The title shortened (若干 and 关于 left out), after the article's address, not before it."""
     docs, by_doc = laws

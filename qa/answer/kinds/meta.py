@@ -150,6 +150,10 @@ def answer_meta(
         asked = [(m.start(), f, label) for pat, f, label in _META_FIELDS if (m := pat.search(q.sc))]
         fields = [(f, label) for _at, f, label in sorted(asked)]  # in the order the question asks
         covered = {c for f, _l in fields for c in _ANSWERS_FOR.get(f, ())}
+        if (at := next((a for a, f, _l in asked if f == "repealed"), None)) is not None:
+            # “停止执行的那份旧通知文号是什么？”: the 文号 and title of what it repeals, which the
+            # sentence that repeals it states
+            covered |= {f for a, f, _l in asked if a > at and f in ("doc_number", "title")}
         fields = [(f, label) for f, label in fields if f not in covered]
     if not fields:
         return None
