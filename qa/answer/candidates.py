@@ -73,7 +73,7 @@ def candidates_of(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[C
         if not supports_places(q, h.clause, doc):
             continue
         ctx = context_of(index, h.clause)
-        if not supports_years(q, ctx) or not supports_codes(q, ctx, library_codes(index)):
+        if not supports_years(q, ctx, doc.date[:4]) or not supports_codes(q, ctx, library_codes(index)):
             continue
         out.append(Candidate(h, r, doc, ctx, coverage(toks, _cover_text(h.clause), w)))
     return out

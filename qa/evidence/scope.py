@@ -54,12 +54,23 @@ def _for_place(phrase: str, place: str, asked: Region) -> bool:
     return not named or names_place(place, phrase) or any(region_of(n).within(asked) for n in named)
 
 
-def supports_years(q: Query, context: str) -> bool:
-    """Every year the question names is in the evidence (one of them, for a comparison side)."""
+def supports_years(q: Query, context: str, issued: str = "") -> bool:
+    """Every year the question names is in the evidence (one of them, for a comparison side).
+    Of two or more years, one may be the year the document was issued (``issued``) when another
+    is in the evidence: “2018年…调整督查激励措施时，把2016年实施的24项措施调整增加为多少项？” is
+    answered by the 2018 notice's “将2016年实施的24项…调整增加为30项”.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("2018年调整时，把2016年实施的24项措施增加为多少项？")
+    >>> supports_years(q, "将2016年实施的24项督查激励措施调整增加为30项", "2018"), supports_years(q, "增加为30项", "2018")
+    (True, False)
+    """
     if not q.years:
         return True
-    test = any if q.compare else all
-    return test(y in context for y in q.years)
+    if q.compare:
+        return any(y in context for y in q.years)
+    missing = [y for y in q.years if y not in context]
+    return not missing or (missing == [issued] and len(q.years) > 1)
 
 
 #: a code of letters and digits that names a thing (5G, 6G, IPv6, H5, 4K): another code is
