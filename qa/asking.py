@@ -336,6 +336,14 @@ TABLE: tuple[Asking, ...] = (
         "asks for the meeting that adopted (or revised) a document: the line of its opening that states it",
     ),
     Asking(
+        "definition",
+        r"(?:所称|所说|所指)的?(?P<named>[^，。？、《》“”]{2,20}?)(?:是|，)?(?:指|包括)"
+        r"|(?P<term>[^，。？、《》“”的]{2,16}?)(?:是|，)?指(?:的是)?(?:什么|哪些|哪几|哪类|何)"
+        r"|什么(?:是|叫)(?P<what>[^，。？、《》“”]{2,16}?)[？?]",
+        "汽车三包规定所称的家用汽车产品指哪些车？",
+        "asks what a term means: the sentence of a document that defines it (本规定所称X，是指…; X，指…)",
+    ),
+    Asking(
         "meta:repealed",
         _REPEALED,
         "《家用汽车产品修理更换退货责任规定》施行后，哪部旧规定同时废止？",

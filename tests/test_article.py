@@ -180,6 +180,19 @@ def test_a_quantity_the_asker_states_is_answered_by_the_threshold_on_it(regulati
     assert not a.refused and "5年" in a.text and a.citations[0].clause.path.endswith("第二十七条"), a.text
 
 
+def test_a_term_is_answered_by_the_sentence_that_defines_it(regulation_library):
+    """工伤保险条例所称的本人工资是指什么: 本条例所称本人工资，是指…, wherever its article stands; a
+    term no document defines is answered as any question is."""
+    from qa.answer import answer
+    from qa.answer.kinds.definition import asked_term
+
+    a = answer("工伤保险条例所称的本人工资是指什么？", regulation_library)
+    assert a.mode == "definition" and "前12个月平均月缴费工资" in a.text, a.text
+    assert a.citations[0].clause.path.endswith("第六十四条/第2款"), a.citations[0].clause.path
+    assert asked_term("什么是工资总额？") == "工资总额"
+    assert answer("工伤保险条例所称的年终奖是指什么？", regulation_library).mode != "definition"
+
+
 def test_the_number_of_what_a_document_repeals(regulation_library):
     """停止执行的那份旧…文号 asks for the 文号 of what the document repeals, which the sentence that
     repeals it states, not the document's own."""

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from qa.answer import answerable
 from qa.answer.ask import Ask, Draft, prepare, rewrite
-from qa.answer.kinds import article, compare, duty, fact, library, meta, outline, parts, reverse
+from qa.answer.kinds import article, compare, definition, duty, fact, library, meta, outline, parts, reverse
 from qa.answer.render import record
 from qa.answer.smalltalk import help_answer, is_small_talk
 from qa.index import Index
@@ -29,6 +29,7 @@ STEPS = (
     library.draft,  # 哪份文件最新？哪些文件提到X？
     outline.draft,  # 分几个部分？第三部分讲什么？
     meta.draft,  # 文号、印发日期、作者…
+    definition.draft,  # 本条例所称X是指什么？: the sentence that defines X
     answerable.on_topic,  # the first clauses are about what is asked
     parts.draft,  # …要达到多少？谁负责？: every part
     duty.draft,  # 由谁负责？
