@@ -417,3 +417,19 @@ def test_a_stated_quantity_decides_a_threshold_condition():
         for p in ("我在广州缴存住房公积金已经一年了", "我在广州连续缴存住房公积金才2个月", "我在广州工作两年了")
     ]
     assert statuses == [MET, NOT_MET, UNSTATED]
+
+
+def test_a_lists_lead_in_may_be_the_paragraph_before_its_items():
+    """第二十七条…。 / 下列停止发放住房租赁补贴情形应当在通知书中列明： / （一）… (二)…: the items'
+    parent is the article, and their lead-in is the paragraph before them, which withholds (停止),
+    so they are grounds for refusal; the paragraph after the list is no item of it."""
+    from qa.corpus import Corpus
+    from qa.ingest.document import document_from_text
+    from qa.match.rank import lead_of, withheld
+
+    name = "34_guangzhou_gonggong_zulin_zhufang.txt"
+    corpus = Corpus.from_documents([document_from_text((CORPUS_DOCS / name).read_text(encoding="utf-8"), name)])
+    article = next(c for c in corpus.clauses if c.path.endswith("第二十七条"))
+    items = {c.path.rsplit("/", 1)[-1]: c for c in corpus.children[article.id]}
+    assert lead_of(corpus, items["（二）"]).text.startswith("下列停止发放住房租赁补贴情形")
+    assert withheld(corpus, items["（二）"]) and not withheld(corpus, items["第3款"])

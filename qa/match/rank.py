@@ -95,26 +95,45 @@ def withheld(corpus: Corpus, clause: Clause) -> bool:
     """Is the clause an item of a list whose header withholds (有下列情形之一的，不得申请购买…：)?
     Such an item (有住房家庭夫妻离异后单独提出申请…) says who does not get something, which no
     profile is offered as a match."""
-    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
     own = clause.path.rsplit("/", 1)[-1]
     is_item = not (own.endswith("款") or own.startswith("¶"))  # a paragraph after the list is not one of its items
-    return is_item and is_list(parent) and any(w in parent.text_sc for w in words("withholding_words"))
+    lead = lead_of(corpus, clause)
+    return is_item and lead is not None and any(w in lead.text_sc for w in words("withholding_words"))
+
+
+def lead_of(corpus: Corpus, clause: Clause) -> Clause | None:
+    """The clause that introduces the list an item belongs to: its parent when the parent ends
+    with ：, else the paragraph just before the item's list under the same parent (第二十七条…。 /
+    下列停止发放住房租赁补贴情形应当在通知书中列明： / （一）… (二)…)."""
+    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
+    if parent is None or is_list(parent):
+        return parent
+    lead = None
+    for sibling in corpus.children.get(parent.id, ()):
+        if sibling.id == clause.id:
+            return lead
+        own = sibling.path.rsplit("/", 1)[-1]
+        if own.endswith("款") or own.startswith("¶"):
+            lead = sibling if is_list(sibling) else None
+    return None
 
 
 def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
-    """A clause's own facts, with the conditions its parent states for the list it belongs to."""
+    """A clause's own facts, with the conditions its list's lead-in states (:func:`lead_of`)."""
     own = clause.eligibility
-    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
-    if parent is None or not parent.eligibility.conditions or not parent.text.rstrip().endswith(("：", ":")):
+    lead = lead_of(corpus, clause)
+    if lead is None or not lead.eligibility.conditions:
         return own
-    merged = tuple(dict.fromkeys([*parent.eligibility.conditions, *own.conditions]))
-    return Eligibility(own.who or parent.eligibility.who, own.targets, merged, own.benefits, own.periods)
+    merged = tuple(dict.fromkeys([*lead.eligibility.conditions, *own.conditions]))
+    return Eligibility(own.who or lead.eligibility.who, own.targets, merged, own.benefits, own.periods)
 
 
 def context_of(corpus: Corpus, clause: Clause) -> str:
-    """The text a clause's conditions are read in: its own, and its parent's for a list item."""
+    """The text a clause's conditions are read in: its own, its list's lead-in's and its parent's."""
     parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
-    return clause.text_sc if parent is None else f"{clause.text_sc}\n{parent.text_sc}"
+    lead = lead_of(corpus, clause)
+    above = [c.text_sc for c in dict.fromkeys(x for x in (lead, parent) if x is not None)]
+    return "\n".join([clause.text_sc, *above])
 
 
 def is_list(clause: Clause | None) -> bool:

@@ -32,7 +32,7 @@ def asked_term(sc: str) -> str:
         return ""
     term = next(g for g in m.groups() if g)
     # the document it is asked of is no part of the term: 上海市社会救助条例里特困人员
-    return re.split(r"(?:条例|规定|办法|细则|意见|方案|通知|措施|文件)(?:里面?|中|内|上)?", term)[-1].strip("“”\"的")
+    return re.split(r"(?:条例|规定|办法|细则|意见|方案|通知|措施|文件)(?:里面?|中|内|上)?", term)[-1].strip('“”"的')
 
 
 def defines(term: str, sentence: str) -> bool:
