@@ -226,16 +226,16 @@ def supports_home_ordinal(q: Query, sentence: str) -> bool:
 
 
 #: the document itself, as its own sentences name it (本办法, 本实施细则, 本通知)
-_SELF = r"本[\u4e00-\u9fff]{0,6}?(?:条例|规定|办法|细则|措施|通知|意见|方案|预案|决定|规则)"
+OWN_NAME = r"本[\u4e00-\u9fff]{0,4}?(?:条例|规定|办法|细则|措施|通知|意见|方案|预案|决定)"
 #: a sentence on the document's own force: when it takes effect (本办法自…起施行), how long it lasts
 #: (，有效期5年; not a 三包有效期), what it repeals (《…》同时废止), who interprets it, and which rule
 #: prevails (与本办法不一致的，以本办法为准; 本办法与…政策不一致的; 另有规定的，从其规定)
 _OWN_FORCE_RE = re.compile(
-    rf"{_SELF}[^。；]{{0,30}}(?:施行|实施|执行|生效)"
+    rf"{OWN_NAME}[^。；]{{0,30}}(?:施行|实施|执行|生效)"
     r"|(?:^|[，,])\s*有效期"
     r"|同时废止|停止执行|不再执行"
     r"|负责解释|解释权"
-    rf"|{_SELF}[^。；]{{0,30}}不一致|不一致[^。；]{{0,6}}{_SELF}|另有规定的[，,]?\s*从其规定"
+    rf"|{OWN_NAME}[^。；]{{0,30}}不一致|不一致[^。；]{{0,6}}{OWN_NAME}|另有规定的[，,]?\s*从其规定"
 )
 _SENTENCE_CUT_RE = re.compile(r"(?<=[。；;])")
 _LABEL_RE = re.compile(r"^\s*第[\d一二三四五六七八九十百零〇]+条\s*")

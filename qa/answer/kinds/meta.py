@@ -22,6 +22,7 @@ from qa.answer.named import (
 )
 from qa.answer.render import short_name
 from qa.asking import ASKS
+from qa.evidence.scope import OWN_NAME
 from qa.index import Index
 from qa.ingest.numerals import in_digits
 from qa.ingest.sentences import split_sentences
@@ -99,12 +100,11 @@ def _basis_numbers(index: Index, doc: Document) -> list[tuple[str, Clause]]:
     return list(out.items())
 
 
-_SELF = r"本[\u4e00-\u9fff]{0,4}?(?:条例|规定|办法|细则|措施|通知|意见|方案|预案|决定)"
 #: The clause that states a 施行日期 or 有效期 (本办法自印发之日起施行，有效期3年): the reader may
 #: have computed the value (自印发之日, 有效期N年), so it is found by what the clause says.
 _STATED_BY = {
-    "valid_until": re.compile(_SELF + r"[^。]{0,40}有效期"),
-    "effective_date": re.compile(_SELF + r"[^。]{0,14}自[^。]{0,16}(?:施行|实施|执行|生效)"),
+    "valid_until": re.compile(OWN_NAME + r"[^。]{0,40}有效期"),
+    "effective_date": re.compile(OWN_NAME + r"[^。]{0,14}自[^。]{0,16}(?:施行|实施|执行|生效)"),
 }
 #: fields whose answer also tells another one the question names as context: 哪天开始施行 is not
 #: the 印发日期; 哪天、由哪次会议通过 is told by the meeting's line with its day; 施行后，哪部旧规定同时
