@@ -37,6 +37,8 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     >>> q = analyse("评估结论的有效期是多长时间？")  # a span in any unit of time
     >>> supports_asked_unit(q, "评估结论有效期为2年。"), supports_asked_unit(q, "复评费用由申请人按100%的比例承担。")
     (True, False)
+    >>> supports_asked_unit(analyse("把2016年实施的措施从多少项调整为多少项？"), "将2016年实施的24项措施调整增加为30项")
+    True
     >>> q = analyse("要遴选多少个试点单位？")
     >>> supports_asked_unit(q, "遴选12家试点单位。"), supports_asked_unit(q, "遴选试点单位，给予12次培训。")
     (True, False)
@@ -57,8 +59,10 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     figures = list(re.finditer(r"[\d一二三四五六七八九十百千万两]\s*" + unit_re, s, flags))
     if not figures:
         return False
-    # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does
-    noun = "" if unit in _DURATIONS else _counted_noun(asking[m.end() :])
+    # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does; what follows a count asked
+    # twice (从多少项调整为多少项) is the rest of the question, not the noun counted
+    after = asking[m.end() :]
+    noun = "" if unit in _DURATIONS or ASKS["asked-unit"].search(after) else _counted_noun(after)
     # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures or
     # in its phrase
     return not noun or any(
