@@ -140,7 +140,8 @@ def threshold_status(situation: str, condition_text: str) -> bool | None:
 def _compared(situation: str, text: str) -> list[tuple[int, float, float, str]]:
     """Each (threshold's place in ``text``, stated size, bound, bound word) where the situation
     states a quantity of the same measure and the same thing as a threshold of ``text``."""
-    stated = _stated(situation)
+    if not (stated := _stated(situation)):
+        return []  # most questions state no quantity: no clause's thresholds need reading
     return [
         (i, size, bound, word)
         for i, (measure, bound, word, said) in enumerate(_clause_thresholds(text))

@@ -95,10 +95,14 @@ def withheld(corpus: Corpus, clause: Clause) -> bool:
     """Is the clause an item of a list whose header withholds (有下列情形之一的，不得申请购买…：)?
     Such an item (有住房家庭夫妻离异后单独提出申请…) says who does not get something, which no
     profile is offered as a match."""
+    lead = None if is_paragraph(clause) else lead_of(corpus, clause)  # a paragraph after a list is no item of it
+    return lead is not None and any(w in lead.text_sc for w in words("withholding_words"))
+
+
+def is_paragraph(clause: Clause) -> bool:
+    """Is the clause a paragraph (第2款, ¶3), not a numbered item?"""
     own = clause.path.rsplit("/", 1)[-1]
-    is_item = not (own.endswith("款") or own.startswith("¶"))  # a paragraph after the list is not one of its items
-    lead = lead_of(corpus, clause)
-    return is_item and lead is not None and any(w in lead.text_sc for w in words("withholding_words"))
+    return own.endswith("款") or own.startswith("¶")
 
 
 def lead_of(corpus: Corpus, clause: Clause) -> Clause | None:
@@ -112,8 +116,7 @@ def lead_of(corpus: Corpus, clause: Clause) -> Clause | None:
     for sibling in corpus.children.get(parent.id, ()):
         if sibling.id == clause.id:
             return lead
-        own = sibling.path.rsplit("/", 1)[-1]
-        if own.endswith("款") or own.startswith("¶"):
+        if is_paragraph(sibling):
             lead = sibling if is_list(sibling) else None
     return None
 

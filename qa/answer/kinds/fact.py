@@ -36,8 +36,11 @@ def draft(ask: Ask) -> Draft:
         return evidence
     found = answer_fact(ask.index, ask.q, evidence, ask.w, ask.script, ask.limit)
     cited = [c.clause for c in found[1]] if found else []
-    if not found or not (ask.q.wants or speaks_to(ask, cited)) or not near_in_meaning(ask, cited):
-        return Draft.refusal()
-    if not names_what_is_held(ask, cited):
+    if (
+        not found
+        or not (ask.q.wants or speaks_to(ask, cited))
+        or not near_in_meaning(ask, cited)
+        or not names_what_is_held(ask, cited)
+    ):
         return Draft.refusal()
     return Draft(*found, "fact")
