@@ -5,9 +5,10 @@
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
 * the same questions in the 50-document library (the seeds and ``eval/corpus/docs``);
-* ``eval/corpus-tune.jsonl``, ``eval/corpus-tune2.jsonl`` and ``eval/corpus-tune3.jsonl``,
-  questions over the odd-numbered corpus documents (for tuning; three sets by different writers,
-  the third written blind like held-out 3);
+* ``eval/corpus-tune.jsonl``, ``eval/corpus-tune2.jsonl``, ``eval/corpus-tune3.jsonl`` and
+  ``eval/corpus-tune4.jsonl``, questions over the odd-numbered corpus documents (for tuning; four
+  sets by different writers, the third written blind like held-out 3, the fourth on 2026-12-06
+  with hard look-alikes: a figure the document gives for a neighbouring thing, or leaves open);
 * ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl``, ``eval/corpus-heldout3.jsonl``,
   ``eval/corpus-heldout4.jsonl``, ``eval/corpus-heldout5.jsonl`` and ``eval/corpus-heldout6.jsonl``,
   over the even-numbered ones (held out: read totals only; the third and fourth written blind on
@@ -18,8 +19,9 @@
 * the held-out sets again in ``eval-runin``, a library of the seeds and the corpus documents each
   joined into one line (a scrape that lost its line breaks: ``qa/ingest/runin``);
 
-and, for 政策找人, the profiles of ``eval/profiles.jsonl``, ``eval/profiles2.jsonl`` and ``eval/profiles3.jsonl``
-(written blind on 2026-12-06) in the 50-document library, tuning
+and, for 政策找人, the profiles of ``eval/profiles.jsonl``, ``eval/profiles2.jsonl``, ``eval/profiles3.jsonl``
+(written blind on 2026-12-06) and ``eval/profiles4.jsonl`` (tuning documents only, 2026-12-06) in the
+50-document library, tuning
 and held-out documents side by side (hit@5, MRR, uncovered profiles left empty).
 
 The three libraries are built from scratch under ``index/`` as ``eval-seeds``, ``eval-lib50`` and ``eval-runin``
@@ -54,6 +56,7 @@ SETS = [
     ("corpus tune (odd documents)", "eval-lib50", EVAL / "corpus-tune.jsonl"),
     ("corpus tune 2 (odd documents)", "eval-lib50", EVAL / "corpus-tune2.jsonl"),
     ("corpus tune 3 (odd documents)", "eval-lib50", EVAL / "corpus-tune3.jsonl"),
+    ("corpus tune 4 (odd documents)", "eval-lib50", EVAL / "corpus-tune4.jsonl"),
     *[(name, "eval-lib50", path) for name, path in HELD_OUT],
     ("corpus spans tune (odd documents)", "eval-lib50", EVAL / "corpus-spans-tune.jsonl"),
     (SPANS_HELD_OUT[0], "eval-lib50", SPANS_HELD_OUT[1]),
@@ -61,7 +64,7 @@ SETS = [
     # its line breaks)
     *[(f"run-in: {name}", "eval-runin", path) for name, path in [*HELD_OUT, SPANS_HELD_OUT]],
 ]
-PROFILES = (ROOT / "eval" / "profiles.jsonl", ROOT / "eval" / "profiles2.jsonl", ROOT / "eval" / "profiles3.jsonl")
+PROFILES = tuple(ROOT / "eval" / f"profiles{n}.jsonl" for n in ("", "2", "3", "4"))
 COLUMNS = [
     ("fact_coverage_short", "facts ≤ 300"),
     ("citation_precision", "citation precision"),
