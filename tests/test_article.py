@@ -259,3 +259,25 @@ def test_a_shortened_title_is_not_read_as_what_is_asked(guangzhou):
     docs, by_doc = guangzhou
     text, [cite] = answer_article(docs, by_doc, "广州公积金贷款实施办法第十一条讲的是什么？", "simplified")
     assert cite.clause.path.endswith("第十一条") and "30年" in text and "50年" in text
+
+
+@pytest.fixture(scope="module")
+def culture_library(index, tmp_path_factory):
+    """The seeds and the State Council's rules for 文化事业单位 turned into enterprises, in a library of their own."""
+    from qa.index import load_index
+    from qa.library import add_documents
+    from tests.conftest_ui import private_library
+
+    lib = private_library(index, tmp_path_factory.mktemp("culturelib"))
+    add_documents([CORPUS / "11_gwyb_wenhua_qiye_zhuanzhi.txt"], lib.settings, encoder=index.encoder)
+    return load_index(lib.settings, encoder=index.encoder)
+
+
+def test_a_figure_for_a_sibling_answers_nothing(culture_library):
+    """2020年年底前省属重点文化企业可免缴国有资本收益: the year is 省属 enterprises', not 市属 ones'
+    (``qa/data/contrasts.txt``)."""
+    from qa.answer import answer
+
+    a = answer("省属重点文化企业可以免缴国有资本收益到哪一年？", culture_library)
+    assert not a.refused and "2020年" in a.text, a.text
+    assert answer("市属重点文化企业可以免缴国有资本收益到哪一年？", culture_library).refused

@@ -25,6 +25,7 @@ from qa.cite import is_instruction
 from qa.evidence import (
     clause_cosines,
     names_asked_batch,
+    siblings_instead,
     supports_asked_place,
     supports_asked_unit,
     supports_codes,
@@ -138,6 +139,7 @@ def best_sentences(
                 and supports_asked_place(q, part, c.doc)
                 and supports_home_ordinal(q, part)
                 and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
+                and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{c.context}")
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)

@@ -8,6 +8,7 @@ coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 - :mod:`.vectors`: how near a question stands to clauses in meaning; a clause with its ancestors;
 - :mod:`.nouns`: what a question names (its nouns; a tax, a certificate, a card… by name);
 - :mod:`.kinds`: the kind of thing asked for, and whether a sentence holds it;
+- :mod:`.contrasts`: what the question names, not its sibling (省属 for 市属, B类 for A类);
 - :mod:`.scope`: the place, years, codes, phase or batch, and home the question scopes;
 - :mod:`.measures`: the unit and the measure a figure is asked in;
 - :mod:`.quantities`: the thresholds a clause sets that a person's own quantities meet (read by
@@ -15,6 +16,7 @@ coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 - :mod:`.tasks`: the task a duty question asks about.
 """
 
+from qa.evidence.contrasts import siblings_instead
 from qa.evidence.kinds import supports_type
 from qa.evidence.measures import asked_measure, supports_asked_unit, supports_measure
 from qa.evidence.nouns import named_instruments, names_instrument, nouns_of
@@ -46,6 +48,7 @@ __all__ = [
     "names_asked_batch",
     "names_instrument",
     "nouns_of",
+    "siblings_instead",
     "speaks_of_itself",
     "supports_asked_place",
     "supports_asked_unit",

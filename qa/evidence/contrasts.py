@@ -1,0 +1,43 @@
+"""Whether a sentence speaks of what the question names or of its sibling: a figure for 省属
+enterprises is not one for 市属 ones, B类护理's hours are not A类护理's (``qa/data/contrasts.txt``)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from qa.data import mapping
+from qa.normalize import match_form
+from qa.query import Query
+
+
+@cache
+def _pairs() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(the modifiers of a group, one head) for every line and head of the table."""
+    return tuple((tuple(mods.split()), head) for mods, heads in mapping("contrasts").items() for head in heads)
+
+
+def siblings_instead(q: Query, sentence: str, context: str) -> list[str]:
+    """The siblings a sentence names in place of what the question names: a modified word of the
+    question (市属) that neither the sentence nor its context (headings, lead-in, title) holds,
+    when the sentence holds the same head under another modifier of its group (省属) that the
+    question does not name.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("市属重点文化企业可以免缴国有资本收益到哪一年？")
+    >>> siblings_instead(q, "2020年年底前省属重点文化企业可免缴国有资本收益。", "")
+    ['省属']
+    >>> siblings_instead(q, "省属、市属重点文化企业可免缴国有资本收益。", ""), siblings_instead(q, "省属企业", "市属企业")
+    ([], [])
+    >>> siblings_instead(analyse("中等职业学校生均拨款多少元？"), "高等职业教育生均拨款达到12000元。", "")
+    ['高等']
+    >>> siblings_instead(analyse("我在市区买房能贷多少？"), "各县区可贷80万元。", "")  # 区 heads nothing here
+    []
+    """
+    text, around = match_form(sentence), match_form(context)
+    found: list[str] = []
+    for mods, head in _pairs():
+        asked = [m + head for m in mods if m + head in q.sc]
+        if not asked or any(a in text or a in around for a in asked):
+            continue
+        found += [m + head for m in mods if m + head in text and m + head not in q.sc]
+    return found
