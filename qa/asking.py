@@ -44,9 +44,10 @@ _ISSUED_BY = (
     r"(?:印发|发布|制定|出台|下发|颁布|制发|发文|签发|发的|出的)"
     r"|(?:印发|发布|发文|制定|制发)(?:机关|单位|部门|主体|机构)"
 )
-# the field words of a document's metadata (文号, 印发, 施行…), shared by "meta:field" and "meta:words"
+# the field words of a document's metadata (文号, 印发, 施行…), shared by "meta:field" and "meta:words";
+# a time asked before 前 is a deadline the text sets (实施办法要在什么时候前报国务院办公厅)
 _META_FIELD = (
-    r"文号|发文字号|字号|印发|发布|发表|出台|哪一?天|哪一?年|什么时候|何时|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
+    r"文号|发文字号|字号|印发|发布|发表|出台|(?:哪一?天|哪一?年|什么时候|何时)(?!之?前|以前)|日期|作者|发文机关|哪个机关|出自|来源|媒体|主送|发给|"
     r"依据|根据哪|上位文件|(?<![小大])标题|全称|题目|是(?:什么|哪个|哪份|哪一份)文件|抄送|签发人|密级|紧急程度|"
     rf"施行|生效|有效期|{_ORDER}|{_MEETING}|{_REPEALED}|{_ISSUED_BY}"
 )
