@@ -20,7 +20,7 @@ from datetime import date
 
 from qa.corpus import Corpus
 from qa.data import words
-from qa.evidence import clause_cosines, thresholds_met
+from qa.evidence import clause_cosines, threshold_status, thresholds_met
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
@@ -206,6 +206,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
             "another place" if not place_applies(doc, profile)
             else "for others" if not who_applies(elig, c.text_sc, profile)
             else "a condition not met" if any(s == NOT_MET for _t, s in statuses)
+            or threshold_status(profile.text, c.text_sc) is False
             else ""
         )  # fmt: skip
         if reason:
