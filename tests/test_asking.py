@@ -55,6 +55,7 @@ def test_answer_types_keep_their_order():
         ("wants:papers", "申请人需要什么资格？"),  # a condition, not a certificate
         ("small-talk", "你好，南昌要建多少个5G基站？"),  # a greeting before a question
         ("meta:issued", "这项政策从哪天开始实行？"),  # when something in it starts, not the issue date
+        ("meta:field", "各部门的实施办法要在什么时候前报国务院办公厅？"),  # a deadline the text sets
         ("asking-word", "政策上允许吗？"),
         ("duty", "赣政通有哪些功能？"),
     ],

@@ -433,3 +433,14 @@ def test_a_lists_lead_in_may_be_the_paragraph_before_its_items():
     items = {c.path.rsplit("/", 1)[-1]: c for c in corpus.children[article.id]}
     assert lead_of(corpus, items["（二）"]).text.startswith("下列停止发放住房租赁补贴情形")
     assert withheld(corpus, items["（二）"]) and not withheld(corpus, items["第3款"])
+
+
+def test_a_threshold_the_persons_own_quantity_fails_leaves_the_clause_out(library):
+    """待遇已享受3次 fails 一个年度内享受待遇次数不超过2次 (广州长护险, 延续护理), a threshold that is no
+    condition of the clause's own: that clause is left out as a condition not met; 1次 keeps it."""
+    situation = "我妈在广州，股骨骨折做了内固定手术，出院后还要卧床医疗护理，今年长护险待遇已享受{}次"
+    rule = "第三章/第十二条/（二）/¶1"
+    failed, met = (to_record(match(library, situation.format(n), k=10)) for n in (3, 1))
+    assert rule in [m["path"] for m in met["matches"]]
+    assert rule not in [m["path"] for m in failed["matches"]]
+    assert failed["left_out"].get("a condition not met", 0) >= 1

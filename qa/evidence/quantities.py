@@ -51,13 +51,13 @@ def _threshold_re() -> re.Pattern[str]:
         return "|".join(sorted(ws, key=len, reverse=True))
 
     return re.compile(
-        rf"(?<!第)({alternatives(_BEFORE)})?(\d+(?:\.\d+)?)({_unit_re()})(?:[（(]含[）)])?({alternatives(_AFTER)})?"
+        rf"(?<!第)({alternatives(_BEFORE)})?(\d+(?:\.\d+)?)({_unit_re()})(?!岁)(?:[（(]含[）)])?({alternatives(_AFTER)})?"
     )
 
 
 @cache
 def _quantity_re() -> re.Pattern[str]:
-    return re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)个?(半)?({_unit_re()})(半)?(?!级)")
+    return re.compile(rf"(?<![第\d.])(\d+(?:\.\d+)?)[多余]?个?(半)?({_unit_re()})(半)?(?![级岁])")
 
 
 def quantities(text: str) -> list[tuple[str, float, str]]:
@@ -69,21 +69,37 @@ def quantities(text: str) -> list[tuple[str, float, str]]:
     [('time', 1095.0, '住')]
     >>> quantities("新车提回来才一个半月，跑了两千公里")
     [('time', 45.0, '提来'), ('distance', 2000.0, '跑')]
+    >>> quantities("新车买了两个月零五天"), quantities("交了一年三个月"), quantities("修了四十多天")
+    ([('time', 65.0, '新车买')], [('time', 455.0, '交')], [('time', 40.0, '修')])
     """
-    out = []
+    out: list[tuple[str, float, str]] = []
     text = _plain_digits(text)
+    end = -1
     for m in _quantity_re().finditer(text):
         if _calendar_year(m.group(1), m.group(3)):
             continue
         measure, size = units()[m.group(3)]
-        half = 0.5 if m.group(2) or m.group(4) else 0.0
-        out.append((measure, (float(m.group(1)) + half) * size, _before(text, m.start())))
+        size *= float(m.group(1)) + (0.5 if m.group(2) or m.group(4) else 0.0)
+        if out and out[-1][0] == measure and re.fullmatch(r"[零又]?", text[end : m.start()]):
+            out[-1] = (measure, out[-1][1] + size, out[-1][2])  # 两个月零五天 is one span, 65 days
+        else:
+            out.append((measure, size, _before(text, m.start())))
+        end = m.end()
     return out
 
 
 def _plain_digits(text: str) -> str:
-    """The text in match form with its numbers in digits and no thousands separators (50,000)."""
-    return re.sub(r"(?<=\d)[,，](?=\d{3})", "", in_digits(match_form(text)))
+    """The text in match form with its numbers in digits, without thousands separators (50,000)
+    or 万 after digits (3万公里), and 半年 as 0.5年.
+
+    >>> _plain_digits("跑了3万公里，又跑了1.5万公里和50,000公里")
+    '跑了30000公里，又跑了15000公里和50000公里'
+    >>> _plain_digits("住了半年，又住了一年半")
+    '住了0.5年，又住了1年半'
+    """
+    text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", in_digits(match_form(text)))
+    text = re.sub(r"(?<![\d.个])半(?=个?(?:年|月|天|日|小时))", "0.5", text)  # 半年 alone
+    return re.sub(r"(\d+(?:\.\d+)?)万(?!分之)", lambda m: f"{round(float(m.group(1)) * 10000)}", text)
 
 
 def thresholds(text: str) -> list[tuple[str, float, str, str]]:
@@ -97,6 +113,8 @@ def thresholds(text: str) -> list[tuple[str, float, str, str]]:
     [('time', 180.0, '以上', '房公积金')]
     >>> thresholds("自三包有效期起算之日起60日内或者行驶里程3,000公里之内")
     [('time', 60.0, '内', '算'), ('distance', 3000.0, '之内', '行驶里程')]
+    >>> thresholds("年满18周岁的居民参保人员"), quantities("我今年35周岁")  # an age, not 18 weeks
+    ([], [])
     """
     out = []
     text = _plain_digits(text)
