@@ -118,6 +118,7 @@ def best_sentences(
         # “…分别打算怎么做”: the measure, not the goal paragraph that names it
         overview = 0.0 if asks_overview or not is_overview(c.hit.clause) else OVERVIEW_PENALTY
         sents = split_sentences(c.hit.clause.text)
+        above = c.context[len(c.hit.clause.text_sc) :]  # the clauses above it, not its other sentences
         for j, s in enumerate(sents):
             if is_instruction(s):
                 continue  # an instruction planted in a document is not an answer
@@ -139,7 +140,7 @@ def best_sentences(
                 and supports_asked_place(q, part, c.doc)
                 and supports_home_ordinal(q, part)
                 and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
-                and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{c.context}")
+                and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{above}")
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)
