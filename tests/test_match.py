@@ -444,3 +444,11 @@ def test_a_threshold_the_persons_own_quantity_fails_leaves_the_clause_out(librar
     assert rule in [m["path"] for m in met["matches"]]
     assert rule not in [m["path"] for m in failed["matches"]]
     assert failed["left_out"].get("a condition not met", 0) >= 1
+
+
+def test_a_clause_on_its_documents_own_force_is_never_a_match(library):
+    """本细则自…起施行，有效期5年 grants no one anything, however many words it shares with a situation."""
+    from qa.evidence import speaks_of_itself
+
+    found = match(library, "我在广州，想问临时救助实施细则从哪天起施行、有效期有几年，我现在还能按它申请吗", k=10)
+    assert found.matches and not any(speaks_of_itself(m.clause.text_sc) for m in found.matches)

@@ -20,7 +20,7 @@ from datetime import date
 
 from qa.corpus import Corpus
 from qa.data import words
-from qa.evidence import clause_cosines, threshold_status, thresholds_met
+from qa.evidence import clause_cosines, speaks_of_itself, threshold_status, thresholds_met
 from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
@@ -86,9 +86,16 @@ _PHRASE_MARK_RE = re.compile(r"[，。；：！？、,;:!?]")
 
 def candidates(index: Index, profile: Profile) -> list:
     """The provisions a profile's words find, best first (hybrid search, as for a question): no
-    title or heading, and no ground for refusal (see :func:`withheld`)."""
+    title or heading, no ground for refusal (see :func:`withheld`), and no clause on nothing but
+    its document's own force (本办法自…起实施，有效期为5年), which grants no one anything."""
     hits = search(index, query_of(profile), k=POOL)
-    return [h for h in hits if _PHRASE_MARK_RE.search(h.clause.text_sc) and not withheld(index.corpus, h.clause)]
+    return [
+        h
+        for h in hits
+        if _PHRASE_MARK_RE.search(h.clause.text_sc)
+        and not withheld(index.corpus, h.clause)
+        and not speaks_of_itself(h.clause.text_sc)
+    ]
 
 
 def withheld(corpus: Corpus, clause: Clause) -> bool:
