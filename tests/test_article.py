@@ -263,13 +263,15 @@ def test_a_shortened_title_is_not_read_as_what_is_asked(guangzhou):
 
 @pytest.fixture(scope="module")
 def culture_library(index, tmp_path_factory):
-    """The seeds and the State Council's rules for 文化事业单位 turned into enterprises, in a library of their own."""
+    """The seeds, the State Council's rules for 文化事业单位 turned into enterprises and its plan for
+    vocational education, in a library of their own."""
     from qa.index import load_index
     from qa.library import add_documents
     from tests.conftest_ui import private_library
 
     lib = private_library(index, tmp_path_factory.mktemp("culturelib"))
-    add_documents([CORPUS / "11_gwyb_wenhua_qiye_zhuanzhi.txt"], lib.settings, encoder=index.encoder)
+    docs = [CORPUS / "11_gwyb_wenhua_qiye_zhuanzhi.txt", CORPUS / "05_gwy_zhiye_jiaoyu_gaige.txt"]
+    add_documents(docs, lib.settings, encoder=index.encoder)
     return load_index(lib.settings, encoder=index.encoder)
 
 
@@ -281,3 +283,14 @@ def test_a_figure_for_a_sibling_answers_nothing(culture_library):
     a = answer("省属重点文化企业可以免缴国有资本收益到哪一年？", culture_library)
     assert not a.refused and "2020年" in a.text, a.text
     assert answer("市属重点文化企业可以免缴国有资本收益到哪一年？", culture_library).refused
+
+
+def test_a_sentence_that_only_repeats_the_questions_figures_answers_nothing(culture_library):
+    """从2019年开始…启动1+X证书制度试点 gives the year the question already gives: it does not say when
+    the system goes nationwide; asked when the pilot starts, it answers."""
+    from qa.answer import answer
+
+    a = answer("1+X证书制度什么时候开始试点？", culture_library)
+    assert not a.refused and "2019年" in a.text, a.text
+    a = answer("1+X证书制度从2019年开始试点，计划哪一年在全国职业院校全面推开？", culture_library)
+    assert "2019年开始" not in a.text, a.text

@@ -23,6 +23,7 @@ from qa.answer.limits import (
 from qa.asking import ASKS
 from qa.cite import is_instruction
 from qa.evidence import (
+    adds_to_question,
     clause_cosines,
     names_asked_batch,
     siblings_instead,
@@ -134,6 +135,7 @@ def best_sentences(
             part = s if q.compare else year_part(q, s)
             if part is None or not (
                 supports_type(q, part)
+                and adds_to_question(q, part)
                 and supports_phase(q, part)
                 and supports_asked_unit(q, part)
                 and supports_measure(q, part)

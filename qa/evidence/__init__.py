@@ -17,7 +17,7 @@ coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 """
 
 from qa.evidence.contrasts import siblings_instead
-from qa.evidence.kinds import supports_type
+from qa.evidence.kinds import adds_to_question, supports_type
 from qa.evidence.measures import asked_measure, supports_asked_unit, supports_measure
 from qa.evidence.nouns import named_instruments, names_instrument, nouns_of
 from qa.evidence.quantities import threshold_status, thresholds_met
@@ -37,6 +37,7 @@ from qa.evidence.tasks import bigram_coverage, task_bigrams
 from qa.evidence.vectors import cited_cosine, clause_cosines, context_of, dense_z
 
 __all__ = [
+    "adds_to_question",
     "asked_measure",
     "bigram_coverage",
     "cited_cosine",

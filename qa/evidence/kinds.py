@@ -8,6 +8,7 @@ import re
 from qa.asking import ASKS
 from qa.data import words
 from qa.ingest.duties import strip_duty_groups
+from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 from qa.query import Query, asking_part, places_in
 
@@ -100,6 +101,54 @@ _OFFICE_RE = re.compile(
 )
 
 
+def _figures(q: Query, s: str) -> list[re.Match]:
+    """The figures of the kind a figure question asks for in a sentence (match form): an amount of
+    money (or its share, when asked by its noun), a count or a share, a day or a time."""
+    if q.wants == "money":  # an amount of money, not just any figure; or its share when asked by its noun
+        kinds = [_MONEY_RE] + ([] if ASKS["in-money"].search(q.sc) else [_SHARE_RE])
+    elif q.wants == "quantity":  # a share asked (首付比例是多少) is a share, not the 1 of a formula
+        kinds = [_SHARE_RE if ASKS["asks-share"].search(asking_part(q.sc)) else _NUMBER_RE]
+        s = _NUMBERING_RE.sub(" ", s)
+    else:  # 哪一天 needs a day (4月12日), 哪一年 a year
+        kinds = [_DAY_RE if ASKS["asks-day"].search(q.sc) else _TIME_RE]
+    return [m for kind in kinds for m in kind.finditer(s)]
+
+
+#: a number the question itself gives, in digits or in words before a measure word (两年, 3个月)
+_GIVEN_RE = re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=个|项|年|月|日|天|次|名|人|家|条|倍|周|岁)")
+
+
+def adds_to_question(q: Query, sentence: str) -> bool:
+    """Does a sentence state a figure of the kind asked that the question does not already give?
+    A sentence whose only such figures are the question's own answers nothing: “1+X证书制度从2019年
+    开始试点，计划哪一年全面推开？” is not answered by “从2019年开始…启动试点”.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("1+X证书制度从2019年开始试点，计划哪一年在全国职业院校全面推开？")
+    >>> adds_to_question(q, "从2019年开始，在职业院校启动1+X证书制度试点。"), adds_to_question(q, "2022年全面推开。")
+    (False, True)
+    >>> adds_to_question(analyse("是什么？"), "从2019年开始。")  # no figure asked
+    True
+    """
+    if q.wants not in ("money", "quantity", "time"):
+        return True
+    given = {_value(m.group(0)) for m in _GIVEN_RE.finditer(q.sc)}
+    s = in_digits(match_form(sentence))
+    figures = _figures(q, s)
+    # each figure as its whole number (12000 of 12000元, not its digits one by one)
+    stated = {
+        n.group(0)
+        for n in re.finditer(r"\d+(?:\.\d+)?", s)
+        if any(f.start() < n.end() and n.start() < f.end() for f in figures)
+    }
+    return not stated or not stated <= given
+
+
+def _value(number: str) -> str:
+    """A number as digits (两 → 2, 二十 → 20)."""
+    return re.sub(r"[^\d.]", "", in_digits(number)) or number
+
+
 def supports_type(q: Query, sentence: str) -> bool:
     """Does a sentence contain the kind of thing the question asks for?
 
@@ -140,13 +189,8 @@ def supports_type(q: Query, sentence: str) -> bool:
     (False, True)
     """
     s = match_form(sentence)
-    if q.wants == "money":  # an amount of money, not just any figure; or its share when asked by its noun
-        return bool(_MONEY_RE.search(s) or (not ASKS["in-money"].search(q.sc) and _SHARE_RE.search(s)))
-    if q.wants == "quantity":  # a share asked (首付比例是多少) is a share, not the 1 of a formula
-        figure = _SHARE_RE if ASKS["asks-share"].search(asking_part(q.sc)) else _NUMBER_RE
-        return bool(figure.search(_NUMBERING_RE.sub(" ", s)))
-    if q.wants == "time":  # 哪一天 needs a day (4月12日), 哪一年 a year
-        return bool((_DAY_RE if ASKS["asks-day"].search(q.sc) else _TIME_RE).search(s))
+    if q.wants in ("money", "quantity", "time"):
+        return bool(_figures(q, s))
     if q.wants == "place":  # a place other than the one the question is already about
         s = strip_duty_groups(s)  # a unit name like 南昌高新区管委会 is not a location
         return bool(_ZONE_RE.search(s) or set(places_in(s)) - set(q.places))
