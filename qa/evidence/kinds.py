@@ -108,7 +108,7 @@ def _figures(q: Query, s: str) -> list[re.Match]:
         kinds = [_MONEY_RE] + ([] if ASKS["in-money"].search(q.sc) else [_SHARE_RE])
     elif q.wants == "quantity":  # a share asked (首付比例是多少) is a share, not the 1 of a formula
         kinds = [_SHARE_RE if ASKS["asks-share"].search(asking_part(q.sc)) else _NUMBER_RE]
-        s = _NUMBERING_RE.sub(" ", s)
+        s = _NUMBERING_RE.sub(lambda m: " " * len(m.group(0)), s)  # a label counts nothing; places kept
     else:  # 哪一天 needs a day (4月12日), 哪一年 a year
         kinds = [_DAY_RE if ASKS["asks-day"].search(q.sc) else _TIME_RE]
     return [m for kind in kinds for m in kind.finditer(s)]
