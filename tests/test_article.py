@@ -263,14 +263,18 @@ def test_a_shortened_title_is_not_read_as_what_is_asked(guangzhou):
 
 @pytest.fixture(scope="module")
 def culture_library(index, tmp_path_factory):
-    """The seeds, the State Council's rules for 文化事业单位 turned into enterprises and its plan for
-    vocational education, in a library of their own."""
+    """The seeds, the State Council's rules for 文化事业单位 turned into enterprises, its plan for
+    vocational education and its opinion on reviewing 规范性文件, in a library of their own."""
     from qa.index import load_index
     from qa.library import add_documents
     from tests.conftest_ui import private_library
 
     lib = private_library(index, tmp_path_factory.mktemp("culturelib"))
-    docs = [CORPUS / "11_gwyb_wenhua_qiye_zhuanzhi.txt", CORPUS / "05_gwy_zhiye_jiaoyu_gaige.txt"]
+    docs = [
+        CORPUS / "11_gwyb_wenhua_qiye_zhuanzhi.txt",
+        CORPUS / "05_gwy_zhiye_jiaoyu_gaige.txt",
+        CORPUS / "09_gwyb_guifanxing_wenjian_shenhe.txt",
+    ]
     add_documents(docs, lib.settings, encoder=index.encoder)
     return load_index(lib.settings, encoder=index.encoder)
 
@@ -294,3 +298,14 @@ def test_a_sentence_that_only_repeats_the_questions_figures_answers_nothing(cult
     assert not a.refused and "2019年" in a.text, a.text
     a = answer("1+X证书制度从2019年开始试点，计划哪一年在全国职业院校全面推开？", culture_library)
     assert "2019年开始" not in a.text, a.text
+
+
+def test_a_rule_for_every_case_but_one_does_not_answer_for_that_one(culture_library):
+    """除为了…应对和处置突发事件…需要立即制定实施规范性文件等外，合法性审核时间一般不少于5个工作日: the
+    5 days are not the emergency's; asked of the usual case, they answer."""
+    from qa.answer import answer
+
+    a = answer("规范性文件的合法性审核时间一般不少于几个工作日？", culture_library)
+    assert not a.refused and "5个工作日" in a.text, a.text
+    a = answer("为应对突发事件需要立即出台规范性文件时，合法性审核最短可以压缩到几天？", culture_library)
+    assert "5个工作日" not in a.text, a.text

@@ -25,6 +25,7 @@ from qa.cite import is_instruction
 from qa.evidence import (
     adds_to_question,
     clause_cosines,
+    for_the_exception,
     names_asked_batch,
     siblings_instead,
     supports_asked_place,
@@ -143,6 +144,7 @@ def best_sentences(
                 and supports_home_ordinal(q, part)
                 and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
                 and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{above}")
+                and not for_the_exception(toks, part)
             ):
                 continue  # about other years, or without the kind of thing asked for
             own = coverage(toks, part, w)

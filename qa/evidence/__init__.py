@@ -16,7 +16,7 @@ coverage (idf-weighted) by :func:`qa.retrieve.coverage`.
 - :mod:`.tasks`: the task a duty question asks about.
 """
 
-from qa.evidence.contrasts import siblings_instead
+from qa.evidence.contrasts import for_the_exception, siblings_instead
 from qa.evidence.kinds import adds_to_question, supports_type
 from qa.evidence.measures import asked_measure, supports_asked_unit, supports_measure
 from qa.evidence.nouns import named_instruments, names_instrument, nouns_of
@@ -45,6 +45,7 @@ __all__ = [
     "codes_in",
     "context_of",
     "dense_z",
+    "for_the_exception",
     "named_instruments",
     "names_asked_batch",
     "names_instrument",

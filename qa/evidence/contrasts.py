@@ -1,8 +1,10 @@
 """Whether a sentence speaks of what the question names or of its sibling: a figure for 省属
-enterprises is not one for 市属 ones, B类护理's hours are not A类护理's (``qa/data/contrasts.txt``)."""
+enterprises is not one for 市属 ones, B类护理's hours are not A类护理's (``qa/data/contrasts.txt``),
+and a rule stated for every case but the one asked about (除…外) is not that case's."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from qa.data import mapping
@@ -41,3 +43,25 @@ def siblings_instead(q: Query, sentence: str, context: str) -> list[str]:
             continue
         found += [m + head for m in mods if m + head in text and m + head not in q.sc]
     return found
+
+
+#: 除…外，…: what follows holds for every case but the one named (除为了应对突发事件…外，合法性审核时间一般不少于5个工作日)
+_EXCEPT_RE = re.compile(r"除(?:了)?([^。；;]{2,80}?)(?:以|之)?外[，,]")
+
+
+def for_the_exception(words: list[str], sentence: str) -> bool:
+    """Does the question ask about the case a sentence sets aside (除…外)?  Two or more of its
+    words stand in the exception and nowhere else in the sentence: what the sentence states
+    holds for the other cases.
+
+    >>> s = "除为了预防、应对和处置突发事件需要立即制定规范性文件外，合法性审核时间一般不少于5个工作日。"
+    >>> for_the_exception(["突发事件", "立即", "合法性", "审核", "压缩"], s)
+    True
+    >>> for_the_exception(["合法性", "审核", "时间", "工作日"], s)
+    False
+    """
+    m = _EXCEPT_RE.search(match_form(sentence))
+    if not m:
+        return False
+    rest = m.string[: m.start()] + m.string[m.end() :]
+    return sum(1 for t in words if len(t) > 1 and t in m.group(1) and t not in rest) >= 2
