@@ -113,7 +113,8 @@ CITIZEN_DOCS = ("33_guangzhou_linshi_jiuzhu.txt", "35_guangzhou_changqi_huli_bao
 
 
 def citizen_library(index, folder: Path, names=CITIZEN_DOCS):
-    """A private library: the seeds plus citizen-facing corpus documents, added as staff add them."""
+    """A private library: the seeds plus corpus documents (by default the citizen-facing ones the
+    政策找人 tests read), added as staff add them."""
     from qa.index import load_index
     from qa.library import add_documents
 

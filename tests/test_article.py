@@ -125,18 +125,10 @@ def test_questions_that_are_not_article_lookups_are_left_alone(laws):
 @pytest.fixture(scope="module")
 def regulation_library(index, tmp_path_factory):
     """The seeds, 《工伤保险条例》, 广州's 临时救助实施细则 and its 公积金贷款实施办法, in a library of their own."""
-    from qa.index import load_index
-    from qa.library import add_documents
-    from tests.conftest_ui import private_library
+    from tests.conftest_ui import citizen_library
 
-    lib = private_library(index, tmp_path_factory.mktemp("reglib"))
-    docs = [
-        CORPUS / "31_gongshang_baoxian_tiaoli.txt",
-        CORPUS / "33_guangzhou_linshi_jiuzhu.txt",
-        CORPUS / "37_guangzhou_gongjijin_daikuan.txt",
-    ]
-    add_documents(docs, lib.settings, encoder=index.encoder)
-    return load_index(lib.settings, encoder=index.encoder)
+    names = ("31_gongshang_baoxian_tiaoli.txt", "33_guangzhou_linshi_jiuzhu.txt", "37_guangzhou_gongjijin_daikuan.txt")
+    return citizen_library(index, tmp_path_factory.mktemp("reglib"), names)
 
 
 def test_an_article_question_is_answered_end_to_end(regulation_library):
@@ -265,18 +257,14 @@ def test_a_shortened_title_is_not_read_as_what_is_asked(guangzhou):
 def culture_library(index, tmp_path_factory):
     """The seeds, the State Council's rules for 文化事业单位 turned into enterprises, its plan for
     vocational education and its opinion on reviewing 规范性文件, in a library of their own."""
-    from qa.index import load_index
-    from qa.library import add_documents
-    from tests.conftest_ui import private_library
+    from tests.conftest_ui import citizen_library
 
-    lib = private_library(index, tmp_path_factory.mktemp("culturelib"))
-    docs = [
-        CORPUS / "11_gwyb_wenhua_qiye_zhuanzhi.txt",
-        CORPUS / "05_gwy_zhiye_jiaoyu_gaige.txt",
-        CORPUS / "09_gwyb_guifanxing_wenjian_shenhe.txt",
-    ]
-    add_documents(docs, lib.settings, encoder=index.encoder)
-    return load_index(lib.settings, encoder=index.encoder)
+    names = (
+        "11_gwyb_wenhua_qiye_zhuanzhi.txt",
+        "05_gwy_zhiye_jiaoyu_gaige.txt",
+        "09_gwyb_guifanxing_wenjian_shenhe.txt",
+    )
+    return citizen_library(index, tmp_path_factory.mktemp("culturelib"), names)
 
 
 def test_a_figure_for_a_sibling_answers_nothing(culture_library):
