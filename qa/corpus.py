@@ -104,3 +104,33 @@ def documents_hash(docs) -> str:
     for d in sorted(docs, key=lambda d: d.source_file):
         h.update(f"{d.source_file}\0{d.sha256}\n".encode())
     return h.hexdigest()
+
+
+# --- lists: an item, the clause that introduces it ------------------------------------------
+
+
+def is_paragraph(clause: Clause) -> bool:
+    """Is the clause a paragraph (第2款, ¶3), not a numbered item?"""
+    own = clause.path.rsplit("/", 1)[-1]
+    return own.endswith("款") or own.startswith("¶")
+
+
+def lead_of(corpus: Corpus, clause: Clause) -> Clause | None:
+    """The clause that introduces the list an item belongs to: its parent when the parent ends
+    with ：, else the paragraph just before the item's list under the same parent (第二十七条…。 /
+    下列停止发放住房租赁补贴情形应当在通知书中列明： / （一）… (二)…)."""
+    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
+    if parent is None or is_list(parent):
+        return parent
+    lead = None
+    for sibling in corpus.children.get(parent.id, ()):
+        if sibling.id == clause.id:
+            return lead
+        if is_paragraph(sibling):
+            lead = sibling if is_list(sibling) else None
+    return None
+
+
+def is_list(clause: Clause | None) -> bool:
+    """A clause that introduces a list (…按照下列规定领取…：): what it grants is in its items."""
+    return clause is not None and clause.text_sc.rstrip().endswith(("：", ":"))

@@ -871,6 +871,19 @@ def test_an_article_s_number_is_no_figure(regulations):
     assert "万分之五" in t and a.citations[0].clause.path.endswith("第六十二条"), a.text
 
 
+def test_an_item_without_the_figure_is_read_with_its_lead_in(regulations):
+    """第二十五条 专利代理机构有下列行为之一的，…可以处10万元以下的罚款…： / （二）…接受有利益冲突的其他
+    当事人的委托: the fine is the lead-in's, said of each item; the answer quotes the lead-in and the
+    item, each cited.  An item that states the figure itself is answered alone."""
+    a, t = ask(regulations, "专利代理机构同时接受有利益冲突的双方委托，会被罚款多少？")
+    assert not a.refused and "10万元" in t, a.text
+    assert [c.clause.path for c in a.citations][:2] == ["第四章/第二十五条", "第四章/第二十五条/（二）"], a.text
+    a, t = ask(regulations, "专利代理师自行接受委托办理专利代理业务的，最多罚多少钱？")
+    assert not a.refused and "5万元" in t and "10万元" not in t, a.text
+    a, t = ask(regulations, "工伤职工被鉴定为五级伤残的，一次性伤残补助金是多少个月的本人工资？")
+    assert "18个月" in t and a.citations[0].clause.path.endswith("（一）"), a.text
+
+
 def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, tmp_path):
     """A text that lost its line breaks, and had them put back in the wrong places
     (国务院令第802号 / 修订）), still answers which order published and which revised it."""

@@ -22,9 +22,11 @@ from qa.answer.limits import (
 )
 from qa.asking import ASKS
 from qa.cite import is_instruction
+from qa.corpus import is_paragraph, lead_of
 from qa.evidence import (
     adds_to_question,
     clause_cosines,
+    context_of,
     for_the_exception,
     names_asked_batch,
     siblings_instead,
@@ -53,7 +55,7 @@ from qa.retrieve import (
     content_tokens,
     coverage,
 )
-from qa.schema import Citation, Clause
+from qa.schema import Citation, Clause, Hit
 from qa.tokens import tokenize
 
 # --- small pure helpers -------------------------------------------------------------------
@@ -110,67 +112,31 @@ def best_sentences(
     near = dict(zip((c.rank for c in read), clause_cosines(index, q.text, [c.hit.clause for c in read]), strict=True))
     nearest = max(near.values(), default=0.0)
     for c in read:
-        if not names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}"):
-            continue  # the clause, its headings and those above it never name the batch asked
-        title = match_form(c.doc.title or c.doc.name)
-        toks = [t for t in all_toks if t not in title] or all_toks
-        # what the question is about: not the year it names (到 2025 年), which many sentences
-        # share, nor Latin noise around it (<script>…) that no document uses
-        topic = toks if q.compare else [t for t in toks if is_topic_word(t, w)] or toks
-        # “…分别打算怎么做”: the measure, not the goal paragraph that names it
-        overview = 0.0 if asks_overview or not is_overview(c.hit.clause) else OVERVIEW_PENALTY
-        sents = split_sentences(c.hit.clause.text)
-        above = c.context[len(c.hit.clause.text_sc) :]  # the clauses above it, not its other sentences
-        for j, s in enumerate(sents):
-            if is_instruction(s):
-                continue  # an instruction planted in a document is not an answer
-            if len(sents) == 1 and (
-                len(strip_marker(s).rstrip("。：:")) <= BARE_HEADING
-                or (
-                    len(s) <= 40
-                    and index.corpus.children.get(c.hit.clause.id)
-                    and not is_article_provision(c.hit.clause)
-                )
-            ):
-                continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
-            part = s if q.compare else year_part(q, s)
-            if part is None or not (
-                supports_type(q, part)
-                and adds_to_question(q, part)
-                and supports_phase(q, part)
-                and supports_asked_unit(q, part)
-                and supports_measure(q, part)
-                and supports_asked_place(q, part, c.doc)
-                and supports_home_ordinal(q, part)
-                and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
-                and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{above}")
-                and not for_the_exception(toks, part)
-            ):
-                continue  # about other years, or without the kind of thing asked for
-            own = coverage(toks, part, w)
-            if q.wants and not _about_asked(coverage(topic, part, w), near[c.rank]):
-                continue  # a figure/date/place sentence must also be about what the question asks
-            sc = own + 0.35 * c.cover + 0.25 / (1 + c.rank) - overview - NEARNESS_WEIGHT * (nearest - near[c.rank])
-            if threshold_status(q.sc, part) is not None:
-                sc += THRESHOLD_BONUS
-            if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
-                sc -= 0.05
-            scored.append((sc, c.rank, j, c, sents))
+        scored += _scored_sentences(index, q, c, w, all_toks, (asks_overview, near[c.rank], nearest))
+    # an item read with its list's lead-in answers only when no clause's own sentence does
+    scored = [x for x in scored if x[5] is None] or scored
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-    picked: dict[int, tuple[Candidate, list[int], list[str]]] = {}
+    picked: dict[str, tuple[Candidate, list[int], list[str]]] = {}
+    groups: set[int] = set()  # the candidates answered (an item read with its lead-in is one)
     total = 0
     best = scored[0][0] if scored else 0
-    for sc, rank, j, c, sents in scored:
+    for sc, rank, j, c, sents, item in scored:
         if sc < best * (0.55 if q.wants_list else SECOND_SENTENCE) or total >= limit:
             break
-        if rank not in picked and (len(picked) >= max_clauses or _another_document(picked, c, q)):
+        if rank not in groups and (len(groups) >= max_clauses or _another_document(picked, c, q)):
             continue
-        entry = picked.setdefault(rank, (c, [], sents))
+        groups.add(rank)
+        entry = picked.setdefault(c.hit.clause.id, (c, [], sents))
         if j in entry[1]:
             continue
         entry[1].append(j)
         total += len(sents[j])
-        if j == 0 and len(sents[j]) <= 24 and j + 1 < len(sents) and j + 1 not in entry[1]:
+        if item is not None and item.hit.clause.id not in picked:
+            # the lead-in's figure is said of the item: the item follows it
+            item_sents = split_sentences(item.hit.clause.text)
+            picked[item.hit.clause.id] = (item, [0], item_sents)
+            total += len(item_sents[0])
+        elif j == 0 and len(sents[j]) <= 24 and j + 1 < len(sents) and j + 1 not in entry[1]:
             entry[1].append(j + 1)  # a heading sentence needs the sentence that explains it
             total += len(sents[j + 1])
         elif j + 1 < len(sents) and j + 1 not in entry[1] and _short_tail(sents[j], sents[j + 1]):
@@ -178,6 +144,110 @@ def best_sentences(
             total += len(sents[j + 1])
     _with_neighbours(list(picked.values()), limit - total)
     return [(c, [sents[j] for j in sorted(js)]) for c, js, sents in picked.values()]
+
+
+def _scored_sentences(
+    index: Index, q: Query, c: Candidate, w: Weights, all_toks: list[str], near: tuple[bool, float, float]
+) -> list[tuple]:
+    """The sentences of one candidate that may answer, scored: ``(score, rank, j, clause's
+    candidate, its sentences, item)``; ``item`` is the candidate when the sentence is its list's
+    lead-in's, else ``None``.  ``near``: whether the question asks for a target (read in the
+    overview), how near the clause stands to the question in meaning, and the nearest's nearness."""
+    asks_overview, nearness, nearest = near
+    if not names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}"):
+        return []  # the clause, its headings and those above it never name the batch asked
+    title = match_form(c.doc.title or c.doc.name)
+    toks = [t for t in all_toks if t not in title] or all_toks
+    # what the question is about: not the year it names (到 2025 年), which many sentences
+    # share, nor Latin noise around it (<script>…) that no document uses
+    topic = toks if q.compare else [t for t in toks if is_topic_word(t, w)] or toks
+    # “…分别打算怎么做”: the measure, not the goal paragraph that names it
+    overview = 0.0 if asks_overview or not is_overview(c.hit.clause) else OVERVIEW_PENALTY
+    base = 0.35 * c.cover + 0.25 / (1 + c.rank) - overview - NEARNESS_WEIGHT * (nearest - nearness)
+    above = c.context[len(c.hit.clause.text_sc) :]  # the clauses above it, not its other sentences
+
+    def answers(part: str | None, read: str) -> bool:
+        """Does ``part`` hold the kind of thing asked, for what is asked (about ``read``)?"""
+        if part is None or not (
+            supports_type(q, part)
+            and adds_to_question(q, part)
+            and supports_phase(q, part)
+            and supports_asked_unit(q, part)
+            and supports_measure(q, part)
+            and supports_asked_place(q, part, c.doc)
+            and supports_home_ordinal(q, part)
+            and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
+            and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{above}")
+            and not for_the_exception(toks, part)
+        ):
+            return False  # about other years, or without the kind of thing asked for
+        # a figure/date/place sentence must also be about what the question asks
+        return not q.wants or _about_asked(coverage(topic, read, w), nearness)
+
+    out = []
+    sents = split_sentences(c.hit.clause.text)
+    typed = False
+    for j, s in enumerate(sents):
+        if is_instruction(s):
+            continue  # an instruction planted in a document is not an answer
+        if len(sents) == 1 and (
+            len(strip_marker(s).rstrip("。：:")) <= BARE_HEADING
+            or (len(s) <= 40 and index.corpus.children.get(c.hit.clause.id) and not is_article_provision(c.hit.clause))
+        ):
+            continue  # a section heading alone (“（二）总体目标。”) says nothing: its items do
+        part = s if q.compare else year_part(q, s)
+        typed = typed or (part is not None and supports_type(q, part))
+        if not answers(part, part or ""):
+            continue
+        sc = coverage(toks, part, w) + base
+        if threshold_status(q.sc, part) is not None:
+            sc += THRESHOLD_BONUS
+        if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
+            sc -= 0.05
+        out.append((sc, c.rank, j, c, sents, None))
+    if q.wants and not typed and (lead := _lead_in(index, c)):
+        # an item without the kind of thing asked is read with its list's lead-in, which may
+        # state it for every item (有下列行为之一的，…处10万元以下的罚款： / （二）…) when what
+        # the question asks of the item (罚多少钱) is in the lead-in's phrase that holds it
+        own = c.hit.clause.text
+        lead_sents = split_sentences(lead.hit.clause.text)
+        for j, s in enumerate(lead_sents):
+            part = year_part(q, s)
+            if not is_instruction(s) and answers(part, f"{part}\n{own}") and _asked_of_item(q, toks, part, own):
+                out.append((coverage(toks, f"{part}\n{own}", w) + base, c.rank, j, lead, lead_sents, c))
+    return out
+
+
+def _asked_of_item(q: Query, toks: list[str], lead: str, item: str) -> bool:
+    """Does a phrase of the lead-in sentence that holds the kind of thing asked also hold a word of
+    the question that the item does not (罚 in 罚多少钱: …可以处10万元以下的罚款)?  A span the
+    lead-in sets for another thing (停止承接新的专利代理业务6个月至12个月) does not say within
+    how many days the item's 变更手续 are due.
+
+    >>> from qa.query import analyse
+    >>> lead = "有下列行为之一的，由管理专利工作的部门责令限期改正，可以处10万元以下的罚款；情节严重的，停止承接新的业务6个月至12个月："
+    >>> item = "（一）合伙人、股东发生变化未办理变更手续；"
+    >>> _asked_of_item(analyse("股东变化未办变更手续，最多罚多少钱？"), ["股东", "变化", "变更手续", "罚", "钱"], lead, item)
+    True
+    >>> _asked_of_item(analyse("股东变化，要在多少日内办变更手续？"), ["股东", "变化", "变更手续", "日内"], lead, item)
+    False
+    """
+    held = "".join(p for p in _phrases_of(lead) if supports_type(q, p))
+    said = match_form(item)
+    return any(t in held and t not in said for t in toks if not t.isdigit())
+
+
+def _phrases_of(sentence: str) -> list[str]:
+    """A sentence cut at each top-level comma, semicolon or colon."""
+    return cut_outside_parens(sentence, "，,；;：:")
+
+
+def _lead_in(index: Index, c: Candidate) -> Candidate | None:
+    """The lead-in of the list ``c`` is an item of (:func:`qa.corpus.lead_of`), as a candidate of
+    the same rank; ``None`` for a paragraph or a clause in no list."""
+    if is_paragraph(c.hit.clause) or not (lead := lead_of(index.corpus, c.hit.clause)):
+        return None
+    return Candidate(Hit(lead, c.hit.score), c.rank, c.doc, context_of(index, lead), c.cover)
 
 
 def _another_document(picked: dict, c: Candidate, q: Query) -> bool:
@@ -286,13 +356,14 @@ _PRONOUN_RE = re.compile(r"(?:\S+ )?(?:它们?|其|该|这份|这个|那份|那�
 def picked_per_part(
     index: Index, parts: list[str], cands: list[Candidate], w: Weights, limit: int
 ) -> list[tuple[Candidate, list[str]]]:
-    """The best sentences for each sub-question, merged by clause in document order."""
-    by_rank: dict[int, tuple[Candidate, set[str]]] = {}
+    """The best sentences for each sub-question, merged by clause in the candidates' order (a
+    list's lead-in before its item)."""
+    by_clause: dict[str, tuple[Candidate, set[str]]] = {}
     for part in parts:
         for c, sents in best_sentences(index, analyse(part), cands, w, limit // len(parts), 1):
-            by_rank.setdefault(c.rank, (c, set()))[1].update(sents)
+            by_clause.setdefault(c.hit.clause.id, (c, set()))[1].update(sents)
     out = []
-    for _rank, (c, chosen) in sorted(by_rank.items()):
+    for c, chosen in sorted(by_clause.values(), key=lambda e: (e[0].rank, e[0].hit.clause.char_start)):
         order = split_sentences(c.hit.clause.text)
         out.append((c, [x for x in order if x in chosen]))
     return out

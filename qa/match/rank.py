@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from qa.corpus import Corpus
+from qa.corpus import Corpus, is_list, is_paragraph, lead_of
 from qa.data import words
 from qa.evidence import clause_cosines, speaks_of_itself, threshold_status, thresholds_met
 from qa.index import Index
@@ -106,28 +106,6 @@ def withheld(corpus: Corpus, clause: Clause) -> bool:
     return lead is not None and any(w in lead.text_sc for w in words("withholding_words"))
 
 
-def is_paragraph(clause: Clause) -> bool:
-    """Is the clause a paragraph (第2款, ¶3), not a numbered item?"""
-    own = clause.path.rsplit("/", 1)[-1]
-    return own.endswith("款") or own.startswith("¶")
-
-
-def lead_of(corpus: Corpus, clause: Clause) -> Clause | None:
-    """The clause that introduces the list an item belongs to: its parent when the parent ends
-    with ：, else the paragraph just before the item's list under the same parent (第二十七条…。 /
-    下列停止发放住房租赁补贴情形应当在通知书中列明： / （一）… (二)…)."""
-    parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
-    if parent is None or is_list(parent):
-        return parent
-    lead = None
-    for sibling in corpus.children.get(parent.id, ()):
-        if sibling.id == clause.id:
-            return lead
-        if is_paragraph(sibling):
-            lead = sibling if is_list(sibling) else None
-    return None
-
-
 def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
     """A clause's own facts, with the conditions its list's lead-in states (:func:`lead_of`)."""
     own = clause.eligibility
@@ -144,11 +122,6 @@ def context_of(corpus: Corpus, clause: Clause) -> str:
     lead = lead_of(corpus, clause)
     above = [c.text_sc for c in dict.fromkeys(x for x in (lead, parent) if x is not None)]
     return "\n".join([clause.text_sc, *above])
-
-
-def is_list(clause: Clause | None) -> bool:
-    """A clause that introduces a list (…按照下列规定领取…：): what it grants is in its items."""
-    return clause is not None and clause.text_sc.rstrip().endswith(("：", ":"))
 
 
 def items_after_lists(corpus: Corpus, found: list[Match]) -> list[Match]:
