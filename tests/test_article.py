@@ -297,3 +297,13 @@ def test_a_rule_for_every_case_but_one_does_not_answer_for_that_one(culture_libr
     assert not a.refused and "5个工作日" in a.text, a.text
     a = answer("为应对突发事件需要立即出台规范性文件时，合法性审核最短可以压缩到几天？", culture_library)
     assert "5个工作日" not in a.text, a.text
+
+
+def test_an_item_is_told_with_its_lists_lead_in(regulation_library):
+    """（五）家庭购买…第三套及以上住房的 says nothing alone: its list's lead-in (有以下情况之一的，不予贷款：)
+    is what answers 还能贷款吗, and it is told before the item, under the item's citation."""
+    from qa.answer import answer
+
+    a = answer("广州家庭购买第三套住房还能用住房公积金贷款吗？", regulation_library)
+    assert not a.refused and a.citations[0].clause.path == "第二章/第七条/（五）", a.text
+    assert a.text.startswith("第七条 申请贷款时，有以下情况之一的，不予贷款：（五）"), a.text

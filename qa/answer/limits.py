@@ -79,3 +79,7 @@ ASKED_TOPIC_COVERAGE = 0.05
 #: whose cited clauses name no noun of theirs: 7 of 23 unanswerable ones under 0.9, 3 of 250 right
 #: ones); 0.88 keeps every held-out answerable question and refuses 4 more unanswerable ones.
 CITED_NEAR_COSINE = 0.88
+#: an item of a list is told with its list's lead-in sentence when that sentence is at most this
+#: long (申请贷款时，有以下情况之一的，不予贷款：); a longer one (a regulation's penalty article)
+#: would crowd the answer
+LEAD_IN_CHARS = 60

@@ -10,6 +10,7 @@ from qa.answer.clauses import ITEM_TITLE_RE, is_article_provision, is_overview, 
 from qa.answer.draft import cite
 from qa.answer.limits import (
     BARE_HEADING,
+    LEAD_IN_CHARS,
     MIN_CROP,
     NEARNESS_WEIGHT,
     OVERVIEW_PENALTY,
@@ -384,6 +385,7 @@ def item_lines(
     duty groups dropped unless the question asks about duties."""
     picked = _with_item_titles(picked, limit)
     budget = _crop_budget(picked, limit)
+    leads = {} if q.wants else _lead_ins(index, picked, limit)
     toks = content_tokens(index, q)
     out = []
     for c, sents in picked:
@@ -391,7 +393,27 @@ def item_lines(
         body = "".join(
             to_script(crop(s if keep_duties else strip_duty_groups(s), toks, w, budget, q), script) for s in sents
         )
-        out.append(f"{to_script(year_lead(q, body, c.context), script)}{body}[{n}]")
+        lead = to_script(leads.get(c.hit.clause.id, "") or year_lead(q, body, c.context), script)
+        out.append(f"{lead}{body}[{n}]")
+    return out
+
+
+def _lead_ins(index: Index, picked: list[tuple[Candidate, list[str]]], limit: int) -> dict[str, str]:
+    """The lead-in sentence to read each picked item with (申请贷款时，有以下情况之一的，不予贷款： before
+    （四）…与父母…之间买卖住房的): the first item of a list, when the lead-in is short, not quoted
+    itself, and the answer runs at most :data:`LEAD_IN_CHARS` over ``limit``."""
+    quoted = {c.hit.clause.id for c, _s in picked}
+    size = sum(len(s) for _c, ss in picked for s in ss)
+    out: dict[str, str] = {}
+    for c, _sents in picked:
+        lead = _lead_in(index, c)
+        if lead is None or lead.hit.clause.id in quoted:
+            continue
+        said = split_sentences(lead.hit.clause.text)[-1]
+        if len(said) <= LEAD_IN_CHARS and size + len(said) <= limit + LEAD_IN_CHARS:
+            out[c.hit.clause.id] = said
+            quoted.add(lead.hit.clause.id)
+            size += len(said)
     return out
 
 
