@@ -156,6 +156,13 @@ TABLE: tuple[Asking, ...] = (
         "领导小组的组长是谁？",
         "wants a person: a name, or the holder of a post",
     ),
+    Asking(
+        "wants:penalty",
+        r"(?:什么|哪些|何种|啥|怎样的?|怎么样的)(?:样的)?(?:行政)?(?:处罚|惩罚|罚则|法律责任|处分)"
+        r"|(?:怎么|怎样|如何)(?:被)?(?:处罚|罚)(?![款金])|罚不罚|(?:受到|被)(?:处罚|罚款)",
+        "专利代理机构接受有利益冲突的委托，会受到什么处罚？",
+        "wants a sanction (罚款, 警告, 责令改正, 吊销…), which a list's lead-in may state for each of its items",
+    ),
     # --- how a question counts and what part of it asks (qa/query.py) ---
     Asking(
         "count-then-list",

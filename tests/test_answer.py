@@ -882,6 +882,10 @@ def test_an_item_without_the_figure_is_read_with_its_lead_in(regulations):
     assert not a.refused and "5万元" in t and "10万元" not in t, a.text
     a, t = ask(regulations, "工伤职工被鉴定为五级伤残的，一次性伤残补助金是多少个月的本人工资？")
     assert "18个月" in t and a.citations[0].clause.path.endswith("（一）"), a.text
+    # a sanction asked for (会受到什么处罚) is the lead-in's too, whatever words it uses
+    a, t = ask(regulations, "专利代理机构接受有利益冲突的委托会受到什么处罚？")
+    assert "警告" in t and "10万元" in t, a.text
+    assert [c.clause.path for c in a.citations][:2] == ["第四章/第二十五条", "第四章/第二十五条/（二）"], a.text
 
 
 def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, tmp_path):

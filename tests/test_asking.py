@@ -42,6 +42,7 @@ def test_answer_types_keep_their_order():
         "papers",
         "office",
         "person",
+        "penalty",  # last: 罚多少钱 wants money
     ]
 
 

@@ -233,6 +233,8 @@ def _asked_of_item(q: Query, toks: list[str], lead: str, item: str) -> bool:
     >>> _asked_of_item(analyse("股东变化，要在多少日内办变更手续？"), ["股东", "变化", "变更手续", "日内"], lead, item)
     False
     """
+    if q.wants == "penalty":
+        return True  # 有下列行为之一的，…处…罚款: a list of offences is read for its sanction
     held = "".join(p for p in _phrases_of(lead) if supports_type(q, p))
     said = match_form(item)
     return any(t in held and t not in said for t in toks if not t.isdigit())

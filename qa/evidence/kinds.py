@@ -93,6 +93,8 @@ def _names_institution(sentence: str, question: str) -> bool:
 #: a telephone number: a short hotline (12345, 12315, 96xxx), 400/800, a landline or a mobile
 _PHONE_RE = re.compile(r"\d{3,4}[-－—]\d{7,8}|(?<![\d.])(?:1\d{4}|9\d{4,5}|[48]00\d{7}|0\d{9,11}|1[3-9]\d{9})(?![\d.])")
 #: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)
+#: a sanction (``qa/data/sanctions.txt``)
+_SANCTION_RE = re.compile("|".join(map(re.escape, words("sanctions"))))
 _PAPERS_RE = re.compile(r"材料|证明|证件|证书|身份证|户口簿|户口本|居住证|申请书|申请表|表格|资料|凭证|合同|发票|照片")
 #: where a person goes or whom they ask: a body, a service point or a channel
 _OFFICE_RE = re.compile(
@@ -187,6 +189,9 @@ def supports_type(q: Query, sentence: str) -> bool:
     >>> q = analyse("燃气漏气要报修，该打哪个电话？")
     >>> supports_type(q, "可以采取互联网、电话等非现场调解方式。"), supports_type(q, "拨打12345政务服务便民热线。")
     (False, True)
+    >>> q = analyse("物业服务企业擅自改变共用部位用途的，会受到什么处罚？")
+    >>> supports_type(q, "物业服务企业不得擅自改变共用部位用途。"), supports_type(q, "由县级以上人民政府房地产行政主管部门责令限期改正，给予警告。")
+    (False, True)
     """
     s = match_form(sentence)
     if q.wants in ("money", "quantity", "time"):
@@ -204,6 +209,8 @@ def supports_type(q: Query, sentence: str) -> bool:
         return bool(_PHONE_RE.search(s))
     if q.wants == "papers":
         return bool(_PAPERS_RE.search(s))
+    if q.wants == "penalty":
+        return bool(_SANCTION_RE.search(s))
     if q.wants == "office":
         return bool(_OFFICE_RE.search(strip_duty_groups(s)))
     if q.wants == "person":
