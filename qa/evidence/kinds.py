@@ -15,7 +15,7 @@ from qa.query import Query, asking_part, places_in
 #: a fraction's denominator in words (百分之, 万分之, 三分之…)
 _FRACTION = "[一二三四五六七八九十百千万]分之"
 _NUMBER_RE = re.compile(
-    r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次|天|日|周岁|岁|名|人|户|套|周|批|种)"
+    r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次(?!性)|天|日|周岁|岁|名|人|户|套|周|批|种)"
     rf"|{_FRACTION}|一半|半数|过半"
 )
 #: a document's own numbering, which counts nothing: an article or item label (第二十八条, 第（一）项,
@@ -184,6 +184,8 @@ def supports_type(q: Query, sentence: str) -> bool:
     (False, False)
     >>> supports_type(analyse("按日加收多少滞纳金？"), "第六十二条 按日加收万分之五的滞纳金；")
     True
+    >>> supports_type(analyse("每个月能领多少抚恤金？"), "领取供养亲属抚恤金和一次性工亡补助金：")  # 一次性 counts nothing
+    False
     >>> supports_type(analyse("联席会议由谁担任召集人？"), "国务院分管教育工作的副总理担任召集人。")
     True
     >>> q = analyse("燃气漏气要报修，该打哪个电话？")
