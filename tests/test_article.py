@@ -307,13 +307,3 @@ def test_an_item_is_told_with_its_lists_lead_in(regulation_library):
     a = answer("广州家庭购买第三套住房还能用住房公积金贷款吗？", regulation_library)
     assert not a.refused and a.citations[0].clause.path == "第二章/第七条/（五）", a.text
     assert a.text.startswith("第七条 申请贷款时，有以下情况之一的，不予贷款：（五）"), a.text
-
-
-def test_family_words_are_read_as_the_documents_write_them(regulation_library):
-    """爸妈 is 父母 (``qa/data/colloquial.txt``): buying one's parents' home is the item of the
-    list of loans refused, told with its lead-in."""
-    from qa.answer import answer
-
-    a = answer("我打算买下我爸妈名下的房子，在广州能申请公积金贷款吗？", regulation_library)
-    assert not a.refused and a.citations[0].clause.path == "第二章/第七条/（四）", a.text
-    assert "不予贷款" in a.text, a.text
