@@ -953,3 +953,19 @@ def test_a_look_alike_is_refused_beside_the_question_its_document_answers(
     assert not a.refused and answered[1] in t, a.text
     a, _t = ask(lib, look_alike)
     assert a.refused, a.text
+
+
+@pytest.fixture(scope="module")
+def care_library(index, tmp_path_factory):
+    """The seeds and 广州's long-term care insurance rules: three classes of home care (A类, B类,
+    C类), each an item whose heading names it."""
+    return _with_documents(index, tmp_path_factory, "35_guangzhou_changqi_huli_baoxian.txt")
+
+
+def test_an_items_heading_names_what_its_sentences_speak_of(care_library):
+    """2. B类护理：… / 居民参保人员每月上门次数不低于6次，每月服务时间为14小时: the second sentence is B类's,
+    named by its item's heading, and does not answer for A类, which sets no hours."""
+    a, t = ask(care_library, "广州长护险B类护理，职工参保人员每月服务时间是多少小时？")
+    assert not a.refused and "28小时" in t, a.text
+    a, _t = ask(care_library, "广州长护险的A类护理，每月上门服务多少小时？")
+    assert a.refused, a.text

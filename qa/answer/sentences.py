@@ -178,7 +178,9 @@ def _scored_sentences(
             and supports_asked_place(q, part, c.doc)
             and supports_home_ordinal(q, part)
             and supports_codes(q, f"{c.hit.clause.heading}\n{part}", library_codes(index))
-            and not siblings_instead(q, part, f"{c.doc.title}\n{c.hit.clause.title_path}\n{above}")
+            and not siblings_instead(
+                q, f"{c.hit.clause.heading}\n{part}", f"{c.doc.title}\n{c.hit.clause.title_path}\n{above}"
+            )  # the item's own heading (2. B类护理：…) names what its later sentences speak of
             and not for_the_exception(toks, part)
         ):
             return False  # about other years, or without the kind of thing asked for

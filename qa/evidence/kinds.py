@@ -92,9 +92,9 @@ def _names_institution(sentence: str, question: str) -> bool:
 
 #: a telephone number: a short hotline (12345, 12315, 96xxx), 400/800, a landline or a mobile
 _PHONE_RE = re.compile(r"\d{3,4}[-－—]\d{7,8}|(?<![\d.])(?:1\d{4}|9\d{4,5}|[48]00\d{7}|0\d{9,11}|1[3-9]\d{9})(?![\d.])")
-#: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)
 #: a sanction (``qa/data/sanctions.txt``)
 _SANCTION_RE = re.compile("|".join(map(re.escape, words("sanctions"))))
+#: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)
 _PAPERS_RE = re.compile(r"材料|证明|证件|证书|身份证|户口簿|户口本|居住证|申请书|申请表|表格|资料|凭证|合同|发票|照片")
 #: where a person goes or whom they ask: a body, a service point or a channel
 _OFFICE_RE = re.compile(

@@ -13,9 +13,11 @@ from qa.query import Query, asking_part, counts_a_list
 from qa.retrieve import HAN_RE
 from qa.tokens import cut
 
-#: a span of time in any unit (6个月, 两年, 15个工作日, 半年), or one without end (长期有效)
+#: a span of time in any unit (6个月, 两年, 15个工作日, 半年), or one without end (长期有效), not
+#: a word that only starts so (长期失能人员)
 _SPAN_RE = re.compile(
-    r"[\d一二两三四五六七八九十百半]\s*(?:个)?(?:年|月|周|星期|日|天|小时|分钟|工作日)|长期|永久|终身"
+    r"[\d一二两三四五六七八九十百半]\s*(?:个)?(?:年|月|周|星期|日|天|小时|分钟|工作日)"
+    r"|(?:长期|永久|终身)(?=有效|保存|保留|享受|使用|[，,。；;）)]|$)"
 )
 
 #: units that count time: 多少天内作出决定 counts no noun
@@ -36,6 +38,8 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     True
     >>> q = analyse("评估结论的有效期是多长时间？")  # a span in any unit of time
     >>> supports_asked_unit(q, "评估结论有效期为2年。"), supports_asked_unit(q, "复评费用由申请人按100%的比例承担。")
+    (True, False)
+    >>> supports_asked_unit(q, "评估结论长期有效。"), supports_asked_unit(q, "长期失能人员由护理机构每日上门服务。")
     (True, False)
     >>> supports_asked_unit(analyse("把2016年实施的措施从多少项调整为多少项？"), "将2016年实施的24项措施调整增加为30项")
     True
