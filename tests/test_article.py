@@ -307,3 +307,14 @@ def test_an_item_is_told_with_its_lists_lead_in(regulation_library):
     a = answer("广州家庭购买第三套住房还能用住房公积金贷款吗？", regulation_library)
     assert not a.refused and a.citations[0].clause.path == "第二章/第七条/（五）", a.text
     assert a.text.startswith("第七条 申请贷款时，有以下情况之一的，不予贷款：（五）"), a.text
+
+
+def test_a_list_header_is_told_with_its_items(regulation_library):
+    """第三十九条 …其近亲属按照下列规定…领取丧葬补助金、供养亲属抚恤金和一次性工亡补助金： names what
+    is paid; its items say how much.  Quoted to its colon, the header is followed by its items."""
+    from qa.answer import answer
+
+    a = answer("工伤职工因工死亡，近亲属能领取哪些待遇？", regulation_library)
+    paths = [c.clause.path for c in a.citations]
+    assert paths[:4] == [f"第五章/第三十九条{x}" for x in ("", "/（一）", "/（二）", "/（三）")], a.text
+    assert "6个月的统筹地区上年度职工月平均工资" in a.text and "20倍" in a.text, a.text

@@ -23,7 +23,7 @@ from qa.answer.limits import (
 )
 from qa.asking import ASKS
 from qa.cite import is_instruction
-from qa.corpus import is_paragraph, lead_of
+from qa.corpus import is_list, is_paragraph, lead_of
 from qa.evidence import (
     adds_to_question,
     clause_cosines,
@@ -399,6 +399,30 @@ def item_lines(
         )
         lead = to_script(leads.get(c.hit.clause.id, "") or year_lead(q, body, c.context), script)
         out.append(f"{lead}{body}[{n}]")
+    return out
+
+
+def with_list_items(
+    index: Index, picked: list[tuple[Candidate, list[str]]], limit: int
+) -> list[tuple[Candidate, list[str]]]:
+    """The picked clauses, each list header (…有下列情形之一的，不予…：) quoted to its colon followed by
+    its items' first sentences, when none of them is picked and the answer still fits ``limit``."""
+    quoted = {c.hit.clause.id for c, _s in picked}
+    size = sum(len(x) for _c, ss in picked for x in ss)
+    out = []
+    for c, sents in picked:
+        out.append((c, sents))
+        kids = [k for k in index.corpus.children.get(c.hit.clause.id, ()) if not is_paragraph(k)]
+        if not (is_list(c.hit.clause) and sents[-1] == split_sentences(c.hit.clause.text)[-1]) or any(
+            k.id in quoted for k in kids
+        ):
+            continue
+        for k in kids:
+            first = split_sentences(k.text)[0]
+            if size + len(first) > limit:
+                break
+            out.append((Candidate(Hit(k, c.hit.score), c.rank, c.doc, context_of(index, k), c.cover), [first]))
+            size += len(first)
     return out
 
 
