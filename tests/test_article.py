@@ -318,3 +318,13 @@ def test_a_list_header_is_told_with_its_items(regulation_library):
     paths = [c.clause.path for c in a.citations]
     assert paths[:4] == [f"第五章/第三十九条{x}" for x in ("", "/（一）", "/（二）", "/（三）")], a.text
     assert "6个月的统筹地区上年度职工月平均工资" in a.text and "20倍" in a.text, a.text
+
+
+def test_a_paragraph_that_refers_to_the_one_before_is_told_after_it(regulation_library):
+    """用人单位未按前款规定提出工伤认定申请的，…可以直接…提出: 前款 is 第十七条's first paragraph (the
+    employer's 30 days), told before it and cited."""
+    from qa.answer import answer
+
+    a = answer("用人单位没有按规定提出工伤认定申请，职工自己能去申请工伤认定吗？", regulation_library)
+    assert [c.clause.path for c in a.citations][:2] == ["第三章/第十七条", "第三章/第十七条/第2款"], a.text
+    assert "30日内" in a.text and "1年内" in a.text, a.text

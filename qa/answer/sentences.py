@@ -426,6 +426,43 @@ def with_list_items(
     return out
 
 
+def with_prior_paragraph(
+    index: Index, picked: list[tuple[Candidate, list[str]]], limit: int
+) -> list[tuple[Candidate, list[str]]]:
+    """The picked paragraphs that refer to the one before them (前款规定的…, 依照前款…), each after
+    that paragraph's first sentence, cited, when it is not quoted and the answer runs at most
+    :data:`LEAD_IN_CHARS` over ``limit``."""
+    corpus = index.corpus
+    quoted = {c.hit.clause.id for c, _s in picked}
+    size = sum(len(x) for _c, ss in picked for x in ss)
+    out = []
+    for c, sents in picked:
+        prior = _prior_paragraph(corpus, c.hit.clause) if "前款" in c.hit.clause.text_sc else None
+        if prior is not None and prior.id not in quoted:
+            first = split_sentences(prior.text)[0]
+            if size + len(first) <= limit + LEAD_IN_CHARS:
+                out.append(
+                    (Candidate(Hit(prior, c.hit.score), c.rank, c.doc, context_of(index, prior), c.cover), [first])
+                )
+                quoted.add(prior.id)
+                size += len(first)
+        out.append((c, sents))
+    return out
+
+
+def _prior_paragraph(corpus, clause: Clause) -> Clause | None:
+    """The paragraph a 款 follows: the sibling paragraph before it, or its article's own text."""
+    if not is_paragraph(clause) or not clause.parent_id:
+        return None
+    prior = corpus.clause_by_id[clause.parent_id]
+    for sibling in corpus.children.get(clause.parent_id, ()):
+        if sibling.id == clause.id:
+            return prior
+        if is_paragraph(sibling):
+            prior = sibling
+    return None
+
+
 def _lead_ins(index: Index, picked: list[tuple[Candidate, list[str]]], limit: int) -> dict[str, str]:
     """The lead-in sentence to read each picked item with (申请贷款时，有以下情况之一的，不予贷款： before
     （四）…与父母…之间买卖住房的): the first item of a list, when the lead-in is short, not quoted

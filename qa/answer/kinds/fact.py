@@ -6,7 +6,14 @@ from __future__ import annotations
 from qa.answer.answerable import names_what_is_held, near_in_meaning, speaks_to, stated_evidence
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate
-from qa.answer.sentences import best_sentences, item_lines, picked_per_part, question_parts, with_list_items
+from qa.answer.sentences import (
+    best_sentences,
+    item_lines,
+    picked_per_part,
+    question_parts,
+    with_list_items,
+    with_prior_paragraph,
+)
 from qa.index import Index
 from qa.query import (
     Query,
@@ -24,7 +31,7 @@ def answer_fact(index: Index, q: Query, cands: list[Candidate], w: Weights, scri
     if not picked:
         return None  # nothing of the kind asked for (a figure, a date, a place…) in the evidence
     if not q.wants:
-        picked = with_list_items(index, picked, limit)
+        picked = with_prior_paragraph(index, with_list_items(index, picked, limit), limit)
     citations: list[Citation] = []
     items = item_lines(index, q, picked, w, script, limit, citations, keep_duties=q.duty)
     return "\n".join(items), citations
