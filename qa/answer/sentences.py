@@ -23,7 +23,7 @@ from qa.answer.limits import (
 )
 from qa.asking import ASKS
 from qa.cite import is_instruction
-from qa.corpus import is_list, is_paragraph, lead_of
+from qa.corpus import Corpus, is_list, is_paragraph, lead_of
 from qa.evidence import (
     adds_to_question,
     clause_cosines,
@@ -450,7 +450,7 @@ def with_prior_paragraph(
     return out
 
 
-def _prior_paragraph(corpus, clause: Clause) -> Clause | None:
+def _prior_paragraph(corpus: Corpus, clause: Clause) -> Clause | None:
     """The paragraph a 款 follows: the sibling paragraph before it, or its article's own text."""
     if not is_paragraph(clause) or not clause.parent_id:
         return None
