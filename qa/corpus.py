@@ -122,12 +122,24 @@ def lead_of(corpus: Corpus, clause: Clause) -> Clause | None:
     parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
     if parent is None or is_list(parent):
         return parent
-    lead = None
-    for sibling in corpus.children.get(parent.id, ()):
+    before = paragraph_before(corpus, clause)
+    return before if is_list(before) else None
+
+
+def item_lead(corpus: Corpus, clause: Clause) -> Clause | None:
+    """:func:`lead_of` for a numbered item; ``None`` for a paragraph (a paragraph after a list is no
+    item of it)."""
+    return None if is_paragraph(clause) else lead_of(corpus, clause)
+
+
+def paragraph_before(corpus: Corpus, clause: Clause) -> Clause | None:
+    """The paragraph (款, ¶) nearest before a clause under the same parent, or ``None``."""
+    before = None
+    for sibling in corpus.children.get(clause.parent_id, ()) if clause.parent_id else ():
         if sibling.id == clause.id:
-            return lead
+            return before
         if is_paragraph(sibling):
-            lead = sibling if is_list(sibling) else None
+            before = sibling
     return None
 
 

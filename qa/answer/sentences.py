@@ -23,7 +23,7 @@ from qa.answer.limits import (
 )
 from qa.asking import ASKS
 from qa.cite import is_instruction
-from qa.corpus import Corpus, is_list, is_paragraph, lead_of
+from qa.corpus import Corpus, is_list, is_paragraph, item_lead, paragraph_before
 from qa.evidence import (
     adds_to_question,
     clause_cosines,
@@ -62,9 +62,10 @@ from qa.tokens import tokenize
 # --- small pure helpers -------------------------------------------------------------------
 
 
-def _phrases(sentence: str) -> list[str]:
-    """A sentence cut after each top-level comma or colon (never inside parentheses)."""
-    return cut_outside_parens(sentence, "，,：:")
+def _phrases(sentence: str, marks: str = "，,：:") -> list[str]:
+    """A sentence cut after each top-level comma or colon (or other ``marks``; never inside
+    parentheses)."""
+    return cut_outside_parens(sentence, marks)
 
 
 def crop(sentence: str, toks: list[str], w: Weights, budget: int, q: Query | None = None) -> str:
@@ -107,15 +108,15 @@ def best_sentences(
     all_toks = content_tokens(index, q)
     # targets and dates live in the overview (总体要求 > 发展目标); measures in the sections after it
     asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS["overview"].search(q.sc))
-    scored = []
     # a clause less near the question in meaning than the nearest of them scores less
     read = cands[:6] + [c for c in cands[6:12] if threshold_status(q.sc, c.hit.clause.text_sc) is not None]
     near = dict(zip((c.rank for c in read), clause_cosines(index, q.text, [c.hit.clause for c in read]), strict=True))
     nearest = max(near.values(), default=0.0)
-    for c in read:
-        scored += _scored_sentences(index, q, c, w, all_toks, (asks_overview, near[c.rank], nearest))
-    # an item read with its list's lead-in answers only when no clause's own sentence does
-    scored = [x for x in scored if x[5] is None] or scored
+    how = {c.rank: (asks_overview, near[c.rank], nearest) for c in read}
+    scored = [x for c in read for x in _scored_sentences(index, q, c, w, all_toks, how[c.rank])]
+    if not scored and q.wants:
+        # an item read with its list's lead-in answers only when no clause's own sentence does
+        scored = [x for c in read for x in _scored_sentences(index, q, c, w, all_toks, how[c.rank], lead_ins=True)]
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     picked: dict[str, tuple[Candidate, list[int], list[str]]] = {}
     groups: set[int] = set()  # the candidates answered (an item read with its lead-in is one)
@@ -148,12 +149,19 @@ def best_sentences(
 
 
 def _scored_sentences(
-    index: Index, q: Query, c: Candidate, w: Weights, all_toks: list[str], near: tuple[bool, float, float]
+    index: Index,
+    q: Query,
+    c: Candidate,
+    w: Weights,
+    all_toks: list[str],
+    near: tuple[bool, float, float],
+    lead_ins: bool = False,
 ) -> list[tuple]:
     """The sentences of one candidate that may answer, scored: ``(score, rank, j, clause's
-    candidate, its sentences, item)``; ``item`` is the candidate when the sentence is its list's
-    lead-in's, else ``None``.  ``near``: whether the question asks for a target (read in the
-    overview), how near the clause stands to the question in meaning, and the nearest's nearness."""
+    candidate, its sentences, item)``.  With ``lead_ins``, instead of its own sentences, those of
+    its list's lead-in when none of its own holds the kind asked; ``item`` is then the candidate,
+    else ``None``.  ``near``: whether the question asks for a target (read in the overview), how
+    near the clause stands to the question in meaning, and the nearest's nearness."""
     asks_overview, nearness, nearest = near
     if not names_asked_batch(q, f"{c.hit.clause.title_path}\n{c.context}"):
         return []  # the clause, its headings and those above it never name the batch asked
@@ -208,7 +216,10 @@ def _scored_sentences(
         if j == 0 and len(s) <= 24 and len(sents) > 1:  # a bare heading sentence: weaker alone
             sc -= 0.05
         out.append((sc, c.rank, j, c, sents, None))
-    if q.wants and not typed and (lead := _lead_in(index, c)):
+    if not lead_ins:
+        return out
+    out = []
+    if not typed and (lead := _lead_in(index, c)):
         # an item without the kind of thing asked is read with its list's lead-in, which may
         # state it for every item (有下列行为之一的，…处10万元以下的罚款： / （二）…) when what
         # the question asks of the item (罚多少钱) is in the lead-in's phrase that holds it
@@ -237,22 +248,22 @@ def _asked_of_item(q: Query, toks: list[str], lead: str, item: str) -> bool:
     """
     if q.wants == "penalty":
         return True  # 有下列行为之一的，…处…罚款: a list of offences is read for its sanction
-    held = "".join(p for p in _phrases_of(lead) if supports_type(q, p))
+    held = "".join(p for p in _phrases(lead, "，,；;：:") if supports_type(q, p))
     said = match_form(item)
     return any(t in held and t not in said for t in toks if not t.isdigit())
 
 
-def _phrases_of(sentence: str) -> list[str]:
-    """A sentence cut at each top-level comma, semicolon or colon."""
-    return cut_outside_parens(sentence, "，,；;：:")
-
-
 def _lead_in(index: Index, c: Candidate) -> Candidate | None:
-    """The lead-in of the list ``c`` is an item of (:func:`qa.corpus.lead_of`), as a candidate of
+    """The lead-in of the list ``c`` is an item of (:func:`qa.corpus.item_lead`), as a candidate of
     the same rank; ``None`` for a paragraph or a clause in no list."""
-    if is_paragraph(c.hit.clause) or not (lead := lead_of(index.corpus, c.hit.clause)):
-        return None
-    return Candidate(Hit(lead, c.hit.score), c.rank, c.doc, context_of(index, lead), c.cover)
+    lead = item_lead(index.corpus, c.hit.clause)
+    return None if lead is None else _related(index, c, lead)
+
+
+def _related(index: Index, c: Candidate, clause: Clause) -> Candidate:
+    """A clause read with ``c`` (its lead-in, an item, the paragraph before it), as a candidate of
+    the same rank, document and coverage."""
+    return Candidate(Hit(clause, c.hit.score), c.rank, c.doc, context_of(index, clause), c.cover)
 
 
 def _another_document(picked: dict, c: Candidate, q: Query) -> bool:
@@ -421,7 +432,7 @@ def with_list_items(
             first = split_sentences(k.text)[0]
             if size + len(first) > limit:
                 break
-            out.append((Candidate(Hit(k, c.hit.score), c.rank, c.doc, context_of(index, k), c.cover), [first]))
+            out.append((_related(index, c, k), [first]))
             size += len(first)
     return out
 
@@ -441,9 +452,7 @@ def with_prior_paragraph(
         if prior is not None and prior.id not in quoted:
             first = split_sentences(prior.text)[0]
             if size + len(first) <= limit + LEAD_IN_CHARS:
-                out.append(
-                    (Candidate(Hit(prior, c.hit.score), c.rank, c.doc, context_of(index, prior), c.cover), [first])
-                )
+                out.append((_related(index, c, prior), [first]))
                 quoted.add(prior.id)
                 size += len(first)
         out.append((c, sents))
@@ -451,16 +460,10 @@ def with_prior_paragraph(
 
 
 def _prior_paragraph(corpus: Corpus, clause: Clause) -> Clause | None:
-    """The paragraph a 款 follows: the sibling paragraph before it, or its article's own text."""
+    """The paragraph a 款 follows: the paragraph before it, or its article's own text."""
     if not is_paragraph(clause) or not clause.parent_id:
         return None
-    prior = corpus.clause_by_id[clause.parent_id]
-    for sibling in corpus.children.get(clause.parent_id, ()):
-        if sibling.id == clause.id:
-            return prior
-        if is_paragraph(sibling):
-            prior = sibling
-    return None
+    return paragraph_before(corpus, clause) or corpus.clause_by_id[clause.parent_id]
 
 
 def _lead_ins(index: Index, picked: list[tuple[Candidate, list[str]]], limit: int) -> dict[str, str]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from qa.corpus import Corpus, is_list, is_paragraph, lead_of
+from qa.corpus import Corpus, is_list, item_lead, lead_of
 from qa.data import words
 from qa.evidence import clause_cosines, speaks_of_itself, threshold_status, thresholds_met
 from qa.index import Index
@@ -102,7 +102,7 @@ def withheld(corpus: Corpus, clause: Clause) -> bool:
     """Is the clause an item of a list whose header withholds (有下列情形之一的，不得申请购买…：)?
     Such an item (有住房家庭夫妻离异后单独提出申请…) says who does not get something, which no
     profile is offered as a match."""
-    lead = None if is_paragraph(clause) else lead_of(corpus, clause)  # a paragraph after a list is no item of it
+    lead = item_lead(corpus, clause)
     return lead is not None and any(w in lead.text_sc for w in words("withholding_words"))
 
 
