@@ -46,6 +46,9 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     >>> q = analyse("要遴选多少个试点单位？")
     >>> supports_asked_unit(q, "遴选12家试点单位。"), supports_asked_unit(q, "遴选试点单位，给予12次培训。")
     (True, False)
+    >>> q = analyse("要选多少个城市开展试点？")  # the noun counted leads the phrase
+    >>> supports_asked_unit(q, "选择100个左右城市开展试点。"), supports_asked_unit(q, "开展试点工作，按照统一部署有序推进各项改革，新建3个馆。")
+    (True, False)
     """
     asking = asking_part(q.sc)
     m = ASKS["asked-unit"].search(asking)
@@ -66,11 +69,11 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     # a duration (多少天内作出决定) counts no noun; 多少个业务系统 does; what follows a count asked
     # twice (从多少项调整为多少项) is the rest of the question, not the noun counted
     after = asking[m.end() :]
-    noun = "" if unit in _DURATIONS or ASKS["asked-unit"].search(after) else _counted_noun(after)
-    # 多少个业务系统: a count of 业务系统, not 7个方面 — the noun's head near one of the figures or
-    # in its phrase
-    return not noun or any(
-        noun in s[max(0, f.start() - 12) : f.end() + 8] or noun in _phrase_at(s, f.start()) for f in figures
+    nouns = () if unit in _DURATIONS or ASKS["asked-unit"].search(after) else _counted_words(after)
+    # 多少个业务系统: a count of 业务系统, not 7个方面 — a word of what is counted near one of the
+    # figures or in its phrase
+    return not nouns or any(
+        n in s[max(0, f.start() - 12) : f.end() + 8] or n in _phrase_at(s, f.start()) for f in figures for n in nouns
     )
 
 
@@ -144,12 +147,21 @@ def supports_measure(q: Query, sentence: str) -> bool:
 _GENERIC_COUNTED = frozenset(["方面", "领域", "地方", "部门", "单位", "东西", "事项", "项目", "左右", "以上"])
 
 
-def _counted_noun(after: str) -> str:
-    """The last two characters of the thing counted after 多少个 (业务系统 → 系统), or ``""``.
+def _counted_words(after: str) -> tuple[str, ...]:
+    """The words of the thing counted after 多少个, or none: the phrase's last two characters
+    (业务系统 → 系统) and each word of it, since the noun counted may lead the phrase instead of
+    ending it (多少个城市开展试点 counts 城市).  None when the phrase ends in a word that counts
+    nothing in particular (方面的任务).
 
-    >>> _counted_noun("业务系统？"), _counted_noun("？"), _counted_noun("方面的任务？"), _counted_noun("5G基站？")
-    ('系统', '', '', '基站')
+    >>> _counted_words("业务系统？"), _counted_words("？"), _counted_words("方面的任务？")
+    (('系统', '业务'), (), ())
+    >>> _counted_words("城市开展试点？"), _counted_words("5G基站？")
+    (('试点', '城市', '开展'), ('基站',))
     """
     m = re.match(r"[\w]{2,8}?(?=[的？?，,。；;、]|$)", after)
-    head = m.group(0)[-2:] if m else ""
-    return head if len(HAN_RE.findall(head)) == 2 and head not in _GENERIC_COUNTED else ""
+    phrase = m.group(0) if m else ""
+    head = phrase[-2:]
+    if len(HAN_RE.findall(head)) != 2 or head in _GENERIC_COUNTED:
+        return ()
+    rest = (w for w in cut(phrase) if len(w) >= 2 and len(HAN_RE.findall(w)) == len(w) and w not in _GENERIC_COUNTED)
+    return tuple(dict.fromkeys((head, *rest)))
