@@ -148,20 +148,25 @@ _GENERIC_COUNTED = frozenset(["方面", "领域", "地方", "部门", "单位", 
 
 
 def _counted_words(after: str) -> tuple[str, ...]:
-    """The words of the thing counted after 多少个, or none: the phrase's last two characters
-    (业务系统 → 系统) and each word of it, since the noun counted may lead the phrase instead of
-    ending it (多少个城市开展试点 counts 城市).  None when the phrase ends in a word that counts
-    nothing in particular (方面的任务).
+    """What is counted after 多少个, or nothing: the last two characters of the phrase (业务系统 →
+    系统) and, when a verb follows the thing counted (城市开展试点), the last two before the verb
+    (城市).  Nothing when the phrase ends in a word that counts nothing in particular (方面的任务).
 
     >>> _counted_words("业务系统？"), _counted_words("？"), _counted_words("方面的任务？")
-    (('系统', '业务'), (), ())
-    >>> _counted_words("城市开展试点？"), _counted_words("5G基站？")
-    (('试点', '城市', '开展'), ('基站',))
+    (('系统',), (), ())
+    >>> _counted_words("城市开展试点？"), _counted_words("优惠高铁票？")
+    (('试点', '城市'), ('铁票',))
     """
+    import jieba.posseg
+
     m = re.match(r"[\w]{2,8}?(?=[的？?，,。；;、]|$)", after)
     phrase = m.group(0) if m else ""
-    head = phrase[-2:]
-    if len(HAN_RE.findall(head)) != 2 or head in _GENERIC_COUNTED:
-        return ()
-    rest = (w for w in cut(phrase) if len(w) >= 2 and len(HAN_RE.findall(w)) == len(w) and w not in _GENERIC_COUNTED)
-    return tuple(dict.fromkeys((head, *rest)))
+    found = [phrase[-2:]]
+    before = ""
+    for word, flag in jieba.posseg.cut(phrase):
+        if flag == "v" and before:
+            found.append(before[-2:])
+            break
+        before += word
+    found = [w for w in found if len(HAN_RE.findall(w)) == 2 and w not in _GENERIC_COUNTED]
+    return tuple(dict.fromkeys(found)) if found and found[0] == phrase[-2:] else ()
