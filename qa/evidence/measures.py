@@ -47,7 +47,7 @@ def supports_asked_unit(q: Query, context: str) -> bool:
     >>> supports_asked_unit(q, "遴选12家试点单位。"), supports_asked_unit(q, "遴选试点单位，给予12次培训。")
     (True, False)
     >>> q = analyse("要选多少个城市开展试点？")  # the noun counted leads the phrase
-    >>> supports_asked_unit(q, "选择100个左右城市开展试点。"), supports_asked_unit(q, "开展试点工作，按照统一部署有序推进各项改革，新建3个馆。")
+    >>> supports_asked_unit(q, "选择100个左右城市，开展为期三年的改革试点。"), supports_asked_unit(q, "开展试点工作，按照统一部署有序推进各项改革，新建3个馆。")
     (True, False)
     """
     asking = asking_part(q.sc)
