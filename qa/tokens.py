@@ -61,6 +61,19 @@ def _tokenizer(user_words: tuple[str, ...]):
     return tk
 
 
+@lru_cache(maxsize=1024)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of a text with their parts of speech (``n`` noun, ``v`` verb, ``nr`` a
+    person's name…), tagged once per text however many checks read them.
+
+    >>> tagged("城市开展试点")
+    (('城市', 'ns'), ('开展', 'v'), ('试点', 'n'))
+    """
+    import jieba.posseg  # lazy: loaded on the first question that needs parts of speech
+
+    return tuple((w, flag) for w, flag in jieba.posseg.cut(text))
+
+
 def tokenize(text: str, user_words: tuple[str, ...] = ()) -> list[str]:
     """BM25 tokens: jieba search-mode words of the Simplified text, stop-words and punctuation dropped.
 

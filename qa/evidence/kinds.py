@@ -11,6 +11,7 @@ from qa.ingest.duties import strip_duty_groups
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 from qa.query import Query, asking_part, places_in
+from qa.tokens import tagged
 
 #: a fraction's denominator in words (百分之, 万分之, 三分之…)
 _FRACTION = "[一二三四五六七八九十百千万]分之"
@@ -65,11 +66,7 @@ def _names_person(sentence: str) -> bool:
     >>> _names_person("浙江省委书记袁家军担任组长"), _names_person("由省政府领导任组长")
     (True, False)
     """
-    import jieba.posseg  # loaded on first use: only questions asking for a name need it
-
-    return any(
-        flag.startswith("nr") and 2 <= len(w) <= 3 and w[0] in _SURNAMES for w, flag in jieba.posseg.cut(sentence)
-    )
+    return any(flag.startswith("nr") and 2 <= len(w) <= 3 and w[0] in _SURNAMES for w, flag in tagged(sentence))
 
 
 def _names_institution(sentence: str, question: str) -> bool:

@@ -11,7 +11,7 @@ from qa.data import synonyms, words
 from qa.normalize import match_form
 from qa.query import Query, asking_part, counts_a_list
 from qa.retrieve import HAN_RE
-from qa.tokens import cut
+from qa.tokens import cut, tagged
 
 #: a span of time in any unit (6个月, 两年, 15个工作日, 半年), or one without end (长期有效), not
 #: a word that only starts so (长期失能人员)
@@ -152,21 +152,23 @@ def _counted_words(after: str) -> tuple[str, ...]:
     系统) and, when a verb follows the thing counted (城市开展试点), the last two before the verb
     (城市).  Nothing when the phrase ends in a word that counts nothing in particular (方面的任务).
 
-    >>> _counted_words("业务系统？"), _counted_words("？"), _counted_words("方面的任务？")
-    (('系统',), (), ())
+    >>> _counted_words("业务系统？"), _counted_words("？"), _counted_words("方面的任务？"), _counted_words("5G基站？")
+    (('系统',), (), (), ('基站',))
     >>> _counted_words("城市开展试点？"), _counted_words("优惠高铁票？")
     (('试点', '城市'), ('铁票',))
     """
-    import jieba.posseg
-
     m = re.match(r"[\w]{2,8}?(?=[的？?，,。；;、]|$)", after)
     phrase = m.group(0) if m else ""
-    found = [phrase[-2:]]
+    if not _counts_something(head := phrase[-2:]):
+        return ()
     before = ""
-    for word, flag in jieba.posseg.cut(phrase):
+    for word, flag in tagged(phrase):
         if flag == "v" and before:
-            found.append(before[-2:])
-            break
+            return (head, before[-2:]) if _counts_something(before[-2:]) and before[-2:] != head else (head,)
         before += word
-    found = [w for w in found if len(HAN_RE.findall(w)) == 2 and w not in _GENERIC_COUNTED]
-    return tuple(dict.fromkeys(found)) if found and found[0] == phrase[-2:] else ()
+    return (head,)
+
+
+def _counts_something(word: str) -> bool:
+    """Is a two-character word one a count can be checked for (not 方面, 左右, 5G)?"""
+    return len(HAN_RE.findall(word)) == 2 and word not in _GENERIC_COUNTED

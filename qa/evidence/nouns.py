@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from qa.data import mapping
 from qa.query import says_term
+from qa.tokens import tagged
 
 _NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")  # jieba's names of people and places
 
@@ -24,12 +25,8 @@ def nouns_of(sc: str) -> list[str]:
 
 @lru_cache(maxsize=256)
 def _nouns(sc: str) -> tuple[str, ...]:
-    """:func:`nouns_of`, tagged once per question however many checks read it."""
-    import jieba.posseg
-
-    return tuple(
-        w for w, flag in jieba.posseg.cut(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2
-    )
+    """:func:`nouns_of`, read once per question however many checks ask."""
+    return tuple(w for w, flag in tagged(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2)
 
 
 #: the endings of the names of things one holds, pays or receives, each with the general words
