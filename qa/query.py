@@ -54,7 +54,7 @@ _REVERSE_RE = re.compile(
     _UNIT_START + r"(?P<unit>" + _UNIT_NAME + r")"
     r"(?:[^，。？]{0,20}?(?:负责|承担|牵头|参与|配合|协同|协助|推进|落实|开展|要做|做)"
     r"|[^，。？、]{0,14}?(?:职责|任务|分工|工作)是)"
-    r"[^，。？]{0,10}?(?:哪些|什么|哪项|哪几项|哪方面|哪些方面|哪块|啥|哪[一几]?个(?:应用|任务|工作|项目|系统|平台|领域|方面)|"
+    r"[^，。？]{0,10}?(?:哪些|什么|哪[一几]?项|哪[一些]?方面|哪一?块|啥|哪[一几]?个(?:应用|任务|工作|项目|系统|平台|领域|方面)|"
     + COUNTED_TASKS
     + r")"
     r"|" + _UNIT_START + r"(?P<unit2>" + _UNIT_NAME + r")"
@@ -82,6 +82,8 @@ _META_DOC_RE = re.compile(
 ANSWER_TYPES: dict[str, re.Pattern] = {
     a.name.removeprefix("wants:"): ASKS[a.name] for a in TABLE if a.name.startswith("wants:")
 }
+#: the answer types that are figures: an amount, a count or measure, a date or span
+FIGURE_TYPES = ("money", "quantity", "time")
 
 
 def counts_a_list(sc: str) -> bool:
@@ -197,6 +199,8 @@ def analyse(question: str) -> Query:
     '宁波市大数据局'
     >>> analyse("宁波市委机要保密局参与哪项工作？").reverse_unit, analyse("宁波政府规章入库要求是什么？").reverse_unit
     ('宁波市委机要保密局', '')
+    >>> analyse("市民政局负责养老服务体系建设中的哪一项工作？").reverse_unit  # 哪一项 is 哪项
+    '市民政局'
     >>> analyse("浙江省数字政府系统建设方案中，省商务厅牵头哪项应用？").reverse_unit
     '省商务厅'
     >>> analyse("宁波市口岸办参与负责哪方面的数字化任务？").reverse_unit
@@ -211,8 +215,8 @@ def analyse(question: str) -> Query:
     ['', '人行市中心支行', '河北省政府办公厅', '省建设厅']
     >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
     ('', '宁波舟山港集团')
-    >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare
-    True
+    >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare, analyse("江西和南昌推进数据共享都用了哪些办法？").compare
+    (True, True)
     >>> analyse("河北存着我出生、结婚这些信息吗？归谁管？").duty
     True
     >>> q = analyse("河北数字政府建设项目清单管理制度的牵头单位有哪些？")  # 数字政府 is no unit

@@ -46,6 +46,7 @@ from qa.ingest.duties import strip_duty_groups
 from qa.ingest.sentences import cut_outside_parens, split_sentences
 from qa.normalize import match_form, to_script
 from qa.query import (
+    FIGURE_TYPES,
     Query,
     analyse,
     places_in,
@@ -107,7 +108,7 @@ def best_sentences(
     """Pick the answering sentences: the best-scoring ones, grouped by clause."""
     all_toks = content_tokens(index, q)
     # targets and dates live in the overview (总体要求 > 发展目标); measures in the sections after it
-    asks_overview = q.wants in ("time", "quantity", "money") or bool(ASKS["overview"].search(q.sc))
+    asks_overview = q.wants in FIGURE_TYPES or bool(ASKS["overview"].search(q.sc))
     # a clause less near the question in meaning than the nearest of them scores less
     read = cands[:6] + [c for c in cands[6:12] if threshold_status(q.sc, c.hit.clause.text_sc) is not None]
     near = dict(zip((c.rank for c in read), clause_cosines(index, q.text, [c.hit.clause for c in read]), strict=True))

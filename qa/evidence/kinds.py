@@ -10,7 +10,7 @@ from qa.data import words
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
-from qa.query import Query, asking_part, places_in
+from qa.query import FIGURE_TYPES, Query, asking_part, places_in
 from qa.tokens import tagged
 
 #: a fraction's denominator in words (百分之, 万分之, 三分之…)
@@ -129,7 +129,7 @@ def adds_to_question(q: Query, sentence: str) -> bool:
     >>> adds_to_question(analyse("是什么？"), "从2019年开始。")  # no figure asked
     True
     """
-    if q.wants not in ("money", "quantity", "time"):
+    if q.wants not in FIGURE_TYPES:
         return True
     given = {_value(m.group(0)) for m in _GIVEN_RE.finditer(q.sc)}
     s = in_digits(match_form(sentence))
@@ -193,7 +193,7 @@ def supports_type(q: Query, sentence: str) -> bool:
     (False, True)
     """
     s = match_form(sentence)
-    if q.wants in ("money", "quantity", "time"):
+    if q.wants in FIGURE_TYPES:
         return bool(_figures(q, s))
     if q.wants == "place":  # a place other than the one the question is already about
         s = strip_duty_groups(s)  # a unit name like 南昌高新区管委会 is not a location
