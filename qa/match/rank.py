@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from qa.corpus import Corpus, is_list, item_lead, lead_of
@@ -116,6 +116,21 @@ def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
     return Eligibility(own.who or lead.eligibility.who, own.targets, merged, own.benefits, own.periods)
 
 
+def document_groups(corpus: Corpus) -> Callable[[str], tuple[str, ...]]:
+    """The kinds of applicant (个人, 企业…) a document's clauses name, by document id, read once
+    per document asked about: a clause that names none (申请临时救助应按照…程序申请办理) is for
+    whom its document's clauses are for."""
+    seen: dict[str, tuple[str, ...]] = {}
+
+    def of(doc_id: str) -> tuple[str, ...]:
+        if doc_id not in seen:
+            own = (g for c in corpus.clauses_of(doc_id) for g in c.eligibility.who)
+            seen[doc_id] = tuple(dict.fromkeys(own))
+        return seen[doc_id]
+
+    return of
+
+
 def context_of(corpus: Corpus, clause: Clause) -> str:
     """The text a clause's conditions are read in: its own, its list's lead-in's and its parent's."""
     parent = corpus.clause_by_id.get(clause.parent_id) if clause.parent_id else None
@@ -175,6 +190,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
     today = date.today().isoformat()
     left_out: dict[str, int] = {}
     found: list[Match] = []
+    groups = document_groups(corpus)
     for pos, hit in enumerate(candidates(index, profile)):
         c = hit.clause
         doc = corpus.doc_by_id[c.doc_id]
@@ -184,7 +200,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
         valid = validity(doc, today)
         reason = (
             "another place" if not place_applies(doc, profile)
-            else "for others" if not who_applies(elig, c.text_sc, profile)
+            else "for others" if not who_applies(replace(elig, who=elig.who or groups(doc.id)), c.text_sc, profile)
             else "a condition not met" if any(s == NOT_MET for _t, s in statuses)
             or threshold_status(profile.text, c.text_sc) is False
             else ""
