@@ -143,6 +143,17 @@ def test_a_firm_is_matched_to_a_rule_on_its_own_trade():
     assert read_profile("我开了一家公司").trade == "" and read_profile("我在一家电子厂上班").trade == ""
 
 
+def test_a_clause_naming_no_one_is_for_whom_its_document_is_for():
+    from qa.match.judge import who_applies
+    from qa.schema import Eligibility
+
+    firm = read_profile("我们公司在广州，今年经营困难")
+    procedure = "申请临时救助应按照规定程序申请办理"
+    assert who_applies(Eligibility(), procedure, firm)  # no group named anywhere: for anyone
+    assert not who_applies(Eligibility(), procedure, firm, ("个人",))
+    assert who_applies(Eligibility(), procedure, firm, ("个人", "企业"))
+
+
 def test_a_lists_items_follow_it(library):
     from qa.match.rank import RERANK_DEPTH, Match, items_after_lists
 

@@ -164,7 +164,8 @@ def _counted_words(after: str) -> tuple[str, ...]:
     before = ""
     for word, flag in tagged(phrase):
         if flag == "v" and before:
-            return (head, before[-2:]) if _counts_something(before[-2:]) and before[-2:] != head else (head,)
+            noun = before[-2:]  # the thing counted, before the verb (城市 of 城市开展试点)
+            return (head, noun) if _counts_something(noun) and noun != head else (head,)
         before += word
     return (head,)
 

@@ -20,13 +20,7 @@ def nouns_of(sc: str) -> list[str]:
     >>> nouns_of("医保卡丢了，补办一张要去哪里？"), nouns_of("我在南昌开了家小饭馆，能申请补贴吗？")
     (['医保卡'], ['饭馆', '补贴'])
     """
-    return list(_nouns(sc))
-
-
-@lru_cache(maxsize=256)
-def _nouns(sc: str) -> tuple[str, ...]:
-    """:func:`nouns_of`, read once per question however many checks ask."""
-    return tuple(w for w, flag in tagged(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2)
+    return [w for w, flag in tagged(sc) if flag.startswith("n") and flag not in _NAME_FLAGS and len(w) >= 2]
 
 
 #: the endings of the names of things one holds, pays or receives, each with the general words

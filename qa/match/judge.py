@@ -38,14 +38,16 @@ def place_applies(doc: Document, profile: Profile) -> bool:
     return not own or any(r.within(own) for r in profile.regions)
 
 
-def who_applies(eligibility: Eligibility, text: str, profile: Profile) -> bool:
+def who_applies(eligibility: Eligibility, text: str, profile: Profile, document_who: tuple[str, ...] = ()) -> bool:
     """False when every group the clause names is of another kind than the profile (a firm asking
     of a benefit for individuals), unless the clause names one of the profile's identities (a
     退役军人 who registered a company is still a 退役军人) or the firm's own trade (a rule on what a
-    托育机构 pays is for the 托育机构, whoever else it names)."""
+    托育机构 pays is for the 托育机构, whoever else it names).  A clause that names no group
+    (申请临时救助应按照…程序申请办理) is for the groups its document's clauses name, ``document_who``."""
+    who = eligibility.who or document_who
     return (
-        not eligibility.who
-        or profile.who in eligibility.who
+        not who
+        or profile.who in who
         or bool(identities_named(text, profile))
         or bool(profile.trade and profile.trade in text)
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from qa.corpus import Corpus, is_list, item_lead, lead_of
@@ -118,8 +118,8 @@ def eligibility_of(corpus: Corpus, clause: Clause) -> Eligibility:
 
 def document_groups(corpus: Corpus) -> Callable[[str], tuple[str, ...]]:
     """The kinds of applicant (个人, 企业…) a document's clauses name, by document id, read once
-    per document asked about: a clause that names none (申请临时救助应按照…程序申请办理) is for
-    whom its document's clauses are for."""
+    per document asked about (:func:`~qa.match.judge.who_applies` reads them for a clause that
+    names none)."""
     seen: dict[str, tuple[str, ...]] = {}
 
     def of(doc_id: str) -> tuple[str, ...]:
@@ -200,7 +200,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
         valid = validity(doc, today)
         reason = (
             "another place" if not place_applies(doc, profile)
-            else "for others" if not who_applies(replace(elig, who=elig.who or groups(doc.id)), c.text_sc, profile)
+            else "for others" if not who_applies(elig, c.text_sc, profile, groups(doc.id))
             else "a condition not met" if any(s == NOT_MET for _t, s in statuses)
             or threshold_status(profile.text, c.text_sc) is False
             else ""
