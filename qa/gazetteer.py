@@ -209,3 +209,19 @@ def region_of(text: str) -> Region:
     """
     found = places_in(text)
     return found[0] if found else Region()
+
+
+def narrowest(found: list[Region]) -> list[Region]:
+    """The places of ``found`` that no other of them lies within: 四川省巴中市恩阳区 names 恩阳区,
+    not all of 四川省; 河北户口，在北京通州上班 names 河北 and 通州.
+
+    >>> [r.name() for r in narrowest(places_in("四川省巴中市恩阳区"))], narrowest([])
+    (['恩阳区'], [])
+    >>> [r.name() for r in narrowest(places_in("我是湖南人，在广州番禺打工"))]
+    ['湖南省', '番禺区']
+    """
+    return [r for r in found if not any(_depth(o) > _depth(r) and o.within(r) for o in found)]
+
+
+def _depth(r: Region) -> int:
+    return sum(map(bool, r.parts()))

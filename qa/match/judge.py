@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from qa.data import words
 from qa.evidence import threshold_status
-from qa.gazetteer import Region, region_of
+from qa.gazetteer import Region, narrowest, places_in
 from qa.match.profile import Profile, identity_groups
 from qa.schema import Condition, Document, Eligibility
 
@@ -19,7 +19,8 @@ NO_HOME_RE = re.compile(r"无(?:自有)?住房|无房|未(?:拥有|购买)(?:过
 
 @lru_cache(maxsize=4096)
 def doc_region(region: str) -> Region:
-    return region_of(region) if region else Region()
+    """The place a document is for, read from its region (the most specific place it names)."""
+    return next(iter(narrowest(places_in(region))), Region())
 
 
 def place_applies(doc: Document, profile: Profile) -> bool:
@@ -31,6 +32,9 @@ def place_applies(doc: Document, profile: Profile) -> bool:
     (False, True, True)
     >>> place_applies(d, read_profile("我是河北户口，在北京通州上班"))
     True
+    >>> d = Document("d", "d.txt", "", "", "", "", "四川省巴中市恩阳区", "", "simplified", "", "", level="县")
+    >>> place_applies(d, read_profile("我在成都上班")), place_applies(d, read_profile("我家在巴中恩阳"))
+    (False, True)
     """
     if not profile.regions or doc.level == "国家":
         return True

@@ -12,7 +12,7 @@ from functools import cache
 
 from qa.data import HERE
 from qa.errors import InputError
-from qa.gazetteer import Region, places_in
+from qa.gazetteer import Region, narrowest, places_in
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 
@@ -178,7 +178,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
             raise InputError(f"age must be between 0 and 150, not {age}")
     else:
         age = age_of(text)
-    regions = places_in(str(fields["region"])) if fields.get("region") else places_in(text)
+    regions = narrowest(places_in(str(fields["region"]) if fields.get("region") else text))
     return Profile(
         text=text,
         who=who,
