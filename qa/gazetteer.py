@@ -213,14 +213,26 @@ def region_of(text: str) -> Region:
 
 def narrowest(found: list[Region]) -> list[Region]:
     """The places of ``found`` that no other of them lies within: 四川省巴中市恩阳区 names 恩阳区,
-    not all of 四川省; 河北户口，在北京通州上班 names 河北 and 通州.
+    not all of 四川省; 河北户口，在北京通州上班 names 河北 and 北京.  A name several places share
+    (朝阳区) is the one within a place the text also names (吉林省长春市朝阳区), when one is.
 
     >>> [r.name() for r in narrowest(places_in("四川省巴中市恩阳区"))], narrowest([])
     (['恩阳区'], [])
     >>> [r.name() for r in narrowest(places_in("我是湖南人，在广州番禺打工"))]
     ['湖南省', '番禺区']
+    >>> narrowest(places_in("吉林省长春市朝阳区"))
+    [Region(province='吉林省', city='长春市', county='朝阳区')]
+    >>> [r.province for r in narrowest(places_in("朝阳区"))]
+    ['北京市', '吉林省']
     """
-    return [r for r in found if not any(_depth(o) > _depth(r) and o.within(r) for o in found)]
+    placed = [r for r in found if _within_named(r, found)]
+    meant = [r for r in found if r in placed or not any(o.name() == r.name() for o in placed)]
+    return [r for r in meant if not any(_depth(o) > _depth(r) and o.within(r) for o in meant)]
+
+
+def _within_named(r: Region, found: list[Region]) -> bool:
+    """Is ``r`` within a wider place of ``found``?"""
+    return any(_depth(o) < _depth(r) and r.within(o) for o in found)
 
 
 def _depth(r: Region) -> int:
