@@ -213,7 +213,7 @@ def region_of(text: str) -> Region:
 
 def narrowest(found: list[Region]) -> list[Region]:
     """The places of ``found`` that no other of them lies within: 四川省巴中市恩阳区 names 恩阳区,
-    not all of 四川省; 河北户口，在北京通州上班 names 河北 and 北京.  A name several places share
+    not all of 四川省; 我是湖南人，在广州番禺打工 names 湖南 and 番禺.  A name several places share
     (朝阳区) is the one within a place the text also names (吉林省长春市朝阳区), when one is.
 
     >>> [r.name() for r in narrowest(places_in("四川省巴中市恩阳区"))], narrowest([])

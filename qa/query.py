@@ -215,8 +215,10 @@ def analyse(question: str) -> Query:
     ['', '人行市中心支行', '河北省政府办公厅', '省建设厅']
     >>> analyse("浙江各部门要做什么？").reverse_unit, analyse("宁波舟山港集团在宁波数字政府方案里的分工是什么？").reverse_unit
     ('', '宁波舟山港集团')
-    >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare, analyse("江西和南昌推进数据共享都用了哪些办法？").compare
-    (True, True)
+    >>> analyse("浙江和宁波对执法改革各提了什么要求？").compare
+    True
+    >>> analyse("广东和广州推进数据共享都用了哪些办法？").compare  # 都…哪些 of two places
+    True
     >>> analyse("河北存着我出生、结婚这些信息吗？归谁管？").duty
     True
     >>> q = analyse("河北数字政府建设项目清单管理制度的牵头单位有哪些？")  # 数字政府 is no unit
