@@ -327,7 +327,8 @@ TABLE: tuple[Asking, ...] = (
     Asking(
         "meta:words",
         _META_FIELD
-        + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的|哪个?月|几月|[发出]的",
+        + r"|文件|意见|方案|通知|文章|评论|网页|这份|该文|此文|那篇|哪篇|是什么|哪个|哪份|谁|签发|写的|哪个?月|几月|[发出]的"
+        + r"|现行|开始(?=施行|生效|实施)",
         "《工伤保险条例》的文号是什么？",
         "the words of a metadata question (field words, words naming a document): what remains is its content",
     ),

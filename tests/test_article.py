@@ -195,6 +195,17 @@ def test_the_number_of_what_a_document_repeals(regulation_library):
     assert a.citations[0].clause.path == "第十八条"
 
 
+def test_the_document_in_force_asked_when_it_started(regulation_library):
+    """现行 names the document, and 开始 belongs to the field (开始施行): neither is a word of its
+    content that would make the question ask about something the document says."""
+    from qa.answer import answer
+
+    a = answer("现行的工伤保险条例从哪天开始施行？", regulation_library)
+    assert not a.refused and "2004年1月1日" in a.text, a.text
+    a = answer("现行的广州市临时救助实施细则有效期到哪天？", regulation_library)
+    assert not a.refused and "2026年12月5日" in a.text, a.text
+
+
 def test_a_document_is_named_by_a_shortening_anywhere_in_the_question(laws):
     """The title shortened (若干 and 关于 left out), after the article's address, not before it."""
     docs, by_doc = laws
