@@ -15,9 +15,17 @@ from qa.tokens import tagged
 
 #: a fraction's denominator in words (百分之, 万分之, 三分之…)
 _FRACTION = "[一二三四五六七八九十百千万]分之"
+#: measures a count in words may also be in, besides the measure words of counted things
+_MEASURES = ("平方米", "亩", "公顷", "层", "辆", "课时", "学分")
 _NUMBER_RE = re.compile(
     r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|所|条|类|级|倍|成|年|万|亿|分钟|小时|次(?!性)|天|日|周岁|岁|名|人|户|套|周|批|种)"
-    rf"|{_FRACTION}|一半|半数|过半"
+    # any other measure word of counted things (qa/data/classifiers.txt), after a number that is
+    # not a lone 一 (一张网, 一件事 count nothing)
+    r"|(?:[二两三四五六七八九十百千万亿]|[一二两三四五六七八九十百千万亿]{2,})"
+    + "(?:"
+    + "|".join(map(re.escape, words("classifiers") + _MEASURES))
+    + ")"
+    + rf"|{_FRACTION}|一半|半数|过半"
 )
 #: a document's own numbering, which counts nothing: an article or item label (第二十八条, 第（一）项,
 #: 依照本条例第5条).  (A list item's number at the start of a sentence, 2.单张贷记卡…, was left out
@@ -183,6 +191,9 @@ def supports_type(q: Query, sentence: str) -> bool:
     True
     >>> supports_type(analyse("每个月能领多少抚恤金？"), "领取供养亲属抚恤金和一次性工亡补助金：")  # 一次性 counts nothing
     False
+    >>> q = analyse("每年要派发多少间优惠客房？")  # a count in words, by any measure word of counted things
+    >>> supports_type(q, "派发十二间优惠客房。"), supports_type(q, "建设全省一张网，推动客房数字化。")
+    (True, False)
     >>> supports_type(analyse("联席会议由谁担任召集人？"), "国务院分管教育工作的副总理担任召集人。")
     True
     >>> q = analyse("燃气漏气要报修，该打哪个电话？")
