@@ -10,6 +10,9 @@ from qa.normalize import match_form
 from qa.schema import Clause
 
 _TRANSMITTAL_RE = re.compile(r"[^。\n]*(?:印发给你们|现将[^。\n]*印发|请认真(?:贯彻执行|组织实施|抓好落实))[^。\n]*。?")
+#: …and the notice's own contact: whom to tell of problems in carrying it out (执行中遇到问题，请径向
+#: 市民政局反映), which answers “…遇到问题向哪个部门反映？”
+_CONTACT_RE = re.compile(r"(?:径向|请向|可向)[^。\n]{2,30}?(?:反映|联系|咨询|报告)")
 
 
 def is_front_or_back_matter(c: Clause) -> bool:
@@ -22,6 +25,11 @@ def is_front_or_back_matter(c: Clause) -> bool:
     True
     >>> is_front_or_back_matter(Clause("c", "d", "d.txt", "¶1", 1, "", "", "各市人民政府：\\n根据《国务院关于加强数字政府建设的指导意见》，结合我省实际，提出如下实施意见。", "", 0, 1, None))
     False
+
+    The notice's contact (whom to tell of problems in carrying it out) also says something:
+
+    >>> is_front_or_back_matter(Clause("c", "d", "d.txt", "¶2", 1, "", "", "《广州市临时救助实施细则》已经市人民政府同意，现印发给你们，请认真贯彻执行。执行中遇到问题，请径向市民政局反映。", "", 0, 1, None))
+    False
     """
     if c.path.startswith("落款"):
         return True
@@ -32,7 +40,7 @@ def is_front_or_back_matter(c: Clause) -> bool:
     if len(lines) == len(sc.splitlines()) and not _TRANSMITTAL_RE.search(sc):
         return False
     said = [x for x in _TRANSMITTAL_RE.sub("", "\n".join(lines)).splitlines() if re.search(r"[。，；]", x)]
-    return len("".join(said)) < 30
+    return len("".join(said)) < 30 and not any(_CONTACT_RE.search(x) for x in said)
 
 
 _OVERVIEW_RE = re.compile(r"总体要求|总体思路|工作目标|发展目标|主要目标|指导思想|基本原则|内容解读")
