@@ -11,7 +11,7 @@ from qa.schema import Clause
 
 _TRANSMITTAL_RE = re.compile(r"[^。\n]*(?:印发给你们|现将[^。\n]*印发|请认真(?:贯彻执行|组织实施|抓好落实))[^。\n]*。?")
 #: …and the notice's own contact: whom to tell of problems in carrying it out (执行中遇到问题，请径向
-#: 市民政局反映), which answers “…遇到问题向哪个部门反映？”
+#: …反映), which answers “…遇到问题向哪个部门反映？”
 _CONTACT_RE = re.compile(r"(?:径向|请向|可向)[^。\n]{2,30}?(?:反映|联系|咨询|报告)")
 
 
