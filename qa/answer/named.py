@@ -27,7 +27,7 @@ from qa.retrieve import (
     coverage,
 )
 from qa.schema import Clause, Document
-from qa.tokens import tokenize
+from qa.tokens import cut, tokenize
 
 
 def scoped_documents(index: Index, scope: list[str] | tuple[str, ...]) -> list[Document]:
@@ -293,7 +293,38 @@ def title_names(doc: Document) -> tuple[str, ...]:
         names.add(notice)
         if m := re.search(r"关于印发(.+?)的通知$", notice):
             names.add(m.group(1).strip("《》"))
+    names |= {short for name in list(names) for short in abbreviated(name, bare(doc.clean))}
     return tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n)))
+
+
+#: “家用汽车产品修理、更换、退货（以下统称三包）”: a phrase and the short form the text defines for it
+_DEFINED_RE = re.compile(r"([\u4e00-\u9fff、]{2,40})[（(]以下(?:简称|统称|称)[“\"]?([\u4e00-\u9fff]{2,8})[”\"]?[）)]")
+#: a phrase of a name is replaced by its short form only when the phrase has this many characters
+ABBREVIATED_CHARS = 4
+
+
+def abbreviated(name: str, text: str) -> set[str]:
+    """The name shortened by the short forms its document's text defines for a phrase of it: a
+    question calls a document by them (家用汽车三包规定).  The phrase defined may start at any word
+    of the run before the bracket; each such tail the name holds is replaced, if it holds every
+    character of the short form that the run holds (长期护理保险 for 长护险, not 护理保险).
+
+    >>> sorted(abbreviated("广州市长期护理保险试行办法", "本办法适用于本市行政区域内的长期护理保险（以下简称长护险）。"))
+    ['广州市长护险试行办法']
+    >>> "家用汽车产品三包责任规定" in abbreviated("家用汽车产品修理更换退货责任规定", "为了明确家用汽车产品修理、更换、退货（以下统称三包）责任")
+    True
+    """
+    out = set()
+    for m in _DEFINED_RE.finditer(text):
+        phrase, short = m.group(1).replace("、", ""), m.group(2)
+        drawn = {ch for ch in short if ch in phrase}
+        at = 0
+        for word in cut(phrase):
+            tail = phrase[at:]
+            if len(tail) >= ABBREVIATED_CHARS and tail in name and short not in name and drawn <= set(tail):
+                out.add(name.replace(tail, short, 1))
+            at += len(word)
+    return out
 
 
 def shortened_document(documents: list[Document], sc: str) -> Document | None:

@@ -19,6 +19,7 @@ from qa.answer.named import (
     numbered_citations,
     quotes_title,
     shortened_document,
+    title_names,
 )
 from qa.answer.render import short_name
 from qa.asking import ASKS
@@ -75,6 +76,7 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
     (“…要求数字政府综合应用在什么时候上线运行” → 综合、应用、上线、运行)."""
     names = "".join(
         match_form(f"{d.title}{short_name(d)}{d.issuer}{d.source}{d.author}{d.doc_number}{d.region}")
+        + "".join(title_names(d))  # and the short forms it defines (三包 of 家用汽车…三包责任规定)
         for d in index.corpus.documents
     )
     rest = ASKS["meta:words"].sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
