@@ -293,12 +293,13 @@ def title_names(doc: Document) -> tuple[str, ...]:
         names.add(notice)
         if m := re.search(r"关于印发(.+?)的通知$", notice):
             names.add(m.group(1).strip("《》"))
-    names |= {short for name in list(names) for short in abbreviated(name, bare(doc.clean))}
+    names |= {short for name in list(names) for short in abbreviated(name, doc.clean)}
     return tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n)))
 
 
-#: “家用汽车产品修理、更换、退货（以下统称三包）”: a phrase and the short form the text defines for it
-_DEFINED_RE = re.compile(r"([\u4e00-\u9fff、]{2,40})[（(]以下(?:简称|统称|称)[“\"]?([\u4e00-\u9fff]{2,8})[”\"]?[）)]")
+#: “家用汽车产品修理、更换、退货（以下统称三包）”: the short form a text defines, and the phrase before it
+_DEFINES_RE = re.compile(r"[（(]以下(?:简称|统称|称)[“\"]?([\u4e00-\u9fff]{2,8})[”\"]?[）)]")
+_PHRASE_BEFORE_RE = re.compile(r"[\u4e00-\u9fff、]{2,40}$")
 #: a phrase of a name is replaced by its short form only when the phrase has this many characters
 ABBREVIATED_CHARS = 4
 
@@ -315,8 +316,10 @@ def abbreviated(name: str, text: str) -> set[str]:
     True
     """
     out = set()
-    for m in _DEFINED_RE.finditer(text):
-        phrase, short = m.group(1).replace("、", ""), m.group(2)
+    for m in _DEFINES_RE.finditer(text):  # the bracket first: a scan of every run of text before it is slow
+        if not (before := _PHRASE_BEFORE_RE.search(text, max(0, m.start() - 40), m.start())):
+            continue
+        phrase, short = bare(before.group(0)).replace("、", ""), bare(m.group(1))
         drawn = {ch for ch in short if ch in phrase}
         at = 0
         for word in cut(phrase):
