@@ -37,6 +37,8 @@ def test_a_document_is_named_by_the_short_form_its_text_defines():
     text = "第一条 为了明确家用汽车产品修理、更换、退货（以下统称三包）责任，保护消费者合法权益，制定本规定。"
     title = "家用汽车产品修理更换退货责任规定"
     defines = Document("d", "d.txt", title, "", "", "", "", "", "simplified", text, text)
-    silent = Document("e", "e.txt", title, "", "", "", "", "", "simplified", "第一条 制定本规定。", "第一条 制定本规定。")
+    silent = Document(
+        "e", "e.txt", title, "", "", "", "", "", "simplified", "第一条 制定本规定。", "第一条 制定本规定。"
+    )
     assert shortened_document([*DOCS, defines], "现行家用汽车三包规定从哪天开始施行？").id == "d"
     assert shortened_document([*DOCS, silent], "现行家用汽车三包规定从哪天开始施行？") is None
