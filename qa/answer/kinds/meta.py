@@ -8,6 +8,7 @@ import bisect
 import itertools
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate
@@ -74,14 +75,21 @@ def asks_about_content(index: Index, q: Query, w: Weights) -> bool:
     the document's content rather than its metadata?  It does when, after the words naming
     documents (titles, issuers, 文号) and the field words, two or more corpus words remain
     (“…要求数字政府综合应用在什么时候上线运行” → 综合、应用、上线、运行)."""
-    names = "".join(
+    names = _naming_words(index)
+    rest = ASKS["meta:words"].sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
+    toks = [t for t in content_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
+    return len(toks) >= 2
+
+
+@lru_cache(maxsize=4)
+def _naming_words(index: Index) -> str:
+    """Every word that names a document of the library (titles, the short forms a document defines
+    for them, issuers, 文号, places), joined once per index, not once per question."""
+    return "".join(
         match_form(f"{d.title}{short_name(d)}{d.issuer}{d.source}{d.author}{d.doc_number}{d.region}")
         + "".join(title_names(d))  # and the short forms it defines (三包 of 家用汽车…三包责任规定)
         for d in index.corpus.documents
     )
-    rest = ASKS["meta:words"].sub(" ", re.sub(r"《[^》]*》", " ", q.sc))
-    toks = [t for t in content_tokens(index, replace(q, sc=rest)) if t not in names and w.of(t) < w.unknown]
-    return len(toks) >= 2
 
 
 def content_date(index: Index, q: Query, w: Weights) -> bool:
