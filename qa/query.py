@@ -39,6 +39,15 @@ CITIES: Sequence[str] = _Names(gazetteer.cities)
 #: Provinces and cities, longest first.
 PLACES: Sequence[str] = _Names(lambda: tuple(sorted({*PROVINCES, *CITIES}, key=len, reverse=True)))
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+#: a year that names a document, not a time the question asks of its text: 长春市2015年的住房若干意见
+#: 规定…, 2018年印发的…通知中 (the year then stands before a 文种 of qa/data/doc_kinds.txt that ends
+#: the name; 到2025年, 2023年计划建成 and 措施调整后 are no document's name)
+_DOC_YEAR_RE = re.compile(
+    r"(?<![到至前\d])((?:19|20)\d{2})年(?:的|版|(?:发布|印发|出台|制定|颁布|公布|下发)的?)?"
+    r"[^，。？；！、,?;!\d]{0,16}?(?:"
+    + "|".join(re.escape(k) for k in sorted(words("doc_kinds"), key=len, reverse=True) if len(k) > 1)
+    + r")(?=[，,。？?；;]|规定|中|里|提出|明确|要求|对|是|有|说|写)"
+)
 #: a 文号 (冀政发〔2023〕3号): its year names the document, not a year the question asks about
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号")
 
@@ -177,6 +186,7 @@ class Query:
     compare: bool
     meta: bool
     wants: str = ""  # answer type: a key of ANSWER_TYPES, or ""
+    doc_years: tuple[str, ...] = ()  # years that name a document (its year of issue), not in ``years``
 
 
 def places_in(text: str) -> tuple[str, ...]:
@@ -226,6 +236,9 @@ def analyse(question: str) -> Query:
     (True, '', '宁波市政府')
     >>> analyse("宁波到2030年要建多少个5G基站？").years, analyse("冀政发〔2023〕3号提出到2025年的目标？").years
     (('2030',), ('2025',))
+    >>> q = analyse("长春市2015年的住房若干意见规定，首付比例是多少？")  # the year names the document
+    >>> q.years, q.doc_years, analyse("宁波2023年计划建成多少个监测站？").years
+    ((), ('2015',), ('2023',))
     """
     sc = match_form(question)
     # “…作为责任单位，参与的是哪项任务”: the role aside does not end the unit's question
@@ -240,13 +253,14 @@ def analyse(question: str) -> Query:
         text=question,
         sc=sc,
         places=places_in(sc),
-        years=tuple(dict.fromkeys(_YEAR_RE.findall(DOC_NUMBER_RE.sub(" ", sc)))),
+        years=tuple(dict.fromkeys(_YEAR_RE.findall(_DOC_YEAR_RE.sub(" ", DOC_NUMBER_RE.sub(" ", sc))))),
         duty=bool(ASKS["duty"].search(sc)) and not rev,
         reverse_unit=unit,
         wants_list=bool(ASKS["list"].search(sc)),
         compare=bool(COMPARE_RE.search(sc)) and len(places_in(sc)) >= 2,
         meta=bool(META_FIELD_RE.search(sc) and _META_DOC_RE.search(sc)),
         wants=answer_type(asking_part(sc)),
+        doc_years=tuple(dict.fromkeys(_DOC_YEAR_RE.findall(sc))),
     )
 
 

@@ -17,6 +17,7 @@ from qa.evidence import (
     codes_in,
     context_of,
     supports_codes,
+    supports_doc_years,
     supports_years,
     task_bigrams,
 )
@@ -70,7 +71,7 @@ def candidates_of(index: Index, q: Query, hits: list[Hit], w: Weights) -> list[C
     out = []
     for r, h in enumerate(hits):
         doc = index.corpus.doc_by_id[h.clause.doc_id]
-        if not supports_places(q, h.clause, doc):
+        if not supports_places(q, h.clause, doc) or not supports_doc_years(q, doc):
             continue
         ctx = context_of(index, h.clause)
         if not supports_years(q, ctx, doc.date[:4]) or not supports_codes(q, ctx, library_codes(index)):

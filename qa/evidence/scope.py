@@ -73,6 +73,20 @@ def supports_years(q: Query, context: str, issued: str = "") -> bool:
     return not missing or (missing == [issued] and len(q.years) > 1)
 
 
+def supports_doc_years(q: Query, doc: Document) -> bool:
+    """Is the document the one the question names by its year (长春市2015年的住房若干意见规定…)?
+    The year is its year of issue, or one its title or 文号 holds; a 2016 document is not the one
+    asked.
+
+    >>> from qa.query import analyse
+    >>> q = analyse("长春市2015年的住房若干意见规定，首付比例是多少？")
+    >>> doc = Document("d", "d.txt", "长春市关于住房需求的若干意见", "", "长府发〔2015〕6号", "2015-02-28", "", "", "simplified", "", "")
+    >>> supports_doc_years(q, doc), supports_doc_years(analyse("长春市2016年的住房若干意见规定，首付比例是多少？"), doc)
+    (True, False)
+    """
+    return all(y == doc.date[:4] or y in doc.title or y in doc.doc_number for y in q.doc_years)
+
+
 #: a code of letters and digits that names a thing (5G, 6G, IPv6, H5, 4K): another code is
 #: another thing
 _CODE_RE = re.compile(r"(?<![A-Za-z\d.])(?:\d+[A-Za-z]+\d*|[A-Za-z]+\d+[A-Za-z]*)(?![A-Za-z\d])")
