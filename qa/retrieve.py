@@ -171,7 +171,7 @@ def content_tokens(index: Index, q: Query) -> list[str]:
     toks = dict.fromkeys(tokenize(q.sc, index.user_words))
     asking = {t for t in toks if ASKS["asking-word"].search(t)}  # 什么 多少 哪一天 几岁 多久…
     rest = q.sc
-    for t in asking:
+    for t in sorted(asking, key=lambda t: (-len(t), t)):  # 多长时间 before 多长: the same words every run
         rest = rest.replace(t, " ")
     inside_asking = {t for t in toks if t in q.sc and t not in rest}  # the 一天 of 哪一天
     drop = set(q.places) | {"省", "市"} | FILLER | asking | inside_asking

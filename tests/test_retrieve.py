@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -110,6 +114,24 @@ def test_coverage_is_idf_weighted_and_knows_official_terms():
 def test_content_tokens_drop_places_and_filler(index):
     toks = content_tokens(index, analyse("请问宁波市的5G基站要建多少个？"))
     assert "基站" in toks and "宁波" not in toks and "请问" not in toks
+
+
+def test_content_tokens_are_the_same_in_every_process():
+    """多长时间 and the 多长 within it are both asking words: which is cut out first decided whether
+    时间 was a content word, and that order followed the process's string hashing."""
+    code = (
+        "from qa.query import analyse; from qa.retrieve import content_tokens\n"
+        "class Lib: user_words = ()\n"
+        "print(content_tokens(Lib(), analyse('延续失能人员可以享受多长时间的待遇？')))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
+        ).stdout
+        for seed in range(3)
+    }  # fmt: skip
+    assert len(seen) == 1 and "时间" not in seen.pop()
 
 
 def test_second_stage_lifts_the_clause_that_says_it(index):
