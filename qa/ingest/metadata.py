@@ -195,8 +195,18 @@ def _effective(lines: list[str], issued: str) -> str:
         return ""
     if m.group(1)[0].isdigit():
         return _iso_of(m.group(1))
+    return printed_on(lines) or issued
+
+
+def printed_on(lines: list[str]) -> str:
+    """The 印发日期 of the 版记 (``…秘书处 2021年12月6日印发``, GB/T 9704), ISO, or ``""``: the
+    day the document was printed and sent, which can follow its 成文日期 by days.
+
+    >>> printed_on(["广州市临时救助实施细则", "2021年12月1日", "广州市人民政府办公厅秘书处 2021年12月6日印发"])
+    '2021-12-06'
+    """
     printed = next((mm for x in lines if (mm := _ISSUED_ON_RE.search(match_form(x).strip()))), None)
-    return _iso(*printed.groups()) if printed else issued
+    return _iso(*printed.groups()) if printed else ""
 
 
 def _valid_until(lines: list[str], effective: str) -> str:

@@ -26,6 +26,7 @@ from qa.answer.render import short_name
 from qa.asking import ASKS
 from qa.evidence.scope import OWN_NAME
 from qa.index import Index
+from qa.ingest.metadata import printed_on
 from qa.ingest.numerals import in_digits
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
@@ -145,10 +146,32 @@ def date_label(doc: Document) -> str:
 
 def meta_value(doc: Document, field: str) -> str:
     value = getattr(doc, field, "")  # "" for a field no document records (抄送机关)
-    if value and field in ("date", "effective_date", "valid_until"):
-        y, m, d = value.split("-")
-        return f"{int(y)}年{int(m)}月{int(d)}日"
-    return value
+    return _as_day(value) if value and field in ("date", "effective_date", "valid_until") else value
+
+
+def _as_day(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+#: a question about the day a document was printed and sent (哪天印发), not signed (成文, 落款)
+_PRINTED_RE = re.compile(r"印发(?!机关|单位|文号|的文号)")
+_SIGNED_RE = re.compile(r"成文|落款|签署|签发")
+
+
+def printed_day(doc: Document, q: Query) -> str:
+    """The 版记's 印发日期 when the question asks on which day the document was 印发 and it has
+    one: “…秘书处 2021年12月6日印发” answers that, not the 成文日期 of 2021年12月1日 above it.
+
+    >>> d = Document("d", "d.txt", "细则", "", "", "2021-12-01", "", "", "simplified", "", "细则\\n2021年12月1日\\n广州市人民政府办公厅秘书处 2021年12月6日印发")
+    >>> from qa.query import analyse
+    >>> printed_day(d, analyse("细则是哪天印发的？")), printed_day(d, analyse("细则的成文日期是哪天？"))
+    ('2021年12月6日', '')
+    """
+    if not _PRINTED_RE.search(q.sc) or _SIGNED_RE.search(q.sc):
+        return ""
+    printed = printed_on(doc.clean.splitlines())
+    return _as_day(printed) if printed else ""
 
 
 def answer_meta(
@@ -202,6 +225,9 @@ def answer_meta(
             shown = meta_value(doc, field)
             if field == "date":
                 label = date_label(doc)
+                if label == "印发日期":
+                    shown = printed_day(doc, q) or shown
+                    label = "成文日期" if "成文" in q.sc else label
             if not shown and field == "issuer" and doc.source:
                 shown, label = doc.source, "来源"  # a web page names who published it, not an issuer
             if field == "doc_number" and "basis" in asked and (numbered := _basis_numbers(index, doc)):
