@@ -34,6 +34,7 @@ def test_answer_types_keep_their_order():
         "phone",  # before money and quantity: 电话是多少 wants a number to call, not a figure
         "money",
         "age",  # before quantity: 年龄要求是多少 wants an age, not any figure
+        "degree",
         "quantity",
         "time",
         "place",

@@ -99,6 +99,8 @@ def _names_institution(sentence: str, question: str) -> bool:
 _PHONE_RE = re.compile(r"\d{3,4}[-－—]\d{7,8}|(?<![\d.])(?:1\d{4}|9\d{4,5}|[48]00\d{7}|0\d{9,11}|1[3-9]\d{9})(?![\d.])")
 #: an age: 年满60周岁, 未满三十五岁, 退休年龄
 _AGE_RE = re.compile(r"[\d一二三四五六七八九十两]\s*周?岁|退休年龄")
+#: a level of schooling (``qa/data/degrees.txt``): 全日制本科及以上学历, 硕士学位, 高中毕业
+_DEGREE_RE = re.compile("|".join(map(re.escape, words("degrees"))))
 #: a sanction (``qa/data/sanctions.txt``)
 _SANCTION_RE = re.compile("|".join(map(re.escape, words("sanctions"))))
 #: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)
@@ -201,6 +203,9 @@ def supports_type(q: Query, sentence: str) -> bool:
     >>> q = analyse("延续护理待遇对参保人年龄有什么要求？")
     >>> supports_type(q, "需年满60周岁、在本市住院治疗后病情稳定；"), supports_type(q, "可享受1～3个月的待遇，一年不超过2次。")
     (True, False)
+    >>> q = analyse("申请入户对学历有什么要求？")
+    >>> supports_type(q, "具有全日制本科及以上学历；"), supports_type(q, "申请人应当在本市连续缴纳社会保险。")
+    (True, False)
     >>> q = analyse("燃气漏气要报修，该打哪个电话？")
     >>> supports_type(q, "可以采取互联网、电话等非现场调解方式。"), supports_type(q, "拨打12345政务服务便民热线。")
     (False, True)
@@ -222,6 +227,8 @@ def supports_type(q: Query, sentence: str) -> bool:
         return bool(_RANK_RE.search(s))
     if q.wants == "age":
         return bool(_AGE_RE.search(s))
+    if q.wants == "degree":
+        return bool(_DEGREE_RE.search(s))
     if q.wants == "phone":
         return bool(_PHONE_RE.search(s))
     if q.wants == "papers":
