@@ -225,6 +225,18 @@ def test_who_issued_a_document_and_when_in_everyday_words(regulation_library):
     assert not a.refused and "2021年12月1日" in a.text, a.text
 
 
+def test_the_day_a_document_was_printed_is_its_banji_line(regulation_library):
+    """The 版记 (…秘书处 2021年12月6日印发) states the day a document was 印发; the 落款 above it
+    states its 成文日期, which a question about that day still gets."""
+    from qa.answer import answer
+
+    a = answer("《广州市临时救助实施细则》是哪天印发的？", regulation_library)
+    assert not a.refused and "2021年12月6日" in a.text, a.text
+    assert "2021年12月6日印发" in a.citations[0].clause.text
+    a = answer("《广州市临时救助实施细则》的成文日期是哪天？", regulation_library)
+    assert not a.refused and "成文日期：2021年12月1日" in a.text, a.text
+
+
 def test_a_date_written_in_chinese_numerals_is_cited_where_it_stands():
     """The reader reads 二〇〇五年六月十一日 as 2005-06-11; the answer cites the 落款 that writes it."""
     from types import SimpleNamespace
