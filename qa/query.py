@@ -39,14 +39,14 @@ CITIES: Sequence[str] = _Names(gazetteer.cities)
 #: Provinces and cities, longest first.
 PLACES: Sequence[str] = _Names(lambda: tuple(sorted({*PROVINCES, *CITIES}, key=len, reverse=True)))
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+#: the kinds of document, 文种 (qa/data/doc_kinds.txt: 意见, 方案, 预案, 规划, 纲要…), longest first
+_DOC_KINDS = "|".join(re.escape(k) for k in sorted(words("doc_kinds"), key=len, reverse=True) if len(k) > 1)
 #: a year that names a document, not a time the question asks of its text: 长春市2015年的住房若干意见
 #: 规定…, 2018年印发的…通知中 (the year then stands before a 文种 of qa/data/doc_kinds.txt that ends
 #: the name; 到2025年, 2023年计划建成 and 措施调整后 are no document's name)
 _DOC_YEAR_RE = re.compile(
     r"(?<![到至前\d])((?:19|20)\d{2})年(?:的|版|(?:发布|印发|出台|制定|颁布|公布|下发)的?)?"
-    r"[^，。？；！、,?;!\d]{0,16}?(?:"
-    + "|".join(re.escape(k) for k in sorted(words("doc_kinds"), key=len, reverse=True) if len(k) > 1)
-    + r")(?=[，,。？?；;]|规定|中|里|提出|明确|要求|对|是|有|说|写)"
+    r"[^，。？；！、,?;!\d]{0,16}?(?:" + _DOC_KINDS + r")(?=[，,。？?；;]|规定|中|里|提出|明确|要求|对|是|有|说|写)"
 )
 #: a 文号 (冀政发〔2023〕3号): its year names the document, not a year the question asks about
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d{1,4}\s*号")
@@ -78,13 +78,7 @@ _UNIT_MORE_RE = re.compile(
 COMPARE_RE = ASKS["compare"]
 # metadata questions ask about a document itself: a field word (qa/asking.py "meta:field") and a word naming the document
 META_FIELD_RE = ASKS["meta:field"]
-# (the kinds of document, 文种, are qa/data/doc_kinds.txt: 预案, 规划, 纲要… as well as 意见, 方案…)
-_META_DOC_RE = re.compile(
-    r"《[^》]+》|文件|文章|网页|这份|该文|此文|"
-    + "|".join(re.escape(k) for k in words("doc_kinds") if len(k) > 1)
-    + "|"
-    + DOC_NUMBER_RE.pattern
-)
+_META_DOC_RE = re.compile(r"《[^》]+》|文件|文章|网页|这份|该文|此文|" + _DOC_KINDS + "|" + DOC_NUMBER_RE.pattern)
 
 # what kind of answer the question wants; the answer sentence must contain one (qa/asking.py "wants:…",
 # tried in the table's order)
