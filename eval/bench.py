@@ -104,7 +104,7 @@ def make_hnsw(vecs: np.ndarray, m: int, ef_construction: int):
     """``IndexHNSWFlat`` as ``make_faiss`` builds it, with another M or efConstruction."""
     import faiss
 
-    from qa.vectors.faiss_store import HNSW_EF
+    from qa.search.stores.faiss_store import HNSW_EF
 
     index = faiss.IndexHNSWFlat(vecs.shape[1], m, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = ef_construction
@@ -121,7 +121,7 @@ def bench_faiss(
     HNSW graph with those instead of the app's defaults."""
     import faiss
 
-    from qa.vectors.faiss_store import HNSW_EF_CONSTRUCTION, make_faiss
+    from qa.search.stores.faiss_store import HNSW_EF_CONSTRUCTION, make_faiss
 
     trim()
     before = rss_mb()
@@ -244,12 +244,12 @@ def track_stages(c, progress: dict, t0: float) -> None:
 
 
 def bench_milvus(vecs: np.ndarray, qv, exact_ids, ef_values=EF_SWEEP, limit_mb=8000.0, timeout_s=1500.0) -> dict:
-    """Milvus Lite (qa/vectors/milvus_store.py) with HNSW as the store builds it: build (insert,
+    """Milvus Lite (qa/search/stores/milvus_store.py) with HNSW as the store builds it: build (insert,
     flush, index, load) time, RAM of this process (Milvus Lite 3 runs in it, its server is a
     thread) after loading and at its peak during build and search, p50/p95 and recall@10
     against exact search over an ``ef`` sweep.  Stopped past ``limit_mb`` of RAM, or past
     ``timeout_s`` (the build is stopped; a sweep under way ends after the setting it measures)."""
-    from qa.vectors import milvus_store
+    from qa.search.stores import milvus_store
 
     with tempfile.TemporaryDirectory(prefix="policyqa-bench-milvus-") as d:
         gen = Path(d) / ".bench.gen-0-x"
@@ -366,12 +366,12 @@ def main() -> None:
 
     from qa.answer import answer
     from qa.evaluate import read_questions
-    from qa.index import load_index
     from qa.ingest.sentences import split_sentences
-    from qa.retrieve import search
+    from qa.search.index import load_index
+    from qa.search.retrieve import search
+    from qa.search.stores.faiss_store import HNSW_EF_CONSTRUCTION
+    from qa.search.tokens import tokenize
     from qa.settings import from_env
-    from qa.tokens import tokenize
-    from qa.vectors.faiss_store import HNSW_EF_CONSTRUCTION
 
     if args.hnsw:
         hnsw_variants = [tuple(int(y) for y in x.split(":")) for x in args.hnsw.split(",")]

@@ -141,7 +141,7 @@ def row_vectors(index) -> dict[str, np.ndarray]:
 
 def build_synthetic(base, settings, n_docs: int) -> None:
     """Write the synthetic library (``settings.index_dir``) from a loaded base library."""
-    from qa.index import EmbeddingCache, build_index, passage_plan
+    from qa.search.index import EmbeddingCache, build_index, passage_plan
 
     corpus, origin = synthetic_corpus(base, n_docs)
     base_vecs = row_vectors(base)
@@ -196,10 +196,10 @@ def main() -> None:
     args = ap.parse_args()
 
     from eval.generality import library_sources
-    from qa.encoders import make_encoder
     from qa.evaluate import read_questions
-    from qa.index import load_index
     from qa.library import import_seeds
+    from qa.search.encoders import make_encoder
+    from qa.search.index import load_index
     from qa.settings import from_env
 
     root = Path(args.index_root)

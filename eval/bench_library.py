@@ -64,9 +64,9 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "eval" / "reports"))
     args = ap.parse_args()
 
-    from qa.encoders import make_encoder
-    from qa.index import load_index
     from qa.library import add_documents, import_seeds, remove_document
+    from qa.search.encoders import make_encoder
+    from qa.search.index import load_index
     from qa.settings import Settings
 
     work = Path(tempfile.mkdtemp(prefix="policyqa-bench-library-"))

@@ -120,8 +120,8 @@ def render(rows: list[tuple[str, dict]], heldout_kinds: list[tuple[str, dict]]) 
 
 def render_profiles(settings) -> str:
     """政策找人 on each profile set, by split (the maintainers' check asks with the words alone)."""
-    from qa.index import load_index
     from qa.match.score import read_profiles, score_profiles
+    from qa.search.index import load_index
 
     index = load_index(settings)
     cols = [

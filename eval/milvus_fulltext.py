@@ -7,7 +7,7 @@ a BM25 function over a jieba-analysed field, and its dense vectors (``vec``: the
 ``vec2``: the second when ``embed_form=both`` gives two, else the first again).  Reports search
 recall@5 and MRR@10 against the gold clauses for:
 
-- ``engine`` — ``qa.retrieve.search`` as answers use it (fusion, feedback, second stage);
+- ``engine`` — ``qa.search.retrieve.search`` as answers use it (fusion, feedback, second stage);
 - ``engine fusion`` — the same with ``feedback=False, rescore=False`` (first-stage fusion only);
 - ``bm25s`` / ``dense`` — the engine's single retrievers;
 - ``milvus bm25`` — Milvus full-text search alone;
@@ -37,9 +37,9 @@ def main() -> int:
     from pymilvus import AnnSearchRequest, DataType, Function, FunctionType, MilvusClient, RRFRanker
 
     from qa.evaluate import read_questions, recall_at, reciprocal_rank, resolve_gold
-    from qa.index import load_index, sparse_text
     from qa.normalize import match_form
-    from qa.retrieve import search
+    from qa.search.index import load_index, sparse_text
+    from qa.search.retrieve import search
     from qa.settings import from_env
 
     settings = from_env(index_name=args.index, progress=False)

@@ -1,5 +1,5 @@
 """``python -m qa`` is the ``policyqa`` command."""
 
-from qa.cli import main
+from qa.app.cli import main
 
 raise SystemExit(main())

@@ -19,10 +19,10 @@ from functools import lru_cache
 from qa.answer import answer, elapsed_ms, sources_line
 from qa.cite import verify, without_instructions
 from qa.errors import BackendError, ConfigError
-from qa.index import Index
 from qa.normalize import detect_script, to_script
-from qa.retrieve import Filters
 from qa.schema import Answer, Citation, Clause
+from qa.search.index import Index
+from qa.search.retrieve import Filters
 from qa.settings import Settings
 
 MAX_PASSAGES = 3

@@ -1,6 +1,6 @@
 """The living policy library: add, update, retire and re-import documents without a full rebuild.
 
-Every change writes a new generation of ``index/<name>/`` (see :func:`qa.index.build_index`):
+Every change writes a new generation of ``index/<name>/`` (see :func:`qa.search.index.build_index`):
 unchanged clauses keep their vectors (read back from the current FAISS index), only the new
 document's clauses are embedded, BM25 is re-indexed (milliseconds at this size), and the new
 generation is swapped in with one atomic rename.  A crash at any point leaves the previous
@@ -27,11 +27,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from qa import vectors
 from qa.corpus import PARSER_VERSION, Corpus, documents_hash
-from qa.encoders import Encoder
 from qa.errors import Busy, IndexStateError, InputError, PolicyQAError
-from qa.index import (
+from qa.ingest import load_corpus, load_document
+from qa.ingest.document import reread
+from qa.ingest.grammar import parse_clauses
+from qa.ingest.metadata import titles_from_citations
+from qa.schema import Document
+from qa.search import stores as vectors
+from qa.search.encoders import Encoder
+from qa.search.index import (
     FORMAT_VERSION,
     Index,
     build_index,
@@ -43,11 +48,6 @@ from qa.index import (
     sweep_generations,
     verify_files,
 )
-from qa.ingest import load_corpus, load_document
-from qa.ingest.document import reread
-from qa.ingest.grammar import parse_clauses
-from qa.ingest.metadata import titles_from_citations
-from qa.schema import Document
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)

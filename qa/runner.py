@@ -84,7 +84,7 @@ def answer_all(questions: list[Question], settings: Settings, index, progress: b
 
 def score_search(questions: list[Question], scored: list, gold: dict[str, list[str]], index, st: Settings) -> None:
     """Fill in recall@5 and MRR@10 of ``policyqa search``'s own ranking (no answer stage)."""
-    from qa.retrieve import search
+    from qa.search.retrieve import search
 
     for q, s in zip(questions, scored, strict=True):
         if not (q.answerable and gold[q.id]):
@@ -126,7 +126,7 @@ def score_questions(questions: list[Question], st: Settings, index, gold: dict, 
 
 def score_set(settings: Settings, questions_path: Path, progress: bool = False) -> tuple[dict, dict]:
     """``(overall, by kind)`` of one question file against the library ``settings`` names."""
-    from qa.index import load_index
+    from qa.search.index import load_index
 
     questions = read_questions(questions_path)
     index = load_index(settings)
@@ -146,7 +146,7 @@ def run_eval(
     progress: bool = True,
 ) -> str:
     """Run every configuration and return the Markdown report (also written to ``reports_dir``)."""
-    from qa.index import load_index
+    from qa.search.index import load_index
 
     questions = read_questions(questions_path)
     index = load_index(settings)

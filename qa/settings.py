@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import ConfigError
-from qa.vectors import store_kind
+from qa.search.stores import store_kind
 
 GENERATORS = ("extractive", "llm", "openai", "transformers")
 RETRIEVERS = ("bm25", "dense", "hybrid")
@@ -33,7 +33,7 @@ class Settings:
     dense_index: str = "auto"
     hnsw_threshold: int = 50_000
     # where a build writes the vectors: "faiss" (a file in the index), a Milvus Lite path ending
-    # in .db, or a Milvus server URL (http://host:19530); see qa/vectors and docs/SCALE.md
+    # in .db, or a Milvus server URL (http://host:19530); see qa/search/stores and docs/SCALE.md
     vector_store: str = "faiss"
     rerank: bool = False
     feedback: bool = True  # pseudo-relevance feedback in hybrid search (a second BM25 query)

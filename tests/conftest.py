@@ -35,7 +35,7 @@ def index_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def index(corpus, index_settings):
-    from qa.index import build_index, load_index
+    from qa.search.index import build_index, load_index
 
     build_index(corpus, index_settings)
     return load_index(index_settings)
@@ -43,7 +43,7 @@ def index(corpus, index_settings):
 
 def run_cli(capsys, *argv) -> tuple[int, str, str]:
     """Run ``policyqa`` in-process: exit code, stdout, stderr."""
-    from qa.cli import main
+    from qa.app.cli import main
 
     rc = main(list(argv))
     out = capsys.readouterr()

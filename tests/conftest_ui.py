@@ -62,8 +62,8 @@ HZ_QUESTION = "杭州到2026年要开放多少个公共数据集？"
 def private_library(index, folder: Path):
     """A library of its own (imported from seeds/ into ``folder``), for tests that change it:
     the session index must stay as it is for every other test."""
-    from qa.index import load_index
     from qa.library import import_seeds
+    from qa.search.index import load_index
 
     settings = index.settings.with_(index_root=folder)
     import_seeds(settings, encoder=index.encoder)
@@ -82,7 +82,7 @@ def start_server(index, log_db: Path, staff_token: str = "") -> Iterator[LiveSer
     """Run ``create_app`` with uvicorn on 127.0.0.1 (a free port chosen by the OS) until exit."""
     import uvicorn
 
-    from qa.ui import create_app
+    from qa.app.ui import create_app
 
     settings = index.settings.with_(log_db=log_db, staff_token=staff_token)
     api = create_app(settings, index)
@@ -115,8 +115,8 @@ CITIZEN_DOCS = ("33_guangzhou_linshi_jiuzhu.txt", "35_guangzhou_changqi_huli_bao
 def citizen_library(index, folder: Path, names=CITIZEN_DOCS):
     """A private library: the seeds plus corpus documents (by default the citizen-facing ones the
     政策找人 tests read), added as staff add them."""
-    from qa.index import load_index
     from qa.library import add_documents
+    from qa.search.index import load_index
 
     lib = private_library(index, folder)
     if names:

@@ -894,8 +894,8 @@ def test_an_opening_line_broken_in_two_still_says_which_order_revised_it(index, 
     sys.path.insert(0, str(Path(__file__).parent))
     from conftest_ui import private_library
 
-    from qa.index import load_index
     from qa.library import add_documents
+    from qa.search.index import load_index
 
     lib = private_library(index, tmp_path / "lib")
     doc = tmp_path / "baozhang_kuanxiang_tiaoli.txt"

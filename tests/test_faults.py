@@ -23,9 +23,9 @@ import pytest
 
 from eval.load import serving, start_server
 from qa.answer import answer
+from qa.app.qlog import QuestionLog
 from qa.errors import IndexStateError
-from qa.index import load_index
-from qa.qlog import QuestionLog
+from qa.search.index import load_index
 from tests.conftest import ROOT, SEEDS
 from tests.conftest_ui import NB_5G, UNANSWERABLE, ZJ_GOAL
 

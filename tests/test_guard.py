@@ -1,4 +1,4 @@
-"""The server's bounds (qa/guard.py and the handlers behind it), probed over real HTTP.
+"""The server's bounds (qa/app/guard.py and the handlers behind it), probed over real HTTP.
 
 One test per defect of the hardening issue (F1–F5; F6, the deep-link Markdown, is a browser
 test in test_browser.py) and per smaller point: each failed before the fix.
@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qa.guard import MAX_JSON_BYTES, MIB
+from qa.app.guard import MAX_JSON_BYTES, MIB
 from qa.library import library_lock
-from qa.retrieve import MAX_QUESTION_CHARS
+from qa.search.retrieve import MAX_QUESTION_CHARS
 from tests.conftest_ui import HZ_DOC, NB_5G, STAFF_TOKEN, private_library, start_server
 from tests.test_exposure import gradio_call
 
@@ -176,8 +176,8 @@ def test_the_export_folder_goes_with_the_server(index, tmp_path):
 
 
 def test_the_access_log_is_off_by_default():
-    from qa.cli import build_parser
-    from qa.ui import serve
+    from qa.app.cli import build_parser
+    from qa.app.ui import serve
 
     assert inspect.signature(serve).parameters["access_log"].default is False
     assert build_parser().parse_args(["serve"]).access_log is False

@@ -5,7 +5,7 @@ import pytest
 
 from qa.corpus import Corpus
 from qa.errors import IndexStateError
-from qa.index import build_index, load_index, passage_texts
+from qa.search.index import build_index, load_index, passage_texts
 
 
 def test_manifest_records_what_load_checks(index):

@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 
 from qa.answer import answer
-from qa.cli import main
+from qa.app.cli import main
 from qa.errors import IndexStateError, InputError
-from qa.index import load_index
 from qa.library import (
     add_documents,
     archived_text,
@@ -32,7 +31,8 @@ from qa.library import (
     update_document,
     versions_of,
 )
-from qa.retrieve import Filters, search
+from qa.search.index import load_index
+from qa.search.retrieve import Filters, search
 
 ROOT = Path(__file__).resolve().parent.parent
 HZ_TEXT = """杭州市人民政府办公厅关于推进公共数据开放的实施意见
@@ -375,19 +375,19 @@ def test_a_duty_table_in_a_word_file_feeds_the_duty_lookup(four, index, tmp_path
 def test_a_library_built_by_an_earlier_reader_is_read_again(index_settings, tmp_path, index, monkeypatch):
     """After an upgrade of the reader, `policyqa build` re-reads every stored text (an added
     document keeps its id, version and origin) instead of keeping what the old reader made."""
-    import qa.index
     import qa.ingest.document
     import qa.library
+    import qa.search.index
 
     real = qa.ingest.document.extract_metadata
     with monkeypatch.context() as m:  # the "old reader": another version, and no level or kind
-        m.setattr(qa.index, "PARSER_VERSION", "old-reader")
+        m.setattr(qa.search.index, "PARSER_VERSION", "old-reader")
         m.setattr(qa.library, "PARSER_VERSION", "old-reader")
         m.setattr(qa.ingest.document, "extract_metadata", lambda lines: {**real(lines), "level": "", "kind": ""})
         s = index_settings.with_(index_root=tmp_path / "index")
         import_seeds(s, encoder=index.encoder)
         [added] = add_documents([_hz(tmp_path)], s, encoder=index.encoder)
-        old = {d.id: d for d in qa.index.read_documents(s.index_dir.resolve())}
+        old = {d.id: d for d in qa.search.index.read_documents(s.index_dir.resolve())}
     assert {d.level for d in old.values()} == {""}
     import_seeds(s, encoder=index.encoder)  # the new reader
     new = load_index(s, encoder=index.encoder)

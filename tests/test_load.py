@@ -7,7 +7,7 @@ import json
 import pytest
 
 from eval.load import LoadResult, check_log, main, marker, run_load, summarise
-from qa.qlog import QuestionLog
+from qa.app.qlog import QuestionLog
 from tests.conftest import SEEDS
 
 

@@ -282,8 +282,8 @@ def test_api_match_answers_the_record_and_4xx_on_bad_input(server):
 
 
 def test_a_saved_profile_gets_the_new_clauses_of_an_added_document(index, tmp_path):
-    from qa.index import load_index
     from qa.library import add_documents, update_document
+    from qa.search.index import load_index
 
     lib = citizen_library(index, tmp_path / "lib", names=("33_guangzhou_linshi_jiuzhu.txt",))
     st = lib.settings.with_(log_db=tmp_path / "log.db")
@@ -362,7 +362,7 @@ def test_titles_and_issuer_lines_are_never_matches(library):
     """A line without a phrase mark (a title, an issuer, a heading) grants nothing, even when the
     profile's words are its very words."""
     from qa.match import rank
-    from qa.retrieve import search
+    from qa.search.retrieve import search
 
     lines = [c for c in library.corpus.clauses if len(c.text_sc) >= 8 and not rank._PHRASE_MARK_RE.search(c.text_sc)]
     # the ones the search finds by their own words (a signature line is not indexed at all)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from qa.app.qlog import QuestionLog, parse_rating
 from qa.errors import InputError
-from qa.qlog import QuestionLog, parse_rating
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_many_threads_lose_no_entries(tmp_path):
 
 _CHILD = """
 import sys
-from qa.qlog import QuestionLog
+from qa.app.qlog import QuestionLog
 log = QuestionLog(sys.argv[1])
 for i in range(int(sys.argv[3])):
     qid = log.record(f"进程{sys.argv[2]}问题{i}", "答")

@@ -8,7 +8,7 @@ import pytest
 
 from qa.errors import InputError
 from qa.query import analyse
-from qa.retrieve import (
+from qa.search.retrieve import (
     RANK_PRIOR,
     RESCORE_PLACE,
     Filters,
@@ -83,7 +83,7 @@ def test_long_and_odd_questions_are_handled(index):
 
 
 def test_rerank_reorders_by_scorer(index):
-    from qa.retrieve import rerank
+    from qa.search.retrieve import rerank
 
     hits = search(index, "宁波5G基站", k=5)
     flipped = rerank("q", hits, scorer=lambda q, ps: [float(i) for i in range(len(ps))])
@@ -120,7 +120,7 @@ def test_content_tokens_are_the_same_in_every_process():
     """多长时间 and the 多长 within it are both asking words: which is cut out first decided whether
     时间 was a content word, and that order followed the process's string hashing."""
     code = (
-        "from qa.query import analyse; from qa.retrieve import content_tokens\n"
+        "from qa.query import analyse; from qa.search.retrieve import content_tokens\n"
         "class Lib: user_words = ()\n"
         "print(content_tokens(Lib(), analyse('延续失能人员可以享受多长时间的待遇？')))"
     )

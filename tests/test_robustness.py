@@ -24,14 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.answer import answer, to_record
+from qa.app.qlog import QuestionLog
 from qa.errors import InputError
-from qa.index import load_index
 from qa.ingest import document_from_text
 from qa.ingest.grammar import parse_clauses
 from qa.ingest.sentences import split_sentences
 from qa.normalize import detect_script, match_form
-from qa.qlog import QuestionLog
-from qa.retrieve import DENSE_QUERY_CHARS, MAX_QUESTION_CHARS, Filters, query_vector
+from qa.search.index import load_index
+from qa.search.retrieve import DENSE_QUERY_CHARS, MAX_QUESTION_CHARS, Filters, query_vector
 from tests.conftest import SEEDS, run_cli
 from tests.conftest_ui import (
     LATENCY_QUESTIONS,

@@ -1,4 +1,4 @@
-from qa.tokens import corpus_terms, tokenize
+from qa.search.tokens import corpus_terms, tokenize
 
 
 def test_jieba_tokens_on_simplified_form():

@@ -1,4 +1,4 @@
-"""The pure view functions of the web app (qa.views) and the small helpers of qa.ui."""
+"""The pure view functions of the web app (qa.app.views) and the small helpers of qa.app.ui."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa import ui, views
+from qa.app import ui, views
+from qa.app.qlog import LogEntry, Topic, Unanswered
 from qa.duties import DutyRow
 from qa.errors import IndexStateError, InputError
-from qa.qlog import LogEntry, Topic, Unanswered
 from qa.schema import Answer, Citation, Clause, Document, Duties
 from qa.settings import Settings
 
@@ -94,7 +94,7 @@ def test_the_examples_are_questions_the_library_answers(index):
     """The chat page's examples come from the library's own documents and duty annotations, and
     each is answered, with a citation, from the library it was made for."""
     from qa.answer import answer
-    from qa.examples import example_questions
+    from qa.app.examples import example_questions
 
     examples = example_questions(index)
     assert len(examples) >= 3 and any("牵头" in q for q in examples) and any("负责哪些任务" in q for q in examples)
@@ -319,8 +319,8 @@ def test_errors_become_messages(exc, shown):
 
 
 def test_help_answer_is_not_shown_as_a_failed_search():
+    from qa.app.views import answer_html
     from qa.schema import Answer
-    from qa.views import answer_html
 
     html = answer_html(Answer("你好", "您好！我回答文库中政策文件的问题…", True, (), (), mode="help"), {}, 1)
     assert "未找到依据" not in html and "您好！" in html

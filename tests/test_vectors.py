@@ -1,4 +1,4 @@
-"""The vector stores (qa/vectors): FAISS and Milvus behind one interface.
+"""The vector stores (qa/search/stores): FAISS and Milvus behind one interface.
 
 Milvus runs for real here: Milvus Lite (pymilvus starts it inside this process for a ``.db``
 path), the same client code a Milvus server gets.  The seed index is built into a temporary
@@ -19,16 +19,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa import vectors as vector_store
 from qa.errors import Busy, ConfigError, IndexStateError
 from qa.evaluate import read_questions
-from qa.index import build_index, load_index, stored_vectors
 from qa.library import add_documents, import_seeds, remove_document
-from qa.retrieve import search
+from qa.search import stores as vector_store
+from qa.search.index import build_index, load_index, stored_vectors
+from qa.search.retrieve import search
+from qa.search.stores import milvus_store
+from qa.search.stores.faiss_store import FaissStore
+from qa.search.stores.milvus_store import MilvusStore
 from qa.settings import from_env
-from qa.vectors import milvus_store
-from qa.vectors.faiss_store import FaissStore
-from qa.vectors.milvus_store import MilvusStore
 from tests.conftest import ROOT
 
 HZ_TEXT = """杭州市人民政府办公厅关于推进公共数据开放的实施意见
@@ -273,7 +273,7 @@ def test_lite_file_held_by_another_process_is_a_clear_error(tmp_path):
 
 
 def test_auto_builds_ivf_past_the_size_where_hnsw_fell_short(monkeypatch):
-    from qa.vectors import faiss_store
+    from qa.search.stores import faiss_store
 
     vecs = np.random.default_rng(0).standard_normal((2_000, 8)).astype("float32")
     assert type(faiss_store.make_faiss(vecs, "auto", 100)).__name__ == "IndexHNSWFlat"

@@ -46,9 +46,9 @@ from qa.evidence import (
 )
 from qa.normalize import match_form
 from qa.query import DOC_NUMBER_RE, says_term
-from qa.retrieve import HAN_RE, content_tokens, coverage
 from qa.schema import Clause
-from qa.tokens import tokenize
+from qa.search.retrieve import HAN_RE, content_tokens, coverage
+from qa.search.tokens import tokenize
 
 
 def mentioned_places(ask: Ask) -> list[str]:

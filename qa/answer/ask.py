@@ -14,10 +14,11 @@ from qa.answer.candidates import Candidate, candidates_of, usable
 from qa.answer.limits import LIST_FACTOR
 from qa.answer.named import asks_about_author, named_document
 from qa.answer.sides import Side, compare_sides
-from qa.index import Index
 from qa.normalize import detect_script, match_form
 from qa.query import COMPARE_RE, Query, analyse, rewrite_followup
-from qa.retrieve import (
+from qa.schema import Citation, Hit
+from qa.search.index import Index
+from qa.search.retrieve import (
     MAX_QUESTION_CHARS,
     RESCORE_POOL,
     Filters,
@@ -27,7 +28,6 @@ from qa.retrieve import (
     second_stage,
     weights,
 )
-from qa.schema import Citation, Hit
 from qa.settings import Settings
 
 

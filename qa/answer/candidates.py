@@ -21,19 +21,19 @@ from qa.evidence import (
     supports_years,
     task_bigrams,
 )
-from qa.index import Index
 from qa.normalize import match_form
 from qa.places import supports_places
 from qa.query import (
     Query,
 )
-from qa.retrieve import (
+from qa.schema import Clause, Document, Hit
+from qa.search.index import Index
+from qa.search.retrieve import (
     HAN_RE,
     Weights,
     content_tokens,
     coverage,
 )
-from qa.schema import Clause, Document, Hit
 
 # --- the answerer -------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from functools import lru_cache
 from qa.answer.limits import NAMED_REST_WORDS
 from qa.answer.render import short_name
 from qa.asking import ASKS
-from qa.index import Index
 from qa.ingest.metadata import CITED_WITH_NUMBER_RE, cites_untitled
 from qa.normalize import match_form
 from qa.places import doc_places
@@ -20,14 +19,15 @@ from qa.query import (
     places_in,
     says_term,
 )
-from qa.retrieve import (
+from qa.schema import Clause, Document
+from qa.search.index import Index
+from qa.search.retrieve import (
     HAN_RE,
     Weights,
     content_tokens,
     coverage,
 )
-from qa.schema import Clause, Document
-from qa.tokens import cut, tokenize
+from qa.search.tokens import cut, tokenize
 
 
 def scoped_documents(index: Index, scope: list[str] | tuple[str, ...]) -> list[Document]:

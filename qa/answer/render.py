@@ -9,11 +9,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.clauses import ARTICLE_SEG_RE
-from qa.index import Index
 from qa.ingest.grammar import is_bundled_title
 from qa.ingest.numerals import cn_numeral
 from qa.normalize import detect_script, to_script
 from qa.schema import Answer, Citation, Clause, Document, Hit
+from qa.search.index import Index
 
 if TYPE_CHECKING:
     from qa.answer.ask import Ask, Draft

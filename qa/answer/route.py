@@ -16,9 +16,9 @@ from qa.answer.ask import Ask, Draft, prepare, rewrite
 from qa.answer.kinds import article, compare, definition, duty, fact, library, meta, outline, parts, reverse
 from qa.answer.render import record
 from qa.answer.smalltalk import help_answer, is_small_talk
-from qa.index import Index
-from qa.retrieve import Filters, check_question, cut_notice
 from qa.schema import Answer
+from qa.search.index import Index
+from qa.search.retrieve import Filters, check_question, cut_notice
 from qa.settings import Settings
 
 STEPS = (
@@ -53,7 +53,7 @@ def answer(
 ) -> Answer:
     """Answer a question from the index (extractive generator).
 
-    A question longer than :data:`~qa.retrieve.MAX_QUESTION_CHARS` is answered from its start
+    A question longer than :data:`~qa.search.retrieve.MAX_QUESTION_CHARS` is answered from its start
     and the answer says so in ``notes``: notes that start with ⚠️ are for the user.
     """
     started = time.perf_counter()

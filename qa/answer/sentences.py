@@ -41,7 +41,6 @@ from qa.evidence import (
     threshold_status,
     year_part,
 )
-from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.sentences import cut_outside_parens, split_sentences
 from qa.normalize import match_form, to_script
@@ -51,14 +50,15 @@ from qa.query import (
     analyse,
     places_in,
 )
-from qa.retrieve import (
+from qa.schema import Citation, Clause, Hit
+from qa.search.index import Index
+from qa.search.retrieve import (
     HAN_RE,
     Weights,
     content_tokens,
     coverage,
 )
-from qa.schema import Citation, Clause, Hit
-from qa.tokens import tokenize
+from qa.search.tokens import tokenize
 
 # --- small pure helpers -------------------------------------------------------------------
 

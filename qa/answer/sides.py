@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 from qa.answer.candidates import Candidate, candidates_of
 from qa.answer.limits import MIN_COVERAGE
 from qa.answer.named import doc_marks, docs_by_place
-from qa.index import Index
 from qa.normalize import match_form
 from qa.query import (
     Query,
     analyse,
 )
-from qa.retrieve import (
+from qa.search.index import Index
+from qa.search.retrieve import (
     Filters,
     Weights,
     search,

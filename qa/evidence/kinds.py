@@ -11,7 +11,7 @@ from qa.ingest.duties import strip_duty_groups
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 from qa.query import FIGURE_TYPES, Query, asking_part, places_in
-from qa.tokens import tagged
+from qa.search.tokens import tagged
 
 #: a fraction's denominator in words (百分之, 万分之, 三分之…)
 _FRACTION = "[一二三四五六七八九十百千万]分之"

@@ -10,8 +10,8 @@ from qa.asking import ASKS
 from qa.data import synonyms, words
 from qa.normalize import match_form
 from qa.query import Query, asking_part, counts_a_list
-from qa.retrieve import HAN_RE
-from qa.tokens import cut, tagged
+from qa.search.retrieve import HAN_RE
+from qa.search.tokens import cut, tagged
 
 #: a span of time in any unit (6个月, 两年, 15个工作日, 半年), or one without end (长期有效), not
 #: a word that only starts so (长期失能人员)

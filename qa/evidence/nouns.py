@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from qa.data import mapping
 from qa.query import says_term
-from qa.tokens import tagged
+from qa.search.tokens import tagged
 
 _NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")  # jieba's names of people and places
 

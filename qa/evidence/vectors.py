@@ -7,9 +7,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from qa.index import Index, passage_texts
-from qa.retrieve import dense_scores, query_vector
 from qa.schema import Clause
+from qa.search.index import Index, passage_texts
+from qa.search.retrieve import dense_scores, query_vector
 
 
 def context_of(index: Index, clause: Clause) -> str:

@@ -21,11 +21,11 @@ from datetime import date
 from qa.corpus import Corpus, is_list, item_lead, lead_of
 from qa.data import words
 from qa.evidence import clause_cosines, speaks_of_itself, threshold_status, thresholds_met
-from qa.index import Index
 from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
-from qa.retrieve import search
 from qa.schema import Clause, Document, Eligibility
+from qa.search.index import Index
+from qa.search.retrieve import search
 
 POOL = 30  # hits searched per profile
 #: When the first hits searched are all left out (another place, another kind of applicant, a

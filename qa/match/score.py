@@ -13,9 +13,9 @@ import statistics
 from pathlib import Path
 
 from qa.errors import InputError
-from qa.index import Index
 from qa.match.rank import match
 from qa.normalize import match_form
+from qa.search.index import Index
 from qa.settings import Settings
 
 DEPTH = 10  # matches asked for per profile (MRR is over these)
@@ -127,8 +127,8 @@ def render(report: dict, path: Path, library: str) -> str:
 
 def run_profiles(settings: Settings, path: Path, reports_dir: Path = Path("eval/reports"), k: int = 5) -> str:
     """Score a profile set in the settings' library; write the report (Markdown and JSON) and return it."""
-    from qa.index import load_index
     from qa.runner import now_stamp
+    from qa.search.index import load_index
 
     rows = read_profiles(path)
     index = load_index(settings)

@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 from qa.errors import InputError
-from qa.index import Index
 from qa.match.profile import read_profile
 from qa.match.rank import match
+from qa.search.index import Index
 from qa.settings import Settings
 
 ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

@@ -13,18 +13,18 @@ from qa.answer.draft import cite
 from qa.answer.kinds.fact import answer_fact
 from qa.answer.limits import DUTY_CANDIDATES, DUTY_TASK_COVERAGE, MIN_COVERAGE
 from qa.asking import ASKS
-from qa.index import Index
 from qa.normalize import match_form, to_script
 from qa.query import (
     Query,
     analyse,
 )
-from qa.retrieve import (
+from qa.schema import Citation, Clause
+from qa.search.index import Index
+from qa.search.retrieve import (
     Weights,
     search,
     weights,
 )
-from qa.schema import Citation, Clause
 from qa.settings import Settings
 
 ROLE_NAMES = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}

@@ -14,14 +14,14 @@ from qa.answer.sentences import (
     with_list_items,
     with_prior_paragraph,
 )
-from qa.index import Index
 from qa.query import (
     Query,
 )
-from qa.retrieve import (
+from qa.schema import Citation
+from qa.search.index import Index
+from qa.search.retrieve import (
     Weights,
 )
-from qa.schema import Citation
 
 
 def answer_fact(index: Index, q: Query, cands: list[Candidate], w: Weights, script: str, limit: int):

@@ -10,7 +10,6 @@ from qa.answer.limits import WHICH_DOCS_QUOTE
 from qa.answer.named import QUOTES_RE, bare, doc_texts, says_name
 from qa.answer.render import short_name
 from qa.asking import ASKS
-from qa.index import Index
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
@@ -18,6 +17,7 @@ from qa.query import (
     Query,
 )
 from qa.schema import Citation, Document
+from qa.search.index import Index
 
 # questions about the library itself and which documents say a term: qa/asking.py "library:…", "which-docs"
 

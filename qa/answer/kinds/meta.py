@@ -25,7 +25,6 @@ from qa.answer.named import (
 from qa.answer.render import short_name
 from qa.asking import ASKS
 from qa.evidence.scope import OWN_NAME
-from qa.index import Index
 from qa.ingest.metadata import printed_on
 from qa.ingest.numerals import in_digits
 from qa.ingest.sentences import split_sentences
@@ -34,11 +33,12 @@ from qa.places import doc_places
 from qa.query import (
     Query,
 )
-from qa.retrieve import (
+from qa.schema import Citation, Clause, Document, Hit
+from qa.search.index import Index
+from qa.search.retrieve import (
     Weights,
     content_tokens,
 )
-from qa.schema import Citation, Clause, Document, Hit
 
 _META_FIELDS = (
     (re.compile(r"主送|发给|印发给|下发给|发送给|发至"), "addressees", "主送单位"),

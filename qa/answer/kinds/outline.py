@@ -12,7 +12,6 @@ from qa.answer.named import kind_target, named_document, scoped_documents
 from qa.answer.render import short_name
 from qa.answer.sentences import lead_sentences
 from qa.asking import ASKS
-from qa.index import Index
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
@@ -20,6 +19,7 @@ from qa.query import (
     Query,
 )
 from qa.schema import Citation, Clause, Document
+from qa.search.index import Index
 
 # what an outline question asks (its parts, a section's items, the nth part) is read by qa/asking.py
 # "outline:parts", "outline:section" and "outline:nth"

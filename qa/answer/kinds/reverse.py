@@ -13,7 +13,6 @@ from qa.answer.named import doc_texts, named_document, scoped_documents
 from qa.answer.sentences import task_summary
 from qa.asking import ASKS
 from qa.duties import unit_key, unit_matches
-from qa.index import Index
 from qa.normalize import match_form, to_script
 from qa.places import doc_places
 from qa.query import (
@@ -23,12 +22,13 @@ from qa.query import (
     more_units,
     places_in,
 )
-from qa.retrieve import (
+from qa.schema import Citation, Clause
+from qa.search.index import Index
+from qa.search.retrieve import (
     Weights,
     coverage,
 )
-from qa.schema import Citation, Clause
-from qa.tokens import tokenize
+from qa.search.tokens import tokenize
 
 
 def _unit_and_scope(index: Index, q: Query) -> tuple[str, list[str]]:

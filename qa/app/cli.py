@@ -44,7 +44,7 @@ def _settings(args):
 def _corpus(args):
     """The library (the index's documents) when an index exists, else the seed folder as it is."""
     from qa.corpus import Corpus
-    from qa.index import load_corpus_only
+    from qa.search.index import load_corpus_only
 
     settings = _settings(args)
     if (settings.index_dir / "manifest.json").exists() and not getattr(args, "seeds", None):
@@ -172,8 +172,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from qa.index import load_index
     from qa.library import archived_text, versions_of
+    from qa.search.index import load_index
 
     index = load_index(_settings(args), check_corpus=False)
     events = versions_of(index, args.doc)
@@ -190,7 +190,7 @@ def cmd_history(args) -> int:
 
 
 def _load(args):
-    from qa.index import load_index
+    from qa.search.index import load_index
 
     settings = _settings(args)
     return settings, load_index(settings)
@@ -198,7 +198,7 @@ def _load(args):
 
 def cmd_search(args) -> int:
     from qa.answer import clause_json
-    from qa.retrieve import Filters, search
+    from qa.search.retrieve import Filters, search
 
     index = _load(args)[1]
     hits = search(
@@ -221,7 +221,7 @@ def cmd_search(args) -> int:
 def cmd_ask(args) -> int:
     from qa.answer import to_record
     from qa.generate import answer_with
-    from qa.retrieve import Filters
+    from qa.search.retrieve import Filters
 
     settings, index = _load(args)
     ans = answer_with(args.question, index, settings, filters=Filters(in_force=True) if args.in_force else None)
@@ -291,7 +291,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from qa.ui import serve
+    from qa.app.ui import serve
 
     settings = _settings(args)
     serve(settings, host=args.host, port=args.port, access_log=args.access_log)

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from qa.answer.clauses import strip_marker
 from qa.answer.render import short_name
-from qa.index import Index
 from qa.normalize import to_script
+from qa.search.index import Index
 
 #: the kinds of document that set targets (a plan, not a regulation)
 PLAN_KINDS = ("意见", "方案", "规划", "计划", "措施")

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from qa.errors import Busy, IndexStateError
-from qa.vectors import StoreUnavailable
-from qa.vectors.faiss_store import HNSW_EF, HNSW_EF_CONSTRUCTION, IVF_NPROBE
+from qa.search.stores import StoreUnavailable
+from qa.search.stores.faiss_store import HNSW_EF, HNSW_EF_CONSTRUCTION, IVF_NPROBE
 
 ID, VEC = "id", "vec"
 BATCH = 5_000  # rows per insert / query call (Milvus caps one query at 16,384)
@@ -117,7 +117,7 @@ def close_all() -> None:
 
 
 def index_plan(n: int, kind: str, threshold: int) -> tuple[str, dict, dict]:
-    """``(index type, build params, search params)``, chosen as :func:`~qa.vectors.faiss_store.make_faiss` chooses.
+    """``(index type, build params, search params)``, chosen as :func:`~qa.search.stores.faiss_store.make_faiss` chooses.
 
     >>> index_plan(1_000, "auto", 50_000)
     ('FLAT', {}, {})

@@ -1,4 +1,4 @@
-"""Sparse (BM25), dense (the vector store of :mod:`qa.vectors`) and fused retrieval over an :class:`~qa.index.Index`.
+"""Sparse (BM25), dense (the vector store of :mod:`qa.search.stores`) and fused retrieval over an :class:`~qa.search.index.Index`.
 
 Fusion is weighted reciprocal-rank fusion: scores of different retrievers are not
 comparable (BM25 is unbounded, e5 cosines bunch around .8), ranks are.
@@ -17,13 +17,13 @@ import numpy as np
 
 from qa.asking import ASKS
 from qa.errors import InputError
-from qa.index import Index
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_simplified
 from qa.places import supports_places
 from qa.query import FILLER, META_FIELD_RE, Query, analyse, expand_colloquial, says_term
 from qa.schema import Clause, Hit
-from qa.tokens import tokenize
+from qa.search.index import Index
+from qa.search.tokens import tokenize
 
 MAX_QUESTION_CHARS = 2000
 #: Characters of a question the dense encoder sees: e5 reads at most 512 tokens, and a long

@@ -4,7 +4,7 @@
 everything is on disk, so an interrupted build leaves the previous index usable.  ``load``
 checks the manifest (format, encoder, corpus hash, file checksums): a mismatch is an error
 that says how to rebuild, never silently wrong results.  The vectors go to the store
-``settings.vector_store`` names (FAISS in the folder, or a Milvus collection: :mod:`qa.vectors`).
+``settings.vector_store`` names (FAISS in the folder, or a Milvus collection: :mod:`qa.search.stores`).
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import vectors as vector_store
 from qa.corpus import PARSER_VERSION, Corpus, documents_hash
-from qa.encoders import Encoder, make_encoder
 from qa.errors import IndexStateError, InputError
 from qa.ingest import load_corpus
 from qa.normalize import match_form, to_simplified
 from qa.schema import Clause, Document
+from qa.search import stores as vector_store
+from qa.search.encoders import Encoder, make_encoder
+from qa.search.stores.faiss_store import make_faiss  # noqa: F401 (qa.search.index.make_faiss, as before the stores)
+from qa.search.tokens import TOKENIZER_ID, corpus_terms, tokenize
 from qa.settings import Settings
-from qa.tokens import TOKENIZER_ID, corpus_terms, tokenize
-from qa.vectors.faiss_store import make_faiss  # noqa: F401 (qa.index.make_faiss, as before the stores)
 
 FORMAT_VERSION = 2  # 2: generations, document lifecycle fields, history
 REBUILD_HINT = "rebuild it with `make index` (or `policyqa build --index {name}`)"

@@ -284,7 +284,7 @@ class QuestionLog:
         A follow-up counts with its rewritten, standalone form.  Single characters, numbers and
         the parts of a longer word of the same question are skipped.
         """
-        from qa.tokens import tokenize  # lazy: loads jieba
+        from qa.search.tokens import tokenize  # lazy: loads jieba
 
         counts: Counter[str] = Counter()
         example: dict[str, str] = {}

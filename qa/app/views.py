@@ -2,7 +2,7 @@
 
 Everything that comes from a document or a user passes through :func:`esc` before it is
 put into markup, so a clause or a question containing ``<script>`` is shown as text.
-No function here touches the index, the log or gradio; :mod:`qa.ui` wires them up.
+No function here touches the index, the log or gradio; :mod:`qa.app.ui` wires them up.
 
 Anchors the page relies on (and the browser tests click):
 
@@ -206,7 +206,7 @@ def error_html(message: str) -> str:
 
 def welcome_html(examples: Sequence[str] = ()) -> str:
     """The empty chat page: what the assistant does, and the library's example questions (also
-    clickable buttons: :func:`qa.examples.example_questions`)."""
+    clickable buttons: :func:`qa.app.examples.example_questions`)."""
     items = "".join(f"<li>{esc(q)}</li>" for q in examples)
     return (
         '<div class="welcome"><h3>您好！我是政策问答助手。</h3>'
@@ -542,10 +542,10 @@ def export_xlsx(
 
 
 def log_rows(entries: Iterable) -> list[list[str]]:
-    """Rows of the staff log table (:data:`LOG_HEADERS`) from :class:`qa.qlog.LogEntry` records;
+    """Rows of the staff log table (:data:`LOG_HEADERS`) from :class:`qa.app.qlog.LogEntry` records;
     long answers are cut (select a row to see it whole).
 
-    >>> from qa.qlog import LogEntry
+    >>> from qa.app.qlog import LogEntry
     >>> log_rows([LogEntry(7, "2026-01-01T00:00:00.000Z", "问", "", "答[1]", False, [{"n": 1, "path": "二/1"}], 12.34, "extractive", -1, "不对")])
     [['7', '2026-01-01 00:00:00', '问', '👎', '不对', '', '12', '答[1]', '', '[1] 二/1', 'extractive']]
     """
@@ -574,7 +574,7 @@ def log_rows(entries: Iterable) -> list[list[str]]:
 def log_entry_html(e) -> str:
     """One logged question in full (the staff view shows it when a row is selected).
 
-    >>> from qa.qlog import LogEntry
+    >>> from qa.app.qlog import LogEntry
     >>> "&lt;b&gt;" in log_entry_html(LogEntry(1, "2026-01-01T00:00:00.000Z", "<b>", "", "答", True, [], 1.0, "extractive"))
     True
     """

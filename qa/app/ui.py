@@ -9,7 +9,7 @@
   ``GET /api/health``;
 * ``/docs`` — the API described from its OpenAPI schema (served offline), ``/openapi.json``.
 
-Rendering lives in :mod:`qa.views` (pure, escaped); this module only wires state and events.
+Rendering lives in :mod:`qa.app.views` (pure, escaped); this module only wires state and events.
 Every handler turns errors into a message in the page: a :class:`~qa.errors.PolicyQAError`
 shows its own text, anything else a generic message (the traceback goes to the server log).
 """
@@ -28,15 +28,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa import views, web_match
+from qa.app import views, web_match
+from qa.app.examples import example_questions
+from qa.app.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
+from qa.app.qlog import MAX_ID, QuestionLog
+from qa.app.web_match import TAB_MATCH
 from qa.errors import AccessDenied, Busy, InputError, PolicyQAError
-from qa.examples import example_questions
-from qa.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
-from qa.qlog import MAX_ID, QuestionLog
-from qa.retrieve import MAX_QUESTION_CHARS
+from qa.search.retrieve import MAX_QUESTION_CHARS
 from qa.settings import Settings
 from qa.slots import ANSWER_SLOTS, Slots
-from qa.web_match import TAB_MATCH
 
 log = logging.getLogger("policyqa.ui")
 
@@ -183,7 +183,7 @@ class PolicyApp:
         if self._index is None:
             with self._load_lock:
                 if self._index is None:
-                    from qa.index import load_index
+                    from qa.search.index import load_index
 
                     self._index = load_index(self.settings)
         elif time.monotonic() - self._checked > RELOAD_CHECK_S:
@@ -209,7 +209,7 @@ class PolicyApp:
         with self._load_lock:
             if self._index is not current:
                 return
-            from qa.index import load_index
+            from qa.search.index import load_index
 
             try:
                 self._index = load_index(self.settings, encoder=current._encoder)
@@ -1096,7 +1096,7 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     from fastapi.responses import HTMLResponse, JSONResponse
 
     from qa.answer import clause_json, to_record
-    from qa.retrieve import Filters
+    from qa.search.retrieve import Filters
 
     api = FastAPI(
         title="PolicyQA API",

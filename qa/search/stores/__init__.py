@@ -15,7 +15,7 @@ has no such entry and is read as FAISS.
 The steps: :func:`write` (build: the entry goes into ``vector_store.json`` before anything is
 created in the store, so a crash mid-write still tells the next sweep what to drop), then
 :func:`open_store` (load), and :func:`drop` when a generation is swept.  The stores
-themselves are in :mod:`qa.vectors.faiss_store` and :mod:`qa.vectors.milvus_store`.
+themselves are in :mod:`qa.search.stores.faiss_store` and :mod:`qa.search.stores.milvus_store`.
 """
 
 from __future__ import annotations
@@ -86,11 +86,11 @@ def store_kind(setting: str) -> str:
 
 def _backend(kind: str):
     if kind == "faiss":
-        from qa.vectors import faiss_store
+        from qa.search.stores import faiss_store
 
         return faiss_store
     if kind == "milvus":
-        from qa.vectors import milvus_store
+        from qa.search.stores import milvus_store
 
         return milvus_store
     raise ValueError(f"unknown vector store kind {kind!r}")
@@ -122,7 +122,7 @@ def write(setting: str, generation_dir: Path, vectors: np.ndarray, *, index_kind
     """Write a generation's vectors to the store ``setting`` names; return its manifest entry.
 
     ``index_kind`` (``flat`` | ``hnsw`` | ``ivf`` | ``auto``) and ``threshold`` choose the
-    search structure the same way for both stores (see :func:`qa.vectors.faiss_store.make_faiss`).
+    search structure the same way for both stores (see :func:`qa.search.stores.faiss_store.make_faiss`).
     A failed write removes what it created in the store and raises.
     """
     backend = _backend(store_kind(setting))
