@@ -44,7 +44,7 @@ def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
         calls["discover"] += 1
         return list(paths)
 
-    monkeypatch.setattr(llm, "find_model_parts", discover)
+    monkeypatch.setattr(llm.model, "find_model_parts", discover)
     return {
         "paths": paths,
         "whole": whole,
@@ -78,13 +78,13 @@ def test_assembly_is_done_once_and_sidecar_skips_rehash(
     mtime = path.stat().st_mtime_ns
 
     hashed: list[Path] = []
-    real_hash = llm._sha256_file
+    real_hash = llm.model.sha256_file
 
     def counting_hash(p: Path) -> str:
         hashed.append(p)
         return real_hash(p)
 
-    monkeypatch.setattr(llm, "_sha256_file", counting_hash)
+    monkeypatch.setattr(llm.model, "sha256_file", counting_hash)
     assert _ensure(fake_parts) == path
     assert hashed == []  # sidecar matched: no re-hash
     assert fake_parts["calls"]["discover"] == 1  # and no rebuild
@@ -109,7 +109,7 @@ def test_assembly_detects_truncation_and_rebuilds(fake_parts: dict[str, Any], mo
     def no_hash(p: Path) -> str:  # a size mismatch must be caught before any hashing
         raise AssertionError("truncated file was hashed")
 
-    monkeypatch.setattr(llm, "_sha256_file", no_hash)
+    monkeypatch.setattr(llm.model, "sha256_file", no_hash)
     assert _ensure(fake_parts) == path
     assert fake_parts["calls"]["discover"] == 2
     assert path.read_bytes() == fake_parts["whole"]
@@ -194,7 +194,7 @@ def test_find_model_parts_missing_gives_clear_error(tmp_path: Path, monkeypatch:
 
 def test_ensure_model_without_parts_installed_says_make_llm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = llm.find_model_parts
-    monkeypatch.setattr(llm, "find_model_parts", lambda: real(4, "policyqa_not_installed_part{}"))
+    monkeypatch.setattr(llm.model, "find_model_parts", lambda: real(4, "policyqa_not_installed_part{}"))
     with pytest.raises(ModelError, match="make llm"):
         llm.ensure_model(tmp_path, expected_sha256="0" * 64, expected_size=10, filename="x.gguf")
 
@@ -238,7 +238,7 @@ def test_import_qa_llm_loads_no_heavy_library() -> None:
     ],
 )
 def test_apply_stops(pieces: list[str], stop: list[str] | None, expected: str) -> None:
-    assert "".join(llm._apply_stops(iter(pieces), stop)) == expected
+    assert "".join(llm.backends._apply_stops(iter(pieces), stop)) == expected
 
 
 def test_messages_and_arguments_are_checked() -> None:
@@ -548,12 +548,12 @@ def test_llamacpp_yes_no_score_ranks_relevant_passage(
 
 def test_default_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYQA_LLM_THREADS", "3")
-    assert llm._default_threads() == 3
+    assert llm.backends._default_threads() == 3
     assert llm.LlamaCppBackend().n_threads == 3
     monkeypatch.setenv("POLICYQA_LLM_THREADS", "zero")
     with pytest.raises(ConfigError):
-        llm._default_threads()
+        llm.backends._default_threads()
     monkeypatch.delenv("POLICYQA_LLM_THREADS")
     for cpus, expected in [(1, 1), (2, 1), (4, 3), (16, 8)]:
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
-        assert llm._default_threads() == expected
+        assert llm.backends._default_threads() == expected
