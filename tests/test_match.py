@@ -463,3 +463,24 @@ def test_a_clause_on_its_documents_own_force_is_never_a_match(library):
 
     found = match(library, "我在广州，想问临时救助实施细则从哪天起施行、有效期有几年，我现在还能按它申请吗", k=10)
     assert found.matches and not any(speaks_of_itself(m.clause.text_sc) for m in found.matches)
+
+
+def test_a_level_of_schooling_is_judged_against_the_one_the_person_holds():
+    """A 硕士 does not meet 具有博士研究生学历 (the 人才 identity both words belong to once marked it
+    符合); a shortfall is 未说明 where the sentence accepts a 职称 instead; a level the person wants or
+    an employer asks is not theirs."""
+    from qa.match.judge import condition_status
+    from qa.schema import Condition
+
+    master = read_profile("我是硕士，在广州一家公司工作")
+    doctorate = Condition("（二）具有博士研究生学历", "education")
+    assert master.education == "硕士"
+    assert (
+        condition_status(doctorate, master, "（二）具有博士研究生学历，或具有博士学位的人员，年龄需在50周岁以下。")
+        == "不符合"
+    )
+    assert condition_status(doctorate, master, "（二）具有博士研究生学历，或具有高级职称的人员。") == "未说明"
+    assert condition_status(Condition("具有本科以上学历", "education"), master) == "符合"
+    assert read_profile("我只有大专学历，想报个自学考试把本科拿下来").education == "大专"
+    assert read_profile("孩子今年初中毕业，想上高中").education == ""
+    assert read_profile("我在广州上班").to_json()["education"] == ""

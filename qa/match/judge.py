@@ -8,7 +8,7 @@ from functools import lru_cache
 from qa.data import words
 from qa.evidence import threshold_status
 from qa.gazetteer import Region, narrowest, places_in
-from qa.match.profile import Profile, identity_groups
+from qa.match.profile import Profile, education_rank, identity_groups, levels_in
 from qa.schema import Condition, Document, Eligibility
 
 MET, NOT_MET, UNSTATED = "符合", "不符合", "未说明"
@@ -94,6 +94,8 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
         low_ok = condition.low is None or profile.age >= condition.low
         high_ok = condition.high is None or profile.age <= condition.high
         return MET if low_ok and high_ok else NOT_MET
+    if profile.education and levels_in(condition.text) and not OTHERS_RE.search(condition.text):
+        return education_status(condition.text, profile, context)
     if (met := threshold_status(profile.text, condition.text)) is not None:
         return MET if met else NOT_MET
     stated = set(profile.identities)
@@ -101,6 +103,47 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
         if group[0] in stated and any(w in condition.text for w in group):
             return MET
     return UNSTATED
+
+
+#: what a sentence setting a level of schooling may accept instead (…，或具有中级职称的人员)
+_OTHER_WAY_RE = re.compile(r"或[^。；]{0,12}?(?:职称|资格|技能|技师|证书|工作经历|从业)")
+
+
+def education_status(condition_text: str, profile: Profile, context: str = "") -> str:
+    """符合 or 不符合 for a condition on schooling against the level the profile holds: at least
+    the lowest level its sentence names (专科以上学历; 具有硕士研究生学历，或具有硕士学位), at most
+    one followed by 以下.  A shortfall is 未说明 when the sentence accepts another way in (或具有
+    中级职称), which the profile does not speak to.
+
+    >>> from qa.match.profile import read_profile
+    >>> high, bachelor = read_profile("我只有高中文凭"), read_profile("我本科毕业，在广州工作")
+    >>> education_status("具有高等院校理工科专业专科以上学历", high), education_status("专科以上学历", bachelor)
+    ('不符合', '符合')
+    >>> education_status("具有硕士研究生学历", bachelor, "具有硕士研究生学历，或具有中级职称的人员，年龄需在45周岁以下")
+    '未说明'
+    >>> education_status("高中及以下学历", bachelor)
+    '不符合'
+    """
+    sentence = sentence_of(condition_text, context)
+    levels = levels_in(sentence) or levels_in(condition_text)
+    held = education_rank(profile.education)
+    at_most = [rank for _s, end, rank in levels if sentence[end : end + 3].lstrip("及").startswith("以下")]
+    if at_most:
+        return MET if held <= min(at_most) else NOT_MET
+    if held >= min(rank for _s, _e, rank in levels):
+        return MET
+    return UNSTATED if _OTHER_WAY_RE.search(sentence) else NOT_MET
+
+
+def sentence_of(condition_text: str, context: str) -> str:
+    """The sentence of ``context`` a condition was read from (the condition alone when it is not
+    there)."""
+    at = context.find(condition_text)
+    if at < 0:
+        return condition_text
+    start = max((m.end() for m in SENTENCE_END_RE.finditer(context, 0, at)), default=0)
+    end = SENTENCE_END_RE.search(context, at + len(condition_text))
+    return context[start : end.start() if end else len(context)]
 
 
 def age_holder(condition_text: str, context: str) -> str:
@@ -112,13 +155,7 @@ def age_holder(condition_text: str, context: str) -> str:
     >>> age_holder("需年满60周岁", "需年满60周岁、因病住院治疗后病情稳定。单身…")
     ''
     """
-    at = context.find(condition_text)
-    if at < 0:
-        sentence = condition_text
-    else:
-        start = max((m.end() for m in SENTENCE_END_RE.finditer(context, 0, at)), default=0)
-        end = SENTENCE_END_RE.search(context, at + len(condition_text))
-        sentence = context[start : end.start() if end else len(context)]
+    sentence = sentence_of(condition_text, context)
     return next((w for w in words("age_holders") if w in sentence), "")
 
 

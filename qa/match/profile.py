@@ -57,6 +57,7 @@ class Profile:
     age: int | None
     identities: tuple[str, ...]  # the policy words of the identity groups it names (特困人员, 中小企业)
     owns_home: bool | None = None  # what it says of owning a home, if anything
+    education: str = ""  # the highest level of schooling it says it holds (本科, 高中…)
     trade: str = ""  # a firm's own kind, as it names itself (托育机构, 五金店)
     industry: str = ""
     size: str = ""
@@ -147,6 +148,72 @@ def owns_home(text: str) -> bool | None:
     return True if _OWNS_HOME_RE.search(sc) else None
 
 
+@cache
+def education_levels() -> tuple[tuple[str, ...], ...]:
+    """``qa/data/education_levels.txt``: the levels of schooling, lowest first, each as its words
+    (its name first)."""
+    lines = (HERE / "education_levels.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(x.split()) for x in lines if x.strip() and not x.startswith("#"))
+
+
+def education_rank(name: str) -> int | None:
+    """A level's place among :func:`education_levels`, lowest 0 (``None`` for no level)."""
+    return next((n for n, row in enumerate(education_levels()) if name in row), None)
+
+
+#: what makes a level of schooling a statement of one (大专学历, 本科毕业, 高中文凭, 专科以上),
+#: not the name of a school or a programme (应用型本科高校, 技工院校内)
+_SCHOOLING_RE = re.compile(r"[^，。；,;、]{0,4}?(?:学历|学位|文凭|毕业)|(?:及|或)?以[上下]")
+
+
+def levels_in(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, rank) of each level of schooling a text states (one followed by 学历, 学位,
+    文凭, 毕业, 以上 or 以下), a longer word read before those in it.
+
+    >>> levels_in("具有博士研究生学历，或具有硕士学位")
+    [(2, 7, 5), (13, 15, 4)]
+    >>> levels_in("职业院校、应用型本科高校相关专业教师…具有高职以上学历的人员")
+    [(21, 23, 2)]
+    """
+    found, taken = [], [False] * len(text)
+    ranks = {w: n for n, row in enumerate(education_levels()) for w in row}
+    for word, rank in sorted(ranks.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(re.escape(word), text):
+            if not any(taken[m.start() : m.end()]) and _SCHOOLING_RE.match(text, m.end()):
+                taken[m.start() : m.end()] = [True] * len(word)
+                found.append((m.start(), m.end(), rank))
+    return sorted(found)
+
+
+#: a phrase in which a level of schooling is not one the person holds: one they want (想考本科,
+#: 报考研究生), one an employer asks (只招本科), or someone else's (孩子初中毕业)
+_NOT_HELD_RE = re.compile(
+    r"想|要|打算|准备|报考|考|攻读|申请|招|子女|孩子|儿子|女儿|小孩|父母|配偶|老公|老婆|爱人|丈夫|妻子"
+)
+#: a phrase that is a level alone (…，博士，…; 我是硕士)
+_BARE_LEVEL_RE = re.compile(r"(?:我是|我)?(\w{2,6})")
+
+
+def education_of(text: str) -> str:
+    """The highest level of schooling the person says they hold (``""`` when unsaid).
+
+    >>> education_of("我只有高中文凭，想去考专利代理师资格"), education_of("我45岁，博士，在广州注册了一家公司")
+    ('高中', '博士')
+    >>> education_of("我上班好几年了，只有大专学历，想报个自学考试把本科拿下来"), education_of("孩子今年初中毕业")
+    ('大专', '')
+    >>> education_of("我是高职院校毕业的，有的岗位写明只招普通本科和专科高校的毕业生")
+    '大专'
+    """
+    levels = education_levels()
+    held = []
+    for phrase in re.split(r"[，。；,;！？!?]", match_form(text)):
+        bare = _BARE_LEVEL_RE.fullmatch(phrase)
+        if bare and (rank := education_rank(bare.group(1))) is not None:
+            held.append(rank)
+        held += [rank for at, _end, rank in levels_in(phrase) if not _NOT_HELD_RE.search(phrase[:at])]
+    return levels[max(held)][0] if held else ""
+
+
 def read_profile(text: str, fields: dict | None = None) -> Profile:
     """A profile from free text and the optional fields (a field given wins over the text).
 
@@ -185,6 +252,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
         regions=tuple(regions),
         age=age,
         owns_home=owns_home(text),
+        education=education_of(text),
         trade=trade_of(text) if who != "个人" else "",
         identities=tuple(dict.fromkeys([*identities_in(f"{text} {' '.join(identity)} {extra}"), *identity])),
         industry=str(fields.get("industry", "")),
