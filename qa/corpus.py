@@ -13,7 +13,7 @@ from qa.ingest.grammar import parse_clauses
 from qa.ingest.metadata import titles_from_citations
 from qa.schema import Clause, Document
 
-PARSER_VERSION = "grammar-v6"  # the reader of qa/ingest: a change re-reads a library's texts
+PARSER_VERSION = "grammar-v7"  # the reader of qa/ingest: a change re-reads a library's texts
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ _AMOUNT_RE = re.compile(
     r"\d[\d,.]*\s*(?:万|千|亿)?元|\d+(?:\.\d+)?\s*(?:%|％)|百分之[\d一二三四五六七八九十]+|\d+\s*个月[^，；。]{0,8}标准|\d+\s*倍"
 )
 _AGE_PATTERNS = (  # (pattern on digits, which bounds its groups give)
+    (re.compile(r"(\d+)\s*周?岁(?:至|到|-|—|～|~)(?:未满|不满)(\d+)\s*周?岁"), "range_below"),
     (re.compile(r"(\d+)\s*周?岁(?:至|到|-|—|～|~)(\d+)\s*周?岁"), "range"),
     (re.compile(r"(?:未满|不满|低于|小于)\s*(\d+)\s*周?岁"), "below"),
     (re.compile(r"(\d+)\s*周?岁(?:以下|以内|及以下)"), "at_most"),
@@ -111,6 +112,8 @@ def read_eligibility(text: str) -> Eligibility:
     >>> e = read_eligibility("（二）享受延续护理待遇的人员，需年满六十周岁，每人每天补助120元。")
     >>> e.who, e.benefits, [(c.kind, c.low, c.high) for c in e.conditions]
     (('个人',), ('每人每天补助120元',), [('age', 60.0, None)])
+    >>> [(c.kind, c.low, c.high) for c in read_eligibility("（2）满35周岁至未满45周岁参保人员为0.02%；").conditions]
+    [('age', 35.0, 44.0)]
     >>> read_eligibility("加强组织领导，强化统筹协调。")
     Eligibility(who=(), targets=(), conditions=(), benefits=(), periods=())
     """
@@ -120,6 +123,8 @@ def read_eligibility(text: str) -> Eligibility:
     named = [p for p in phrases if p not in amounts and is_benefit(p)]
     benefits = amounts + sorted(named, key=lambda p: not any(v in p for v in words("grant_verbs")))
     conditions = [read_condition(p) for p in phrases if p not in benefits and _is_condition(p)]
+    # an age bound in the phrase that states the benefit still bounds it (满35周岁至未满45周岁参保人员为0.02%)
+    conditions += [c for p in benefits if (c := read_condition(p)).kind == "age" and (c.low, c.high) != (None, None)]
     if not benefits and not any(c.kind != "other" for c in conditions):
         return Eligibility()  # grants nothing and sets no condition that can be checked
     targets = read_targets(sc)
@@ -172,9 +177,12 @@ def read_condition(phrase: str) -> Condition:
     for pattern, bound in _AGE_PATTERNS:
         if m := pattern.search(digits):
             n = [float(g) for g in m.groups()]
-            low, high = {"range": (n[0], n[-1]), "below": (None, n[0] - 1), "at_most": (None, n[0])}.get(
-                bound, (n[0], None)
-            )
+            low, high = {
+                "range": (n[0], n[-1]),
+                "range_below": (n[0], n[-1] - 1),
+                "below": (None, n[0] - 1),
+                "at_most": (None, n[0]),
+            }.get(bound, (n[0], None))
             return Condition(_cut(phrase), "age", low, high)
     kind = next((k for k, markers in _CONDITION_KINDS if any(m in phrase for m in markers)), "other")
     return Condition(_cut(phrase), kind)
