@@ -484,3 +484,18 @@ def test_a_level_of_schooling_is_judged_against_the_one_the_person_holds():
     assert read_profile("我只有大专学历，想报个自学考试把本科拿下来").education == "大专"
     assert read_profile("孩子今年初中毕业，想上高中").education == ""
     assert read_profile("我在广州上班").to_json()["education"] == ""
+
+
+def test_a_local_household_is_judged_by_where_the_person_says_their_hukou_is():
+    """本市户籍 in a 广州 document is met by 广州本地户口 and not by 户口在老家湖南; 非本市户籍 the other way
+    round; a profile that says nothing of its 户口 leaves it 未说明 (once, any 户口 word met it)."""
+    from qa.match.judge import condition_status, doc_region
+    from qa.schema import Condition
+
+    guangzhou = doc_region("广东省广州市")
+    local, elsewhere = Condition("具有本市户籍", "residence"), Condition("非本市户籍人员", "residence")
+    native, migrant = read_profile("我是广州本地户口"), read_profile("我户口在老家湖南，在广州租房")
+    assert [condition_status(local, p, "", guangzhou) for p in (native, migrant)] == ["符合", "不符合"]
+    assert [condition_status(elsewhere, p, "", guangzhou) for p in (native, migrant)] == ["不符合", "符合"]
+    assert condition_status(local, read_profile("我在广州上班"), "", guangzhou) == "未说明"
+    assert [r.name() for r in read_profile("我是河北户口，在北京通州上班").household] == ["河北省"]

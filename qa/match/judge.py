@@ -57,12 +57,13 @@ def who_applies(eligibility: Eligibility, text: str, profile: Profile, document_
     )
 
 
-def condition_status(condition: Condition, profile: Profile, context: str = "") -> str:
+def condition_status(condition: Condition, profile: Profile, context: str = "", place: Region | None = None) -> str:
     """符合, 不符合 or 未说明 for one condition against what the profile states.
 
     >>> from qa.match.profile import read_profile
     >>> p = read_profile("我今年56岁，广州户口，是低保户")
-    >>> [condition_status(Condition("年满60周岁", "age", 60), p), condition_status(Condition("本市户籍", "residence"), p)]
+    >>> guangzhou = doc_region("广东省广州市")
+    >>> [condition_status(Condition("年满60周岁", "age", 60), p), condition_status(Condition("本市户籍", "residence"), p, "", guangzhou)]
     ['不符合', '符合']
     >>> condition_status(Condition("家庭成员均年满60周岁", "age", 60), p)
     '未说明'
@@ -74,7 +75,8 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
     >>> condition_status(Condition("在本市无自有住房", "housing"), read_profile("我家在广州有一套房"))
     '不符合'
 
-    ``context`` is the clause the condition is read from: an age bound its sentence sets for a
+    ``place`` is the document's: a condition on a local 户籍 is judged by where the profile says
+    its 户口 is (:func:`residence_status`).  ``context`` is the clause the condition is read from: an age bound its sentence sets for a
     kind of applicant (:func:`age_holder`) the profile does not say it is, is not the profile's.
 
     >>> q = read_profile("我28岁，已婚，在广州租房")
@@ -94,6 +96,8 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
         low_ok = condition.low is None or profile.age >= condition.low
         high_ok = condition.high is None or profile.age <= condition.high
         return MET if low_ok and high_ok else NOT_MET
+    if place and (local := residence_status(condition.text, profile, place)) is not None:
+        return local
     if profile.education and levels_in(condition.text) and not OTHERS_RE.search(condition.text):
         return education_status(condition.text, profile, context)
     if (met := threshold_status(profile.text, condition.text)) is not None:
@@ -103,6 +107,34 @@ def condition_status(condition: Condition, profile: Profile, context: str = "") 
         if group[0] in stated and any(w in condition.text for w in group):
             return MET
     return UNSTATED
+
+
+#: a condition on a local 户籍 (本市户籍, 本地户口), or on not having one (非本市户籍)
+_LOCAL_HOUSEHOLD_RE = re.compile(r"(非)?(?:本市|本省|本区|本县|本地|当地)(?:城乡|常住)?(?:户籍|户口)")
+
+
+def residence_status(condition_text: str, profile: Profile, place: Region) -> str | None:
+    """符合 or 不符合 for a condition on a local 户籍 in a document for ``place``, by where the
+    profile says its 户口 is; ``None`` when the condition is on no local 户籍, is someone
+    else's (其配偶为本市户籍), or the profile does not say.
+
+    >>> from qa.match.profile import read_profile
+    >>> guangzhou = doc_region("广东省广州市")
+    >>> [residence_status("具有本市户籍", read_profile(t), guangzhou) for t in ("我是广州本地户口", "我是河北户口，在广州上班", "我在广州上班")]
+    ['符合', '不符合', None]
+    >>> residence_status("非本市户籍人员", read_profile("我户口在老家湖南，在广州租房"), guangzhou)
+    '符合'
+    """
+    m = _LOCAL_HOUSEHOLD_RE.search(condition_text)
+    if not m or OTHERS_RE.search(condition_text[: m.start()]):
+        return None
+    if profile.household:
+        local = any(r.within(place) for r in profile.household)
+    elif profile.household_local is not None:
+        local = profile.household_local
+    else:
+        return None
+    return MET if local != bool(m.group(1)) else NOT_MET
 
 
 #: what a sentence setting a level of schooling may accept instead (…，或具有中级职称的人员)

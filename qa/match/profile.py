@@ -58,6 +58,8 @@ class Profile:
     identities: tuple[str, ...]  # the policy words of the identity groups it names (特困人员, 中小企业)
     owns_home: bool | None = None  # what it says of owning a home, if anything
     education: str = ""  # the highest level of schooling it says it holds (本科, 高中…)
+    household: tuple[Region, ...] = ()  # the places it names as where its 户口 is (河北户口)
+    household_local: bool | None = None  # 本地户口 (True), 外地户口 or 没有…户口 (False), or unsaid
     trade: str = ""  # a firm's own kind, as it names itself (托育机构, 五金店)
     industry: str = ""
     size: str = ""
@@ -214,6 +216,33 @@ def education_of(text: str) -> str:
     return levels[max(held)][0] if held else ""
 
 
+#: a 户口 said: the words before it in its phrase (河北, 本地, 没有上海), and after 户口在 (老家湖南)
+_HOUSEHOLD_RE = re.compile(r"([^，。；,;]{0,8}?)(?:户口|户籍)(?:(?:在|落在|是)([^，。；,;]{0,8}))?")
+_LOCAL_RE = re.compile(r"本地|本市|本区|本县|当地")
+_ELSEWHERE_RE = re.compile(r"外地|外省|外市|外县|老家")
+_NOT_RE = re.compile(r"没有|没|无|不是|非")
+
+
+def household_of(text: str) -> tuple[tuple[Region, ...], bool | None]:
+    """Where the person says their 户口 is: the places named as its place, and whether it is local
+    (本地户口 True; 外地户口, 户口在老家, 没有上海户口 False; else None).
+
+    >>> [(tuple(r.name() for r in h), local) for h, local in map(household_of, ("我是河北户口，在北京通州上班", "我是广州本地户口", "我户口在老家湖南，在广州租房", "我没有上海户口", "我退休了"))]
+    [(('河北省',), None), (('广州市',), True), (('湖南省',), False), ((), False), ((), None)]
+    """
+    places: list[Region] = []
+    local: bool | None = None
+    for m in _HOUSEHOLD_RE.finditer(match_form(text)):
+        said = f"{m.group(1)} {m.group(2) or ''}"
+        if _NOT_RE.search(said):
+            local = False
+            continue  # 没有上海户口: not where it is
+        places += narrowest(places_in(said))
+        if _ELSEWHERE_RE.search(said) or _LOCAL_RE.search(said):
+            local = not _ELSEWHERE_RE.search(said)
+    return tuple(places), local
+
+
 def read_profile(text: str, fields: dict | None = None) -> Profile:
     """A profile from free text and the optional fields (a field given wins over the text).
 
@@ -246,6 +275,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     else:
         age = age_of(text)
     regions = narrowest(places_in(str(fields["region"]) if fields.get("region") else text))
+    household, local = household_of(text)
     return Profile(
         text=text,
         who=who,
@@ -253,6 +283,8 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
         age=age,
         owns_home=owns_home(text),
         education=education_of(text),
+        household=household,
+        household_local=local,
         trade=trade_of(text) if who != "个人" else "",
         identities=tuple(dict.fromkeys([*identities_in(f"{text} {' '.join(identity)} {extra}"), *identity])),
         industry=str(fields.get("industry", "")),

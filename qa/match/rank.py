@@ -21,7 +21,7 @@ from datetime import date
 from qa.corpus import Corpus, is_list, item_lead, lead_of
 from qa.data import words
 from qa.evidence import clause_cosines, speaks_of_itself, threshold_status, thresholds_met
-from qa.match.judge import NOT_MET, condition_status, identities_named, place_applies, who_applies
+from qa.match.judge import NOT_MET, condition_status, doc_region, identities_named, place_applies, who_applies
 from qa.match.profile import Profile, read_profile
 from qa.schema import Clause, Document, Eligibility
 from qa.search.index import Index
@@ -196,7 +196,8 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
         doc = corpus.doc_by_id[c.doc_id]
         elig = eligibility_of(corpus, c)
         context = context_of(corpus, c)
-        statuses = tuple((cond.text, condition_status(cond, profile, context)) for cond in elig.conditions)
+        place = doc_region(doc.region) if doc.level != "国家" else None
+        statuses = tuple((cond.text, condition_status(cond, profile, context, place)) for cond in elig.conditions)
         valid = validity(doc, today)
         reason = (
             "another place" if not place_applies(doc, profile)
