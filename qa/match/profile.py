@@ -58,7 +58,7 @@ class Profile:
     identities: tuple[str, ...]  # the policy words of the identity groups it names (特困人员, 中小企业)
     owns_home: bool | None = None  # what it says of owning a home, if anything
     education: str = ""  # the highest level of schooling it says it holds (本科, 高中…)
-    household: tuple[Region, ...] = ()  # the places it names as where its 户口 is (河北户口)
+    household: tuple[Region, ...] = ()  # the places it names as where its 户口 is (湖南户口)
     household_local: bool | None = None  # 本地户口 (True), 外地户口 or 没有…户口 (False), or unsaid
     trade: str = ""  # a firm's own kind, as it names itself (托育机构, 五金店)
     industry: str = ""
@@ -216,7 +216,7 @@ def education_of(text: str) -> str:
     return levels[max(held)][0] if held else ""
 
 
-#: a 户口 said: the words before it in its phrase (河北, 本地, 没有上海), and after 户口在 (老家湖南)
+#: a 户口 said: the words before it in its phrase (湖南, 本地, 没有上海), and after 户口在 (老家湖南)
 _HOUSEHOLD_RE = re.compile(r"([^，。；,;]{0,8}?)(?:户口|户籍)(?:(?:在|落在|是)([^，。；,;]{0,8}))?")
 _LOCAL_RE = re.compile(r"本地|本市|本区|本县|当地")
 _ELSEWHERE_RE = re.compile(r"外地|外省|外市|外县|老家")
