@@ -321,6 +321,16 @@ def test_match_tab_finds_clauses_and_the_feed_updates_after_a_staff_upload(
         href = first.locator(".match-head a").get_attribute("href")
         assert href.startswith("/?clause=")
         pg.screenshot(path=str(shots / "13_match.png"), full_page=True)
+        # the optional fields: a 户籍所在地 that names no place is a visible error; a place is read back
+        pg.get_by_text("补充信息（可选）").click()
+        hukou = pg.locator("#match-hukou input, #match-hukou textarea").first
+        hukou.fill("火星")
+        pg.click("#match-find")
+        pg.wait_for_function("document.querySelector('#match-results').innerText.includes('hukou must name a place')")
+        hukou.fill("广州")
+        pg.click("#match-find")
+        pg.wait_for_function("document.querySelector('#match-results').innerText.includes('户籍广州市')")
+        hukou.fill("")
         # another city's rules do not apply: an empty list that says so
         pg.locator("#match-profile textarea").fill("我住在天津，家里老人突发重病花光了积蓄，能申请临时救助吗？")
         pg.click("#match-find")

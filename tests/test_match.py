@@ -238,6 +238,16 @@ def test_cli_match_refuses_bad_input_with_a_message(lib_env, capsys):
     assert rc == 2 and "error:" in err and "Traceback" not in err
     rc, _out, err = run_cli(capsys, "match", "我是退休职工", "--age", "400")
     assert rc == 2 and "age" in err
+    rc, _out, err = run_cli(capsys, "match", "我是退休职工", "--education", "小学")
+    assert rc == 2 and "education must be one of 初中" in err
+    rc, _out, err = run_cli(capsys, "match", "我是退休职工", "--hukou", "火星")
+    assert rc == 2 and "hukou must name a place" in err
+
+
+def test_cli_match_reads_schooling_and_hukou_fields(lib_env, capsys):
+    rc, out, _err = run_cli(capsys, "match", CARE_PROFILE, "--education", "研究生", "--hukou", "湖南长沙", "--json")
+    profile = json.loads(out)["profile"]
+    assert rc == 0 and profile["education"] == "硕士" and profile["household"][0]["city"] == "长沙市"
 
 
 def test_eval_profiles_reports_hit_at_5_by_split(lib_env, capsys, tmp_path):
@@ -277,6 +287,10 @@ def test_api_match_answers_the_record_and_4xx_on_bad_input(server):
         assert c.post("/api/match", json={"profile": CARE_PROFILE, "k": 0}).status_code == 422
         assert c.post("/api/match", json={"profile": CARE_PROFILE, "age": "old"}).status_code == 422
         assert c.post("/api/match", json={"profile": CARE_PROFILE, "nickname": "x"}).status_code == 422
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "education": "小学"}).status_code == 400
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "hukou": "火星"}).status_code == 400
+        said = c.post("/api/match", json={"profile": CARE_PROFILE, "education": "本科", "hukou": "广州"}).json()
+        assert said["profile"]["education"] == "本科" and said["profile"]["household"][0]["city"] == "广州市"
         assert c.get("/api/subscriptions/short/feed").status_code == 404
         assert c.get("/api/pushes").status_code == 403
 

@@ -242,10 +242,12 @@ def cmd_ask(args) -> int:
 
 
 def cmd_match(args) -> int:
-    from qa.match import match, to_record
+    from qa.match import match, read_profile, to_record
 
     fields = {"who": args.who, "region": args.region, "age": args.age, "identity": args.identity,
-              "industry": args.industry, "size": args.size}  # fmt: skip
+              "industry": args.industry, "size": args.size, "education": args.education,
+              "hukou": args.hukou}  # fmt: skip
+    read_profile(args.profile, fields)  # a field or a profile it cannot read is told before the index loads
     index = _load(args)[1]
     result = match(index, args.profile, fields, k=args.k, in_force_only=args.in_force)
     if args.json:
@@ -365,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--identity", action="append", help="e.g. 特困人员, 退役军人 (repeatable)")
     sp.add_argument("--industry")
     sp.add_argument("--size", help="小微 / 中小 / 大型")
+    sp.add_argument("--education", help="the highest schooling held: 初中, 高中, 大专, 本科, 硕士 or 博士")
+    sp.add_argument("--hukou", help="where one's 户口 is (户籍所在地), e.g. 广州")
     sp.add_argument("--in-force", action="store_true", help="leave out documents no longer in force")
     sp.add_argument("--json", action="store_true")
     sp = add("eval", cmd_eval, "run a benchmark question set and write a report")

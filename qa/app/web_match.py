@@ -13,12 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qa.app import views
 from qa.errors import InputError, PolicyQAError
+from qa.match.profile import FIELDS, education_levels
 
 log = logging.getLogger("policyqa.ui")
 
 TAB_MATCH = "match"
 WHO_CHOICES = ["不限", "个人", "企业", "社会组织"]
 SIZE_CHOICES = ["不限", "小微", "中小", "大型"]
+EDUCATION_CHOICES = ["不限", *(row[0] for row in education_levels())]
 STATUS_CLASS = {"符合": "met", "不符合": "unmet", "未说明": "unstated"}
 VALID_LABEL = {"expired": "已过有效期", "not_yet": "尚未施行", "superseded": "已被替代", "in_force": "现行有效"}
 
@@ -53,9 +55,11 @@ class ProfileIn(BaseModel):
     identity: list[str] = Field(default_factory=list, max_length=20, description="e.g. 特困人员, 退役军人")
     industry: str | None = Field(None, max_length=50)
     size: str | None = Field(None, max_length=10, description="小微, 中小 or 大型")
+    education: str | None = Field(None, max_length=10, description="初中, 高中, 大专, 本科, 硕士 or 博士")
+    hukou: str | None = Field(None, max_length=50, description="where one's 户口 is, e.g. 广州")
 
     def fields(self) -> dict:
-        return {k: getattr(self, k) for k in ("who", "region", "age", "identity", "industry", "size")}
+        return {k: getattr(self, k) for k in FIELDS}
 
 
 class MatchIn(ProfileIn):
@@ -134,8 +138,9 @@ def match_card_html(m: dict) -> str:
 
 def matches_html(record: dict) -> str:
     p = record.get("profile") or {}
+    hukou = "、".join(r.get("county") or r.get("city") or r.get("province") for r in p.get("household", ()))
     said = [p.get("who", ""), p.get("region", ""), f"{p['age']}岁" if p.get("age") is not None else "",
-            "、".join(p.get("identities", ()))]  # fmt: skip
+            p.get("education", ""), f"户籍{hukou}" if hukou else "", "、".join(p.get("identities", ()))]  # fmt: skip
     head = f'<div class="said">识别到的情况：{views.esc(" · ".join(x for x in said if x) or "（未识别）")}</div>'
     if not record.get("matches"):
         return f'<div id="match-list">{head}<div class="empty">{views.esc(record.get("message", ""))}</div></div>'
@@ -159,7 +164,7 @@ def error_html(message: str) -> str:
 # --- the tab ------------------------------------------------------------------------------------
 
 
-def _fields(who, region, age, identity, industry, size) -> dict:
+def _fields(who, region, age, identity, industry, size, education, hukou) -> dict:
     ids = [x.strip() for x in (identity or "").replace("，", ",").replace("、", ",").split(",") if x.strip()]
     return {
         "who": None if who in (None, "不限") else who,
@@ -168,6 +173,8 @@ def _fields(who, region, age, identity, industry, size) -> dict:
         "identity": ids,
         "industry": industry or None,
         "size": None if size in (None, "不限") else size,
+        "education": None if education in (None, "不限") else education,
+        "hukou": hukou or None,
     }
 
 
@@ -192,6 +199,9 @@ def build_tab(gr, app, user_message) -> None:
                 )
                 industry = gr.Textbox(label="行业", max_length=50, elem_id="match-industry")
                 size = gr.Dropdown(SIZE_CHOICES, value="不限", label="企业规模", elem_id="match-size")
+            with gr.Row():
+                education = gr.Dropdown(EDUCATION_CHOICES, value="不限", label="学历", elem_id="match-education")
+                hukou = gr.Textbox(label="户籍所在地", placeholder="如：广州", max_length=50, elem_id="match-hukou")
         with gr.Row():
             in_force = gr.Checkbox(label="只看现行有效的政策", value=False, elem_id="match-in-force")
             find = gr.Button("查找适用政策", variant="primary", elem_id="match-find")
@@ -208,7 +218,7 @@ def build_tab(gr, app, user_message) -> None:
             sub_msg = gr.Markdown("", elem_id="match-sub-msg")
             feed = gr.HTML("", elem_id="match-feed", padding=True)
 
-    field_inputs = [who, region, age, identity, industry, size]
+    field_inputs = [who, region, age, identity, industry, size, education, hukou]
 
     def on_match(text, in_force_only, *field_values):
         try:

@@ -18,7 +18,7 @@ from qa.normalize import match_form
 
 WHO = ("个人", "企业", "社会组织")
 MAX_PROFILE_CHARS = 2000
-FIELDS = ("who", "region", "age", "identity", "industry", "size")
+FIELDS = ("who", "region", "age", "identity", "industry", "size", "education", "hukou")
 
 # A firm speaks of "our company", "my shop", a business it opened or registered.
 _FIRM_WORDS = "公司|企业|工厂|厂|店|馆|餐厅|超市|诊所|车行|商行|门店|合作社|作坊|剧团|工作室|机构|农场"
@@ -251,6 +251,9 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     ('企业', '广州市', 45, ('人才',))
     >>> read_profile("", {"who": "个人", "region": "上海", "age": 70}).region.province
     '上海市'
+    >>> p = read_profile("我在广州上班", {"education": "研究生", "hukou": "湖南长沙"})
+    >>> p.education, [r.name() for r in p.household]
+    ('硕士', ['长沙市'])
     """
     fields = {k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())}
     if unknown := set(fields) - set(FIELDS):
@@ -276,13 +279,19 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
         age = age_of(text)
     regions = narrowest(places_in(str(fields["region"]) if fields.get("region") else text))
     household, local = household_of(text)
+    if (hukou := fields.get("hukou")) and not (household := tuple(narrowest(places_in(str(hukou))))):
+        raise InputError(f"hukou must name a place (户籍所在地), e.g. 广州, not {hukou!r}")
+    education = fields.get("education") or education_of(text)
+    if education and education_rank(str(education)) is None:
+        known = ", ".join(row[0] for row in education_levels())
+        raise InputError(f"education must be one of {known}, not {education!r}")
     return Profile(
         text=text,
         who=who,
         regions=tuple(regions),
         age=age,
         owns_home=owns_home(text),
-        education=education_of(text),
+        education=education_levels()[education_rank(education)][0] if education else "",
         household=household,
         household_local=local,
         trade=trade_of(text) if who != "个人" else "",
