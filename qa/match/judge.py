@@ -76,8 +76,9 @@ def condition_status(condition: Condition, profile: Profile, context: str = "", 
     '不符合'
 
     ``place`` is the document's: a condition on a local 户籍 is judged by where the profile says
-    its 户口 is (:func:`residence_status`).  ``context`` is the clause the condition is read from: an age bound its sentence sets for a
-    kind of applicant (:func:`age_holder`) the profile does not say it is, is not the profile's.
+    its 户口 is (:func:`residence_status`).  ``context`` is the clause the condition is read
+    from: an age bound its sentence sets for a kind of applicant (:func:`age_holder`) the profile
+    does not say it is, is not the profile's.
 
     >>> q = read_profile("我28岁，已婚，在广州租房")
     >>> c = Condition("申请人应当年满30周岁", "age", 30)
