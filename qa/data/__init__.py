@@ -37,6 +37,18 @@ def synonyms(name: str) -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """``qa/data/<name>.txt`` read as groups of words (one group a line), in the file's order and
+    each in its line's order (the first word of a line names its group).
+
+    >>> groups("education_levels")[0]
+    ('初中', '初中毕业')
+    """
+    lines = (HERE / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(dict.fromkeys(x.split())) for x in lines if x.strip() and not x.lstrip().startswith("#"))
+
+
+@cache
 def mapping(name: str) -> dict[str, tuple[str, ...]]:
     """``qa/data/<name>.txt`` read as ``word: term term …`` lines, in the file's order.
 

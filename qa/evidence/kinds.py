@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from qa.asking import ASKS
-from qa.data import words
+from qa.data import groups, words
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
@@ -99,8 +99,10 @@ def _names_institution(sentence: str, question: str) -> bool:
 _PHONE_RE = re.compile(r"\d{3,4}[-－—]\d{7,8}|(?<![\d.])(?:1\d{4}|9\d{4,5}|[48]00\d{7}|0\d{9,11}|1[3-9]\d{9})(?![\d.])")
 #: an age: 年满60周岁, 未满三十五岁, 退休年龄
 _AGE_RE = re.compile(r"[\d一二三四五六七八九十两]\s*周?岁|退休年龄")
-#: a level of schooling (``qa/data/degrees.txt``): 全日制本科及以上学历, 硕士学位, 高中毕业
-_DEGREE_RE = re.compile("|".join(map(re.escape, words("degrees"))))
+#: a level of schooling (``qa/data/education_levels.txt``): 全日制本科及以上学历, 硕士学位, 高中毕业
+_DEGREE_RE = re.compile(
+    "|".join(sorted({re.escape(w) for g in groups("education_levels") for w in g}, key=len, reverse=True))
+)
 #: a sanction (``qa/data/sanctions.txt``)
 _SANCTION_RE = re.compile("|".join(map(re.escape, words("sanctions"))))
 #: papers a person brings or files (身份证明, 户口簿, 申请书, 材料)

@@ -121,7 +121,7 @@ def residence_status(condition_text: str, profile: Profile, place: Region) -> st
 
     >>> from qa.match.profile import read_profile
     >>> guangzhou = doc_region("广东省广州市")
-    >>> [residence_status("具有本市户籍", read_profile(t), guangzhou) for t in ("我是广州本地户口", "我是河北户口，在广州上班", "我在广州上班")]
+    >>> [residence_status("具有本市户籍", read_profile(t), guangzhou) for t in ("我是广州本地户口", "我是江西户口，在广州上班", "我在广州上班")]
     ['符合', '不符合', None]
     >>> residence_status("非本市户籍人员", read_profile("我户口在老家湖南，在广州租房"), guangzhou)
     '符合'

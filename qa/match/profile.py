@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from qa.data import HERE
+from qa.data import groups
 from qa.errors import InputError
 from qa.gazetteer import Region, narrowest, places_in
 from qa.ingest.numerals import in_digits
@@ -79,8 +79,7 @@ class Profile:
 @cache
 def identity_groups() -> tuple[tuple[str, ...], ...]:
     """``qa/data/identity_words.txt``: groups of words for one identity, the policy's word first."""
-    lines = (HERE / "identity_words.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(tuple(dict.fromkeys(x.split())) for x in lines if x.strip() and not x.startswith("#"))
+    return groups("identity_words")
 
 
 def identities_in(text: str) -> tuple[str, ...]:
@@ -150,17 +149,22 @@ def owns_home(text: str) -> bool | None:
     return True if _OWNS_HOME_RE.search(sc) else None
 
 
-@cache
 def education_levels() -> tuple[tuple[str, ...], ...]:
     """``qa/data/education_levels.txt``: the levels of schooling, lowest first, each as its words
     (its name first)."""
-    lines = (HERE / "education_levels.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(tuple(x.split()) for x in lines if x.strip() and not x.startswith("#"))
+    return groups("education_levels")
+
+
+@cache
+def _level_words() -> tuple[tuple[str, int], ...]:
+    """(word, rank) for every word of a level of schooling, longest first."""
+    ranks = [(w, n) for n, row in enumerate(education_levels()) for w in row]
+    return tuple(sorted(ranks, key=lambda wr: -len(wr[0])))
 
 
 def education_rank(name: str) -> int | None:
     """A level's place among :func:`education_levels`, lowest 0 (``None`` for no level)."""
-    return next((n for n, row in enumerate(education_levels()) if name in row), None)
+    return next((n for w, n in _level_words() if w == name), None)
 
 
 #: what makes a level of schooling a statement of one (大专学历, 本科毕业, 高中文凭, 专科以上),
@@ -178,8 +182,7 @@ def levels_in(text: str) -> list[tuple[int, int, int]]:
     [(21, 23, 2)]
     """
     found, taken = [], [False] * len(text)
-    ranks = {w: n for n, row in enumerate(education_levels()) for w in row}
-    for word, rank in sorted(ranks.items(), key=lambda kv: -len(kv[0])):
+    for word, rank in _level_words():
         for m in re.finditer(re.escape(word), text):
             if not any(taken[m.start() : m.end()]) and _SCHOOLING_RE.match(text, m.end()):
                 taken[m.start() : m.end()] = [True] * len(word)
@@ -227,8 +230,8 @@ def household_of(text: str) -> tuple[tuple[Region, ...], bool | None]:
     """Where the person says their 户口 is: the places named as its place, and whether it is local
     (本地户口 True; 外地户口, 户口在老家, 没有上海户口 False; else None).
 
-    >>> [(tuple(r.name() for r in h), local) for h, local in map(household_of, ("我是河北户口，在北京通州上班", "我是广州本地户口", "我户口在老家湖南，在广州租房", "我没有上海户口", "我退休了"))]
-    [(('河北省',), None), (('广州市',), True), (('湖南省',), False), ((), False), ((), None)]
+    >>> [(tuple(r.name() for r in h), local) for h, local in map(household_of, ("我是江西户口，在北京通州上班", "我是广州本地户口", "我户口在老家湖南，在广州租房", "我没有上海户口", "我退休了"))]
+    [(('江西省',), None), (('广州市',), True), (('湖南省',), False), ((), False), ((), None)]
     """
     places: list[Region] = []
     local: bool | None = None
@@ -282,7 +285,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     if (hukou := fields.get("hukou")) and not (household := tuple(narrowest(places_in(str(hukou))))):
         raise InputError(f"hukou must name a place (户籍所在地), e.g. 广州, not {hukou!r}")
     education = fields.get("education") or education_of(text)
-    if education and education_rank(str(education)) is None:
+    if education and (rank := education_rank(str(education))) is None:
         known = ", ".join(row[0] for row in education_levels())
         raise InputError(f"education must be one of {known}, not {education!r}")
     return Profile(
@@ -291,7 +294,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
         regions=tuple(regions),
         age=age,
         owns_home=owns_home(text),
-        education=education_levels()[education_rank(education)][0] if education else "",
+        education=education_levels()[rank][0] if education else "",
         household=household,
         household_local=local,
         trade=trade_of(text) if who != "个人" else "",
