@@ -5,10 +5,11 @@
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
 * the same questions in the 50-document library (the seeds and ``eval/corpus/docs``);
-* ``eval/corpus-tune.jsonl``, ``eval/corpus-tune2.jsonl``, ``eval/corpus-tune3.jsonl`` and
-  ``eval/corpus-tune4.jsonl``, questions over the odd-numbered corpus documents (for tuning; four
-  sets by different writers, the third written blind like held-out 3, the fourth on 2026-12-06
-  with hard look-alikes: a figure the document gives for a neighbouring thing, or leaves open);
+* ``eval/corpus-tune.jsonl`` … ``eval/corpus-tune5.jsonl``, questions over the odd-numbered corpus
+  documents (for tuning; five sets by different writers, the third written blind like held-out 3,
+  the fourth on 2026-12-06 with hard look-alikes: a figure the document gives for a neighbouring
+  thing, or leaves open; the fifth on 2026-12-07, typed questions: money, counts, shares, spans,
+  deadlines, where to go, many answered in words);
 * ``eval/corpus-heldout.jsonl``, ``eval/corpus-heldout2.jsonl``, ``eval/corpus-heldout3.jsonl``,
   ``eval/corpus-heldout4.jsonl``, ``eval/corpus-heldout5.jsonl`` and ``eval/corpus-heldout6.jsonl``,
   over the even-numbered ones (held out: read totals only; the third and fourth written blind on
@@ -57,6 +58,7 @@ SETS = [
     ("corpus tune 2 (odd documents)", "eval-lib50", EVAL / "corpus-tune2.jsonl"),
     ("corpus tune 3 (odd documents)", "eval-lib50", EVAL / "corpus-tune3.jsonl"),
     ("corpus tune 4 (odd documents)", "eval-lib50", EVAL / "corpus-tune4.jsonl"),
+    ("corpus tune 5 (odd documents)", "eval-lib50", EVAL / "corpus-tune5.jsonl"),
     *[(name, "eval-lib50", path) for name, path in HELD_OUT],
     ("corpus spans tune (odd documents)", "eval-lib50", EVAL / "corpus-spans-tune.jsonl"),
     (SPANS_HELD_OUT[0], "eval-lib50", SPANS_HELD_OUT[1]),

@@ -20,6 +20,7 @@ SETS = {
     "corpus-tune2.jsonl": 1,
     "corpus-tune3.jsonl": 1,
     "corpus-tune4.jsonl": 1,
+    "corpus-tune5.jsonl": 1,
     "corpus-heldout.jsonl": 0,
     "corpus-heldout2.jsonl": 0,
     "corpus-heldout3.jsonl": 0,
@@ -28,7 +29,7 @@ SETS = {
     "corpus-heldout6.jsonl": 0,
 }
 #: a set's least size: the fifth and sixth held-out sets, written blind on 2026-12-06, are smaller ones
-SMALLER = {"corpus-heldout5.jsonl": 120, "corpus-heldout6.jsonl": 120, "corpus-tune4.jsonl": 170}
+SMALLER = {"corpus-heldout5.jsonl": 120, "corpus-heldout6.jsonl": 120, "corpus-tune4.jsonl": 170, "corpus-tune5.jsonl": 160}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
