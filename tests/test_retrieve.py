@@ -65,6 +65,14 @@ def test_a_place_filter_keeps_only_clauses_that_can_speak_for_the_place(index):
     assert any(not h.clause.doc_id.startswith("004") for h in search(index, "数据安全", k=20))
 
 
+def test_a_place_filter_read_only_as_far_as_needed_gives_the_hits_of_the_whole_filter(index):
+    # the filter reads the fused rows lazily, up to what k needs: a deeper k sees the same first hits
+    for place, question in (("宁波", "宁波数据安全怎么保障"), ("河北", "河北政务服务一网通办")):
+        shallow = search(index, question, k=5, filters=Filters(places=(place,)))
+        deep = search(index, question, k=40, filters=Filters(places=(place,)))
+        assert len(shallow) == 5 and [h.clause.id for h in shallow] == [h.clause.id for h in deep[:5]], question
+
+
 def test_hybrid_reports_which_retrievers_found_each_hit(index):
     hits = search(index, "浙里办日活跃用户数", k=10)
     assert any({"bm25", "dense"} <= set(h.sources) for h in hits)

@@ -3,6 +3,8 @@ kept with the sentence it follows."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from qa.ingest.duties import strip_duty_groups
 
 
@@ -15,6 +17,13 @@ def split_sentences(text: str) -> list[str]:
     >>> split_sentences("建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）")
     ['建设应用。（牵头单位：省发展改革委；协同单位：省教育厅）']
     """
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[str, ...]:
+    """:func:`split_sentences`, once per text: the answer stage reads a clause's sentences for
+    every question that retrieves it."""
     merged: list[str] = []
     for s in (x.strip() for x in cut_outside_parens(text, "。；！？!?;\n")):
         if not s:
@@ -23,7 +32,7 @@ def split_sentences(text: str) -> list[str]:
             merged[-1] += s
         else:
             merged.append(s)
-    return merged
+    return tuple(merged)
 
 
 def cut_outside_parens(text: str, stops: str) -> list[str]:

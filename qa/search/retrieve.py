@@ -289,7 +289,7 @@ def search(
             runs["feedback"] = _ranked(((int(i), float(sc[i])) for i in order), allowed, index.rows)[:runs_depth]
             fused = rrf(runs, k=st.rrf_k, weights={**run_weights, "feedback": FEEDBACK_WEIGHT * st.w_sparse})
     if keep is not None:
-        fused = [(i, s) for i, s in fused if keep(index.rows[i])]
+        fused = _kept(index, fused, keep, max(k, RERANK_DEPTH if st.rerank else k))
     first: dict[int, int] = {}  # first-stage positions of the re-ordered hits, shown beside the retrievers'
     if st.rescore if second_stage is None else second_stage:
         head = fused[:RESCORE_POOL]
@@ -312,6 +312,20 @@ def search(
 
 
 RERANK_DEPTH = 8
+
+
+def _kept(index: Index, fused: list[tuple[int, float]], keep, need: int) -> list[tuple[int, float]]:
+    """The fused rows the place filter keeps, in order, read no further than the hits need: the
+    second stage's pool and ``need`` rows that are not a signature block (those sort last)."""
+    out, plain = [], 0
+    for i, s in fused:
+        if keep(row := index.rows[i]):
+            out.append((i, s))
+            plain += not row.path.startswith("落款")
+            if plain >= need and len(out) >= RESCORE_POOL:
+                break
+    return out
+
 
 #: Second stage (on by default, ``POLICYQA_RESCORE=0`` turns it off): the first RESCORE_POOL
 #: fused hits re-ordered by how much of the question their words cover (idf-weighted), over

@@ -80,10 +80,17 @@ def tokenize(text: str, user_words: tuple[str, ...] = ()) -> list[str]:
     >>> tokenize("在寧波開公司能不能全程網上辦？")
     ['宁波', '开', '公司', '不能', '全程', '网上', '办']
     """
-    tk = _tokenizer(tuple(user_words))
+    return list(_tokens(text, tuple(user_words)))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str, user_words: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`tokenize`, once per text: a question and the clauses it reads are tokenized by
+    several stages (search, feedback, coverage)."""
+    tk = _tokenizer(user_words)
     with _lock:  # jieba's Tokenizer is not thread-safe while it builds its DAG cache
         words = tk.lcut_for_search(match_form(text), HMM=False)
-    return [w for w in (x.strip().lower() for x in words) if w and _KEEP_RE.search(w) and w not in STOPWORDS]
+    return tuple(w for w in (x.strip().lower() for x in words) if w and _KEEP_RE.search(w) and w not in STOPWORDS)
 
 
 def cut(text: str) -> list[str]:
