@@ -314,7 +314,9 @@ def search(
 RERANK_DEPTH = 8
 
 
-def _kept(index: Index, fused: list[tuple[int, float]], keep, need: int) -> list[tuple[int, float]]:
+def _kept(
+    index: Index, fused: list[tuple[int, float]], keep: Callable[[Clause], bool], need: int
+) -> list[tuple[int, float]]:
     """The fused rows the place filter keeps, in order, read no further than the hits need: the
     second stage's pool and ``need`` rows that are not a signature block (those sort last)."""
     out, plain = [], 0
