@@ -77,7 +77,7 @@ def synthetic_corpus(index, n_docs: int, seed: int = 11):
     """The library's corpus plus copies of its documents up to ``n_docs``; and, for every clause of
     a copy, the id of the clause it was copied from."""
     from qa.corpus import Corpus
-    from qa.query import PLACES, places_in
+    from qa.question.query import PLACES, places_in
     from qa.schema import Duties
 
     rng = np.random.default_rng(seed)

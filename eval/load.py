@@ -42,7 +42,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from qa.slots import ANSWER_SLOTS
+from qa.app.slots import ANSWER_SLOTS
 
 ROOT = Path(__file__).resolve().parent.parent
 

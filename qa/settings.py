@@ -47,7 +47,7 @@ class Settings:
     log_db: Path = Path("policyqa.db")
     staff_token: str = ""
     lock_wait_s: float = 120.0  # how long a library change waits for another one to finish
-    # how the server runs answers: "parts" (a few at once, qa.slots.ANSWER_SLOTS; what is not
+    # how the server runs answers: "parts" (a few at once, qa.app.slots.ANSWER_SLOTS; what is not
     # thread-safe — the encoder, jieba, a local LLM, 政策找人 matching — holds its own lock) or
     # "global" (one answer at a time)
     answer_lock: str = "parts"

@@ -287,7 +287,7 @@ def test_a_short_clause_after_a_semicolon_finishes_the_sentence(index):
 
 def test_comparison_sides_may_be_documents_named_by_their_author(index):
     from qa.answer.sides import compare_sides
-    from qa.query import analyse
+    from qa.question.query import analyse
 
     q = analyse("陈畴镛的文章和河北的实施意见对数据安全分别怎么要求？")
     assert [(s.label, s.docs[0][:3]) for s in compare_sides(index, q)] == [("陈畴镛文章", "003"), ("河北", "001")]
@@ -301,7 +301,7 @@ def test_comparison_sides_may_be_documents_named_by_their_author(index):
 
 def test_a_place_side_leaves_out_the_documents_named_as_sides(index):
     from qa.answer.sides import compare_sides
-    from qa.query import analyse
+    from qa.question.query import analyse
 
     sides = compare_sides(index, analyse("浙江省实施意见和陈畴镛的文章对数据安全各提了什么？"))
     assert [s.label for s in sides] == ["浙江", "陈畴镛文章"]

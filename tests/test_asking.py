@@ -1,4 +1,4 @@
-"""The table of question-word patterns (qa/asking.py): each row's example is found by its pattern."""
+"""The table of question-word patterns (qa/question/asking.py): each row's example is found by its pattern."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.asking import ASKS, TABLE
-from qa.query import ANSWER_TYPES
+from qa.question.asking import ASKS, TABLE
+from qa.question.query import ANSWER_TYPES
 
 QA = Path(__file__).resolve().parent.parent / "qa"
 

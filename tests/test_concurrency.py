@@ -12,13 +12,14 @@ from dataclasses import replace
 
 import pytest
 
-from qa import normalize, places
+from qa import normalize
 from qa.answer import to_record
 from qa.app import ui
+from qa.app.slots import Slots
 from qa.errors import ConfigError
 from qa.generate import answer_with
+from qa.places import regions as places
 from qa.settings import Settings, from_env
-from qa.slots import Slots
 from tests.conftest import ROOT
 
 QUESTIONS = [

@@ -1,5 +1,5 @@
 from qa.evidence import supports_asked_unit, supports_type, supports_years
-from qa.query import analyse
+from qa.question.query import analyse
 
 
 def test_years_must_be_in_the_evidence():

@@ -17,10 +17,10 @@ from conftest import run_cli
 from conftest_ui import CORPUS_DOCS, STAFF_TOKEN, citizen_library, start_server
 
 from qa.errors import InputError
-from qa.gazetteer import places_in
 from qa.ingest.eligibility import read_eligibility
 from qa.match import match, read_profile, to_record
 from qa.match.subscriptions import db_path, push_counts, subscribe, subscription, unsubscribe
+from qa.places.gazetteer import places_in
 
 MATCH_KEYS = {"doc_id", "title", "clause_id", "path", "text", "source_file", "char_start", "char_end", "score",
               "benefit", "conditions", "valid"}  # fmt: skip

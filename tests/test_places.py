@@ -1,5 +1,5 @@
-from qa.places import doc_places, names_place, supports_places
-from qa.query import analyse
+from qa.places.regions import doc_places, names_place, supports_places
+from qa.question.query import analyse
 
 
 def test_a_place_is_named_in_full_or_in_a_run_of_one_character_names():

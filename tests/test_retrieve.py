@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import InputError
-from qa.query import analyse
+from qa.question.query import analyse
 from qa.search.retrieve import (
     RANK_PRIOR,
     RESCORE_PLACE,
@@ -55,7 +55,7 @@ def test_filters_restrict_documents(index):
 
 
 def test_a_place_filter_keeps_only_clauses_that_can_speak_for_the_place(index):
-    from qa.places import doc_places, names_place
+    from qa.places.regions import doc_places, names_place
 
     hits = search(index, "数据安全", k=20, filters=Filters(places=("宁波",)))
     assert hits
@@ -128,7 +128,7 @@ def test_content_tokens_are_the_same_in_every_process():
     """多长时间 and the 多长 within it are both asking words: which is cut out first decided whether
     时间 was a content word, and that order followed the process's string hashing."""
     code = (
-        "from qa.query import analyse; from qa.search.retrieve import content_tokens\n"
+        "from qa.question.query import analyse; from qa.search.retrieve import content_tokens\n"
         "class Lib: user_words = ()\n"
         "print(content_tokens(Lib(), analyse('延续失能人员可以享受多长时间的待遇？')))"
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.normalize import match_form
-from qa.query import places_in
+from qa.question.query import places_in
 
 QA = Path(__file__).resolve().parent.parent / "qa"
 #: files that still name seeds, each with what is left to do

@@ -45,7 +45,7 @@ from qa.evidence import (
     supports_force,
 )
 from qa.normalize import match_form
-from qa.query import DOC_NUMBER_RE, says_term
+from qa.question.query import DOC_NUMBER_RE, says_term
 from qa.schema import Clause
 from qa.search.retrieve import HAN_RE, content_tokens, coverage
 from qa.search.tokens import tokenize

@@ -15,7 +15,7 @@ from qa.answer.limits import LIST_FACTOR
 from qa.answer.named import asks_about_author, named_document
 from qa.answer.sides import Side, compare_sides
 from qa.normalize import detect_script, match_form
-from qa.query import COMPARE_RE, Query, analyse, rewrite_followup
+from qa.question.query import COMPARE_RE, Query, analyse, rewrite_followup
 from qa.schema import Citation, Hit
 from qa.search.index import Index
 from qa.search.retrieve import (

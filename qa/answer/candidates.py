@@ -11,7 +11,6 @@ from qa.answer.clauses import heading_core, is_front_or_back_matter, is_numbered
 from qa.answer.limits import ITEM_NAME_USES, MIN_COVERAGE
 from qa.answer.named import doc_texts
 from qa.answer.render import short_name
-from qa.asking import ASKS
 from qa.evidence import (
     bigram_coverage,
     codes_in,
@@ -22,8 +21,9 @@ from qa.evidence import (
     task_bigrams,
 )
 from qa.normalize import match_form
-from qa.places import supports_places
-from qa.query import (
+from qa.places.regions import supports_places
+from qa.question.asking import ASKS
+from qa.question.query import (
     Query,
 )
 from qa.schema import Clause, Document, Hit

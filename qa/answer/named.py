@@ -9,11 +9,11 @@ from functools import lru_cache
 
 from qa.answer.limits import NAMED_REST_WORDS
 from qa.answer.render import short_name
-from qa.asking import ASKS
 from qa.ingest.metadata import CITED_WITH_NUMBER_RE, cites_untitled
 from qa.normalize import match_form
-from qa.places import doc_places
-from qa.query import (
+from qa.places.regions import doc_places
+from qa.question.asking import ASKS
+from qa.question.query import (
     FILLER,
     Query,
     places_in,
@@ -142,7 +142,7 @@ _NOT_A_NAME_RE = re.compile(
 def quoted_names(q: Query) -> list[str]:
     """Names the question quotes, quotes inside them dropped.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> quoted_names(analyse("南昌“洪金通”数智金融应用由谁负责？它和“几合一”有关吗？"))
     ['洪金通']
     """

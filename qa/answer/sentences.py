@@ -21,7 +21,6 @@ from qa.answer.limits import (
     TYPED_SENTENCE_FLOOR,
     TYPED_SENTENCE_NEAR,
 )
-from qa.asking import ASKS
 from qa.cite import is_instruction
 from qa.corpus import Corpus, is_list, is_paragraph, item_lead, paragraph_before
 from qa.evidence import (
@@ -44,7 +43,8 @@ from qa.evidence import (
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.sentences import cut_outside_parens, split_sentences
 from qa.normalize import match_form, to_script
-from qa.query import (
+from qa.question.asking import ASKS
+from qa.question.query import (
     FIGURE_TYPES,
     Query,
     analyse,
@@ -239,7 +239,7 @@ def _asked_of_item(q: Query, toks: list[str], lead: str, item: str) -> bool:
     lead-in sets for another thing (停止承接新的专利代理业务6个月至12个月) does not say within
     how many days the item's 变更手续 are due.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> lead = "有下列行为之一的，由管理专利工作的部门责令限期改正，可以处10万元以下的罚款；情节严重的，停止承接新的业务6个月至12个月："
     >>> item = "（一）合伙人、股东发生变化未办理变更手续；"
     >>> _asked_of_item(analyse("股东变化未办变更手续，最多罚多少钱？"), ["股东", "变化", "变更手续", "罚", "钱"], lead, item)
@@ -345,7 +345,7 @@ def lead_sentences(sents: list[str], limit: int) -> str:
 def question_parts(q: Query) -> list[str]:
     """The sub-questions of a question that asks two things, each with the places of the whole.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> question_parts(analyse("浙江的科技创新应用聚焦什么目标？要集成哪个“大脑”的子系统？"))
     ['浙江的科技创新应用聚焦什么目标？', '浙江 要集成哪个“大脑”的子系统？']
     >>> question_parts(analyse("宁波城市大脑二期项目什么时候启动，什么时候全面建成？"))
@@ -493,7 +493,7 @@ def year_lead(q: Query, said: str, context: str) -> str:
     """The words that say the year a question asks about (到2025年，), when the answer's sentences
     do not and their clause or a heading above it does: a target is told with its year.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("江西到2025年政务大数据体系要达到什么程度？")
     >>> year_lead(q, "政务大数据体系初步建成。", "（二）主要目标。到2025年，政务大数据体系初步建成。")
     '到2025年，'

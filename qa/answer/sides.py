@@ -8,7 +8,7 @@ from qa.answer.candidates import Candidate, candidates_of
 from qa.answer.limits import MIN_COVERAGE
 from qa.answer.named import doc_marks, docs_by_place
 from qa.normalize import match_form
-from qa.query import (
+from qa.question.query import (
     Query,
     analyse,
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qa.answer.render import elapsed_ms
-from qa.asking import ASKS
 from qa.normalize import detect_script, to_script
+from qa.question.asking import ASKS
 from qa.schema import Answer
 
 HELP = (

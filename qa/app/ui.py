@@ -32,11 +32,11 @@ from qa.app import views, web_match
 from qa.app.examples import example_questions
 from qa.app.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
 from qa.app.qlog import MAX_ID, QuestionLog
+from qa.app.slots import ANSWER_SLOTS, Slots
 from qa.app.web_match import TAB_MATCH
 from qa.errors import AccessDenied, Busy, InputError, PolicyQAError
 from qa.search.retrieve import MAX_QUESTION_CHARS
 from qa.settings import Settings
-from qa.slots import ANSWER_SLOTS, Slots
 
 log = logging.getLogger("policyqa.ui")
 

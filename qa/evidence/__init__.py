@@ -2,7 +2,7 @@
 
 A clause supports an answer when the years the question names are in it or above it, when
 its sentence holds the kind of thing asked for (a figure, a date, a place…) in the unit asked
-for, and when the question's entities are there.  Places are checked by :mod:`qa.places`, word
+for, and when the question's entities are there.  Places are checked by :mod:`qa.places.regions`, word
 coverage (idf-weighted) by :func:`qa.search.retrieve.coverage`.
 
 - :mod:`.vectors`: how near a question stands to clauses in meaning; a clause with its ancestors;

@@ -9,7 +9,7 @@ from functools import cache
 
 from qa.data import mapping
 from qa.normalize import match_form
-from qa.query import Query
+from qa.question.query import Query
 
 
 @cache
@@ -24,7 +24,7 @@ def siblings_instead(q: Query, sentence: str, context: str) -> list[str]:
     when the sentence holds the same head under another modifier of its group (省属) that the
     question does not name.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("市属重点文化企业可以免缴国有资本收益到哪一年？")
     >>> siblings_instead(q, "2020年年底前省属重点文化企业可免缴国有资本收益。", "")
     ['省属']

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from qa.asking import ASKS
 from qa.data import groups, words
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
-from qa.query import FIGURE_TYPES, Query, asking_part, places_in
+from qa.question.asking import ASKS
+from qa.question.query import FIGURE_TYPES, Query, asking_part, places_in
 from qa.search.tokens import tagged
 
 #: a fraction's denominator in words (百分之, 万分之, 三分之…)
@@ -136,7 +136,7 @@ def adds_to_question(q: Query, sentence: str) -> bool:
     A sentence whose only such figures are the question's own answers nothing: “1+X证书制度从2019年
     开始试点，计划哪一年全面推开？” is not answered by “从2019年开始…启动试点”.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("1+X证书制度从2019年开始试点，计划哪一年在全国职业院校全面推开？")
     >>> adds_to_question(q, "从2019年开始，在职业院校启动1+X证书制度试点。"), adds_to_question(q, "2022年全面推开。")
     (False, True)
@@ -165,7 +165,7 @@ def _value(number: str) -> str:
 def supports_type(q: Query, sentence: str) -> bool:
     """Does a sentence contain the kind of thing the question asks for?
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> supports_type(analyse("宁波6G网络哪一年建成商用？"), "积极开展6G网络前期工作。")
     False
     >>> supports_type(analyse("宁波要建多少个5G基站？"), "到2025年累计建设5G基站超过4万个。")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.asking import ASKS
 from qa.data import synonyms, words
 from qa.normalize import match_form
-from qa.query import Query, asking_part, counts_a_list
+from qa.question.asking import ASKS
+from qa.question.query import Query, asking_part, counts_a_list
 from qa.search.retrieve import HAN_RE
 from qa.search.tokens import cut, tagged
 
@@ -27,7 +27,7 @@ _DURATIONS = frozenset(["天", "小时", "个小时", "分钟", "年", "月", "�
 def supports_asked_unit(q: Query, context: str) -> bool:
     """``多少PB`` needs a figure in PB in the evidence.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> supports_asked_unit(analyse("超算中心的算力规模是多少PFlops？"), "2023年，人工智能超算中心全面投用。")
     False
     >>> supports_asked_unit(analyse("算力要达到多少PFlops？"), "新增算力200 PFLOPS。")
@@ -134,7 +134,7 @@ def supports_measure(q: Query, sentence: str) -> bool:
     """A figure for ``注册用户数`` is not a figure for ``日活跃用户数``: the sentence names the
     measure the question asks about.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("浙江省数字政府系统建设方案要求2021年底「浙里办」注册用户数达到多少？")
     >>> supports_measure(q, "“浙里办”日活跃用户数超过240万。"), supports_measure(q, "“浙里办”注册用户数达到5000万。")
     (False, True)

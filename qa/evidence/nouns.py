@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from qa.data import mapping
-from qa.query import says_term
+from qa.question.query import says_term
 from qa.search.tokens import tagged
 
 _NAME_FLAGS = ("nr", "nrt", "nrfg", "ns")  # jieba's names of people and places

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
-from qa.asking import ASKS
 from qa.evidence.kinds import supports_type
-from qa.gazetteer import Region, region_of
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
-from qa.places import doc_places, names_place
-from qa.query import Query, places_in
+from qa.places.gazetteer import Region, region_of
+from qa.places.regions import doc_places, names_place
+from qa.question.asking import ASKS
+from qa.question.query import Query, places_in
 from qa.schema import Document
 
 _PHRASE_CUT_RE = re.compile("[，；,;]")
@@ -25,7 +25,7 @@ def supports_asked_place(q: Query, sentence: str, doc: Document) -> bool:
     figure is 广州's, not 深圳's.  A place that holds the asked one, or lies within it, is no
     other place; a comparison's sides are each checked on their own.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> doc = Document("d", "d.txt", "广东省进一步提振和扩大消费的若干措施", "", "", "", "", "", "simplified", "", "")
     >>> q = analyse("2023年深圳增加了多少个计划外燃油车指标？")
     >>> supports_asked_place(q, "广州、深圳进一步放宽购买资格，2023年广州增加5万个计划外燃油车指标配额。", doc)
@@ -60,7 +60,7 @@ def supports_years(q: Query, context: str, issued: str = "") -> bool:
     is in the evidence: “2018年…调整督查激励措施时，把2016年实施的24项措施调整增加为多少项？” is
     answered by the 2018 notice's “将2016年实施的24项…调整增加为30项”.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("2018年调整时，把2016年实施的24项措施增加为多少项？")
     >>> supports_years(q, "将2016年实施的24项督查激励措施调整增加为30项", "2018"), supports_years(q, "增加为30项", "2018")
     (True, False)
@@ -78,7 +78,7 @@ def supports_doc_years(q: Query, doc: Document) -> bool:
     The year is its year of issue, or one its title or 文号 holds; a 2016 document is not the one
     asked.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("长春市2015年的住房若干意见规定，首付比例是多少？")
     >>> doc = Document("d", "d.txt", "长春市关于住房需求的若干意见", "", "长府发〔2015〕6号", "2015-02-28", "", "", "simplified", "", "")
     >>> supports_doc_years(q, doc), supports_doc_years(analyse("长春市2016年的住房若干意见规定，首付比例是多少？"), doc)
@@ -106,7 +106,7 @@ def supports_codes(q: Query, context: str, known: frozenset[str]) -> bool:
     evidence: a 5G figure does not answer a 6G question.  A code the library never uses is the
     asker's own word (4S店 for 修理者) and is not asked of the evidence.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q, known = analyse("南昌到2025年要建多少个6G基站？"), frozenset({"5g", "6g"})
     >>> supports_codes(q, "到2025年，累计建设5G基站超过4万个。", known), supports_codes(q, "6G基站1万个", known)
     (False, True)
@@ -127,7 +127,7 @@ def year_part(q: Query, sentence: str) -> str | None:
     监控覆盖率达到100%”) answers a 2025 question only with its 2025 part (plus any lead-in
     before the first year). ``None`` when the sentence names years but none asked for.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("宁波智安小区到2025年要达到多少比例？")
     >>> year_part(q, "2023年，“智安小区”全市达到92%以上；2025年，视频监控覆盖率达到100%。")
     '2025年，视频监控覆盖率达到100%。'
@@ -157,7 +157,7 @@ def supports_phase(q: Query, sentence: str) -> bool:
     """A sentence about a numbered phase speaks of the one the question names (with the
     words just before it): 二期 or another project's 一期 does not answer 一期 (like years).
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("宁波城市大脑一期项目是哪一年建成的？")
     >>> supports_phase(q, "2023年，启动城市大脑二期项目建设。"), supports_phase(q, "物联感知平台一期项目全面建成。")
     (False, False)
@@ -182,7 +182,7 @@ def names_asked_batch(q: Query, context: str) -> bool:
     that batch (the clause, its heading or the clauses above it): what a programme says of itself
     in general is not what its second batch covers.  首批 is 第一批.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("药品集中采购第二批扩围后覆盖了哪些省份？")
     >>> names_asked_batch(q, "逐步扩大集中采购的覆盖范围。"), names_asked_batch(q, "第二批扩围至25个省份。")
     (False, True)
@@ -223,7 +223,7 @@ def supports_home_ordinal(q: Query, sentence: str) -> bool:
     home, not by one that speaks only of others (首套…30%，拥有1套住房…再次申请…40%).  A sentence
     that speaks of no ordinal passes.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> q = analyse("用商业贷款买第三套房，最低首付比例是多少？")
     >>> supports_home_ordinal(q, "对购买首套普通自住房的家庭，最低首付比例为30%，对拥有1套住房再次申请贷款购房的，不低于40%。")
     False

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from qa.data import words
 from qa.evidence import threshold_status
-from qa.gazetteer import Region, narrowest, places_in
 from qa.match.profile import Profile, education_rank, identity_groups, levels_in
+from qa.places.gazetteer import Region, narrowest, places_in
 from qa.schema import Condition, Document, Eligibility
 
 MET, NOT_MET, UNSTATED = "符合", "不符合", "未说明"

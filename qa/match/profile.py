@@ -12,9 +12,9 @@ from functools import cache
 
 from qa.data import groups
 from qa.errors import InputError
-from qa.gazetteer import Region, narrowest, places_in
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
+from qa.places.gazetteer import Region, narrowest, places_in
 
 WHO = ("个人", "企业", "社会组织")
 MAX_PROFILE_CHARS = 2000

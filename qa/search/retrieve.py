@@ -15,12 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from qa.asking import ASKS
 from qa.errors import InputError
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_simplified
-from qa.places import supports_places
-from qa.query import FILLER, META_FIELD_RE, Query, analyse, expand_colloquial, says_term
+from qa.places.regions import supports_places
+from qa.question.asking import ASKS
+from qa.question.query import FILLER, META_FIELD_RE, Query, analyse, expand_colloquial, says_term
 from qa.schema import Clause, Hit
 from qa.search.index import Index
 from qa.search.tokens import tokenize
@@ -47,7 +47,7 @@ class Filters:
     kind: str = ""
     in_force: bool = False
     #: only clauses that can speak for these places: of a document that is the place's own, or
-    #: naming the place themselves (what :func:`qa.places.supports_places` accepts)
+    #: naming the place themselves (what :func:`qa.places.regions.supports_places` accepts)
     places: tuple[str, ...] = ()
 
     def predicate(self, index: Index) -> Callable[[Clause], bool] | None:
@@ -76,7 +76,7 @@ class Filters:
 
 
 def _place_query(places: tuple[str, ...]) -> Query:
-    """A query that names only these places (what :func:`qa.places.supports_places` reads)."""
+    """A query that names only these places (what :func:`qa.places.regions.supports_places` reads)."""
     return Query("", "", places, (), False, "", False, False, False)
 
 
@@ -141,7 +141,7 @@ def weights(index: Index) -> Weights:
 
 def coverage(q_tokens: list[str], text: str, w: Weights) -> float:
     """idf-weighted share of question tokens found in ``text`` (Simplified); an everyday word
-    counts as found when the text uses its official term (:data:`qa.query.COLLOQUIAL`).
+    counts as found when the text uses its official term (:data:`qa.question.query.COLLOQUIAL`).
 
     >>> coverage(["宁波", "5g", "基站"], "到2025年累计建成5G基站4万个", Weights({}, 1.0))
     0.6666666666666666
@@ -163,7 +163,7 @@ def content_tokens(index: Index, q: Query) -> list[str]:
     letters, or words that ask (哪一天 and the 一天 within it, 几岁, 多久: no document writes them,
     so they would weigh most of all).
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> class Lib: user_words = ()
     >>> content_tokens(Lib(), analyse("条例是哪一天由人大常委会通过的？"))
     ['条例', '人大', '常委', '委会', '常委会', '人大常委会']

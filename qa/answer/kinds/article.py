@@ -21,15 +21,15 @@ from qa.answer.address import Step, asked_address, follow, in_first_paragraph, s
 from qa.answer.ask import Ask, Draft
 from qa.answer.clauses import ARTICLE_SEG_RE
 from qa.answer.named import bare, shortened_document, shortening_run, shortens, title_names
-from qa.asking import ASKS
 from qa.ingest.numerals import cn_numeral, number_value
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
-from qa.places import doc_places
-from qa.query import DOC_NUMBER_RE, places_in
+from qa.places.regions import doc_places
+from qa.question.asking import ASKS
+from qa.question.query import DOC_NUMBER_RE, places_in
 from qa.schema import Citation, Clause, Document
 
-# the article a question asks for (第十四条, 第14条, 第十四条第二款) is read by qa/asking.py "article"
+# the article a question asks for (第十四条, 第14条, 第十四条第二款) is read by qa/question/asking.py "article"
 #: how much of a long article the answer shows (its 款 and 项 included): a short answer's length
 MAX_ARTICLE_CHARS = 290
 

@@ -8,9 +8,9 @@ import re
 from qa.answer.ask import Ask, Draft
 from qa.answer.candidates import Candidate
 from qa.answer.sentences import item_lines
-from qa.asking import ASKS
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form
+from qa.question.asking import ASKS
 from qa.schema import Citation, Clause, Hit
 
 #: documents read for a definition: those of the first candidates, in their order

@@ -12,9 +12,9 @@ from qa.answer.clauses import strip_marker
 from qa.answer.draft import cite
 from qa.answer.kinds.fact import answer_fact
 from qa.answer.limits import DUTY_CANDIDATES, DUTY_TASK_COVERAGE, MIN_COVERAGE
-from qa.asking import ASKS
 from qa.normalize import match_form, to_script
-from qa.query import (
+from qa.question.asking import ASKS
+from qa.question.query import (
     Query,
     analyse,
 )
@@ -57,7 +57,7 @@ def duty_tasks(q: Query) -> list[str]:
     """The tasks of a duty question that asks about several (…A和B分别由谁负责？), as questions
     of their own; [] for one task.
 
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> duty_tasks(analyse("江西建立人口基础数据库和法人基础数据库分别由谁负责？"))
     ['江西建立人口基础数据库由谁负责？', '江西法人基础数据库由谁负责？']
     >>> duty_tasks(analyse("江西推进智慧城市、数字乡村建设由谁牵头？"))

@@ -14,7 +14,7 @@ from qa.answer.sentences import (
     with_list_items,
     with_prior_paragraph,
 )
-from qa.query import (
+from qa.question.query import (
     Query,
 )
 from qa.schema import Citation

@@ -9,17 +9,17 @@ from qa.answer.kinds.meta import meta_value, stating_clause
 from qa.answer.limits import WHICH_DOCS_QUOTE
 from qa.answer.named import QUOTES_RE, bare, doc_texts, says_name
 from qa.answer.render import short_name
-from qa.asking import ASKS
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
-from qa.query import (
+from qa.question.asking import ASKS
+from qa.question.query import (
     Query,
 )
 from qa.schema import Citation, Document
 from qa.search.index import Index
 
-# questions about the library itself and which documents say a term: qa/asking.py "library:…", "which-docs"
+# questions about the library itself and which documents say a term: qa/question/asking.py "library:…", "which-docs"
 
 
 def answer_which_docs(index: Index, q: Query, script: str) -> tuple[str, list[Citation]] | None:

@@ -23,14 +23,14 @@ from qa.answer.named import (
     title_names,
 )
 from qa.answer.render import short_name
-from qa.asking import ASKS
 from qa.evidence.scope import OWN_NAME
 from qa.ingest.metadata import printed_on
 from qa.ingest.numerals import in_digits
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
-from qa.places import doc_places
-from qa.query import (
+from qa.places.regions import doc_places
+from qa.question.asking import ASKS
+from qa.question.query import (
     Query,
 )
 from qa.schema import Citation, Clause, Document, Hit
@@ -164,7 +164,7 @@ def printed_day(doc: Document, q: Query) -> str:
     one: “…秘书处 2021年12月6日印发” answers that, not the 成文日期 of 2021年12月1日 above it.
 
     >>> d = Document("d", "d.txt", "细则", "", "", "2021-12-01", "", "", "simplified", "", "细则\\n2021年12月1日\\n广州市人民政府办公厅秘书处 2021年12月6日印发")
-    >>> from qa.query import analyse
+    >>> from qa.question.query import analyse
     >>> printed_day(d, analyse("细则是哪天印发的？")), printed_day(d, analyse("细则的成文日期是哪天？"))
     ('2021年12月6日', '')
     """

@@ -11,17 +11,17 @@ from qa.answer.limits import OUTLINE_QUOTE
 from qa.answer.named import kind_target, named_document, scoped_documents
 from qa.answer.render import short_name
 from qa.answer.sentences import lead_sentences
-from qa.asking import ASKS
 from qa.ingest.numerals import cn_number, cn_numeral
 from qa.ingest.sentences import split_sentences
 from qa.normalize import match_form, to_script
-from qa.query import (
+from qa.question.asking import ASKS
+from qa.question.query import (
     Query,
 )
 from qa.schema import Citation, Clause, Document
 from qa.search.index import Index
 
-# what an outline question asks (its parts, a section's items, the nth part) is read by qa/asking.py
+# what an outline question asks (its parts, a section's items, the nth part) is read by qa/question/asking.py
 # "outline:parts", "outline:section" and "outline:nth"
 _OVERVIEW_HEADING_RE = re.compile(r"总体要求|总体思路|工作目标|指导思想")
 _COUNT_STATED_RE = re.compile(r"共(?:包括|分为|分成|有|包含)?[0-9一二三四五六七八九十]+个部分")

@@ -11,8 +11,8 @@ from qa.answer import answerable
 from qa.answer.ask import Ask, Draft, prepare
 from qa.answer.draft import merge_answers
 from qa.answer.kinds import duty, fact
-from qa.asking import ASKS
-from qa.query import analyse
+from qa.question.asking import ASKS
+from qa.question.query import analyse
 
 _PIECE_RE = re.compile(r"[^？?；;]+[？?；;]?")
 

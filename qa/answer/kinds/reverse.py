@@ -11,11 +11,11 @@ from qa.answer.kinds.duty import ROLE_NAMES
 from qa.answer.limits import REVERSE_ANSWER_CHARS, REVERSE_ONE_TASK_CHARS
 from qa.answer.named import doc_texts, named_document, scoped_documents
 from qa.answer.sentences import task_summary
-from qa.asking import ASKS
 from qa.duties import unit_key, unit_matches
 from qa.normalize import match_form, to_script
-from qa.places import doc_places
-from qa.query import (
+from qa.places.regions import doc_places
+from qa.question.asking import ASKS
+from qa.question.query import (
     COUNTED_TASKS,
     PROVINCES,
     Query,

@@ -4,7 +4,7 @@ an example question it finds and what a match tells.
 A row's ``pattern`` is the regex its module used to hold as a constant; the modules use it by
 name from :data:`ASKS` (``ASKS["duty"].search(sc)``).  ``tests/test_asking.py`` checks that every
 example is found by its pattern.  Patterns that are built from the grammar of unit names or from
-data at import time (``qa/query.py`` ``_REVERSE_RE``, ``_UNIT_MORE_RE``, ``_META_DOC_RE``,
+data at import time (``qa/question/query.py`` ``_REVERSE_RE``, ``_UNIT_MORE_RE``, ``_META_DOC_RE``,
 ``_NEXT_UNIT_RE``, ``_UNIT_ONLY_RE``; ``qa/evidence/measures.py`` ``_measure_re``) stay beside that grammar,
 and patterns over document text (clause headings, 落款, item titles…) stay where they are read.
 
@@ -55,7 +55,7 @@ _META_FIELD = (
 _DOC_WORD = r"(?:方案|意见|文件|文章|评论)》?"
 
 TABLE: tuple[Asking, ...] = (
-    # --- what a question is about (qa/query.py analyse) ---
+    # --- what a question is about (qa/question/query.py analyse) ---
     Asking(
         "duty",
         r"谁(?:来)?(?:负责|牵头|主管|承担|主抓|落实)|由谁(?:来)?(?:负责|牵头|承担|主管)|归谁管|谁来管|哪(?:个|些)部门管|哪(?:个|些|一)?(?:单位|部门|机构)(?:来)?(?:负责|牵头|承担|主管|落实|参与|参加)|"
@@ -83,7 +83,7 @@ TABLE: tuple[Asking, ...] = (
         "《工伤保险条例》是什么时候发布的？",
         "names a field of a document's metadata (with a word naming the document, a metadata question)",
     ),
-    # --- the kind of answer a question wants (qa/query.py ANSWER_TYPES, tried in this order);
+    # --- the kind of answer a question wants (qa/question/query.py ANSWER_TYPES, tried in this order);
     # the answer sentence must contain one ---
     Asking(
         "wants:phone",
@@ -175,7 +175,7 @@ TABLE: tuple[Asking, ...] = (
         "专利代理机构接受有利益冲突的委托，会受到什么处罚？",
         "wants a sanction (罚款, 警告, 责令改正, 吊销…), which a list's lead-in may state for each of its items",
     ),
-    # --- how a question counts and what part of it asks (qa/query.py) ---
+    # --- how a question counts and what part of it asks (qa/question/query.py) ---
     Asking(
         "count-then-list",
         r"(?:几|多少)(?:个|项|家|条|类|种|大)[^。]{0,16}?(?:分别(?:是|有|为)|有哪些|是哪些|都是什么|都有什么|包括哪些|是什么)",

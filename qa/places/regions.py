@@ -7,7 +7,7 @@ import weakref
 
 from qa.data import mapping
 from qa.normalize import match_form
-from qa.query import Query, places_in
+from qa.question.query import Query, places_in
 from qa.schema import Clause, Document
 
 #: doc_places of every document seen, for as long as the document is loaded: a question asks
@@ -16,7 +16,7 @@ _DOC_PLACES: weakref.WeakKeyDictionary[Document, frozenset[str]] = weakref.WeakK
 
 
 def doc_places(doc: Document) -> frozenset[str]:
-    """The places a document speaks for, by the names they go by (:func:`qa.query.places_in`):
+    """The places a document speaks for, by the names they go by (:func:`qa.question.query.places_in`):
     those in its region, title and issuer, or else the places its text names at least three
     times (computed once per loaded document)."""
     try:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from qa import gazetteer
-from qa.asking import ASKS, TABLE
 from qa.data import mapping, words
 from qa.normalize import match_form
+from qa.places import gazetteer
+from qa.question.asking import ASKS, TABLE
 
 
 class _Names(Sequence[str]):
@@ -74,13 +74,13 @@ _REVERSE_RE = re.compile(
 _UNIT_MORE_RE = re.compile(
     r"[^在对和与及的中，。？、\s]{0,8}?" + _UNIT_TAIL + r"(?=负责|承担|牵头|参与|配合|作为|是|在|的)"
 )
-#: a comparison, when the question names two places (qa/asking.py "compare")
+#: a comparison, when the question names two places (qa/question/asking.py "compare")
 COMPARE_RE = ASKS["compare"]
-# metadata questions ask about a document itself: a field word (qa/asking.py "meta:field") and a word naming the document
+# metadata questions ask about a document itself: a field word (qa/question/asking.py "meta:field") and a word naming the document
 META_FIELD_RE = ASKS["meta:field"]
 _META_DOC_RE = re.compile(r"《[^》]+》|文件|文章|网页|这份|该文|此文|" + _DOC_KINDS + "|" + DOC_NUMBER_RE.pattern)
 
-# what kind of answer the question wants; the answer sentence must contain one (qa/asking.py "wants:…",
+# what kind of answer the question wants; the answer sentence must contain one (qa/question/asking.py "wants:…",
 # tried in the table's order)
 ANSWER_TYPES: dict[str, re.Pattern] = {
     a.name.removeprefix("wants:"): ASKS[a.name] for a in TABLE if a.name.startswith("wants:")
@@ -185,7 +185,7 @@ class Query:
 
 def places_in(text: str) -> tuple[str, ...]:
     """The places a text names, in order, by the names they go by (Simplified): any province,
-    city or county of :mod:`qa.gazetteer` (江西省 → 江西, 昆山市 → 昆山).
+    city or county of :mod:`qa.places.gazetteer` (江西省 → 江西, 昆山市 → 昆山).
 
     >>> places_in("江西和南昌分別提出了什麼目標？"), places_in("昆山要建多少个5G基站？")
     (('江西', '南昌'), ('昆山',))
