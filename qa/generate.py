@@ -118,7 +118,7 @@ def answer_with(
                 on_token(piece)
     except BackendError as e:
         return replace(base, latency_ms=base.latency_ms + elapsed_ms(started),
-                       notes=(*base.notes, f"{settings.generator} failed: {e}; extractive answer shown"))  # fmt: skip
+                       notes=(*base.notes, f"⚠️ {settings.generator} failed: {e}; extractive answer shown"))  # fmt: skip
     raw = "".join(pieces).strip()
     checked = verify(raw, [c.text for c in clauses], attribute=True)
     kept = [c for c in checked if c.supported]

@@ -361,7 +361,7 @@ def set_status(
         by = ""
         if superseded_by:
             if status != "superseded":
-                raise InputError("--by names the replacing document; use it with the status superseded")
+                raise InputError("a replacing document (--by, superseded_by) goes only with the status superseded")
             by = index.corpus.document(superseded_by).id
             if by == doc.id:
                 raise InputError("a document cannot supersede itself")

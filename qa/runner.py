@@ -7,10 +7,11 @@ summary JSON under ``eval/reports/<date>-<config>.*``, and a PNG chart per kind.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from qa.corpus import Corpus
-from qa.errors import ConfigError, PolicyQAError
+from qa.errors import ConfigError, InputError, PolicyQAError
 from qa.evaluate import (
     Question,
     now_stamp,
@@ -137,6 +138,26 @@ def score_set(settings: Settings, questions_path: Path, progress: bool = False) 
     return overall, kinds
 
 
+def check_outputs(reports_dir: Path, output: Path | None = None, keep: Path | None = None) -> None:
+    """Fail now, with a clear message, when a run could not write what it produces: a report
+    folder that is a file or cannot be made, an answers file that is a folder, sits in no
+    folder, or is the question file itself (``keep``)."""
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise InputError(f"--reports {reports_dir}: a file, not a folder")
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"--reports {reports_dir}: cannot make the folder ({e.strerror})") from None
+    if output is None:
+        return
+    if output.is_dir():
+        raise InputError(f"--output {output}: a folder; name a file")
+    if not output.parent.is_dir() or not os.access(output.parent, os.W_OK):
+        raise InputError(f"--output {output}: no folder {output.parent} to write it in")
+    if keep is not None and output.exists() and output.resolve() == keep.resolve():
+        raise InputError(f"--output {output} is the question file: the answers would overwrite it")
+
+
 def run_eval(
     settings: Settings,
     questions_path: Path,
@@ -149,6 +170,7 @@ def run_eval(
     from qa.search.index import load_index
 
     questions = read_questions(questions_path)
+    check_outputs(reports_dir, output, keep=questions_path)  # before any question is answered
     index = load_index(settings)
     corpus: Corpus = index.corpus
     gold = {q.id: resolve_gold(corpus, q.gold) for q in questions}
@@ -158,7 +180,6 @@ def run_eval(
     for st in settings_list:
         results[config_name(st)] = score_questions(questions, st, index, gold, groups, progress)
     index.settings = settings
-    reports_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{now_stamp()}-{questions_path.stem}-{'-vs-'.join(results)}"
     if output is None:
         output = reports_dir / f"{stem}.answers.jsonl"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from qa.search.stores import store_kind
 
 GENERATORS = ("extractive", "llm", "openai", "transformers")
 RETRIEVERS = ("bm25", "dense", "hybrid")
+#: an index is a folder of ``index_root`` named by one plain word: no path (``a/b``, ``../x``), not
+#: hidden (``.x`` is where its generations and lock live)
+_INDEX_NAME_RE = re.compile(r"\w[\w.-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class Settings:
     progress: bool = True
 
     def __post_init__(self) -> None:
+        if not _INDEX_NAME_RE.fullmatch(self.index_name):
+            raise ConfigError(
+                f"an index name is letters, digits, '-', '_' or '.' (no folders, not starting with '.'), "
+                f"not {self.index_name!r}"
+            )
         if self.retriever not in RETRIEVERS:
             raise ConfigError(f"retriever must be one of {', '.join(RETRIEVERS)}, not {self.retriever!r}")
         if self.generator not in GENERATORS:

@@ -41,6 +41,13 @@ def client(server):
         yield c
 
 
+def test_an_event_the_page_does_not_have_is_not_found(client):
+    r = client.post("/gradio_api/queue/join", json={"data": [], "fn_index": 99999, "session_hash": "x"})
+    assert r.status_code == 404 and "Traceback" not in r.text
+    for route in ("call", "run", "api"):
+        assert client.post(f"/gradio_api/{route}/nope", json={"data": []}).status_code == 404
+
+
 def test_health(client):
     r = client.get("/api/health")
     assert r.status_code == 200
@@ -91,6 +98,9 @@ def test_followup_is_rewritten_with_history(client):
         ({"question": "问" * 2001}, 422),
         ({}, 422),
         ({"question": ZJ_GOAL, "generator": "no-such-generator"}, 400),
+        ({"question": ZJ_GOAL, "docs": ["nope"]}, 400),  # no document of the library
+        ({"question": ZJ_GOAL, "docs": ["0" * 101]}, 422),
+        ({"question": ZJ_GOAL, "region": "江" * 51}, 422),
     ],
 )
 def test_bad_questions_get_a_message_not_a_traceback(client, body, status):
@@ -281,6 +291,16 @@ def test_bad_uploads_get_a_message(library_client):
         "/api/library", files={"files": ("x.txt", b"\x00\x01\x02" * 100, "text/plain")}, headers=token
     )
     assert r.status_code == 400 and "binary" in r.json()["detail"]
+    raw = (  # a NUL in the file name (sent as is: httpx would escape it) is no path to save to
+        b'--XXB\r\nContent-Disposition: form-data; name="files"; filename="a\x00b.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + b"\x00\x01\x02" * 100 + b"\r\n--XXB--\r\n"
+    )
+    headers = {**token, "content-type": "multipart/form-data; boundary=XXB"}
+    r = library_client.post("/api/library", content=raw, headers=headers)
+    assert r.status_code == 400 and "ab.txt" in r.json()["detail"]
+    two = [("file", ("a.txt", HZ_DOC.encode(), "text/plain")), ("file", ("b.txt", HZ_DOC.encode(), "text/plain"))]
+    r = library_client.put("/api/library/004", files=two, headers=token)
+    assert r.status_code == 400 and "one file" in r.json()["detail"]
     r = library_client.post("/api/library/004/status", json={"status": "gone"}, headers=token)
     assert r.status_code == 422
     assert library_client.delete("/api/library/nope", headers=token).status_code == 400

@@ -52,6 +52,47 @@ def test_search_and_ask(capsys, env):
     assert rc == 2 and "empty" in err
 
 
+@pytest.mark.parametrize(
+    "argv, msg",
+    [(["search", "宁波5G基站", "-k", "0"], "from 1 to 1000"), (["search", "宁波5G基站", "-k", "-1"], "from 1 to 1000"),
+     (["match", "我是广州的退休职工", "-k", "0"], "from 1 to 1000")],
+)  # fmt: skip
+def test_a_count_that_is_no_count_is_refused(capsys, env, argv, msg):
+    with pytest.raises(SystemExit) as exit_:  # argparse's usage error
+        run_cli(capsys, *argv)
+    assert exit_.value.code == 2 and msg in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, msg",
+    [(["search", "数据安全", "--doc", "nope"], "no document of the library is 'nope'"),
+     (["add", "--index", "a/b", "x.txt"], "an index name is"), (["add", "--index", "../x", "x.txt"], "an index name is"),
+     (["match", "我是宁波的企业", "--region", "火星"], "region must name a place"),
+     (["match", "我是宁波的企业", "--size", "巨型"], "size must be one of"),
+     (["match", "😀"], "describe the person or the firm")],
+)  # fmt: skip
+def test_bad_input_to_the_library_exits_2_with_a_message(capsys, env, argv, msg):
+    rc, _out, err = run_cli(capsys, *argv)
+    assert rc == 2 and msg in err and "Traceback" not in err
+
+
+def test_an_eval_that_could_not_write_its_answers_stops_before_answering(capsys, env, tmp_path, monkeypatch):
+    import qa.runner
+
+    monkeypatch.setattr(qa.runner, "score_questions", lambda *a, **k: pytest.fail("answered before the check"))
+    questions = ROOT / "eval" / "test.jsonl"
+    a_file = tmp_path / "afile"
+    a_file.write_text("", encoding="utf-8")
+    for argv, msg in [
+        (["--reports", str(a_file)], "a file, not a folder"),
+        (["--output", str(tmp_path)], "a folder; name a file"),
+        (["--output", str(tmp_path / "no" / "x.jsonl")], "no folder"),
+        (["--output", str(questions)], "is the question file"),
+    ]:
+        rc, _out, err = run_cli(capsys, "eval", "-q", "--questions", str(questions), *argv)
+        assert rc == 2 and msg in err, (argv, err)
+
+
 def test_build_command_writes_an_index(capsys, monkeypatch, tmp_path, index):
     monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(tmp_path))
     rc, _out, err = run_cli(capsys, "build", "--seeds", str(SEEDS), "--index", "fresh", "-q")

@@ -1,7 +1,7 @@
 import pytest
 
 from qa.errors import InputError
-from qa.ingest import document_from_text, load_corpus, load_document
+from qa.ingest import document_from_text, load_corpus, load_document, parse_clauses
 
 EXPECTED = {
     # id prefix: (title, issuer, doc number, date, region, kind, script)
@@ -96,3 +96,22 @@ def test_a_document_the_notice_bundles_is_a_part_of_its_own():
     assert "进一步支持文化企业发展的规定" not in by_path["九/（三十一）"].title_path
     assert not [c for c in clauses if "~" in c.path]  # no numbering taken twice
     assert readable_path(first) == "《进一步支持文化企业发展的规定》第一部分第（一）项"
+
+
+def test_a_file_with_more_text_than_a_document_holds_is_refused(tmp_path, monkeypatch):
+    import qa.ingest.document as document
+
+    monkeypatch.setattr(document, "MAX_DOCUMENT_CHARS", 1000)
+    p = tmp_path / "合集.txt"
+    p.write_text("关于印发若干措施的通知\n第一条 " + "各地区要加强统筹。" * 200, encoding="utf-8")
+    with pytest.raises(InputError, match="more than one document holds"):
+        document.load_document(p)
+
+
+def test_a_notepad_unicode_file_reads_as_its_utf8_copy(tmp_path):
+    text = "关于加强数据治理的通知\n一、总体要求\n到2025年，建成统一的数据平台。\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text, encoding="utf-16")  # with its byte-order mark, as Notepad saves
+    a, b = load_document(tmp_path / "a.txt"), load_document(tmp_path / "b.txt")
+    assert b.raw == a.raw and b.title == a.title
+    assert [c.text for c in parse_clauses(b)] == [c.text for c in parse_clauses(a)]

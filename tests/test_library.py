@@ -303,10 +303,12 @@ def test_cli_lifecycle(four, index, tmp_path, capsys, monkeypatch):
     events = json.loads(capsys.readouterr().out)
     assert [e["action"] for e in events] == ["add", "status", "update"]
     assert main(["history", doc_id, "--version", "1"]) == 0 and capsys.readouterr().out.strip() == HZ_TEXT.strip()
+    assert main(["history", doc_id, "--version", "0"]) == 2 and "no archived text" in capsys.readouterr().err
     assert main(["remove", doc_id]) == 0
     assert main(["remove", doc_id]) == 2 and "not a known document" in capsys.readouterr().err
     assert main(["status", "002", "expired", "--date", "2025-13-45"]) == 2
     assert main(["add", str(tmp_path / "missing.pdf")]) == 2 and "no such file" in capsys.readouterr().err
+    assert main(["add", str(tmp_path)]) == 2 and "is a folder" in capsys.readouterr().err
 
 
 def test_adding_a_removed_document_again_restores_it(four, index):

@@ -289,6 +289,9 @@ def test_api_match_answers_the_record_and_4xx_on_bad_input(server):
         assert c.post("/api/match", json={"profile": CARE_PROFILE, "nickname": "x"}).status_code == 422
         assert c.post("/api/match", json={"profile": CARE_PROFILE, "education": "小学"}).status_code == 400
         assert c.post("/api/match", json={"profile": CARE_PROFILE, "hukou": "火星"}).status_code == 400
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "region": "火星"}).status_code == 400
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "size": "巨型"}).status_code == 400
+        assert c.post("/api/match", json={"profile": CARE_PROFILE, "identity": ["长" * 51]}).status_code == 422
         said = c.post("/api/match", json={"profile": CARE_PROFILE, "education": "本科", "hukou": "广州"}).json()
         assert said["profile"]["education"] == "本科" and said["profile"]["household"][0]["city"] == "广州市"
         assert c.get("/api/subscriptions/short/feed").status_code == 404
@@ -349,6 +352,7 @@ def test_subscription_api_round_trip(server):
         assert c.get(f"/api/subscriptions/{sub}/feed").status_code == 404
         assert c.delete(f"/api/subscriptions/{sub}").status_code == 404
         assert c.post("/api/subscriptions", json={"profile": ""}).status_code == 400
+        assert c.post("/api/subscriptions", json={"profile": "😀！"}).status_code == 400  # nothing of anyone
 
 
 def test_a_profile_that_no_clause_stands_near_gets_nothing(library):

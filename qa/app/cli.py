@@ -93,7 +93,7 @@ def cmd_duties(args) -> int:
     corpus = _corpus(args)
     rows = duty_table(corpus.clauses, unit=args.unit or "", task=args.task or "")
     if args.unit and not rows:
-        raise_input(f"no clause names a unit matching {args.unit!r}")
+        raise_input(f"no clause names a unit matching {args.unit[:50]!r}")
     if args.json:
         _print_json([{**r.__dict__, "source_file": corpus.doc_by_id[r.doc_id].source_file} for r in rows])
         return 0
@@ -103,6 +103,17 @@ def cmd_duties(args) -> int:
     print(_table(table, headers))
     print(f"\n{len(rows)} 条")
     return 0
+
+
+def _count(text: str) -> int:
+    """A count given on the command line (-k): a whole number from 1 to 1000."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= n <= 1000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000, not {n}")
+    return n
 
 
 def raise_input(msg: str):
@@ -177,7 +188,7 @@ def cmd_history(args) -> int:
 
     index = load_index(_settings(args), check_corpus=False)
     events = versions_of(index, args.doc)
-    if args.version:
+    if args.version is not None:
         print(archived_text(index, events[0]["doc_id"], args.version))
         return 0
     if args.json:
@@ -346,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = add("search", cmd_search, "ranked clauses for a question")
     sp.add_argument("question")
-    sp.add_argument("-k", type=int, default=10)
+    sp.add_argument("-k", type=_count, default=10)
     sp.add_argument("--doc", action="append", help="only this document (repeatable)")
     sp.add_argument("--in-force", action="store_true", help="only documents in force today")
     sp.add_argument("--retriever", choices=RETRIEVERS)
@@ -360,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp = add("match", cmd_match, "政策找人: the clauses that apply to a person's or a firm's situation")
     sp.add_argument("profile", help="the situation in one's own words, e.g. 我是广州的特困人员，住院需要护工")
-    sp.add_argument("-k", type=int, default=10, help="at most this many matches (default 10)")
+    sp.add_argument("-k", type=_count, default=10, help="at most this many matches (default 10)")
     sp.add_argument("--who", choices=["个人", "企业", "社会组织"])
     sp.add_argument("--region", help="city or province, e.g. 广州")
     sp.add_argument("--age", type=int)
@@ -374,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("eval", cmd_eval, "run a benchmark question set and write a report")
     sp.add_argument("--questions", default="eval/test.jsonl")
     sp.add_argument("--profiles", help="a 政策找人 profile set (JSON Lines): hit@k, MRR, uncovered left empty")
-    sp.add_argument("-k", type=int, default=5, help="with --profiles: the k of hit@k (default 5)")
+    sp.add_argument("-k", type=_count, default=5, help="with --profiles: the k of hit@k (default 5)")
     sp.add_argument("--output", help="answer records (JSON Lines)")
     sp.add_argument("--reports", default="eval/reports")
     sp.add_argument("--generator", choices=GENERATORS)

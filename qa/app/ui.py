@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -916,8 +917,10 @@ class AskRequest(BaseModel):
     )
     id: str = Field("", description="Caller's id for the question, echoed back in the record", max_length=100)
     generator: str | None = Field(None, description="extractive (default) or llm where installed")
-    docs: list[str] = Field(default_factory=list, description="Restrict to these document ids (or prefixes)")
-    region: str = Field("", description="Restrict to documents of this region, e.g. 江西")
+    docs: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=50, description="Restrict to these document ids (or prefixes)"
+    )
+    region: str = Field("", description="Restrict to documents of this region, e.g. 江西", max_length=50)
 
 
 class CitationOut(BaseModel):
@@ -1024,13 +1027,16 @@ MAX_NAME_BYTES = 200
 
 
 def upload_name(filename: str | None) -> str:
-    """An uploaded file's base name, safe to create: no folders, at most :data:`MAX_NAME_BYTES`
-    bytes (the stem is cut, the extension kept).
+    """An uploaded file's base name, safe to create: no folders, no control characters (a NUL
+    cannot be in a path), at most :data:`MAX_NAME_BYTES` bytes (the stem is cut, the extension kept).
 
     >>> upload_name("../../etc/方案.txt"), upload_name(".."), len(upload_name("长" * 300 + ".pdf").encode()) <= 200
     ('方案.txt', 'upload', True)
+    >>> upload_name("a\\x00b.txt"), upload_name("\\x00\\n")
+    ('ab.txt', 'upload')
     """
-    name = Path((filename or "upload").replace("\\", "/")).name or "upload"
+    printable = "".join(ch for ch in (filename or "") if ch.isprintable())
+    name = Path((printable or "upload").replace("\\", "/")).name or "upload"
     if name in (".", ".."):
         name = "upload"
     stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
@@ -1221,11 +1227,13 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
         return changes_json(changes)
 
     @api.put("/api/library/{doc_id}", tags=["library"], summary="Staff: upload a new version of a document")
-    def api_update(doc_id: str, file: UploadFile, token: str = staff_header):
+    def api_update(doc_id: str, file: list[UploadFile], token: str = staff_header):
         from qa.library import update_document
 
         app.require_staff(token)
-        with _uploaded([file]) as paths:
+        if len(file) != 1:
+            raise InputError(f"a new version is one file, not {len(file)}")
+        with _uploaded(file) as paths:
             change = app.change_library(
                 token, lambda st: update_document(doc_id, paths[0], st, encoder=app.index.encoder)
             )
@@ -1311,7 +1319,24 @@ def create_app(settings: Settings, index=None, *, warm: bool = False):
     # gradio checks that a file input names an upload (not /etc/… or ../) only in an app it
     # launched itself; mounted here, it must be told it runs, or it copies any path it is sent
     blocks.has_launched = True
+    _event_lookups_not_found(api)
     return api
+
+
+def _event_lookups_not_found(api) -> None:
+    """The page's event routes (``/gradio_api/queue/join``, ``/call/…``) look up the event a
+    request names (its fn_index or api_name): one the page does not have is the request's
+    error, a 404, not a 500 from the lookup's KeyError."""
+    from fastapi.responses import JSONResponse
+    from gradio.route_utils import FnIndexInferError
+    from starlette.routing import Mount
+
+    async def not_found(_request, _exc):
+        return JSONResponse({"detail": "no such event on this page"}, status_code=404)
+
+    page = next(r.app for r in api.routes if isinstance(r, Mount))
+    for exc in (FnIndexInferError, KeyError, IndexError):
+        page.add_exception_handler(exc, not_found)
 
 
 class _NoQueryStrings(logging.Filter):

@@ -8,18 +8,19 @@ Routes: ``POST /api/match``; ``POST /api/subscriptions`` (save a profile, get it
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from qa.app import views
 from qa.errors import InputError, PolicyQAError
-from qa.match.profile import FIELDS, education_levels
+from qa.match.profile import FIELDS, SIZES, education_levels
 
 log = logging.getLogger("policyqa.ui")
 
 TAB_MATCH = "match"
 WHO_CHOICES = ["不限", "个人", "企业", "社会组织"]
-SIZE_CHOICES = ["不限", "小微", "中小", "大型"]
+SIZE_CHOICES = ["不限", *SIZES]
 EDUCATION_CHOICES = ["不限", *(row[0] for row in education_levels())]
 STATUS_CLASS = {"符合": "met", "不符合": "unmet", "未说明": "unstated"}
 VALID_LABEL = {"expired": "已过有效期", "not_yet": "尚未施行", "superseded": "已被替代", "in_force": "现行有效"}
@@ -52,7 +53,9 @@ class ProfileIn(BaseModel):
     who: str | None = Field(None, description="个人, 企业 or 社会组织", max_length=10)
     region: str | None = Field(None, description="city or province, e.g. 广州", max_length=50)
     age: int | None = Field(None, ge=0, le=150)
-    identity: list[str] = Field(default_factory=list, max_length=20, description="e.g. 特困人员, 退役军人")
+    identity: list[Annotated[str, Field(max_length=50)]] = Field(
+        default_factory=list, max_length=20, description="e.g. 特困人员, 退役军人"
+    )
     industry: str | None = Field(None, max_length=50)
     size: str | None = Field(None, max_length=10, description="小微, 中小 or 大型")
     education: str | None = Field(None, max_length=10, description="初中, 高中, 大专, 本科, 硕士 or 博士")

@@ -20,13 +20,19 @@ TEXT_SUFFIXES = (".txt", ".md")
 
 
 def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
-    """Decode UTF-8 (with or without BOM), else GB18030; refuse binary junk.
+    """Decode UTF-8 (with or without BOM), UTF-16 with its BOM (what Windows Notepad saves as
+    “Unicode”), else GB18030; refuse binary junk.
 
     >>> decode_bytes("数字政府".encode("gb18030"))
     '数字政府'
-    >>> decode_bytes("\\ufeff數字政府".encode("utf-8"))
-    '數字政府'
+    >>> decode_bytes("\\ufeff數字政府".encode("utf-8")), decode_bytes("数字政府".encode("utf-16"))
+    ('數字政府', '数字政府')
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: starts as UTF-16 text but is not; convert it to UTF-8 and try again") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file (NUL bytes), not a text document")
     for enc in ("utf-8-sig", "gb18030"):
@@ -85,6 +91,11 @@ def reread(doc: Document) -> Document:
     return replace(doc, title_from="", **{f: getattr(fresh, f) for f in TEXT_FIELDS})
 
 
+#: The most text one document may hold: five times a whole civil code (民法典, ~110,000 characters).
+#: A file past it is a collection or not a document, and would take hours to embed.
+MAX_DOCUMENT_CHARS = 500_000
+
+
 def load_document(path: str | Path) -> Document:
     """Read one file (txt, md, html, docx or pdf: see :mod:`qa.ingest.formats`) into a :class:`Document`.
 
@@ -94,13 +105,20 @@ def load_document(path: str | Path) -> Document:
     from qa.ingest.formats import SUPPORTED_SUFFIXES, extract_file
 
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: name the files in it")
     if not path.is_file():
-        raise InputError(f"no such file: {path}")
+        raise InputError(f"no such file: {path}" if not path.exists() else f"{path}: not a regular file")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError(
             f"{path.name}: unsupported format {path.suffix or '(none)'}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
     extracted = extract_file(path)
+    if len(extracted.text) > MAX_DOCUMENT_CHARS:
+        raise InputError(
+            f"{path.name}: {len(extracted.text):,} characters of text, more than one document holds "
+            f"(at most {MAX_DOCUMENT_CHARS:,}); add its documents one by one"
+        )
     doc = document_from_text(extracted.text, path.name)
     return replace(doc, format=extracted.format, pages=extracted.pages)
 

@@ -17,6 +17,8 @@ from qa.normalize import match_form
 from qa.places.gazetteer import Region, narrowest, places_in
 
 WHO = ("个人", "企业", "社会组织")
+#: a firm's size as the form asks it
+SIZES = ("小微", "中小", "大型")
 MAX_PROFILE_CHARS = 2000
 FIELDS = ("who", "region", "age", "identity", "industry", "size", "education", "hukou")
 
@@ -257,11 +259,16 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     >>> p = read_profile("我在广州上班", {"education": "研究生", "hukou": "湖南长沙"})
     >>> p.education, [r.name() for r in p.household]
     ('硕士', ['长沙市'])
+    >>> read_profile("我是宁波的企业", {"region": "火星"})
+    Traceback (most recent call last):
+    qa.errors.InputError: region must name a place (a province, city or county), e.g. 广州, not '火星'
     """
     fields = {k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())}
     if unknown := set(fields) - set(FIELDS):
         raise InputError(f"unknown profile fields: {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
     text = (text or "").strip()[:MAX_PROFILE_CHARS]
+    if not any(ch.isalnum() for ch in text):
+        text = ""  # punctuation or emoji alone say nothing of anyone
     identity = fields.get("identity") or ()
     identity = [identity] if isinstance(identity, str) else list(identity)
     extra = " ".join(str(fields.get(k, "")) for k in ("industry", "size"))
@@ -281,6 +288,10 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     else:
         age = age_of(text)
     regions = narrowest(places_in(str(fields["region"]) if fields.get("region") else text))
+    if (region := fields.get("region")) and not regions:
+        raise InputError(f"region must name a place (a province, city or county), e.g. 广州, not {region!r}")
+    if (size := fields.get("size")) and size not in SIZES:
+        raise InputError(f"size must be one of {', '.join(SIZES)}, not {size!r}")
     household, local = household_of(text)
     if (hukou := fields.get("hukou")) and not (household := tuple(narrowest(places_in(str(hukou))))):
         raise InputError(f"hukou must name a place (户籍所在地), e.g. 广州, not {hukou!r}")

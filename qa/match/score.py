@@ -127,14 +127,14 @@ def render(report: dict, path: Path, library: str) -> str:
 
 def run_profiles(settings: Settings, path: Path, reports_dir: Path = Path("eval/reports"), k: int = 5) -> str:
     """Score a profile set in the settings' library; write the report (Markdown and JSON) and return it."""
-    from qa.runner import now_stamp
+    from qa.runner import check_outputs, now_stamp
     from qa.search.index import load_index
 
     rows = read_profiles(path)
+    check_outputs(reports_dir)
     index = load_index(settings)
     report = score_profiles(index, rows, k)
     text = render(report, path, settings.index_name)
-    reports_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{now_stamp()}-{path.stem}-{settings.index_name}"
     (reports_dir / f"{stem}.md").write_text(text, encoding="utf-8")
     (reports_dir / f"{stem}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

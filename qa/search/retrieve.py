@@ -56,6 +56,12 @@ class Filters:
             doc_ok = set()
             on = date.today().isoformat()
             prefixes, files = tuple(self.docs), frozenset(self.docs)
+            docs = index.corpus.documents
+            if unknown := [x for x in self.docs if not x.strip() or not any(
+                    d.id.startswith(x) or d.source_file == x for d in docs)]:  # fmt: skip
+                raise InputError(
+                    f"no document of the library is {unknown[0]!r} (a document id, id prefix or file name)"
+                )
             for d in index.corpus.documents:
                 if self.in_force and d.effective_status(on) != "in_force":
                     continue
