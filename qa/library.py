@@ -88,6 +88,9 @@ def library_lock(settings: Settings, what: str = "change") -> Iterator[None]:
     change, since when) into the file, so a change that gives up after ``settings.lock_wait_s``
     says what it waited for.
     """
+    if what != "import" and not settings.index_dir.exists():
+        # a change to a library that does not exist leaves no lock file behind it
+        _load_current(settings, None)
     settings.index_root.mkdir(parents=True, exist_ok=True)
     path = settings.index_root / f".{settings.index_name}.lock"
     with path.open("a+", encoding="utf-8") as f:

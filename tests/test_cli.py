@@ -103,6 +103,9 @@ def test_missing_index_is_a_clear_error(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("POLICYQA_INDEX_ROOT", str(tmp_path))
     rc, _out, err = run_cli(capsys, "ask", "数字政府")
     assert rc == 2 and "make index" in err
+    rc, _out, err = run_cli(capsys, "add", "--index", "nope", str(next(SEEDS.glob("000_*"))))
+    assert rc == 2 and "cannot change the library" in err
+    assert not list(tmp_path.iterdir())  # no lock file left for a library that is not there
 
 
 def test_python_dash_m_entry_point():
