@@ -64,8 +64,11 @@ class Corpus:
     def document(self, key: str) -> Document:
         """A document by id, file name, or unique id prefix (``001``).
 
-        Raises :class:`InputError` listing the known ids when nothing or several match.
+        Raises :class:`InputError` listing the known ids when nothing or several match, and
+        for no key at all (``""`` would be a prefix of every id).
         """
+        if not isinstance(key, str) or not key.strip():
+            raise InputError("请先选择一份文件（no document named）")
         if key in self.doc_by_id:
             return self.doc_by_id[key]
         found = [d for d in self.documents if d.source_file == key or d.id.startswith(key)]
@@ -73,7 +76,7 @@ class Corpus:
             return found[0]
         known = ", ".join(d.id for d in self.documents)
         why = "matches several documents" if found else "is not a known document"
-        raise InputError(f"{key!r} {why}; known: {known}")
+        raise InputError(f"{key[:100]!r} {why}; known: {known}")
 
     def clause_at(self, doc_id: str, path: str) -> Clause | None:
         return next((c for c in self.clauses if c.doc_id == doc_id and c.path == path), None)

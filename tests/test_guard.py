@@ -181,3 +181,25 @@ def test_the_access_log_is_off_by_default():
 
     assert inspect.signature(serve).parameters["access_log"].default is False
     assert build_parser().parse_args(["serve"]).access_log is False
+
+
+def test_the_pages_events_say_what_is_wrong_with_values_no_field_holds(live):
+    fields = [
+        "不限",
+        "",
+        None,
+        "",
+        "",
+        "不限",
+        "不限",
+        "",
+    ]  # who, region, age, identity, industry, size, education, hukou
+    out = gradio_call(live.url, "on_match", ["我是广州的特困人员，住院需要护工\ud800", False, *fields])
+    assert "条款" in out and "内部错误" not in out  # a lone surrogate is dropped, not embedded
+    long_industry = ["不限", "", None, "", "长" * 51, "不限", "不限", ""]
+    assert "at most 50 characters" in gradio_call(live.url, "on_subscribe", ["我是广州的个体户", *long_industry])
+    assert "请选择一项" in gradio_call(live.url, "on_duties", ["", "", None, ["全部文件"]])  # a list for one choice
+    library = httpx.get(live.url + "/api/docs", timeout=60).json()
+    assert "请先选择一份文件" in gradio_call(live.url, "on_lib_status", [STAFF_TOKEN, None, "expired", ""])
+    assert "口令" in gradio_call(live.url, "on_lib_remove", ["\ud800", None])  # a token no encoder writes
+    assert httpx.get(live.url + "/api/docs", timeout=60).json() == library  # nothing changed

@@ -198,7 +198,8 @@ def staff_ok(settings: Settings, token: str | None) -> bool:
     """
     if not settings.staff_token:
         return False
-    return hmac.compare_digest((token or "").encode(), settings.staff_token.encode())
+    given = token if isinstance(token, str) else ""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), settings.staff_token.encode())
 
 
 STAFF_CLOSED = "工作人员功能已关闭：服务器未设置工作人员口令（环境变量 POLICYQA_STAFF_TOKEN）"

@@ -312,7 +312,12 @@ class QuestionLog:
         total, refused, avg_ms = self._read(
             "SELECT COUNT(*), COALESCE(SUM(refused), 0), AVG(latency_ms) FROM questions"
         )[0]
-        up, down = self._read("SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback")[0]
+        # one rating an answer: the latest (rating an answer again changes its rating, as the
+        # recent list shows it; it does not add a vote)
+        up, down = self._read(
+            """SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = -1), 0) FROM feedback f
+               WHERE f.rowid = (SELECT MAX(rowid) FROM feedback WHERE question_id = f.question_id)"""
+        )[0]
         return {
             "questions": int(total),
             "refused": int(refused),

@@ -34,6 +34,7 @@ from qa.app.examples import example_questions
 from qa.app.guard import MAX_UPLOAD_BYTES, STAFF_CLOSED, Guard, staff_ok
 from qa.app.qlog import MAX_ID, QuestionLog
 from qa.app.slots import ANSWER_SLOTS, Slots
+from qa.app.views import one_choice
 from qa.app.web_match import TAB_MATCH
 from qa.errors import AccessDenied, Busy, InputError, PolicyQAError
 from qa.search.retrieve import MAX_QUESTION_CHARS
@@ -156,6 +157,7 @@ def user_message(exc: BaseException) -> str:
     """
     if isinstance(exc, PolicyQAError):
         return str(exc)
+    log.error("page error", exc_info=exc)  # the message says it is in the server's log
     return INTERNAL_ERROR
 
 
@@ -476,7 +478,7 @@ def build_blocks(app: PolicyApp):
 
     def open_clause(clause_id: str):
         try:
-            c = app.clause(clause_id)
+            c = app.clause(one_choice(clause_id))
             return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(value=c.doc_id), app.library(c.doc_id, c.id), ""
         except Exception as e:
             return gr.Tabs(selected=TAB_LIBRARY), gr.Dropdown(), "", f"❌ {views.md_text(user_message(e), 300)}"
@@ -484,8 +486,9 @@ def build_blocks(app: PolicyApp):
     # ---- handlers: duties ----
 
     def on_duties(unit: str, task: str, role_label: str, doc_id: str):
-        unit, task = unit or "", task or ""
         try:
+            unit, task, role_label = one_choice(unit), one_choice(task), one_choice(role_label)
+            doc_id = one_choice(doc_id) or None
             rows = app.duty_rows(
                 unit, task, _ROLE_OF_LABEL.get(role_label, ""), "" if doc_id in (ALL_DOCS, None) else doc_id
             )
@@ -514,7 +517,8 @@ def build_blocks(app: PolicyApp):
             )
 
     def on_duty_row(evt: gr.SelectData):
-        row = evt.row_value or []
+        row = getattr(evt, "row_value", None)
+        row = row if isinstance(row, list) else []
         m = re.search(r"\?clause=([\w-]+)", str(row[1]) if len(row) > 1 else "")
         return open_clause(m.group(1) if m else "")
 
@@ -524,7 +528,7 @@ def build_blocks(app: PolicyApp):
         if not doc_id:
             return ""
         try:
-            return app.library(doc_id)
+            return app.library(one_choice(doc_id))
         except Exception as e:
             return views.error_html(user_message(e))
 
@@ -534,7 +538,7 @@ def build_blocks(app: PolicyApp):
         try:
             from qa.library import versions_of
 
-            return views.history_rows(versions_of(app.index, doc_id))
+            return views.history_rows(versions_of(app.index, one_choice(doc_id)))
         except PolicyQAError:  # e.g. a document without history
             return []
 
@@ -593,13 +597,15 @@ def build_blocks(app: PolicyApp):
         return run_change(
             token,
             doc_id,
-            lambda st: set_status(doc_id or "", status, st, on=(on or "").strip(), encoder=app.index.encoder),
+            lambda st: set_status(
+                one_choice(doc_id), one_choice(status), st, on=one_choice(on).strip(), encoder=app.index.encoder
+            ),
         )
 
     def on_lib_remove(token: str, doc_id: str):
         from qa.library import remove_document
 
-        return run_change(token, None, lambda st: remove_document(doc_id or "", st, encoder=app.index.encoder))
+        return run_change(token, None, lambda st: remove_document(one_choice(doc_id), st, encoder=app.index.encoder))
 
     # ---- handlers: staff log ----
 
@@ -1035,8 +1041,8 @@ def upload_name(filename: str | None) -> str:
     >>> upload_name("a\\x00b.txt"), upload_name("\\x00\\n")
     ('ab.txt', 'upload')
     """
-    printable = "".join(ch for ch in (filename or "") if ch.isprintable())
-    name = Path((printable or "upload").replace("\\", "/")).name or "upload"
+    kept = "".join(ch for ch in (filename or "") if ch.isprintable())
+    name = Path((kept or "upload").replace("\\", "/")).name or "upload"
     if name in (".", ".."):
         name = "upload"
     stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")

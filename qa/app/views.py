@@ -21,7 +21,28 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from qa.errors import InputError
 from qa.schema import Answer, Citation, Clause, Document
+from qa.search.retrieve import printable
+
+
+def one_choice(value: object) -> str:
+    """A text box's or a single-choice dropdown's value as the page's events may send it:
+    ``None`` is nothing; anything but text (a list, a number) is refused, not hashed or
+    compared; a lone surrogate (which no encoder writes) is dropped.
+
+    >>> one_choice(None), one_choice("001"), one_choice("宁波\\ud800")
+    ('', '001', '宁波')
+    >>> one_choice(["001"])
+    Traceback (most recent call last):
+    qa.errors.InputError: 请选择一项（one value, not list）
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"请选择一项（one value, not {type(value).__name__}）")
+    return printable(value)
+
 
 ROLE_LABELS = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "协同单位"}
 DUTY_HEADERS = ["文件", "条款", "任务", "牵头单位", "责任单位", "协同单位", "该部门角色", "条款编号"]

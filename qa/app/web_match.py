@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from qa.app import views
+from qa.app.views import one_choice
 from qa.errors import InputError, PolicyQAError
 from qa.match.profile import FIELDS, SIZES, education_levels
 
@@ -168,15 +169,24 @@ def error_html(message: str) -> str:
 
 
 def _fields(who, region, age, identity, industry, size, education, hukou) -> dict:
-    ids = [x.strip() for x in (identity or "").replace("，", ",").replace("、", ",").split(",") if x.strip()]
+    """The form's fields as :func:`~qa.match.profile.read_profile` takes them (whatever the
+    page's events were sent: text where text is asked, a whole number for the age)."""
+    who, region, identity, industry, size, education, hukou = map(
+        one_choice, (who, region, identity, industry, size, education, hukou)
+    )
+    ids = [x.strip() for x in identity.replace("，", ",").replace("、", ",").split(",") if x.strip()]
+    try:
+        years = int(age) if age not in (None, "") else None
+    except (TypeError, ValueError):
+        raise InputError("年龄请填整数（age must be a whole number）") from None
     return {
-        "who": None if who in (None, "不限") else who,
+        "who": None if who in ("", "不限") else who,
         "region": region or None,
-        "age": int(age) if age not in (None, "") else None,
+        "age": years,
         "identity": ids,
         "industry": industry or None,
-        "size": None if size in (None, "不限") else size,
-        "education": None if education in (None, "不限") else education,
+        "size": None if size in ("", "不限") else size,
+        "education": None if education in ("", "不限") else education,
         "hukou": hukou or None,
     }
 

@@ -15,6 +15,7 @@ from qa.errors import InputError
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
 from qa.places.gazetteer import Region, narrowest, places_in
+from qa.search.retrieve import printable
 
 WHO = ("个人", "企业", "社会组织")
 #: a firm's size as the form asks it
@@ -248,6 +249,32 @@ def household_of(text: str) -> tuple[tuple[Region, ...], bool | None]:
     return tuple(places), local
 
 
+#: the longest a field other than the free text may be (a place, an identity, an industry)
+MAX_FIELD_CHARS = 50
+
+
+def checked_fields(fields: dict) -> dict:
+    """The fields as text (an age as given, identities as a list), each at most
+    :data:`MAX_FIELD_CHARS` characters and without what no encoder writes (a lone surrogate).
+
+    >>> checked_fields({"region": "广州\\ud800", "identity": ["退役军人"], "age": 30})
+    {'region': '广州', 'identity': ['退役军人'], 'age': 30}
+    """
+    out: dict = {}
+    for name, value in fields.items():
+        if name == "age":
+            out[name] = value
+            continue
+        values = value if name == "identity" and isinstance(value, list | tuple) else [value]
+        if not all(isinstance(v, str) for v in values):
+            raise InputError(f"{name} must be text")
+        cleaned = [printable(v).strip() for v in values]
+        if long := next((v for v in cleaned if len(v) > MAX_FIELD_CHARS), None):
+            raise InputError(f"{name} is at most {MAX_FIELD_CHARS} characters, not {len(long)}")
+        out[name] = cleaned if name == "identity" and isinstance(value, list | tuple) else cleaned[0]
+    return out
+
+
 def read_profile(text: str, fields: dict | None = None) -> Profile:
     """A profile from free text and the optional fields (a field given wins over the text).
 
@@ -266,7 +293,8 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     fields = {k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())}
     if unknown := set(fields) - set(FIELDS):
         raise InputError(f"unknown profile fields: {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
-    text = (text or "").strip()[:MAX_PROFILE_CHARS]
+    fields = checked_fields(fields)
+    text = printable(text if isinstance(text, str) else "").strip()[:MAX_PROFILE_CHARS]
     if not any(ch.isalnum() for ch in text):
         text = ""  # punctuation or emoji alone say nothing of anyone
     identity = fields.get("identity") or ()

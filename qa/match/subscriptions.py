@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from qa.errors import InputError
-from qa.match.profile import read_profile
+from qa.match.profile import checked_fields, read_profile
 from qa.match.rank import match
 from qa.search.index import Index
 from qa.settings import Settings
@@ -66,12 +66,13 @@ def check_id(sub_id: str) -> str:
 
 def subscribe(settings: Settings, text: str, fields: dict | None = None) -> str:
     """Save a profile (checked as a match would read it); return its new id."""
-    read_profile(text, fields)  # the same checks and messages as a match
+    profile = read_profile(text, fields)  # the same checks and messages as a match
     sub_id = secrets.token_urlsafe(24)
-    clean = {k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())}
+    # what is kept is what a match reads: the text as cut and cleaned, the fields as checked
+    clean = checked_fields({k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())})
     with closing(_connect(settings)) as con, con:
         con.execute("INSERT INTO subscriptions VALUES (?, ?, ?, ?)",
-                    (sub_id, text.strip(), json.dumps(clean, ensure_ascii=False), _now()))  # fmt: skip
+                    (sub_id, profile.text, json.dumps(clean, ensure_ascii=False), _now()))  # fmt: skip
     return sub_id
 
 
