@@ -293,7 +293,7 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     fields = {k: v for k, v in (fields or {}).items() if v not in (None, "", [], ())}
     if unknown := set(fields) - set(FIELDS):
         raise InputError(f"unknown profile fields: {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
-    fields = checked_fields(fields)
+    fields = {k: v for k, v in checked_fields(fields).items() if v not in ("", [], ())}
     text = printable(text if isinstance(text, str) else "").strip()[:MAX_PROFILE_CHARS]
     if not any(ch.isalnum() for ch in text):
         text = ""  # punctuation or emoji alone say nothing of anyone
