@@ -436,8 +436,6 @@ def build_blocks(app: PolicyApp):
             history.append(ans.rewritten or shown)
             yield views.transcript_html(done), "", done, history, qid, skip, "可以对这个回答点 👍 或 👎，并留下意见。"
         except Exception as e:  # shown in the page, never a traceback
-            if not isinstance(e, PolicyQAError):
-                log.exception("question failed")
             done = (
                 [*parts, views.user_bubble_html(shown), views.error_html(user_message(e))]
                 if shown
@@ -457,8 +455,6 @@ def build_blocks(app: PolicyApp):
         try:
             app.log.add_feedback(qid, rating, comment)
         except Exception as e:
-            if not isinstance(e, PolicyQAError):
-                log.exception("feedback failed")
             return comment, f"❌ {views.md_text(user_message(e), 300)}"
         return "", f"已记录您对回答 #{qid} 的评价（{'👍' if rating == 1 else '👎'}），谢谢！"
 
@@ -507,8 +503,6 @@ def build_blocks(app: PolicyApp):
                 gr.DownloadButton(value=str(xlsx_path), interactive=True),
             )
         except Exception as e:
-            if not isinstance(e, PolicyQAError):
-                log.exception("duty lookup failed")
             return (
                 [],
                 f"❌ {views.md_text(user_message(e), 300)}",
@@ -567,8 +561,6 @@ def build_blocks(app: PolicyApp):
         try:
             changes = app.change_library(token, change)
         except Exception as e:
-            if not isinstance(e, PolicyQAError):
-                log.exception("library change failed")
             return lib_error(user_message(e))
         changes = changes if isinstance(changes, list) else [changes]
         lines = [views.change_line(c) for c in changes]
@@ -623,8 +615,6 @@ def build_blocks(app: PolicyApp):
                 views.unanswered_rows(lg.unanswered(50)),
             )
         except Exception as e:
-            if not isinstance(e, PolicyQAError):
-                log.exception("log view failed")
             return f"❌ {views.md_text(user_message(e), 300)}", [], [], []
 
     def on_log_row(token: str, evt: gr.SelectData):
@@ -634,8 +624,6 @@ def build_blocks(app: PolicyApp):
             row = evt.row_value or []
             return views.log_entry_html(app.log.get(int(row[0])))
         except Exception as e:
-            if not isinstance(e, PolicyQAError):
-                log.exception("log row failed")
             return views.error_html(user_message(e))
 
     # ---- page load (deep links) ----
@@ -672,13 +660,12 @@ def build_blocks(app: PolicyApp):
                 status,
             )
         except Exception as e:
-            if not isinstance(e, PolicyQAError):
-                log.exception("page load failed")
+            message = user_message(e)
             return (
                 gr.Tabs(),
                 gr.Dropdown(choices=choices, value=first),
-                views.error_html(user_message(e)),
-                f"❌ {views.md_text(user_message(e), 300)}",
+                views.error_html(message),
+                f"❌ {views.md_text(message, 300)}",
             )
 
     theme = gr.themes.Soft(

@@ -309,8 +309,8 @@ def read_profile(text: str, fields: dict | None = None) -> Profile:
     if age is not None:
         try:
             age = int(age)
-        except (TypeError, ValueError):
-            raise InputError(f"age must be a whole number, not {age!r}") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
+            raise InputError(f"age must be a whole number, not {str(age)[:20]!r}") from None
         if not 0 <= age <= 150:
             raise InputError(f"age must be between 0 and 150, not {age}")
     else:
