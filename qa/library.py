@@ -345,6 +345,10 @@ def remove_document(key: str, settings: Settings, encoder: Encoder | None = None
     return Change("remove", old.id, old.version, old.name, seconds=round(time.perf_counter() - t0, 2))
 
 
+#: the years a document's status may change in (0001-01-01 is a typing slip, not a date of law)
+STATUS_YEARS = (1900, 2199)
+
+
 def set_status(
     key: str, status: str, settings: Settings, *, on: str = "", superseded_by: str = "", encoder: Encoder | None = None
 ) -> Change:
@@ -358,6 +362,8 @@ def set_status(
             date.fromisoformat(on)
         except ValueError:
             raise InputError(f"{on!r} is not a calendar date") from None
+        if not STATUS_YEARS[0] <= int(on[:4]) <= STATUS_YEARS[1]:
+            raise InputError(f"a status date is in the years {STATUS_YEARS[0]}–{STATUS_YEARS[1]}, not {on!r}")
     with library_lock(settings, "status"):
         index = _load_current(settings, encoder)
         doc = index.corpus.document(key)

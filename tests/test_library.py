@@ -178,6 +178,8 @@ def test_status_is_filtered_and_mentioned_in_answers(four, index, tmp_path):
     assert "将于2099-01-01被替代" in answer(HZ_QUESTION, idx).text
     with pytest.raises(InputError, match="YYYY-MM-DD"):
         set_status(ch.doc_id, "expired", four, on="30/06/2025")
+    with pytest.raises(InputError, match="years 1900"):
+        set_status(ch.doc_id, "expired", four, on="0001-01-01")
     with pytest.raises(InputError, match="status must be"):
         set_status(ch.doc_id, "repealed", four)
 

@@ -143,6 +143,17 @@ def test_a_firm_is_matched_to_a_rule_on_its_own_trade():
     assert read_profile("我开了一家公司").trade == "" and read_profile("我在一家电子厂上班").trade == ""
 
 
+def test_a_firms_size_leaves_out_what_is_for_firms_of_another_size(index, tmp_path):
+    # 政府性融资担保: “重点支持单户担保金额500万元及以下的小微企业和“三农”主体” is no match for a 大型 firm
+    lib = citizen_library(index, tmp_path, names=("29_gwyb_rongzi_danbao_xiaowei.txt",))
+    text = "我们是广州一家制造企业，想找政府性融资担保机构给贷款做担保"
+    small = to_record(match(lib, text, {"size": "小微"}, k=10))
+    big = to_record(match(lib, text, {"size": "大型"}, k=10))
+    rule = "重点支持单户担保金额500万元及以下的小微企业"
+    assert any(rule in m["text"] for m in small["matches"]), [m["path"] for m in small["matches"]]
+    assert not any(rule in m["text"] for m in big["matches"]) and big["left_out"].get("for others", 0) >= 1
+
+
 def test_a_clause_naming_no_one_is_for_whom_its_document_is_for():
     from qa.match.judge import who_applies
     from qa.schema import Eligibility

@@ -128,7 +128,7 @@ def read_eligibility(text: str) -> Eligibility:
     if not benefits and not any(c.kind != "other" for c in conditions):
         return Eligibility()  # grants nothing and sets no condition that can be checked
     targets = read_targets(sc)
-    who = tuple(dict.fromkeys(target_classes()[_suffix_of(t)] for t in targets))
+    who = tuple(dict.fromkeys(target_class(t) for t in targets))
     return Eligibility(
         who=who,
         targets=tuple(targets[:MAX_ITEMS]),
@@ -239,8 +239,9 @@ def read_periods(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _suffix_of(target: str) -> str:
-    return next(s for s in target_classes() if target.endswith(s))
+def target_class(target: str) -> str:
+    """The class (个人 · 企业 · 社会组织) of a group :func:`read_targets` found, by its last word."""
+    return target_classes()[next(s for s in target_classes() if target.endswith(s))]
 
 
 def _cut(phrase: str) -> str:

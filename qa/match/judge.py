@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.data import words
+from qa.data import mapping, words
 from qa.evidence import threshold_status
+from qa.ingest.eligibility import target_class
 from qa.match.profile import Profile, education_rank, identity_groups, levels_in
 from qa.places.gazetteer import Region, narrowest, places_in
 from qa.schema import Condition, Document, Eligibility
@@ -55,6 +56,48 @@ def who_applies(eligibility: Eligibility, text: str, profile: Profile, document_
         or bool(identities_named(text, profile))
         or bool(profile.trade and profile.trade in text)
     )
+
+
+@lru_cache(maxsize=1)
+def _sizes_named() -> tuple[tuple[str, frozenset[str]], ...]:
+    """``qa/data/firm_sizes.txt`` as (word, the sizes it names), longest word first."""
+    named: dict[str, set[str]] = {}
+    for size, names in mapping("firm_sizes").items():
+        for name in names:
+            named.setdefault(name, set()).add(size)
+    return tuple((w, frozenset(s)) for w, s in sorted(named.items(), key=lambda ws: -len(ws[0])))
+
+
+def sizes_named(target: str) -> frozenset[str] | None:
+    """The firm sizes a group's name says (``降低小微企业`` → 小微), or None when it names no size.
+
+    >>> sorted(sizes_named("大中型企业")), sizes_named("高新技术企业")
+    (['中小', '大型'], None)
+    """
+    return next((sizes for word, sizes in _sizes_named() if target.endswith(word)), None)
+
+
+def size_applies(targets: tuple[str, ...], profile: Profile) -> bool:
+    """False when the firm's size (the form's 小微 · 中小 · 大型) is none of those the clause's
+    firms are named by, and it names firms by size alone: a 大型 firm asking of a benefit for
+    中小企业 or 小微企业, a small one of a duty of 大型企业 (the groups of people it names are
+    judged by :func:`who_applies`).
+
+    >>> from qa.match.profile import read_profile
+    >>> big = read_profile("我们公司想申请贷款贴息", {"size": "大型"})
+    >>> size_applies(("小微企业",), big), size_applies(("大型企业", "中小企业"), big), size_applies(("小微企业", "高新技术企业"), big)
+    (False, True, True)
+    >>> size_applies(("重点对象", "小微企业"), big)
+    False
+    >>> small = read_profile("我们公司想申请贷款贴息", {"size": "小微"})
+    >>> size_applies(("中小企业",), small), size_applies(("大型企业",), small), size_applies((), small)
+    (True, False, True)
+    """
+    named = [sizes_named(t) for t in targets if target_class(t) == "企业"]
+    if not profile.size or not named or None in named:
+        return True
+    own = {"大型"} if profile.size == "大型" else {"小微", "中小"}  # a small firm is both; 中小 may be either
+    return any(own & sizes for sizes in named if sizes is not None)
 
 
 def condition_status(condition: Condition, profile: Profile, context: str = "", place: Region | None = None) -> str:

@@ -21,7 +21,15 @@ from datetime import date
 from qa.corpus import Corpus, is_list, item_lead, lead_of
 from qa.data import words
 from qa.evidence import clause_cosines, speaks_of_itself, threshold_status, thresholds_met
-from qa.match.judge import NOT_MET, condition_status, doc_region, identities_named, place_applies, who_applies
+from qa.match.judge import (
+    NOT_MET,
+    condition_status,
+    doc_region,
+    identities_named,
+    place_applies,
+    size_applies,
+    who_applies,
+)
 from qa.match.profile import Profile, read_profile
 from qa.schema import Clause, Document, Eligibility
 from qa.search.index import Index
@@ -202,6 +210,7 @@ def match(index: Index, text: str, fields: dict | None = None, k: int = 10, in_f
         reason = (
             "another place" if not place_applies(doc, profile)
             else "for others" if not who_applies(elig, c.text_sc, profile, groups(doc.id))
+            or not size_applies(elig.targets, profile)
             else "a condition not met" if any(s == NOT_MET for _t, s in statuses)
             or threshold_status(profile.text, c.text_sc) is False
             else ""
