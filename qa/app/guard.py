@@ -59,7 +59,7 @@ CLOSED = Rule("closed")
 #: Every route: (methods, path template) → rule.  Paths are as the app routes them (gradio's
 #: are mounted at ``/``).  Closed routes are gradio features the page does not use.
 ROUTES: dict[tuple[str, str], Rule] = {
-    # the JSON API (qa.app.ui.create_app)
+    # the JSON API (qa.app.api.build_api)
     ("POST", "/api/ask"): PUBLIC_JSON,
     ("POST", "/api/feedback"): PUBLIC_JSON,
     ("GET", "/api/duties"): PUBLIC,

@@ -8,7 +8,7 @@ import os
 import threading
 from collections import deque
 
-#: answers the server runs at once ("parts" lock mode, qa.app.ui); the others are served in order of
+#: answers the server runs at once ("parts" lock mode, qa.app.state); the others are served in order of
 #: arrival.  Unbounded, 50 users' answers shared two cores and the GIL at once and the unluckiest
 #: waited longest: p95 5.5 s, p99 9.7 s at 17.5 req/s.  4 slots (2 × 2 cores) on a semaphore:
 #: 17.3 req/s, p95 3.4 s, p99 5.1 s; in order of arrival: 17.0–17.2 req/s, p95 3.4 s, p99 3.6 s,

@@ -2,7 +2,7 @@
 
 Everything that comes from a document or a user passes through :func:`esc` before it is
 put into markup, so a clause or a question containing ``<script>`` is shown as text.
-No function here touches the index, the log or gradio; :mod:`qa.app.ui` wires them up.
+No function here touches the index, the log or gradio; :mod:`qa.app.page` and :mod:`qa.app.api` wire them up.
 
 Anchors the page relies on (and the browser tests click):
 

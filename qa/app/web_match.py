@@ -72,7 +72,7 @@ class MatchIn(ProfileIn):
 
 
 def router(app):
-    """The API routes of 政策找人, on the shared :class:`qa.app.ui.PolicyApp`."""
+    """The API routes of 政策找人, on the shared :class:`qa.app.state.PolicyApp`."""
     from fastapi import APIRouter, Header, HTTPException
 
     from qa.match import subscriptions as subs
@@ -256,7 +256,7 @@ def build_tab(gr, app, user_message) -> None:
         except Exception as e:
             return gr.skip(), "", f"❌ {views.md_text(user_message(e), 300)}"
 
-    # quick handlers answer outside the queue (see qa.app.ui: a queued event ending as the next joins
+    # quick handlers answer outside the queue (see qa.app.page: a queued event ending as the next joins
     # can close the page's event stream under it)
     find.click(on_match, [profile, in_force, *field_inputs], results, queue=False)
     profile.submit(on_match, [profile, in_force, *field_inputs], results, queue=False)
