@@ -14,8 +14,8 @@ import pytest
 
 from qa import normalize
 from qa.answer import to_record
-from qa.app import ui
-from qa.app.slots import Slots
+from qa.app.slots import ANSWER_SLOTS, Slots
+from qa.app.state import PolicyApp
 from qa.errors import ConfigError
 from qa.generate import answer_with
 from qa.places import regions as places
@@ -41,14 +41,14 @@ def test_answers_from_four_threads_are_the_serial_answers(index, index_settings)
 
 
 def test_the_server_answers_at_once_in_parts_mode_and_one_at_a_time_in_global_mode(tmp_path):
-    parts = ui.PolicyApp(Settings(log_db=tmp_path / "a.db"), index=object())
+    parts = PolicyApp(Settings(log_db=tmp_path / "a.db"), index=object())
     assert parts._match_lock is not parts._answer_lock  # 政策找人 keeps a lock of its own
-    held = [parts._answer_lock.acquire(timeout=1) for _ in range(ui.ANSWER_SLOTS)]
-    assert all(held) and ui.ANSWER_SLOTS >= 2  # that many answers at once…
+    held = [parts._answer_lock.acquire(timeout=1) for _ in range(ANSWER_SLOTS)]
+    assert all(held) and ANSWER_SLOTS >= 2  # that many answers at once…
     assert not parts._answer_lock.acquire(timeout=0.05)  # …and the next waits for a free slot
     parts._answer_lock.release()
     assert parts._answer_lock.acquire(timeout=1)
-    single = ui.PolicyApp(Settings(log_db=tmp_path / "b.db", answer_lock="global"), index=object())
+    single = PolicyApp(Settings(log_db=tmp_path / "b.db", answer_lock="global"), index=object())
     assert single._answer_lock is single._match_lock
     assert isinstance(single._answer_lock, type(threading.Lock()))
 

@@ -1,4 +1,4 @@
-"""The pure view functions of the web app (qa.app.views) and the small helpers of qa.app.ui."""
+"""The pure view functions of the web app (qa.app.views) and the small helpers of the page and its state."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.app import ui, views
+from qa.app import views
+from qa.app.guard import staff_ok
+from qa.app.page import build_blocks
 from qa.app.qlog import LogEntry, Topic, Unanswered
+from qa.app.state import INTERNAL_ERROR, PolicyApp, available_generators, user_message
 from qa.duties import DutyRow
 from qa.errors import IndexStateError, InputError
 from qa.schema import Answer, Citation, Clause, Document, Duties
@@ -284,13 +287,13 @@ def test_api_docs_page_escapes_and_lists_operations():
 def test_generators_offered_are_the_installed_ones(monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real(name, *a))
-    assert ui.available_generators() == ["extractive"]
+    assert available_generators() == ["extractive"]
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
-    assert ui.available_generators() == ["extractive", "llm"]
+    assert available_generators() == ["extractive", "llm"]
 
 
 def test_export_folders_are_pruned(tmp_path):
-    app = ui.PolicyApp(Settings(log_db=tmp_path / "log.db"), index=object())
+    app = PolicyApp(Settings(log_db=tmp_path / "log.db"), index=object())
     folders = [app.new_export_dir(keep=3) for _ in range(6)]
     assert all(f.parent == app.export_dir for f in folders)
     assert len(list(app.export_dir.iterdir())) == 3
@@ -298,10 +301,10 @@ def test_export_folders_are_pruned(tmp_path):
 
 
 def test_staff_token_check():
-    assert not ui.staff_ok(Settings(), "") and not ui.staff_ok(Settings(), None)  # no token set: closed
+    assert not staff_ok(Settings(), "") and not staff_ok(Settings(), None)  # no token set: closed
     s = Settings(staff_token="s3cret")
-    assert ui.staff_ok(s, "s3cret")
-    assert not ui.staff_ok(s, "") and not ui.staff_ok(s, None) and not ui.staff_ok(s, "s3cre")
+    assert staff_ok(s, "s3cret")
+    assert not staff_ok(s, "") and not staff_ok(s, None) and not staff_ok(s, "s3cre")
 
 
 @pytest.mark.parametrize(
@@ -309,11 +312,11 @@ def test_staff_token_check():
     [
         (InputError("请输入问题。"), "请输入问题。"),
         (IndexStateError("no index at index/default: rebuild it with `make index`"), "no index at index/default"),
-        (RuntimeError("secret path /etc/x"), ui.INTERNAL_ERROR),
+        (RuntimeError("secret path /etc/x"), INTERNAL_ERROR),
     ],
 )
 def test_errors_become_messages(exc, shown):
-    msg = ui.user_message(exc)
+    msg = user_message(exc)
     assert msg.startswith(shown)
     assert "secret" not in msg and "Traceback" not in msg
 
@@ -330,6 +333,6 @@ def test_only_the_answer_and_library_changes_wait_in_the_queue(tmp_path):
     """A queued event that ends just as the next one joins can close the page's event stream under
     it, and that answer never comes (seen: 1 page load in about 20). Quick handlers therefore run
     outside the queue; only the streamed answer and the slow library changes are queued."""
-    blocks = ui.build_blocks(ui.PolicyApp(Settings(log_db=tmp_path / "log.db", index_name="none"), index=None))
+    blocks = build_blocks(PolicyApp(Settings(log_db=tmp_path / "log.db", index_name="none"), index=None))
     queued = {fn.name for fn in blocks.fns.values() if fn.queue}
     assert queued == {"on_ask", "on_lib_add", "on_lib_update", "on_lib_status", "on_lib_remove"}

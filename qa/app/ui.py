@@ -20,46 +20,10 @@ import logging
 import threading
 
 from qa.app import web_match
-from qa.app.api import (
-    AskRequest,
-    AskResponse,
-    CitationOut,
-    DutiesResponse,
-    DutyOut,
-    FeedbackRequest,
-    RetrievedOut,
-    StatusRequest,
-    _closing,
-    build_api,
-)
-from qa.app.guard import MAX_UPLOAD_BYTES, staff_ok
-from qa.app.page import (
-    _ROLE_OF_LABEL,
-    ALL_DOCS,
-    CSS,
-    JS_CHAT,
-    JS_LIBRARY,
-    ROLE_CHOICES,
-    STREAM_CHUNKS,
-    STREAM_DELAY,
-    TAB_CHAT,
-    TAB_DUTIES,
-    TAB_LIBRARY,
-    TAB_LOG,
-    build_blocks,
-    library_examples,
-)
-from qa.app.slots import ANSWER_SLOTS
-from qa.app.state import (
-    INTERNAL_ERROR,
-    RELOAD_CHECK_S,
-    WEB_LOCK_WAIT_S,
-    PolicyApp,
-    available_generators,
-    log,
-    user_message,
-)
-from qa.app.uploads import MAX_NAME_BYTES, _uploaded, page_uploads, upload_name
+from qa.app.api import build_api
+from qa.app.guard import MAX_UPLOAD_BYTES
+from qa.app.page import CSS, build_blocks
+from qa.app.state import PolicyApp
 from qa.settings import Settings
 
 
@@ -144,46 +108,3 @@ def serve(
     if access_log:
         logging.getLogger("uvicorn.access").addFilter(_NoQueryStrings())
     uvicorn.run(api, host=host, port=port, log_level="info", access_log=access_log)
-
-
-# the names this module had when it held the page, the API and the state as well
-__all__ = [
-    "ALL_DOCS",
-    "ANSWER_SLOTS",
-    "CSS",
-    "INTERNAL_ERROR",
-    "JS_CHAT",
-    "JS_LIBRARY",
-    "MAX_NAME_BYTES",
-    "RELOAD_CHECK_S",
-    "ROLE_CHOICES",
-    "STREAM_CHUNKS",
-    "STREAM_DELAY",
-    "TAB_CHAT",
-    "TAB_DUTIES",
-    "TAB_LIBRARY",
-    "TAB_LOG",
-    "WEB_LOCK_WAIT_S",
-    "_ROLE_OF_LABEL",
-    "AskRequest",
-    "AskResponse",
-    "CitationOut",
-    "DutiesResponse",
-    "DutyOut",
-    "FeedbackRequest",
-    "PolicyApp",
-    "RetrievedOut",
-    "StatusRequest",
-    "_closing",
-    "_uploaded",
-    "available_generators",
-    "build_blocks",
-    "create_app",
-    "library_examples",
-    "log",
-    "page_uploads",
-    "serve",
-    "staff_ok",
-    "upload_name",
-    "user_message",
-]
