@@ -167,7 +167,7 @@ def build_synthetic(base, settings, n_docs: int) -> None:
 
 
 def latency(index, settings, questions: list[str]) -> dict:
-    from qa.generate import answer_with
+    from qa.llm.generate import answer_with
 
     def one_pass():
         out = []

@@ -66,7 +66,7 @@ def config_name(s: Settings) -> str:
 
 def answer_all(questions: list[Question], settings: Settings, index, progress: bool) -> list[dict]:
     from qa.answer import to_record
-    from qa.generate import answer_with
+    from qa.llm.generate import answer_with
 
     it = questions
     if progress:

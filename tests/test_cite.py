@@ -1,4 +1,4 @@
-from qa.cite import split_generated, support, verify
+from qa.llm.cite import split_generated, support, verify
 
 
 def test_supported_sentence_passes():

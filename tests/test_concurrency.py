@@ -17,7 +17,7 @@ from qa.answer import to_record
 from qa.app.slots import ANSWER_SLOTS, Slots
 from qa.app.state import PolicyApp
 from qa.errors import ConfigError
-from qa.generate import answer_with
+from qa.llm.generate import answer_with
 from qa.places import regions as places
 from qa.settings import Settings, from_env
 from tests.conftest import ROOT

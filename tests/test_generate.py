@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from qa.generate import answer_with, build_messages
+from qa.llm.generate import answer_with, build_messages
 from qa.settings import Settings
 
 

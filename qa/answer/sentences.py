@@ -21,13 +21,13 @@ from qa.answer.limits import (
     TYPED_SENTENCE_FLOOR,
     TYPED_SENTENCE_NEAR,
 )
-from qa.cite import is_instruction
 from qa.corpus import Corpus, is_list, is_paragraph, item_lead, paragraph_before
 from qa.evidence import (
     adds_to_question,
     clause_cosines,
     context_of,
     for_the_exception,
+    is_instruction,
     names_asked_batch,
     siblings_instead,
     supports_asked_place,

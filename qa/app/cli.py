@@ -231,7 +231,7 @@ def cmd_search(args) -> int:
 
 def cmd_ask(args) -> int:
     from qa.answer import to_record
-    from qa.generate import answer_with
+    from qa.llm.generate import answer_with
     from qa.search.retrieve import Filters
 
     settings, index = _load(args)

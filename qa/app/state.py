@@ -158,7 +158,7 @@ class PolicyApp:
     ):
         """Answer and log one question; returns ``(answer, log id)``.  ``on_token`` receives the
         streamed text of an LLM generator (the final answer is the verified one)."""
-        from qa.generate import answer_with
+        from qa.llm.generate import answer_with
 
         settings = self.settings
         if generator:

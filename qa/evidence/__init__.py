@@ -13,10 +13,13 @@ coverage (idf-weighted) by :func:`qa.search.retrieve.coverage`.
 - :mod:`.measures`: the unit and the measure a figure is asked in;
 - :mod:`.quantities`: the thresholds a clause sets that a person's own quantities meet (read by
   政策找人's conditions and order, and by an answer's choice of sentence);
-- :mod:`.tasks`: the task a duty question asks about.
+- :mod:`.tasks`: the task a duty question asks about;
+- :mod:`.instructions`: sentences planted in a document that address a reader or a model
+  (prompt injection), never quoted by an answer nor shown to a generator.
 """
 
 from qa.evidence.contrasts import for_the_exception, siblings_instead
+from qa.evidence.instructions import is_instruction, without_instructions
 from qa.evidence.kinds import adds_to_question, supports_type
 from qa.evidence.measures import asked_measure, supports_asked_unit, supports_measure
 from qa.evidence.nouns import named_instruments, names_instrument, nouns_of
@@ -47,6 +50,7 @@ __all__ = [
     "context_of",
     "dense_z",
     "for_the_exception",
+    "is_instruction",
     "named_instruments",
     "names_asked_batch",
     "names_instrument",
@@ -66,5 +70,6 @@ __all__ = [
     "task_bigrams",
     "threshold_status",
     "thresholds_met",
+    "without_instructions",
     "year_part",
 ]

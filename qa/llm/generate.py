@@ -4,7 +4,7 @@ endpoint, or a local transformers model.
 The evidence decision is the extractive answerer's: when it refuses, no generator is asked
 (a small model asked anyway invents facts).  Otherwise the model gets the numbered passages,
 a strict system prompt with worked examples, and its output is verified sentence by sentence
-(:mod:`qa.cite`); unsupported sentences are dropped, and when nothing survives the extractive
+(:mod:`qa.llm.cite`); unsupported sentences are dropped, and when nothing survives the extractive
 answer is returned instead.
 """
 
@@ -17,8 +17,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from qa.answer import answer, elapsed_ms, sources_line
-from qa.cite import verify, without_instructions
 from qa.errors import BackendError, ConfigError
+from qa.evidence import without_instructions
+from qa.llm.cite import verify
 from qa.normalize import detect_script, to_script
 from qa.schema import Answer, Citation, Clause
 from qa.search.index import Index
