@@ -5,7 +5,7 @@
 
 * the seeds' ``eval/test.jsonl`` in a library of the five seeds;
 * the same questions in the 50-document library (the seeds and ``eval/corpus/docs``);
-* ``eval/corpus-tune.jsonl`` … ``eval/corpus-tune5.jsonl``, questions over the odd-numbered corpus
+* ``eval/corpus-tune.jsonl`` … ``eval/corpus-tune6.jsonl``, questions over the odd-numbered corpus
   documents (for tuning; five sets by different writers, the third written blind like held-out 3,
   the fourth on 2026-12-06 with hard look-alikes: a figure the document gives for a neighbouring
   thing, or leaves open; the fifth on 2026-12-07, typed questions: money, counts, shares, spans,
@@ -59,6 +59,7 @@ SETS = [
     ("corpus tune 3 (odd documents)", "eval-lib50", EVAL / "corpus-tune3.jsonl"),
     ("corpus tune 4 (odd documents)", "eval-lib50", EVAL / "corpus-tune4.jsonl"),
     ("corpus tune 5 (odd documents)", "eval-lib50", EVAL / "corpus-tune5.jsonl"),
+    ("corpus tune 6 (odd documents)", "eval-lib50", EVAL / "corpus-tune6.jsonl"),
     *[(name, "eval-lib50", path) for name, path in HELD_OUT],
     ("corpus spans tune (odd documents)", "eval-lib50", EVAL / "corpus-spans-tune.jsonl"),
     (SPANS_HELD_OUT[0], "eval-lib50", SPANS_HELD_OUT[1]),

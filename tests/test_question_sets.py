@@ -21,6 +21,7 @@ SETS = {
     "corpus-tune3.jsonl": 1,
     "corpus-tune4.jsonl": 1,
     "corpus-tune5.jsonl": 1,
+    "corpus-tune6.jsonl": 1,
     "corpus-heldout.jsonl": 0,
     "corpus-heldout2.jsonl": 0,
     "corpus-heldout3.jsonl": 0,
@@ -28,12 +29,13 @@ SETS = {
     "corpus-heldout5.jsonl": 0,
     "corpus-heldout6.jsonl": 0,
 }
-#: a set's least size: the fifth and sixth held-out sets (2026-12-06) and the fourth and fifth tune sets are smaller ones
+#: a set's least size: the fifth and sixth held-out sets (2026-12-06) and the fourth to sixth tune sets are smaller ones
 SMALLER = {
     "corpus-heldout5.jsonl": 120,
     "corpus-heldout6.jsonl": 120,
     "corpus-tune4.jsonl": 170,
     "corpus-tune5.jsonl": 160,
+    "corpus-tune6.jsonl": 100,
 }
 
 
