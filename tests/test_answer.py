@@ -813,6 +813,14 @@ def test_an_everyday_errand_no_document_covers_is_refused(assistance_library):
     assert not a.refused and ("乡镇人民政府" in t or "街道办事处" in t), a.text
 
 
+def test_a_question_asking_which_body_is_refused_when_the_sentence_names_none(assistance_library):
+    # the regulation leaves the body open (由相关部门按照规定实施相应惩戒措施): no body is an answer
+    a, t = ask(assistance_library, "上海把骗取救助的人的信息纳入公共信用信息平台以后，具体由哪个部门来惩戒？")
+    assert a.refused and "未写明由哪个部门" in t, a.text
+    a, t = ask(assistance_library, "在上海，统筹全市社会救助体系建设的是哪个部门？")  # it names this one
+    assert not a.refused and "民政部门" in t, a.text
+
+
 @pytest.fixture(scope="module")
 def regulations(index, tmp_path_factory):
     """The seeds and four regulations whose opening lines name the order that published them

@@ -4,8 +4,9 @@ name, an office, papers, a telephone number…) and whether a sentence holds it.
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from qa.data import groups, words
+from qa.data import groups, mapping, words
 from qa.ingest.duties import strip_duty_groups
 from qa.ingest.numerals import in_digits
 from qa.normalize import match_form
@@ -247,3 +248,99 @@ def supports_type(q: Query, sentence: str) -> bool:
             return any(r in s for r in roles)
         return bool(_RANK_RE.search(s) or _HOLDER_RE.search(s))  # 由谁担任: a post, a rank or a leader
     return True
+
+
+@cache
+def _body_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """``qa/data/body_words.txt``: the ends of a body's name, the modifiers that leave it unnamed,
+    and the words that only end like one."""
+    table = mapping("body_words")
+    alternatives = lambda key: "|".join(map(re.escape, sorted(table[key], key=len, reverse=True)))  # noqa: E731
+    return (
+        re.compile(alternatives("ends")),
+        re.compile(rf"(?:{alternatives('unnamed')})$"),
+        re.compile(alternatives("not_names")),
+    )
+
+
+#: what a body's name does not hold: it starts after the last of these
+_NAME_BREAK_RE = re.compile(
+    r"[^\u4e00-\u9fff]|第[一二三四五六七八九十百零\d]+条|会同|以及|鼓励|支持|引导|要求|督促|指导|推动|允许|因|[由向经报和及与或的在对将把从按照依据是为]"
+)
+
+
+def bodies_named(text: str) -> list[str]:
+    """The bodies a text names by name (read back to its phrase's start or the word before it), not
+    a body left unnamed (有关部门, 有权机关) nor a word that only ends like one (全部, 布局).
+
+    >>> bodies_named("由县级以上人民政府房地产行政主管部门责令限期改正")
+    ['县级以上人民政府', '房地产行政主管部门']
+    >>> bodies_named("由相关部门按照规定实施相应惩戒措施"), bodies_named("按有关规定经批准可继续注册使用")
+    ([], [])
+    >>> bodies_named("民政、公安等部门应当建立信息共享机制"), bodies_named("有关部门及其工作人员由有权机关责令改正")
+    (['公安等部门'], [])
+    >>> bodies_named("该最高额度由市住房公积金管理委员会确定后发布执行")
+    ['市住房公积金管理委员会']
+    """
+    s = _body_form(text)
+    return [s[a:b] for a, b in _body_spans(s)]
+
+
+def agents_named(text: str) -> list[str]:
+    """The bodies a text names as those that do something: a phrase's subject (市住建局要…, 民政、
+    公安等部门应当…, 第五条 县级以上人民政府…), a body after 由, 经, 报, 向, 设在 (由市司法局查处,
+    报省人民政府批准), and the bodies listed with one of these.  A body a sentence only speaks of
+    (国家鼓励专利代理机构…, 因住房公积金管理中心…玩忽职守) does nothing in it.
+
+    >>> agents_named("国家鼓励专利代理机构和专利代理师提供专利代理援助服务")
+    []
+    >>> agents_named("因住房公积金管理中心、担保机构玩忽职守而导致贷款损失的，依照有关规定追究责任")
+    []
+    >>> agents_named("民政、公安等部门应当建立信息共享机制"), agents_named("由中央宣传部会同财政部、税务总局确定")
+    (['公安等部门'], ['中央宣传部', '财政部', '税务总局'])
+    >>> agents_named("第五条 县级以上人民政府统计部门应当建立健全统计监测制度")
+    ['县级以上人民政府', '统计部门']
+    """
+    s = _body_form(text)
+    found, last_agent = [], -1
+    for a, b in _body_spans(s):
+        lead = _PHRASE_RE.split(s[:a])[-1]
+        joined = last_agent >= 0 and re.fullmatch(r"等?[、和及与]?|会同|、以及", s[last_agent:a])
+        if joined or _AGENT_LEAD_RE.fullmatch(lead) or _AGENT_BEFORE_RE.search(lead):
+            found.append(s[a:b])
+            last_agent = b
+    return found
+
+
+#: where a phrase starts: a body named first in it is its subject
+_PHRASE_RE = re.compile(r"[，。；：！？\n]")
+#: a phrase's start before its subject: an article's or an item's label, a short list of names (民政、公安等部门)
+_AGENT_LEAD_RE = re.compile(
+    r"\s*(?:第[一二三四五六七八九十百零\d]+条\s*)?(?:[（(][一二三四五六七八九十\d]+[)）])?\s*"
+    r"(?:(?:[\u4e00-\u9fff]{1,6}[、和及与])*[\u4e00-\u9fff]{1,6}[、和及与])?"
+)
+#: the words after which a body does what the sentence says (由市司法局查处, 报省人民政府批准)
+_AGENT_BEFORE_RE = re.compile(r"(?:由|经|报|向|交|归|请|设在|报请|提请)$")
+
+
+def _body_form(text: str) -> str:
+    """The text a body is looked for in: match form, no 《title》, words that only end like a name blanked."""
+    not_names = _body_res()[2]
+    return not_names.sub(lambda m: "□" * len(m.group(0)), re.sub(r"《[^》]*》", "", match_form(text)))
+
+
+def _body_spans(s: str) -> list[tuple[int, int]]:
+    """(start, end) of each body named by name in ``s`` (:func:`_body_form`)."""
+    ends, unnamed, _not_names = _body_res()
+    spans: list[tuple[int, int]] = []
+    for m in ends.finditer(s):
+        phrase = max((b.end() for b in _PHRASE_RE.finditer(s, 0, m.start())), default=0)
+        before = s[max(phrase, spans[-1][1] if spans else 0) : m.start()]
+        if cut := list(_NAME_BREAK_RE.finditer(before)):
+            before = before[cut[-1].end() :]
+        modifier = before
+        while g := unnamed.search(modifier):
+            modifier = modifier[: g.start()]
+        if modifier:
+            spans.append((m.start() - len(before), m.end()))
+    return spans

@@ -65,6 +65,12 @@ TABLE: tuple[Asking, ...] = (
         "asks who is responsible for a task: the units of the clause's duty annotation answer",
     ),
     Asking(
+        "body",
+        r"哪(?:个|些|一个|级|一级)?(?:部门|机关|政府)|什么(?:部门|机关)|(?:由|经|报)哪(?:个|些|家)(?:单位|机构)",
+        "转制后的企业名称要保留“中华”字样，需要经哪个部门批准？",
+        "asks which body does something: the answer's sentence must name one, not 有关部门",
+    ),
+    Asking(
         "list",
         r"哪些|哪几|分别|有几|几项|几个|列举|包括什么|包括哪|都有什么",
         "《工伤保险条例》规定了哪些工伤情形？",

@@ -14,6 +14,8 @@ from qa.answer.sentences import (
     with_list_items,
     with_prior_paragraph,
 )
+from qa.evidence.kinds import agents_named
+from qa.question.asking import ASKS
 from qa.question.query import (
     Query,
 )
@@ -52,4 +54,6 @@ def draft(ask: Ask) -> Draft:
         or not names_what_is_held(ask, cited)
     ):
         return Draft.refusal()
+    if ASKS["body"].search(ask.q.sc) and not agents_named(found[0]):
+        return Draft.refusal("文件未写明由哪个部门或单位办理此事")  # 按有关规定经批准, 由相关部门实施, 国家鼓励…机构
     return Draft(*found, "fact")
