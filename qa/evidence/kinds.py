@@ -1,5 +1,6 @@
 """The kind of thing a question asks for (a figure, money, a share, a day, a time, a place, a
-name, an office, papers, a telephone number…) and whether a sentence holds it."""
+name, an office, papers, a telephone number, the body that does something…) and whether a
+sentence holds it."""
 
 from __future__ import annotations
 
@@ -269,29 +270,21 @@ _NAME_BREAK_RE = re.compile(
 )
 
 
-def bodies_named(text: str) -> list[str]:
-    """The bodies a text names by name (read back to its phrase's start or the word before it), not
-    a body left unnamed (有关部门, 有权机关) nor a word that only ends like one (全部, 布局).
-
-    >>> bodies_named("由县级以上人民政府房地产行政主管部门责令限期改正")
-    ['县级以上人民政府', '房地产行政主管部门']
-    >>> bodies_named("由相关部门按照规定实施相应惩戒措施"), bodies_named("按有关规定经批准可继续注册使用")
-    ([], [])
-    >>> bodies_named("民政、公安等部门应当建立信息共享机制"), bodies_named("有关部门及其工作人员由有权机关责令改正")
-    (['公安等部门'], [])
-    >>> bodies_named("该最高额度由市住房公积金管理委员会确定后发布执行")
-    ['市住房公积金管理委员会']
-    """
-    s = _body_form(text)
-    return [s[a:b] for a, b in _body_spans(s)]
-
-
 def agents_named(text: str) -> list[str]:
     """The bodies a text names as those that do something: a phrase's subject (市住建局要…, 民政、
     公安等部门应当…, 第五条 县级以上人民政府…), a body after 由, 经, 报, 向, 设在 (由市司法局查处,
     报省人民政府批准), and the bodies listed with one of these.  A body a sentence only speaks of
     (国家鼓励专利代理机构…, 因住房公积金管理中心…玩忽职守) does nothing in it.
 
+    A body's name is read back to its phrase's start or the word before it; a body only these
+    modifiers name (有关部门, 有权机关) and a word that only ends like a name (全部, 布局) are none.
+
+    >>> agents_named("由县级以上人民政府房地产行政主管部门责令限期改正")
+    ['县级以上人民政府', '房地产行政主管部门']
+    >>> agents_named("由相关部门按照规定实施相应惩戒措施"), agents_named("按有关规定经批准可继续注册使用")
+    ([], [])
+    >>> agents_named("有关部门及其工作人员由有权机关责令改正"), agents_named("该最高额度由市住房公积金管理委员会确定")
+    ([], ['市住房公积金管理委员会'])
     >>> agents_named("国家鼓励专利代理机构和专利代理师提供专利代理援助服务")
     []
     >>> agents_named("因住房公积金管理中心、担保机构玩忽职守而导致贷款损失的，依照有关规定追究责任")
