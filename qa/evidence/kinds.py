@@ -266,13 +266,13 @@ def _body_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 #: what a body's name does not hold: it starts after the last of these
 _NAME_BREAK_RE = re.compile(
-    r"[^\u4e00-\u9fff]|第[一二三四五六七八九十百零\d]+条|会同|以及|鼓励|支持|引导|要求|督促|指导|推动|允许|因|[由向经报和及与或的在对将把从按照依据是为]"
+    r"[^\u4e00-\u9fff]|第[一二三四五六七八九十百零\d]+条|会同|以及|鼓励|支持|引导|要求|督促|指导|推动|允许|因|按照|依据|依照|[由向经报和及与或的在对将把从是为]"
 )
 
 
 def agents_named(text: str) -> list[str]:
     """The bodies a text names as those that do something: a phrase's subject (市住建局要…, 民政、
-    公安等部门应当…, 第五条 县级以上人民政府…), a body after 由, 经, 报, 向, 设在 (由市司法局查处,
+    公安等部门应当…, 第五条 县级以上人民政府…), a body after 由, 经, 报, 向, 设在 (由县级以上市场监管部门查处,
     报省人民政府批准), and the bodies listed with one of these.  A body a sentence only speaks of
     (国家鼓励专利代理机构…, 因住房公积金管理中心…玩忽职守) does nothing in it.
 
@@ -285,8 +285,8 @@ def agents_named(text: str) -> list[str]:
     ([], [])
     >>> agents_named("有关部门及其工作人员由有权机关责令改正"), agents_named("该最高额度由市住房公积金管理委员会确定")
     ([], ['市住房公积金管理委员会'])
-    >>> agents_named("国家鼓励专利代理机构和专利代理师提供专利代理援助服务")
-    []
+    >>> agents_named("国家鼓励专利代理机构和专利代理师提供专利代理援助服务"), agents_named("数据安全工作由市大数据局统筹协调")
+    ([], ['市大数据局'])
     >>> agents_named("因住房公积金管理中心、担保机构玩忽职守而导致贷款损失的，依照有关规定追究责任")
     []
     >>> agents_named("民政、公安等部门应当建立信息共享机制"), agents_named("由中央宣传部会同财政部、税务总局确定")
@@ -312,7 +312,7 @@ _AGENT_LEAD_RE = re.compile(
     r"\s*(?:第[一二三四五六七八九十百零\d]+条\s*)?(?:[（(][一二三四五六七八九十\d]+[)）])?\s*"
     r"(?:(?:[\u4e00-\u9fff]{1,6}[、和及与])*[\u4e00-\u9fff]{1,6}[、和及与])?"
 )
-#: the words after which a body does what the sentence says (由市司法局查处, 报省人民政府批准)
+#: the words after which a body does what the sentence says (由县级以上市场监管部门查处, 报省人民政府批准)
 _AGENT_BEFORE_RE = re.compile(r"(?:由|经|报|向|交|归|请|设在|报请|提请)$")
 
 
