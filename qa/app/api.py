@@ -31,7 +31,7 @@ class AskRequest(BaseModel):
     history: list[str] = Field(
         default_factory=list,
         description="Earlier questions of the conversation, oldest first "
-        "(a follow-up such as 那南昌呢？ is rewritten with them)",
+        "(a follow-up such as 那成都呢？ is rewritten with them)",
         max_length=20,
     )
     id: str = Field("", description="Caller's id for the question, echoed back in the record", max_length=100)
@@ -39,7 +39,7 @@ class AskRequest(BaseModel):
     docs: list[Annotated[str, Field(max_length=100)]] = Field(
         default_factory=list, max_length=50, description="Restrict to these document ids (or prefixes)"
     )
-    region: str = Field("", description="Restrict to documents of this region, e.g. 江西", max_length=50)
+    region: str = Field("", description="Restrict to documents of this region, e.g. 广东", max_length=50)
 
 
 class CitationOut(BaseModel):

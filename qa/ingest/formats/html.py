@@ -223,7 +223,7 @@ def _title_above(root, container) -> str:
 
 
 def _page_title(title: str) -> str:
-    """The document part of a ``<title>``: ``标题_宁波市人民政府`` → ``标题``."""
+    """The document part of a ``<title>``: ``标题_广州市人民政府`` → ``标题``."""
     parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|--|—|\s-\s)\s*", title) if p.strip()]
     parts = [p for p in parts if cjk_count(p) >= 4]
     return parts[0] if parts else ""
@@ -393,7 +393,7 @@ def _add_text(text: str | None, w: _LineWriter, pre: bool) -> None:
 def html_text(text: str, name: str = "<html>") -> str:
     """The main text of an HTML page, one line per block (see the module docstring).
 
-    >>> page = ('<html><head><title>关于加强数字政府建设的实施意见_河北省人民政府</title></head><body>'
+    >>> page = ('<html><head><title>关于加强数字政府建设的实施意见_广东省人民政府</title></head><body>'
     ...         '<div class="nav"><a href="/">首页</a> | <a href="/zc">政策</a></div>'
     ...         '<h1>关于加强数字政府建设的实施意见</h1><div id="zoom"><p>一、总体要求</p>'
     ...         '<p>（一）指导思想。<br>坚持以人民为中心。</p></div><footer>版权所有</footer></body></html>')

@@ -69,8 +69,8 @@ def strip_running_lines(pages: list[list[str]]) -> list[list[bool]]:
     A line within the first or last three lines of its page is furniture when it is a page
     number or when the same line (digits masked) sits at that edge on most pages.
 
-    >>> pages = [["宁波市人民政府文件", "一、总体要求", "- 1 -"], ["宁波市人民政府文件", "（一）指导思想。", "- 2 -"],
-    ...          ["宁波市人民政府文件", "（二）发展目标。", "- 3 -"]]
+    >>> pages = [["广州市人民政府文件", "一、总体要求", "- 1 -"], ["广州市人民政府文件", "（一）指导思想。", "- 2 -"],
+    ...          ["广州市人民政府文件", "（二）发展目标。", "- 3 -"]]
     >>> strip_running_lines(pages)
     [[False, True, False], [False, True, False], [False, True, False]]
     """
