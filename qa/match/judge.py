@@ -97,7 +97,7 @@ def size_applies(targets: tuple[str, ...], profile: Profile) -> bool:
     if not profile.size or not named or None in named:
         return True
     own = {"大型"} if profile.size == "大型" else {"小微", "中小"}  # a small firm is both; 中小 may be either
-    return any(own & sizes for sizes in named if sizes is not None)
+    return any(own & sizes for sizes in named)
 
 
 def condition_status(condition: Condition, profile: Profile, context: str = "", place: Region | None = None) -> str:
