@@ -112,3 +112,17 @@ def test_a_wrapped_line_is_joined_into_its_clause():
     clauses = {c.path: c for c in parse_clauses(document_from_text(raw, "31.txt"))}
     article = clauses["第三章/第十四条"]
     assert "\n" not in article.text and article.text.startswith("第十四条") and "应当认定为工伤" in article.text
+
+
+def test_a_paragraph_after_an_items_closing_annotation_is_not_assigned_by_it():
+    """北京's 生育 measures end item （十五） with its annotation and go on with a closing paragraph
+    (各区、各有关部门要…纳入“七有”“五性”监测评价); joined into one line, that paragraph had become
+    part of （十五） and was answered with its 责任单位."""
+    name = "39_beijing_shengyu_zhichi_cuoshi.txt"
+    for raw in ((DOCS / name).read_text("utf-8"), run_in((DOCS / name).read_text("utf-8"))):
+        clauses = parse_clauses(document_from_text(raw, name))
+        closing = [c for c in clauses if "七有" in c.text]
+        assert [c.text[:8] for c in closing] == ["各区、各有关部门"], closing
+        assert not closing[0].duties, closing[0].duties
+        item = next(c for c in clauses if c.text.startswith("（十五）"))
+        assert "市卫生健康委" in item.duties.responsible

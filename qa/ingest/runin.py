@@ -12,7 +12,9 @@ run-in line cut where those begin, so the document grammar reads it as it reads 
 file; every span still points into the exact text.  A line is cut only where a heading of the
 next number in its own sequence starts after the end of a sentence (or of a heading): a
 sentence that cites ``第五条`` or lists ``一是…二是`` stays whole, and a laid-out text, whose
-lines hold one heading each, is left as it is.
+lines hold one heading each, is left as it is.  A run-in line is also cut after a duty annotation
+that closes an item (``…氛围。（市卫生健康委…负责）各区、各有关部门要…``): the paragraph after
+it is not that item's, and that annotation does not assign it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections import Counter
 
 from qa.data import words
 from qa.ingest.clean import SALUTATION_RE, is_legislative_title, is_title_line
+from qa.ingest.duties import annotations
 from qa.ingest.numerals import cn_number
 from qa.normalize import match_form
 
@@ -191,7 +194,21 @@ def _cuts(line: str, title: int) -> list[int]:
         cuts.append(sign.end())
     if title:
         cuts += _attached_cuts(line, title, set(cuts))
+    cuts += _closing_annotation_cuts(line, title)
     return sorted(c for c in set(cuts) if 0 < c < len(line))
+
+
+def _closing_annotation_cuts(line: str, start: int) -> list[int]:
+    """Where the text after a duty annotation that closes an item begins (…共同营造生育友好氛围。
+    （市卫生健康委…按职责分工负责）各区、各有关部门要…): the annotation follows a sentence's end,
+    and what comes after it is a paragraph of its own, which that annotation does not assign."""
+    cuts = []
+    for a, b, _duties in annotations(line[start:]):
+        a, b = a + start, b + start
+        before = line[:a].rstrip(" \u3000")
+        if before and before[-1] in "。；;！!" and re.match(r"[\s\u3000]*[\u4e00-\u9fff“「《]", line[b:]):
+            cuts.append(b)
+    return cuts
 
 
 def text_lines(raw: str, min_chars: int = MIN_RUN_IN_CHARS) -> list[tuple[int, int]]:
