@@ -102,6 +102,55 @@ def test_body_with_different_banners_is_found():
     assert body_bounds(page) == (3, 6)
 
 
+PAGE = """首页 > 政务公开 > 通知公告
+关于做好2020年春季学期开学工作的通知
+发布时间：2020-04-10 09:30 来源：市教育局 浏览次数：1234
+【字体：大 中 小】 【打印本页】 【关闭窗口】
+各区教育局，各直属学校：
+为做好2020年春季学期开学工作，现将有关事项通知如下：
+一、开学时间
+高三年级于4月20日开学，初三年级于4月27日开学。
+二、工作要求
+各学校要做好校园消毒工作，落实晨午检制度。
+市教育局
+2020年4月10日
+相关附件：
+上一篇：关于开展读书月活动的通知
+下一篇：关于2020年中考报名的通知
+"""
+
+
+def test_a_scraped_notice_loses_the_sites_lines_and_keeps_its_signature():
+    """A government site's page saved as text: its breadcrumb, row of buttons and links to the
+    next and previous notices are no clause's text, and the issuer above the date signs it."""
+    from qa.ingest.document import document_from_text
+    from qa.ingest.grammar import parse_clauses
+
+    doc = document_from_text(PAGE, "page.txt")
+    clauses = parse_clauses(doc)
+    texts = "\n".join(c.text for c in clauses)
+    assert doc.title == "关于做好2020年春季学期开学工作的通知" and doc.issuer == "市教育局" and doc.date == "2020-04-10"
+    assert not any(x in texts for x in ("首页 >", "【字体", "上一篇", "下一篇", "相关附件")), texts
+    assert [c.text.split("\n") for c in clauses if c.path == "落款"] == [["市教育局", "2020年4月10日"]]
+
+
+def test_a_title_given_in_a_sites_table_of_particulars_is_read_without_its_label():
+    from qa.ingest.document import document_from_text
+
+    page = ("索引号：11A0001/2020-00123  发布机构：某市人民政府办公室\n"
+            "名称：某市人民政府办公室关于印发某市稳就业若干措施的通知\n"
+            "文号：某政办发〔2020〕15号  发布日期：2020年05月06日\n"
+            "某市人民政府办公室关于印发某市稳就业若干措施的通知\n某政办发〔2020〕15号\n各县（区）人民政府，市政府各部门：\n"
+            "《某市稳就业若干措施》已经市政府同意，现印发给你们，请认真贯彻执行。\n某市人民政府办公室\n2020年5月6日\n"
+            "某市稳就业若干措施\n一、对吸纳高校毕业生就业的中小微企业，给予每人1000元一次性吸纳就业补贴。\n")  # fmt: skip
+    doc = document_from_text(page, "page.txt")
+    assert (doc.issuer, doc.notice_title, doc.title) == (
+        "某市人民政府办公室",
+        "某市人民政府办公室关于印发某市稳就业若干措施的通知",
+        "某市稳就业若干措施",
+    )
+
+
 @given(st.text(max_size=300))
 def test_cleaners_never_crash(s):
     assert isinstance(clean_line(s), str)

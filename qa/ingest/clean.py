@@ -92,10 +92,18 @@ def clean_line(line: str) -> str:
 
     >>> clean_line(" ?。ㄈ\ue40c\ue7fdI造良好數字生態(tài)。")
     '（三）營造良好數字生態。'
+    >>> clean_line("名称：某市人民政府关于做好就业工作的通知"), clean_line("名称：某某协会")
+    ('某市人民政府关于做好就业工作的通知', '名称：某某协会')
     """
     if looks_mojibake(line):
         line = recover_mojibake(line)
-    return strip_pinyin(line).strip(" \t\u3000\u00a0")
+    line = strip_pinyin(line).strip(" \t\u3000\u00a0")
+    label = _TITLE_LABEL_RE.match(line)
+    return line[label.end() :] if label and is_title_line(line[label.end() :]) else line
+
+
+#: the label a site's table of a document's particulars gives its title (名称：关于…的通知)
+_TITLE_LABEL_RE = re.compile(r"(?:名称|标题|文件名称|文件标题|公文名称)\s*[：:]\s*")
 
 
 # --- site chrome -------------------------------------------------------------------------
@@ -118,6 +126,14 @@ _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _NUMBERED_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十百]+[章节条])"
 )
+#: a site's own lines, at any length: the links to the next and the previous page (上一篇：关于…的通知),
+#: a breadcrumb (首页 > 政务公开 > 通知公告, 当前位置：…), a row of buttons (【字体：大 中 小】 【打印本页】)
+_SITE_LINE_RE = re.compile(
+    r"^(?:上一篇|下一篇|上一条|下一条|相关附件|相关链接|相关文件|附件下载)\s*(?:[：:]|$)"
+    r"|^(?:当前位置|您的位置|您现在的位置|所在位置)\s*[：:]"
+    r"|^首页\s*(?:>|＞|»|›|→|/)"
+    r"|^(?:\s*【[^【】]{1,20}】)+\s*$"
+)
 #: what a page shows in place of a picture or a player: ``图片``, ``视频``, ``image``
 _MEDIA_RE = re.compile(r"(?:图片|图像|视频|音频|动图|image|img|video)\s*\d*", re.I)
 
@@ -134,10 +150,14 @@ def is_chrome_line(line: str) -> bool:
     (True, True, True)
     >>> is_chrome_line("(责任单位:市政务办、市大数据局)"), is_chrome_line("咨询电话：12333"), is_chrome_line("四、政策衔接，三医联动")
     (False, False, False)
+    >>> [is_chrome_line(x) for x in ("上一篇：关于开展读书月活动的通知", "首页 > 政务公开 > 通知公告", "【字体：大 中 小】 【打印本页】")]
+    [True, True, True]
     """
     s = match_form(line)
     if not s or _NUMBERED_RE.match(s.strip()):  # a numbered heading (四、政策衔接，三医联动) is text
         return False
+    if _SITE_LINE_RE.search(s.strip()):
+        return True
     if len(s) > 80 and _SENTENCE_END.search(s):  # long prose is never furniture
         return False
     return bool(

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 
-from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_title_line
+from qa.ingest.clean import body_bounds, clean_line, is_chrome_line, is_document_element, is_title_line
 from qa.ingest.duties import extract_duties, first_unit_leads
 from qa.ingest.eligibility import read_eligibility
 from qa.ingest.metadata import BYLINE_RE
@@ -46,6 +46,16 @@ _SIGN_RE = re.compile(
     r"|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发|抄送[：:].*)$"  # 版记: …秘书处 2021年12月6日印发
 )
 _SENT_END_RE = re.compile(r"[。；！？]")
+_DATE_LINE_RE = re.compile(
+    r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$"
+)
+
+
+def _signer_above(block: Block) -> bool:
+    """Is a paragraph one short line naming a body (市教育局, 国务院), the issuer of a 落款 whose date follows?"""
+    return block.kind == "para" and "\n" not in block.text and is_document_element(block.text) and len(block.text) <= 30
+
+
 _SENT_SPLIT_RE = re.compile(r"(?<=[。；！？!?;])")
 
 RANK = {
@@ -192,6 +202,8 @@ def _blocks(doc: Document) -> list[Block]:
             if prev is not None and prev.kind == "num2":
                 kind, marker = "num2", f"（{cn_numeral(_item_number(prev) + 1)}）"
         prev = blocks[-1] if blocks else None
+        if kind == "sign" and _DATE_LINE_RE.match(match_form(c)) and prev is not None and _signer_above(prev):
+            prev.kind = "sign"  # 市教育局 / 2020年4月10日: the issuer above the 成文日期 signs too
         short = len(c) <= 40 and not _SENT_END_RE.search(c)
         if prev is not None and kind == "para" and prev.kind == "para" and prev.short_run and "\n" not in prev.text:
             prev.end, prev.text, prev.short_run = e, prev.text + "\n" + c, short
