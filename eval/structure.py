@@ -55,6 +55,29 @@ def run_in(text: str, sep: str = "") -> str:
     return sep.join(line.strip() for line in text.splitlines() if line.strip())
 
 
+#: what a government site prints around a document it publishes, as a page saved as text keeps it
+PAGE_HEAD = (
+    "首页 > 政务公开 > 政策文件",
+    "索引号：000014349/2020-00123    主题分类：综合政务",
+    "【字体：大 中 小】 【打印本页】 【关闭窗口】",
+    "发布时间：2020-05-06 09:30    浏览次数：1234",
+)
+PAGE_FOOT = (
+    "相关附件：",
+    "上一篇：关于开展2020年读书月活动的通知",
+    "下一篇：关于做好2020年中考报名工作的通知",
+    "【打印本页】 【关闭窗口】",
+    "主办单位：本网站    版权所有",
+    "网站标识码：1100000001    京ICP备05070000号",
+)
+
+
+def scraped(text: str) -> str:
+    """The text as a page of a government site saved as text: the site's breadcrumb, table of
+    particulars, buttons and counter above it, and its links and footer below."""
+    return "\n".join([*PAGE_HEAD, text.strip("\n"), *PAGE_FOOT]) + "\n"
+
+
 def wrapped(text: str, width: int = 38) -> str:
     """The text as a fixed-width export gives it: every line broken every ``width`` characters."""
     out = []
@@ -118,12 +141,15 @@ def check(record: dict, layout: Callable[[str], str] | None = None) -> Result:
 
 
 def main() -> int:
-    """``python -m eval.structure [--joined SEP | --wrapped N]``: the documents as published, with
-    their lines joined by SEP (``--joined ''``: one run-in line each), or broken every N characters."""
+    """``python -m eval.structure [--joined SEP | --wrapped N | --scraped]``: the documents as published, with
+    their lines joined by SEP (``--joined ''``: one run-in line each), broken every N characters, or
+    in a site's page saved as text."""
     layout = None
     if "--joined" in sys.argv:
         sep = sys.argv[sys.argv.index("--joined") + 1]
         layout = lambda text: run_in(text, sep)  # noqa: E731
+    elif "--scraped" in sys.argv:
+        layout = scraped
     elif "--wrapped" in sys.argv:
         width = int(sys.argv[sys.argv.index("--wrapped") + 1])
         layout = lambda text: wrapped(text, width)  # noqa: E731

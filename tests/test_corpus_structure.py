@@ -49,3 +49,16 @@ def test_article_paths_carry_the_article_number():
     paths = {c.path for c in parse_clauses(doc)}
     assert "第三章/第十四条" in paths and "第三章/第十四条/（一）" in paths
     assert "第一章/第二条/第2款" in paths  # an article's second paragraph is its 第2款
+
+
+def test_a_document_in_a_sites_page_reads_as_the_document():
+    """Each of the 40 saved as a government site's page (breadcrumb, table of particulars,
+    buttons and counter above; links to other notices and the site's footer below) reads as the
+    published text: every field and count of its record.  Without the site's lines as
+    furniture, 11 regulations lost their title and kind (the table stood above the title)."""
+    from eval.structure import scraped
+
+    for name, record in RECORDS.items():
+        r = check(record, scraped)
+        counts = [getattr(r, k) for k in ("articles", "chapters", "top_items", "duties")]
+        assert not r.wrong and all(got == want for got, want in counts), (name, r.wrong, counts)

@@ -133,6 +133,9 @@ _SITE_LINE_RE = re.compile(
     r"|^(?:当前位置|您的位置|您现在的位置|所在位置)\s*[：:]"
     r"|^首页\s*(?:>|＞|»|›|→|/)"
     r"|^(?:\s*【[^【】]{1,20}】)+\s*$"
+    # the site's table of a document's particulars (its 文号 and 名称 are the document's own, and
+    # 公开方式 is an element of its 版记)
+    r"|^(?:索引号|主题分类|体裁分类|组配分类|服务对象|公开时限|信息来源|发布机构|生成日期|发布日期|发布时间|有效性|统一编号)\s*[：:]"
 )
 #: what a page shows in place of a picture or a player: ``图片``, ``视频``, ``image``
 _MEDIA_RE = re.compile(r"(?:图片|图像|视频|音频|动图|image|img|video)\s*\d*", re.I)
@@ -152,6 +155,10 @@ def is_chrome_line(line: str) -> bool:
     (False, False, False)
     >>> [is_chrome_line(x) for x in ("上一篇：关于开展读书月活动的通知", "首页 > 政务公开 > 通知公告", "【字体：大 中 小】 【打印本页】")]
     [True, True, True]
+    >>> is_chrome_line("索引号：000014349/2020-00123 主题分类：综合政务"), is_chrome_line("文号：国发〔2019〕3号")
+    (True, False)
+    >>> is_chrome_line("公开方式：主动公开")  # the 版记 of a local document
+    False
     """
     s = match_form(line)
     if not s or _NUMBERED_RE.match(s.strip()):  # a numbered heading (四、政策衔接，三医联动) is text
