@@ -870,6 +870,37 @@ def test_what_a_regulation_repeals_is_the_sentence_that_says_so(regulations):
     assert a.citations[0].clause.path.endswith("第四十二条")
 
 
+@pytest.fixture(scope="module")
+def traditional_regulations(index, tmp_path_factory):
+    """The seeds and two regulations as a Traditional-script site gives them (會議通過, 同時廢止)."""
+    import opencc
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from conftest_ui import CORPUS_DOCS, private_library
+
+    from qa.library import add_documents
+    from qa.search.index import load_index
+
+    folder = tmp_path_factory.mktemp("traditional")
+    lib = private_library(index, folder / "lib")
+    convert = opencc.OpenCC("s2t").convert
+    paths = []
+    for name in ("25_shandong_minying_jingji_tiaoli.txt", "23_jiayong_qiche_sanbao_guiding.txt"):
+        paths.append(folder / name)
+        paths[-1].write_text(convert((CORPUS_DOCS / name).read_text("utf-8")), encoding="utf-8")
+    add_documents(paths, lib.settings, encoder=index.encoder)
+    return load_index(lib.settings, encoder=index.encoder)
+
+
+def test_a_traditional_regulation_s_meeting_and_repeal_are_read(traditional_regulations):
+    """The readers of a regulation's opening lines and of what it repeals read a Traditional text
+    as they read a Simplified one; they had looked for 会议…通过 and 废止 in the text as written."""
+    a, t = ask(traditional_regulations, "《山东省民营经济发展促进条例》是哪天、由哪次会议通过的？")
+    assert "2021年7月29日" in t and "第二十九次会议通过" in t, a.text
+    a, t = ask(traditional_regulations, "《家用汽车产品修理更换退货责任规定》施行后，哪部旧规定同时废止？")
+    assert "第150号" in t and "同时废止" in t, a.text
+
+
 def test_an_article_s_number_is_no_figure(regulations):
     """第二十八条 is the article's label: a clause that states no amount does not answer 多大."""
     a, _t = ask(regulations, "山东的应急转贷基金总规模有多大？")
