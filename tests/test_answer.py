@@ -872,7 +872,8 @@ def test_what_a_regulation_repeals_is_the_sentence_that_says_so(regulations):
 
 @pytest.fixture(scope="module")
 def traditional_regulations(index, tmp_path_factory):
-    """The seeds and two regulations as a Traditional-script site gives them (會議通過, 同時廢止)."""
+    """The seeds and three regulations as a Traditional-script site gives them (會議通過, 同時廢止,
+    以下統稱三包, 處…罰款)."""
     import opencc
 
     sys.path.insert(0, str(Path(__file__).parent))
@@ -885,20 +886,29 @@ def traditional_regulations(index, tmp_path_factory):
     lib = private_library(index, folder / "lib")
     convert = opencc.OpenCC("s2t").convert
     paths = []
-    for name in ("25_shandong_minying_jingji_tiaoli.txt", "23_jiayong_qiche_sanbao_guiding.txt"):
+    for name in (
+        "25_shandong_minying_jingji_tiaoli.txt",
+        "23_jiayong_qiche_sanbao_guiding.txt",
+        "21_zhuanli_daili_tiaoli.txt",
+    ):
         paths.append(folder / name)
         paths[-1].write_text(convert((CORPUS_DOCS / name).read_text("utf-8")), encoding="utf-8")
     add_documents(paths, lib.settings, encoder=index.encoder)
     return load_index(lib.settings, encoder=index.encoder)
 
 
-def test_a_traditional_regulation_s_meeting_and_repeal_are_read(traditional_regulations):
+def test_a_traditional_regulation_reads_as_its_simplified_text(traditional_regulations):
     """The readers of a regulation's opening lines and of what it repeals read a Traditional text
     as they read a Simplified one; they had looked for 会议…通过 and 废止 in the text as written."""
     a, t = ask(traditional_regulations, "《山东省民营经济发展促进条例》是哪天、由哪次会议通过的？")
     assert "2021年7月29日" in t and "第二十九次会议通过" in t, a.text
     a, t = ask(traditional_regulations, "《家用汽车产品修理更换退货责任规定》施行后，哪部旧规定同时废止？")
     assert "第150号" in t and "同时废止" in t, a.text
+    # the short name its text defines (以下統稱三包), and a fine its list's lead-in sets for an item
+    a, t = ask(traditional_regulations, "现行家用汽车三包规定从哪天开始施行？")
+    assert "2022年1月1日" in t, a.text
+    a, t = ask(traditional_regulations, "专利代理机构接受有利益冲突的委托，省级专利管理部门最多可以罚多少钱？")
+    assert "10万元以下的罚款" in t, a.text
 
 
 def test_an_article_s_number_is_no_figure(regulations):

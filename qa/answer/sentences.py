@@ -249,7 +249,7 @@ def _asked_of_item(q: Query, toks: list[str], lead: str, item: str) -> bool:
     """
     if q.wants == "penalty":
         return True  # 有下列行为之一的，…处…罚款: a list of offences is read for its sanction
-    held = "".join(p for p in _phrases(lead, "，,；;：:") if supports_type(q, p))
+    held = match_form("".join(p for p in _phrases(lead, "，,；;：:") if supports_type(q, p)))  # 處…罰款 is 处…罚款
     said = match_form(item)
     return any(t in held and t not in said for t in toks if not t.isdigit())
 
