@@ -17,23 +17,26 @@
 * ``eval/corpus-spans-tune.jsonl`` and ``eval/corpus-spans-heldout.jsonl``: span-extraction questions
   (all answerable, a short span of the text as the answer), as an outside benchmark over notices
   asks them; "gold document cited" is the share whose answer cites the right document;
-* the held-out sets again in ``eval-runin``, a library of the seeds and the corpus documents each
-  joined into one line (a scrape that lost its line breaks: ``qa/ingest/runin``);
+* the held-out sets again in three more libraries of the seeds and the corpus documents, each
+  corpus document as another site gives it: ``eval-runin`` (joined into one line, a scrape that
+  lost its line breaks: ``qa/ingest/runin``), ``eval-trad`` (in Traditional script) and
+  ``eval-page`` (inside a government site's page saved as text: ``eval.structure.scraped``);
 
 and, for 政策找人, the profiles of ``eval/profiles.jsonl``, ``eval/profiles2.jsonl``, ``eval/profiles3.jsonl``
 (written blind on 2026-12-06) and ``eval/profiles4.jsonl`` (tuning documents only, 2026-12-06) in the
 50-document library, tuning
 and held-out documents side by side (hit@5, MRR, uncovered profiles left empty).
 
-The three libraries are built from scratch under ``index/`` as ``eval-seeds``, ``eval-lib50`` and ``eval-runin``
+The libraries are built from scratch under ``index/`` as ``eval-seeds``, ``eval-lib50``, ``eval-runin``, ``eval-trad`` and ``eval-page``
 (the user's own library is not touched); embeddings are cached, so only a first run embeds the
-corpus (~4 minutes on 2 cores).
+corpus (~4 minutes on 2 cores, and about as long again for the Traditional library's own texts).
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from qa.settings import from_env
@@ -64,8 +67,10 @@ SETS = [
     ("corpus spans tune (odd documents)", "eval-lib50", EVAL / "corpus-spans-tune.jsonl"),
     (SPANS_HELD_OUT[0], "eval-lib50", SPANS_HELD_OUT[1]),
     # the held-out sets again, the corpus documents as one run-in line each (a scrape that lost
-    # its line breaks)
+    # its line breaks), in Traditional script, and inside a site's page saved as text
     *[(f"run-in: {name}", "eval-runin", path) for name, path in [*HELD_OUT, SPANS_HELD_OUT]],
+    *[(f"Traditional: {name}", "eval-trad", path) for name, path in [*HELD_OUT, SPANS_HELD_OUT]],
+    *[(f"site's page: {name}", "eval-page", path) for name, path in [*HELD_OUT, SPANS_HELD_OUT]],
 ]
 PROFILES = tuple(ROOT / "eval" / f"profiles{n}.jsonl" for n in ("", "2", "3", "4"))
 COLUMNS = [
@@ -79,19 +84,32 @@ COLUMNS = [
 ]
 
 
-def library_sources(index_root: Path, run_in: bool = False) -> Path:
-    """A folder holding the seeds and the corpus documents (what the 50-document library is built
-    from); with ``run_in``, each corpus document as one line (:func:`eval.structure.run_in`)."""
-    from eval.structure import run_in as joined
+def _traditional(text: str) -> str:
+    import opencc
 
-    folder = index_root / (".eval-runin-sources" if run_in else ".eval-lib50-sources")
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def _layouts() -> dict[str, Callable[[str], str]]:
+    """How a corpus document is laid out in each library: as published, as one run-in line each
+    (:func:`eval.structure.run_in`), in Traditional script, inside a site's page saved as text
+    (:func:`eval.structure.scraped`)."""
+    from eval.structure import run_in, scraped
+
+    return {"lib50": lambda text: text, "runin": run_in, "trad": _traditional, "page": scraped}
+
+
+def library_sources(index_root: Path, layout: str = "lib50") -> Path:
+    """A folder holding the seeds and the corpus documents (what the 50-document library is built
+    from), each corpus document laid out as ``layout`` says (:func:`_layouts`)."""
+    lay = _layouts()[layout]
+    folder = index_root / f".eval-{layout}-sources"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for src in sorted((ROOT / "seeds").glob("*.txt")):
         shutil.copy(src, folder / src.name)
     for src in sorted((ROOT / "eval" / "corpus" / "docs").glob("*.txt")):
-        text = src.read_text(encoding="utf-8")
-        (folder / src.name).write_text(joined(text) if run_in else text, encoding="utf-8")
+        (folder / src.name).write_text(lay(src.read_text(encoding="utf-8")), encoding="utf-8")
     return folder
 
 
@@ -154,11 +172,7 @@ def main() -> int:
     from qa.runner import score_set
 
     base = from_env(progress=False)
-    sources = {
-        "eval-seeds": ROOT / "seeds",
-        "eval-lib50": library_sources(base.index_root),
-        "eval-runin": library_sources(base.index_root, run_in=True),
-    }
+    sources = {"eval-seeds": ROOT / "seeds", **{f"eval-{k}": library_sources(base.index_root, k) for k in _layouts()}}
     settings = {name: base.with_(index_name=name, seeds_dir=folder) for name, folder in sources.items()}
     for st in settings.values():
         import_seeds(st, fresh=True)
