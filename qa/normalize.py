@@ -81,6 +81,16 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def in_simplified(text: str, script: str) -> str:
+    """A document's text in Simplified form, for reading it with patterns written in Simplified:
+    as it is when the document (``script``) is Simplified already, converted otherwise.
+
+    >>> in_simplified("同時廢止", "traditional"), in_simplified("同时废止", "simplified")
+    ('同时废止', '同时废止')
+    """
+    return text if script == "simplified" else to_simplified(text)
+
+
 def no_surrogates(text: str) -> str:
     """Lone surrogates (undecodable bytes of a command line, ``\\ud800`` in JSON) become ``?``:
     OpenCC and SQLite need UTF-8.

@@ -10,7 +10,7 @@ from functools import lru_cache
 from qa.answer.limits import NAMED_REST_WORDS
 from qa.answer.render import short_name
 from qa.ingest.metadata import CITED_WITH_NUMBER_RE, cites_untitled
-from qa.normalize import match_form, to_simplified
+from qa.normalize import in_simplified, match_form
 from qa.places.regions import doc_places
 from qa.question.asking import ASKS
 from qa.question.query import (
@@ -293,7 +293,7 @@ def title_names(doc: Document) -> tuple[str, ...]:
         names.add(notice)
         if m := re.search(r"关于印发(.+?)的通知$", notice):
             names.add(m.group(1).strip("《》"))
-    text = doc.clean if doc.script == "simplified" else to_simplified(doc.clean)  # （以下統稱三包）
+    text = in_simplified(doc.clean, doc.script)  # （以下統稱三包）
     names |= {short for name in list(names) for short in abbreviated(name, text)}
     return tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n)))
 

@@ -40,22 +40,16 @@ _LEGAL_RE = re.compile(r"^第([一二三四五六七八九十百零〇两]{1,6})
 _LEGAL_KIND = {"编": "bian", "章": "chapter", "节": "jie", "条": "article"}
 #: decimal section numbers of 预案 and technical plans: ``1 总则``, ``1.2 等级划分``, ``1.2.1 国家级…``
 _DEC_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})[ \u3000]+(?=[^\d\s])")
+#: a 成文日期 line, in digits or in Chinese numerals
+_DATE = (
+    r"\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+)
 _SIGN_RE = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,24}(?:人民政府|委员会|办公厅|办公室)|\d{4}年\d{1,2}月\d{1,2}日"
-    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日|（[^（）]{2,12}）"
+    rf"^(?:[\u4e00-\u9fff]{{2,24}}(?:人民政府|委员会|办公厅|办公室)|{_DATE}|（[^（）]{{2,12}}）"
     r"|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发|抄送[：:].*)$"  # 版记: …秘书处 2021年12月6日印发
 )
+_DATE_LINE_RE = re.compile(rf"^(?:{_DATE})$")
 _SENT_END_RE = re.compile(r"[。；！？]")
-_DATE_LINE_RE = re.compile(
-    r"^(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$"
-)
-
-
-def _signer_above(block: Block) -> bool:
-    """Is a paragraph one short line naming a body (市教育局, 国务院), the issuer of a 落款 whose date follows?"""
-    return block.kind == "para" and "\n" not in block.text and is_document_element(block.text) and len(block.text) <= 30
-
-
 _SENT_SPLIT_RE = re.compile(r"(?<=[。；！？!?;])")
 
 RANK = {
@@ -144,6 +138,11 @@ def _heading(kind: str, text: str) -> str:
         return "落款"
     first = _SENT_SPLIT_RE.split(text, maxsplit=1)[0].rstrip("。；！？!?;")
     return first if len(first) <= 40 else first[:24] + "…"
+
+
+def _signer_above(block: Block) -> bool:
+    """Is a paragraph one short line naming a body (市教育局, 国务院), the issuer of a 落款 whose date follows?"""
+    return block.kind == "para" and "\n" not in block.text and is_document_element(block.text) and len(block.text) <= 30
 
 
 def _blocks(doc: Document) -> list[Block]:

@@ -206,9 +206,13 @@ def _closing_annotation_cuts(line: str, start: int) -> list[int]:
     for a, b, _duties in annotations(line[start:]):
         a, b = a + start, b + start
         before = line[:a].rstrip(" \u3000")
-        if before and before[-1] in "。；;！!" and re.match(r"[\s\u3000]*[\u4e00-\u9fff“「《]", line[b:]):
+        if before and before[-1] in "。；;！!" and _TEXT_AFTER_RE.match(line, b):
             cuts.append(b)
     return cuts
+
+
+#: text that goes on after an annotation (not a closing mark or the line's end)
+_TEXT_AFTER_RE = re.compile(r"[\s\u3000]*[\u4e00-\u9fff“「《]")
 
 
 def text_lines(raw: str, min_chars: int = MIN_RUN_IN_CHARS) -> list[tuple[int, int]]:

@@ -27,7 +27,7 @@ from qa.evidence.scope import OWN_NAME
 from qa.ingest.metadata import printed_on
 from qa.ingest.numerals import in_digits
 from qa.ingest.sentences import split_sentences
-from qa.normalize import match_form, to_script, to_simplified
+from qa.normalize import in_simplified, match_form, to_script
 from qa.places.regions import doc_places
 from qa.question.asking import ASKS
 from qa.question.query import (
@@ -293,7 +293,7 @@ def repeal_statement(index: Index, doc: Document) -> tuple[str, Clause] | None:
     ['《…办法》同时废止。']
     """
     for c in index.corpus.clauses_of(doc.id):
-        for s in split_sentences(to_simplified(c.text)):  # 同時廢止 in a Traditional document
+        for s in split_sentences(in_simplified(c.text, doc.script)):  # 同時廢止 in a Traditional document
             if _repeals(s):
                 return s.strip(), c
     return None
@@ -323,7 +323,7 @@ def opening_statement(index: Index, doc: Document, q: Query, field: str) -> tupl
     # the opening lines, not an article (经业主大会会议通过), read as one text: a line may have been
     # broken inside a statement (国务院令第802号 / 修订）)
     opening = [c for c in index.corpus.clauses_of(doc.id) if c.path.startswith("¶")]
-    texts = [to_simplified(c.text) for c in opening]  # 會議通過, 國務院令 in a Traditional document
+    texts = [in_simplified(c.text, doc.script) for c in opening]  # 會議通過, 國務院令 in a Traditional document
     starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
     text = "\n".join(texts)
     found = [
